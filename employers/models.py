@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from mobility.geo import Located
+
+
+class Employer(models.Model):
+    name = models.CharField(max_length=200)
+    companies_house_number = models.CharField(max_length=8, blank=True)
+    sector = models.ForeignKey("placements.Sector", on_delete=models.PROTECT, related_name="employers")
+    website = models.URLField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EmployerMember(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="employer_member"
+    )
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="members")
+    job_title = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["employer", "user__email"]
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name()} ({self.employer})"
+
+
+class Site(Located):
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="sites")
+    name = models.CharField(max_length=120)
+    address = models.CharField(max_length=250)
+    step_free_access = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["employer", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.employer}: {self.name}"
+
+
+class Opportunity(models.Model):
+    class Mode(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        HYBRID = "hybrid", "Hybrid"
+        VIRTUAL = "virtual", "Virtual"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        CLOSED = "closed", "Closed"
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="opportunities")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="opportunities")
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+    sector = models.ForeignKey("placements.Sector", on_delete=models.PROTECT, related_name="opportunities")
+    capacity = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(50)])
+    seats_taken = models.PositiveSmallIntegerField(
+        default=0, editable=False, help_text="Seats held by approved matches; kept by the services."
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    daily_hours = models.DecimalField(max_digits=3, decimal_places=1, default=7)
+    minimum_age = models.PositiveSmallIntegerField(default=14, validators=[MinValueValidator(13), MaxValueValidator(19)])
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.IN_PERSON)
+    accessibility = models.TextField(blank=True, help_text="What the workplace offers beyond step-free access.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_on", "title"]
+        verbose_name_plural = "opportunities"
+        constraints = [
+            models.CheckConstraint(condition=Q(capacity__gte=0), name="opportunity_capacity_non_negative"),
+            models.CheckConstraint(condition=Q(seats_taken__lte=F("capacity")), name="opportunity_not_overfilled"),
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="opportunity_dates_ordered"),
+            models.CheckConstraint(
+                condition=Q(daily_hours__gt=0) & Q(daily_hours__lte=8), name="opportunity_daily_hours_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "starts_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.employer})"
+
+    @property
+    def seats_left(self) -> int:
+        return self.capacity - self.seats_taken
+
+
+class ComplianceRecord(models.Model):
+    """What the placement organiser checked of an employer, with dates so expiry can be seen."""
+
+    employer = models.OneToOneField(Employer, on_delete=models.CASCADE, related_name="compliance")
+    insurer = models.CharField(max_length=120, blank=True)
+    insurance_policy_number = models.CharField(max_length=60, blank=True)
+    insurance_expires_on = models.DateField(null=True, blank=True, help_text="Employer's liability insurance.")
+    risk_assessment_on = models.DateField(null=True, blank=True, help_text="Date of the young workers' risk assessment.")
+    supervisor_name = models.CharField(max_length=120, blank=True)
+    supervisor_role = models.CharField(max_length=120, blank=True)
+    safeguarding_checks = models.TextField(blank=True, help_text="What was checked, e.g. DBS for named supervisor.")
+    checked_on = models.DateField(null=True, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["employer"]
+
+    def __str__(self) -> str:
+        return f"Compliance: {self.employer}"
+
+    @property
+    def risk_assessment_valid_until(self) -> dt.date | None:
+        if self.risk_assessment_on is None:
+            return None
+        return self.risk_assessment_on + settings.MOBILITY["RISK_ASSESSMENT_VALID_FOR"]
+
+    def valid_through(self, day: dt.date) -> bool:
+        """Insurance and risk assessment both cover `day`."""
+        until = self.risk_assessment_valid_until
+        return bool(
+            self.insurance_expires_on and until and self.supervisor_name
+            and self.insurance_expires_on >= day and until >= day
+        )

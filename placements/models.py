@@ -1,0 +1,219 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+
+class Region(models.Model):
+    """A combined authority or other area that runs matching for its schools."""
+
+    code = models.SlugField(max_length=20, unique=True)
+    name = models.CharField(max_length=120)
+    growth_sectors = models.ManyToManyField(
+        "Sector", blank=True, related_name="growth_regions",
+        help_text="Sectors the region's industrial strategy names for growth.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LocalAuthority(models.Model):
+    code = models.CharField(max_length=9, unique=True, help_text="ONS code, e.g. E08000012.")
+    name = models.CharField(max_length=120)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="local_authorities")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "local authorities"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Sector(models.Model):
+    slug = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=120, unique=True)
+    sic_sections = models.CharField(
+        max_length=21, help_text="UK SIC 2007 section letters this sector covers, e.g. 'C' or 'J,M'."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Application(models.Model):
+    """A pupil's ranked choice of an opportunity. Rank 1 is the pupil's first choice."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    pupil = models.ForeignKey("schools.Pupil", on_delete=models.CASCADE, related_name="applications")
+    opportunity = models.ForeignKey(
+        "employers.Opportunity", on_delete=models.CASCADE, related_name="applications"
+    )
+    rank = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pupil", "rank"]
+        constraints = [
+            models.CheckConstraint(condition=Q(rank__gte=1), name="application_rank_positive"),
+            models.UniqueConstraint(
+                fields=["pupil", "rank"], condition=Q(status="active"),
+                name="application_unique_rank_per_pupil",
+            ),
+            models.UniqueConstraint(
+                fields=["pupil", "opportunity"], condition=Q(status="active"),
+                name="application_unique_per_opportunity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pupil} → {self.opportunity} (#{self.rank})"
+
+
+class MatchRun(models.Model):
+    class Policy(models.TextChoices):
+        STABLE = "stable", "Stable (pupil-proposing deferred acceptance)"
+        MAX_COVERAGE = "max-coverage", "Maximum coverage (what-if)"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    class Stage(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        LOADING = "loading", "Loading"
+        CANDIDATES = "candidates", "Finding candidates"
+        SOLVING = "solving", "Solving"
+        WRITING = "writing", "Writing results"
+        DONE = "done", "Done"
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="match_runs")
+    policy = models.CharField(max_length=20, choices=Policy.choices, default=Policy.STABLE)
+    parameters = models.JSONField(default=dict, blank=True)
+    seed = models.BigIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    stage = models.CharField(max_length=12, choices=Stage.choices, default=Stage.QUEUED)
+    progress = models.FloatField(default=0.0, help_text="0 to 1 within the whole run.")
+    timings = models.JSONField(default=dict, blank=True, help_text="Seconds per stage.")
+    statistics = models.JSONField(default=dict, blank=True)
+    input_hash = models.CharField(max_length=64, blank=True)
+    result_hash = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="match_runs",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__gte=0) & Q(progress__lte=1), name="match_run_progress_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Run {self.pk} ({self.policy}, {self.status})"
+
+
+class MatchStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    APPROVED = "approved", "Approved by adviser"
+    REJECTED = "rejected", "Rejected by adviser"
+    OFFERED = "offered", "Offered"
+    EMPLOYER_CONFIRMED = "employer_confirmed", "Confirmed by employer"
+    EMPLOYER_DECLINED = "employer_declined", "Declined by employer"
+    ACCEPTED = "accepted", "Accepted by pupil"
+    PUPIL_DECLINED = "pupil_declined", "Declined by pupil"
+    LAPSED = "lapsed", "Lapsed"
+    CONFIRMED = "confirmed", "Confirmed"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+# Statuses that hold a seat on the opportunity; capacity counts these.
+SEAT_HOLDING_STATUSES = (
+    MatchStatus.APPROVED,
+    MatchStatus.OFFERED,
+    MatchStatus.EMPLOYER_CONFIRMED,
+    MatchStatus.ACCEPTED,
+    MatchStatus.CONFIRMED,
+    MatchStatus.COMPLETED,
+)
+
+LIVE_STATUSES = [s for s in SEAT_HOLDING_STATUSES if s != MatchStatus.COMPLETED]
+
+
+class Match(models.Model):
+    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="matches")
+    pupil = models.ForeignKey("schools.Pupil", on_delete=models.CASCADE, related_name="matches")
+    opportunity = models.ForeignKey(
+        "employers.Opportunity", on_delete=models.PROTECT, related_name="matches"
+    )
+    status = models.CharField(max_length=20, choices=MatchStatus.choices, default=MatchStatus.PROPOSED)
+    score = models.FloatField(default=0.0)
+    rank = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Rank in the pupil's list.")
+    is_suggestion = models.BooleanField(default=False)
+    travel_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    sector_fit = models.FloatField(default=0.0)
+    priority_tier = models.PositiveSmallIntegerField(default=0)
+    explanation = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    status_changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["run", "pupil"]
+        verbose_name_plural = "matches"
+        constraints = [
+            models.UniqueConstraint(fields=["run", "pupil"], name="match_one_per_pupil_per_run"),
+            models.CheckConstraint(condition=Q(status__in=MatchStatus.values), name="match_status_valid"),
+            # A pupil holds at most one live placement at a time; completed ones stay on record.
+            models.UniqueConstraint(
+                fields=["pupil"], condition=Q(status__in=LIVE_STATUSES), name="match_one_live_seat_per_pupil"
+            ),
+        ]
+        indexes = [models.Index(fields=["opportunity", "status"]), models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return f"{self.pupil} → {self.opportunity} ({self.status})"
+
+
+class MatchStatusChange(models.Model):
+    """One row for every change of a match's status: who, when, from, to and why."""
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=MatchStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=MatchStatus.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(max_length=40, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(from_status=F("to_status")), name="status_change_changes"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.match_id}: {self.from_status or '—'} → {self.to_status}"

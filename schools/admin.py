@@ -1,0 +1,58 @@
+from django.contrib import admin
+
+from .models import CareersAdviser, Pupil, School, SchoolStaff, WorkExperienceWindow
+
+
+class WindowInline(admin.TabularInline):
+    model = WorkExperienceWindow
+    extra = 0
+
+
+@admin.register(School)
+class SchoolAdmin(admin.ModelAdmin):
+    list_display = ["name", "urn", "phase", "local_authority", "postcode"]
+    list_filter = ["phase", "local_authority"]
+    search_fields = ["name", "urn", "postcode"]
+    readonly_fields = ["easting", "northing", "local_authority_code"]
+    inlines = [WindowInline]
+
+
+@admin.register(Pupil)
+class PupilAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__", "school", "year_group", "postcode", "care_experienced",
+        "fsm_or_pupil_premium", "send", "parental_consent",
+    ]
+    list_filter = [
+        "school__local_authority", "year_group", "care_experienced", "fsm_or_pupil_premium",
+        "send", "young_carer", "at_risk_of_neet", "needs_step_free_access", "parental_consent",
+    ]
+    search_fields = ["user__email", "user__first_name", "user__last_name", "postcode", "school__name"]
+    raw_id_fields = ["user", "school"]
+    filter_horizontal = ["sector_interests"]
+    readonly_fields = ["easting", "northing", "local_authority_code"]
+    list_select_related = ["user", "school"]
+
+
+@admin.register(SchoolStaff)
+class SchoolStaffAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "school", "job_title"]
+    list_filter = ["school__local_authority"]
+    search_fields = ["user__email", "user__last_name", "school__name"]
+    raw_id_fields = ["user", "school"]
+
+
+@admin.register(CareersAdviser)
+class CareersAdviserAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "organisation"]
+    search_fields = ["user__email", "user__last_name", "organisation"]
+    filter_horizontal = ["schools"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(WorkExperienceWindow)
+class WorkExperienceWindowAdmin(admin.ModelAdmin):
+    list_display = ["school", "year_group", "starts_on", "ends_on", "application_deadline"]
+    list_filter = ["year_group", "school__local_authority"]
+    search_fields = ["school__name"]
+    date_hierarchy = "starts_on"

@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from mobility.geo import Located
+
+
+class School(Located):
+    class Phase(models.TextChoices):
+        SECONDARY = "secondary", "Secondary"
+        SIXTH_FORM = "sixth_form", "Sixth form"
+        FE_COLLEGE = "fe_college", "Further education college"
+
+    urn = models.CharField("URN", max_length=8, unique=True, help_text="Unique reference number (DfE).")
+    name = models.CharField(max_length=200)
+    phase = models.CharField(max_length=12, choices=Phase.choices)
+    local_authority = models.ForeignKey(
+        "placements.LocalAuthority", on_delete=models.PROTECT, related_name="schools"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(urn__regex=r"^[0-9]{6,8}$"), name="school_urn_digits"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ConsentStatus(models.TextChoices):
+    NOT_REQUESTED = "not_requested", "Not requested"
+    REQUESTED = "requested", "Requested"
+    GIVEN = "given", "Given"
+    REFUSED = "refused", "Refused"
+
+
+class Pupil(Located):
+    """A pupil's profile. `postcode` is the home postcode; the grid point is derived from it."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pupil")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="pupils")
+    year_group = models.PositiveSmallIntegerField(validators=[MinValueValidator(7), MaxValueValidator(14)])
+    date_of_birth = models.DateField()
+    sector_interests = models.ManyToManyField("placements.Sector", blank=True, related_name="interested_pupils")
+    needs_step_free_access = models.BooleanField(default=False)
+    access_needs = models.TextField(
+        blank=True, help_text="Access needs and reasonable adjustments, shared with a matched employer."
+    )
+    fsm_or_pupil_premium = models.BooleanField("free school meals / pupil premium", default=False)
+    care_experienced = models.BooleanField(default=False)
+    send = models.BooleanField("SEND", default=False)
+    young_carer = models.BooleanField(default=False)
+    at_risk_of_neet = models.BooleanField("at risk of NEET", default=False)
+    max_travel_minutes = models.PositiveSmallIntegerField(
+        default=45, validators=[MinValueValidator(5), MaxValueValidator(120)]
+    )
+    parental_consent = models.CharField(
+        max_length=14, choices=ConsentStatus.choices, default=ConsentStatus.NOT_REQUESTED
+    )
+    parental_consent_recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["school", "user__last_name", "user__first_name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(year_group__gte=7) & Q(year_group__lte=14), name="pupil_year_group_range"),
+            models.CheckConstraint(
+                condition=Q(max_travel_minutes__gte=5) & Q(max_travel_minutes__lte=120),
+                name="pupil_max_travel_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.user.get_full_name()
+
+    @property
+    def is_disadvantaged(self) -> bool:
+        return any(
+            (self.fsm_or_pupil_premium, self.care_experienced, self.send, self.young_carer, self.at_risk_of_neet)
+        )
+
+    def age_on(self, day: dt.date) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class SchoolStaff(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="school_staff")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="staff")
+    job_title = models.CharField(max_length=120, default="Careers leader")
+
+    class Meta:
+        verbose_name_plural = "school staff"
+        ordering = ["school", "user__email"]
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name()} ({self.school})"
+
+
+class CareersAdviser(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="careers_adviser")
+    organisation = models.CharField(max_length=200, blank=True)
+    schools = models.ManyToManyField(School, blank=True, related_name="advisers")
+
+    class Meta:
+        ordering = ["user__email"]
+
+    def __str__(self) -> str:
+        return self.user.get_full_name()
+
+
+class WorkExperienceWindow(models.Model):
+    """The week (or weeks) a school releases a year group for work experience."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="windows")
+    year_group = models.PositiveSmallIntegerField(validators=[MinValueValidator(7), MaxValueValidator(14)])
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    application_deadline = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["school", "year_group", "starts_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="window_dates_ordered"),
+            models.CheckConstraint(
+                condition=Q(application_deadline__isnull=True) | Q(application_deadline__lte=F("starts_on")),
+                name="window_deadline_before_start",
+            ),
+            models.UniqueConstraint(fields=["school", "year_group", "starts_on"], name="window_unique_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} Y{self.year_group}: {self.starts_on}–{self.ends_on}"
