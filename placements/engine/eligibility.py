@@ -1,0 +1,121 @@
+"""Hard constraints on a (pupil, opportunity) pair, vectorised over pairs.
+
+Checks run in a fixed order and a pair gets the code of the FIRST failure, so
+"how far did a pupil's best option get" is simply the largest code seen.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .inputs import MODE_VIRTUAL, OpportunityTable, PupilTable
+from .policy import TravelModel
+from .travel import estimate_travel_minutes
+
+
+class Reason(IntEnum):
+    """Why a pupil did not get an opportunity (ordered by check order)."""
+
+    UNKNOWN_OPPORTUNITY = 1
+    NOT_PUBLISHED = 2
+    NO_INSURANCE = 3
+    NO_RISK_ASSESSMENT = 4
+    TOO_FAR = 5
+    DATES = 6
+    TOO_YOUNG = 7
+    NO_STEP_FREE = 8
+    ELIGIBLE = 9
+    # Outcomes, not eligibility failures:
+    FILLED = 10
+    NOT_NEEDED = 11  # the pupil got a choice they ranked higher
+
+
+REASON_WORDS = {
+    Reason.UNKNOWN_OPPORTUNITY: "it is no longer offered",
+    Reason.NOT_PUBLISHED: "it is not open for applications",
+    Reason.NO_INSURANCE: "the employer's insurance does not cover the placement dates",
+    Reason.NO_RISK_ASSESSMENT: "the employer's risk assessment does not cover the placement dates",
+    Reason.TOO_FAR: "it is further than your maximum travel time",
+    Reason.DATES: "its dates do not overlap your work-experience dates",
+    Reason.TOO_YOUNG: "you are under its minimum age on the start date",
+    Reason.NO_STEP_FREE: "the site does not have step-free access",
+}
+
+
+def age_on(birth_day: NDArray[np.int32], on_day: NDArray[np.int32]) -> NDArray[np.int64]:
+    """Whole years of age on a day (both as ``date.toordinal()`` numbers)."""
+    # Ordinal 719163 is 1970-01-01, numpy's datetime64 epoch.
+    born = (birth_day.astype(np.int64) - 719163).astype("datetime64[D]")
+    on = (on_day.astype(np.int64) - 719163).astype("datetime64[D]")
+    by, oy = born.astype("datetime64[Y]"), on.astype("datetime64[Y]")
+    years = (oy - by).astype(np.int64)
+    # Days into the year, compared via month then day: birthday not yet reached.
+    bm = (born.astype("datetime64[M]") - by).astype(np.int64)
+    om = (on.astype("datetime64[M]") - oy).astype(np.int64)
+    bd = (born - born.astype("datetime64[M]")).astype(np.int64)
+    od = (on - on.astype("datetime64[M]")).astype(np.int64)
+    before = (om < bm) | ((om == bm) & (od < bd))
+    result: NDArray[np.int64] = years - before
+    return result
+
+
+def dates_overlap(
+    pupils: PupilTable, p: NDArray[np.int64], start: NDArray[np.int32], end: NDArray[np.int32]
+) -> NDArray[np.bool_]:
+    """Does [start, end] overlap any of pupil p's work-experience windows?"""
+    lo, hi = pupils.window_ptr[p], pupils.window_ptr[p + 1]
+    hit = np.zeros(len(p), dtype=bool)
+    most = int((hi - lo).max()) if len(p) else 0
+    for k in range(most):  # pupils have one or two windows; loop over slot k
+        has = lo + k < hi
+        w = np.where(has, lo + k, 0)
+        ok = has & (pupils.window_start[w] <= end) & (pupils.window_end[w] >= start)
+        hit |= ok
+    return hit
+
+
+def check_pairs(
+    pupils: PupilTable,
+    opportunities: OpportunityTable,
+    p: NDArray[np.int64],
+    o: NDArray[np.int64],
+    travel: TravelModel,
+) -> tuple[NDArray[np.int8], NDArray[np.float32]]:
+    """Reason code per pair (``Reason.ELIGIBLE`` if all checks pass) and minutes.
+
+    ``o`` may hold -1 for an application to an unknown opportunity.
+    """
+    known = o >= 0
+    oo = np.where(known, o, 0)
+    opp = opportunities
+    virtual = opp.mode[oo] == MODE_VIRTUAL
+    minutes = estimate_travel_minutes(
+        pupils.easting[p], pupils.northing[p], opp.easting[oo], opp.northing[oo], virtual, travel
+    )
+    start, end = opp.start_day[oo], opp.end_day[oo]
+    # Checks in Reason order; later ones are only evaluated where still unset.
+    checks: list[tuple[Reason, NDArray[np.bool_]]] = []
+    # Employer-side checks are per opportunity: find the few failing pairs.
+    bad = np.flatnonzero(~known | ~opp.documents_valid[oo])
+    for code, failed in (
+        (Reason.UNKNOWN_OPPORTUNITY, ~known[bad]),
+        (Reason.NOT_PUBLISHED, ~opp.published[oo[bad]]),
+        (Reason.NO_INSURANCE, opp.insurance_valid_until[oo[bad]] < end[bad]),
+        (Reason.NO_RISK_ASSESSMENT, opp.risk_assessment_valid_until[oo[bad]] < end[bad]),
+    ):
+        mask = np.zeros(len(p), dtype=bool)
+        mask[bad[failed]] = True
+        checks.append((code, mask))
+    checks += [
+        (Reason.TOO_FAR, minutes > pupils.max_travel_minutes[p]),
+        (Reason.DATES, ~dates_overlap(pupils, p, start, end)),
+        (Reason.TOO_YOUNG, pupils.birth_day[p] > opp.latest_birth_day[oo]),
+        (Reason.NO_STEP_FREE, pupils.needs_step_free[p] & ~opp.step_free[oo] & ~virtual),
+    ]
+    reason = np.full(len(p), Reason.ELIGIBLE, dtype=np.int8)
+    for code, failed in reversed(checks):  # earliest check wins: write it last
+        reason[failed] = code
+    return reason, minutes

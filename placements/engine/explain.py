@@ -1,0 +1,140 @@
+"""True explanations: why a pupil did not get their first choice, or anything.
+
+Under `stable`, a pupil who proposed to an opportunity and was turned down
+is only ever turned down because it was full with pupils of higher
+priority, and full opportunities keep those pupils (they are never
+reshuffled by the vacancy round, which uses leftover seats only). So the
+pupils named in ``displaced_by`` are exactly the run's holders of that
+opportunity with a better key: they really got the seats.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .candidates import best_stage, expand_ranges
+from .eligibility import Reason
+from .inputs import MatchInput
+from .preferences import SECONDARY_BITS, Applications, Lists, Priorities
+from .result import (
+    DETAIL_APPROVED,
+    DETAIL_HIGHER_TIER,
+    DETAIL_LOTTERY,
+    DETAIL_LOWER_PRIORITY,
+    DETAIL_SECONDARY,
+)
+
+I64 = NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Explanations:
+    reason_code: NDArray[np.int8]
+    reason_opportunity_id: I64
+    reason_detail: NDArray[np.int8]
+    unmatched_code: NDArray[np.int8]
+    displaced_by_ptr: I64
+    displaced_by: I64
+
+
+def explain(
+    data: MatchInput,
+    prio: Priorities,
+    apps: Applications,
+    main: Lists,
+    vacancy: Lists,
+    final_opp: I64,
+    final_key: I64,
+) -> Explanations:
+    """``final_opp``/``final_key``: each pupil's match in this run (-1 if none)
+    and their priority key there; approved-before pupils have -1."""
+    pupils, opps = data.pupils, data.opportunities
+    n = len(pupils)
+    lb = prio.lottery_bits
+    reason = np.zeros(n, dtype=np.int8)
+    reason_opp = np.full(n, -1, dtype=np.int64)
+    fixed = pupils.approved_opportunity_id >= 0
+    # The explained choice: first own application, else first suggestion.
+    has_app = np.diff(apps.ptr) > 0
+    has_main = np.diff(main.ptr) > 0
+    first_app = np.minimum(apps.ptr[:-1], max(len(apps.opp) - 1, 0))
+    app_reason = np.where(has_app, apps.reason[first_app] if len(apps.opp) else 0, 0)
+    app_opp = np.where(has_app, apps.opp[first_app] if len(apps.opp) else -1, -1)
+    first_main = np.minimum(main.ptr[:-1], max(len(main.opp) - 1, 0))
+    main_opp = np.where(has_main, main.opp[first_main] if len(main.opp) else -1, -1)
+    ineligible = has_app & (app_reason != Reason.ELIGIBLE)
+    reason[ineligible] = app_reason[ineligible]
+    raw_ids = data.pupils.application_opportunity_id
+    # Unknown ids: report the id the pupil applied to, from the raw input.
+    reason_opp[ineligible] = np.where(
+        app_opp[ineligible] >= 0,
+        opps.opportunity_id[np.maximum(app_opp[ineligible], 0)],
+        -1,
+    )
+    explained = np.where(has_app, app_opp, main_opp)
+    obtained = (explained >= 0) & (final_opp == explained)
+    filled = ~fixed & ~ineligible & has_main & ~obtained
+    reason[filled] = Reason.FILLED
+    reason_opp[filled] = opps.opportunity_id[main_opp[filled]]
+    if len(raw_ids):
+        unknown = ineligible & (app_reason == Reason.UNKNOWN_OPPORTUNITY)
+        reason_opp[unknown] = _raw_first_unknown(data, apps, np.flatnonzero(unknown))
+
+    # Who holds the seats of each filled first choice, and how they compare.
+    holder = np.flatnonzero(final_opp >= 0)
+    order = np.lexsort((final_key[holder], final_opp[holder]))
+    holder = holder[order]
+    h_opp, h_key = final_opp[holder], final_key[holder]
+    who = np.flatnonzero(filled)
+    o = main_opp[who]
+    my_key = main.key[main.ptr[who]]
+    lo = np.searchsorted(h_opp, o, "left").astype(np.int64)
+    hi = np.searchsorted(h_opp, o, "right").astype(np.int64)
+    row, at = expand_ranges(lo, hi - lo)
+    better = h_key[at] < my_key[row]
+    detail = np.zeros(len(who), dtype=np.int8)
+    row_b, at_b = row[better], at[better]
+    tier_shift = SECONDARY_BITS + lb
+    mine_tier, mine_sec = my_key[row_b] >> tier_shift, (my_key[row_b] >> lb) & 0xFF
+    their_tier, their_sec = h_key[at_b] >> tier_shift, (h_key[at_b] >> lb) & 0xFF
+    for bit, mask in (
+        (DETAIL_HIGHER_TIER, their_tier < mine_tier),
+        (DETAIL_SECONDARY, (their_tier == mine_tier) & (their_sec < mine_sec)),
+        (DETAIL_LOTTERY, (their_tier == mine_tier) & (their_sec == mine_sec)),
+    ):
+        hit = np.zeros(len(who), dtype=bool)
+        hit[row_b[mask]] = True
+        detail[hit] |= bit
+    worse = np.zeros(len(who), dtype=bool)
+    worse[row[~better]] = True
+    detail[worse] |= DETAIL_LOWER_PRIORITY
+    detail[opps.seats_taken[o] > 0] |= DETAIL_APPROVED
+    reason_detail = np.zeros(n, dtype=np.int8)
+    reason_detail[who] = detail
+    counts = np.bincount(row_b, minlength=len(who))
+    per_pupil = np.zeros(n, dtype=np.int64)
+    per_pupil[who] = counts
+    d_ptr = np.concatenate([[0], np.cumsum(per_pupil)]).astype(np.int64)
+    displaced = pupils.pupil_id[holder[at_b]]  # already grouped by pupil, in key order
+
+    # Unplaced pupils: their whole list was filled, or nothing was eligible.
+    unmatched = np.zeros(n, dtype=np.int8)
+    listed = has_main | (np.diff(vacancy.ptr) > 0)
+    none = ~fixed & (final_opp < 0)
+    unmatched[none & listed] = Reason.FILLED
+    empty = np.flatnonzero(none & ~listed)
+    unmatched[empty] = best_stage(pupils, opps, data.policy, empty)
+    return Explanations(reason, reason_opp, reason_detail, unmatched, d_ptr, displaced)
+
+
+def _raw_first_unknown(data: MatchInput, apps: Applications, who: I64) -> I64:
+    """The opportunity id a pupil ranked first, for ids the engine does not know."""
+    ptr = data.pupils.application_ptr
+    ids = data.pupils.application_opportunity_id
+    # Applications keep the pupil's own rank, so the raw position is rank - 1.
+    first_rank = apps.rank[apps.ptr[who]]
+    found: I64 = ids[ptr[who] + first_rank - 1]
+    return found

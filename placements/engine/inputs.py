@@ -1,0 +1,275 @@
+"""Frozen, columnar input to a match run.
+
+Everything is a numpy array so a selector can fill it from a few set-based
+queries (``values_list(...)`` per table, ordered by id) and so national runs
+fit in memory.
+
+Conventions
+-----------
+* Dates are int day numbers: ``datetime.date.toordinal()``; ``NO_DATE`` (-1)
+  stands for "none recorded" (e.g. no insurance on file).
+* Pupils and opportunities are ordered by strictly increasing id.
+* Variable-length per-pupil lists use CSR form: ``ptr`` has one more entry
+  than there are pupils, and pupil ``i`` owns ``values[ptr[i]:ptr[i + 1]]``.
+* Grid coordinates are British National Grid eastings/northings in metres.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .policy import FLAG_NAMES, Policy
+
+NO_DATE = -1
+
+MODE_IN_PERSON = 0
+MODE_HYBRID = 1
+MODE_VIRTUAL = 2
+MODE_CODES = {"in_person": MODE_IN_PERSON, "hybrid": MODE_HYBRID, "virtual": MODE_VIRTUAL}
+
+IntArray = NDArray[np.int64]
+Int32Array = NDArray[np.int32]
+BoolArray = NDArray[np.bool_]
+StrArray = NDArray[np.str_]
+
+
+def day(value: date | None) -> int:
+    """Day number used throughout the engine (``NO_DATE`` for None)."""
+    return NO_DATE if value is None else value.toordinal()
+
+
+def _years_before(day_number: int, years: int) -> int:
+    """Day number ``years`` calendar years earlier (29 Feb -> 28 Feb)."""
+    d = date.fromordinal(max(day_number, 1))
+    try:
+        return d.replace(year=d.year - years).toordinal()
+    except ValueError:
+        return d.replace(year=d.year - years, day=28).toordinal()
+
+
+# dtype each field is coerced to; "U" means a numpy unicode string array.
+_PUPIL_DTYPES: dict[str, Any] = {
+    "pupil_id": np.int64,
+    "la_code": "U",
+    "year_group": np.int16,
+    "birth_day": np.int32,
+    "easting": np.int32,
+    "northing": np.int32,
+    "max_travel_minutes": np.int16,
+    "needs_step_free": np.bool_,
+    "care_experienced": np.bool_,
+    "fsm_or_pupil_premium": np.bool_,
+    "send": np.bool_,
+    "young_carer": np.bool_,
+    "at_risk_of_neet": np.bool_,
+    "approved_opportunity_id": np.int64,
+    "interest_ptr": np.int64,
+    "interest_sector": np.int32,
+    "window_ptr": np.int64,
+    "window_start": np.int32,
+    "window_end": np.int32,
+    "application_ptr": np.int64,
+    "application_opportunity_id": np.int64,
+}
+
+# CSR pointers and values: not one entry per pupil.
+_PUPIL_LIST_FIELDS = frozenset(
+    {
+        "interest_ptr",
+        "interest_sector",
+        "window_ptr",
+        "window_start",
+        "window_end",
+        "application_ptr",
+        "application_opportunity_id",
+    }
+)
+
+_OPPORTUNITY_DTYPES: dict[str, Any] = {
+    "opportunity_id": np.int64,
+    "capacity": np.int32,
+    "seats_taken": np.int32,
+    "start_day": np.int32,
+    "end_day": np.int32,
+    "min_age": np.int16,
+    "easting": np.int32,
+    "northing": np.int32,
+    "step_free": np.bool_,
+    "mode": np.int8,
+    "sector_id": np.int32,
+    "is_growth_sector": np.bool_,
+    "la_code": "U",
+    "published": np.bool_,
+    "insurance_valid_until": np.int32,
+    "risk_assessment_valid_until": np.int32,
+}
+
+
+def _freeze(obj: object, dtypes: dict[str, Any]) -> None:
+    for f in fields(obj):  # type: ignore[arg-type]
+        kind = dtypes.get(f.name)
+        if kind is None:
+            continue
+        raw = getattr(obj, f.name)
+        arr = np.array(raw, dtype=str) if kind == "U" else np.array(raw, dtype=kind)
+        if arr.ndim != 1:
+            raise ValueError(f"{f.name} must be one-dimensional")
+        arr.setflags(write=False)
+        object.__setattr__(obj, f.name, arr)
+
+
+def _check_csr(name: str, ptr: IntArray, n: int, *values: NDArray[Any]) -> None:
+    if len(ptr) != n + 1 or ptr[0] != 0 or np.any(np.diff(ptr) < 0):
+        raise ValueError(f"{name}_ptr must be a CSR pointer of length {n + 1}")
+    for v in values:
+        if len(v) != ptr[-1]:
+            raise ValueError(f"{name} values must have length {int(ptr[-1])}")
+
+
+@dataclass(frozen=True)
+class PupilTable:
+    """One entry per pupil, ordered by ``pupil_id``.
+
+    ``approved_opportunity_id`` is the pupil's already-approved match (-1 if
+    none): such pupils are fixed, never reshuffled, and their seat is assumed
+    to be counted in the opportunity's ``seats_taken``.
+    ``application_opportunity_id`` lists opportunity ids in the pupil's rank
+    order (first choice first).
+    """
+
+    pupil_id: IntArray
+    la_code: StrArray
+    year_group: NDArray[np.int16]
+    birth_day: Int32Array
+    easting: Int32Array
+    northing: Int32Array
+    max_travel_minutes: NDArray[np.int16]
+    needs_step_free: BoolArray
+    care_experienced: BoolArray
+    fsm_or_pupil_premium: BoolArray
+    send: BoolArray
+    young_carer: BoolArray
+    at_risk_of_neet: BoolArray
+    approved_opportunity_id: IntArray
+    interest_ptr: IntArray
+    interest_sector: Int32Array
+    window_ptr: IntArray
+    window_start: Int32Array
+    window_end: Int32Array
+    application_ptr: IntArray
+    application_opportunity_id: IntArray
+
+    def __post_init__(self) -> None:
+        _freeze(self, _PUPIL_DTYPES)
+        n = len(self.pupil_id)
+        for f in fields(self):
+            if f.name not in _PUPIL_LIST_FIELDS and len(getattr(self, f.name)) != n:
+                raise ValueError(f"pupil field {f.name} must have length {n}")
+        if n and np.any(np.diff(self.pupil_id) <= 0):
+            raise ValueError("pupil_id must be strictly increasing")
+        _check_csr("interest", self.interest_ptr, n, self.interest_sector)
+        _check_csr("window", self.window_ptr, n, self.window_start, self.window_end)
+        _check_csr("application", self.application_ptr, n, self.application_opportunity_id)
+
+    def __len__(self) -> int:
+        return len(self.pupil_id)
+
+    def flag(self, name: str) -> BoolArray:
+        if name not in FLAG_NAMES:
+            raise KeyError(f"unknown disadvantage flag {name!r}")
+        value: BoolArray = getattr(self, name)
+        return value
+
+
+@dataclass(frozen=True)
+class OpportunityTable:
+    """One entry per opportunity, ordered by ``opportunity_id``.
+
+    ``seats_taken`` counts seats already held by approved matches; those seats
+    are not offered again. ``mode`` uses ``MODE_CODES``. ``min_age`` is in
+    whole years on ``start_day``. ``is_growth_sector`` is for the pupils'
+    region (one region per run).
+    """
+
+    opportunity_id: IntArray
+    capacity: Int32Array
+    seats_taken: Int32Array
+    start_day: Int32Array
+    end_day: Int32Array
+    min_age: NDArray[np.int16]
+    easting: Int32Array
+    northing: Int32Array
+    step_free: BoolArray
+    mode: NDArray[np.int8]
+    sector_id: Int32Array
+    is_growth_sector: BoolArray
+    la_code: StrArray
+    published: BoolArray
+    insurance_valid_until: Int32Array
+    risk_assessment_valid_until: Int32Array
+
+    def __post_init__(self) -> None:
+        _freeze(self, _OPPORTUNITY_DTYPES)
+        n = len(self.opportunity_id)
+        for f in fields(self):
+            if len(getattr(self, f.name)) != n:
+                raise ValueError(f"opportunity field {f.name} must have length {n}")
+        if n and np.any(np.diff(self.opportunity_id) <= 0):
+            raise ValueError("opportunity_id must be strictly increasing")
+
+    def __len__(self) -> int:
+        return len(self.opportunity_id)
+
+    @cached_property
+    def latest_birth_day(self) -> Int32Array:
+        """Last birth day old enough for ``min_age`` on ``start_day``."""
+        pairs = np.stack([self.start_day.astype(np.int64), self.min_age.astype(np.int64)])
+        combos, where = np.unique(pairs, axis=1, return_inverse=True)
+        latest = np.array([_years_before(int(s), int(a)) for s, a in combos.T], dtype=np.int32)
+        found: Int32Array = latest[where.reshape(-1)] if len(latest) else latest
+        return found
+
+    @cached_property
+    def documents_valid(self) -> BoolArray:
+        """Published, and insurance and risk assessment valid through the end."""
+        ok: BoolArray = (
+            self.published
+            & (self.insurance_valid_until >= self.end_day)
+            & (self.risk_assessment_valid_until >= self.end_day)
+        )
+        return ok
+
+    def index_of(self, ids: IntArray) -> IntArray:
+        """Position of each opportunity id, -1 for unknown ids."""
+        known = self.opportunity_id
+        if len(known) == 0:
+            return np.full(len(ids), -1, dtype=np.int64)
+        top = int(known[-1])
+        if known[0] >= 0 and top <= 8 * len(known) + 1_000_000:
+            # Database ids are dense enough: a lookup table beats binary search.
+            table = np.full(top + 2, -1, dtype=np.int64)
+            table[known] = np.arange(len(known))
+            found: IntArray = table[np.clip(ids, -1, top + 1)]
+            return found
+        j = np.minimum(np.searchsorted(known, ids), len(known) - 1)
+        found = np.where(known[j] == ids, j, -1).astype(np.int64)
+        return found
+
+    @property
+    def free_seats(self) -> Int32Array:
+        """Seats this run may fill."""
+        seats: Int32Array = np.maximum(self.capacity - self.seats_taken, 0).astype(np.int32)
+        return seats
+
+
+@dataclass(frozen=True)
+class MatchInput:
+    pupils: PupilTable
+    opportunities: OpportunityTable
+    policy: Policy = field(default_factory=Policy)

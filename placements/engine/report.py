@@ -1,0 +1,68 @@
+"""Run report pieces: blocking pairs, fairness figures and hashes."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import fields
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .inputs import MatchInput
+from .preferences import Lists
+
+I64 = NDArray[np.int64]
+
+
+def blocking_pairs(
+    lists: Lists, matched_entry: I64, seats: NDArray[np.int32], final_opp: I64, final_key: I64
+) -> int:
+    """Entries (pupil, opportunity) on ``lists`` that block the final matching.
+
+    The pupil prefers the entry to what they got (it lies above their
+    ``matched_entry`` in this list, or they got nothing from this list and
+    everything on it comes first), and the opportunity has a free seat or
+    holds someone with a worse key.
+    """
+    if len(lists.opp) == 0:
+        return 0
+    n_opp = len(seats)
+    held = final_opp >= 0
+    count = np.bincount(final_opp[held], minlength=n_opp)
+    worst = np.full(n_opp, -1, dtype=np.int64)
+    np.maximum.at(worst, final_opp[held], final_key[held])
+    owner = lists.owner
+    limit = np.where(matched_entry >= 0, matched_entry, lists.ptr[1:])
+    preferred = np.arange(len(lists.opp)) < limit[owner]
+    o, k = lists.opp[preferred], lists.key[preferred]
+    return int(np.count_nonzero((count[o] < seats[o]) | (worst[o] > k)))
+
+
+def _feed(h: Any, value: Any) -> None:
+    if isinstance(value, np.ndarray):
+        h.update(f"{value.dtype.str}{value.shape}".encode())
+        if value.dtype.kind == "U":
+            h.update("\0".join(value.tolist()).encode())
+        else:
+            h.update(np.ascontiguousarray(value).tobytes())
+    else:
+        h.update(repr(value).encode())
+
+
+def input_hash(data: MatchInput) -> str:
+    """sha256 over every input array and the policy."""
+    h = hashlib.sha256()
+    for table in (data.pupils, data.opportunities):
+        for f in fields(table):
+            h.update(f.name.encode())
+            _feed(h, getattr(table, f.name))
+    _feed(h, data.policy)
+    return h.hexdigest()
+
+
+def arrays_hash(*arrays: NDArray[Any]) -> str:
+    h = hashlib.sha256()
+    for a in arrays:
+        _feed(h, a)
+    return h.hexdigest()

@@ -1,0 +1,1 @@
+"""Engine tests: pure Python + numpy, no Django and no database."""

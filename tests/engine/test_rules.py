@@ -1,0 +1,253 @@
+"""Unit tests: travel estimate, eligibility rules, suggestions, approved seats."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from placements.engine import (
+    SOURCE_APPROVED,
+    SOURCE_OWN,
+    SOURCE_SUGGESTED,
+    STAGES,
+    OpportunityRow,
+    Policy,
+    PupilRow,
+    Reason,
+    TravelModel,
+    build_input,
+    estimate_travel_minutes,
+    run_match,
+)
+from placements.engine.eligibility import age_on, check_pairs
+from placements.engine.travel import reach_metres
+
+MON = date(2026, 6, 1)
+WEEK = ((MON, MON + timedelta(days=4)),)
+VALID = date(2027, 1, 1)
+
+
+def pupil(pid: int, apps: tuple[int, ...] = (), **kw: object) -> PupilRow:
+    fields: dict[str, object] = dict(
+        pupil_id=pid,
+        la_code="E08000012",
+        year_group=10,
+        date_of_birth=date(2011, 3, 1),
+        easting=333_000,
+        northing=390_000,
+        max_travel_minutes=45,
+        windows=WEEK,
+        applications=apps,
+    )
+    fields.update(kw)
+    return PupilRow(**fields)  # type: ignore[arg-type]
+
+
+def opening(oid: int, **kw: object) -> OpportunityRow:
+    fields: dict[str, object] = dict(
+        opportunity_id=oid,
+        capacity=1,
+        start=MON,
+        end=MON + timedelta(days=4),
+        min_age=14,
+        easting=333_500,
+        northing=390_000,
+        sector_id=1,
+        la_code="E08000012",
+        insurance_valid_until=VALID,
+        risk_assessment_valid_until=VALID,
+        step_free=True,
+    )
+    fields.update(kw)
+    return OpportunityRow(**fields)  # type: ignore[arg-type]
+
+
+def small_world() -> tuple[list[PupilRow], list[OpportunityRow]]:
+    pupils = [
+        pupil(1, (10, 20), care_experienced=True),
+        pupil(2, (10, 20)),
+        pupil(3, (10,), fsm_or_pupil_premium=True),
+        pupil(4, ()),
+    ]
+    return pupils, [opening(10), opening(20), opening(30, capacity=2)]
+
+
+def reasons(p: PupilRow, o: OpportunityRow) -> Reason:
+    data = build_input([p], [o])
+    code, _ = check_pairs(data.pupils, data.opportunities, np.array([0]), np.array([0]), data.policy.travel)
+    return Reason(int(code[0]))
+
+
+# ---- travel ----
+
+
+def test_travel_walks_when_short_and_takes_the_bus_when_long() -> None:
+    model = TravelModel()
+    walk, bus, online = estimate_travel_minutes(
+        [0, 0, 0], [0, 0, 0], [1000, 10_000, 50_000], [0, 0, 0], [False, False, True], model
+    )
+    assert walk == pytest.approx(1.3 / 4.5 * 60, rel=1e-5)  # 1 km straight, detour 1.3
+    assert bus == pytest.approx(8 + 8 + 13 / 16 * 60, rel=1e-5)
+    assert online == 0
+
+
+def test_travel_model_is_configurable() -> None:
+    fast = TravelModel(bus_speed_km_h=32, bus_wait_minutes=0, bus_access_minutes=0)
+    (minutes,) = estimate_travel_minutes([0], [0], [0], [16_000], [False], fast)
+    assert minutes == pytest.approx(16 * 1.3 / 32 * 60, rel=1e-5)
+
+
+@given(st.integers(0, 60_000), st.integers(10, 120))
+def test_reach_bounds_every_reachable_distance(distance: int, minutes: int) -> None:
+    model = TravelModel()
+    (t,) = estimate_travel_minutes([0], [0], [distance], [0], [False], model)
+    if t <= minutes:
+        assert distance <= reach_metres(minutes, model)
+
+
+# ---- eligibility ----
+
+
+def test_each_rule() -> None:
+    p, o = pupil(1), opening(10)
+    assert reasons(p, o) == Reason.ELIGIBLE
+    assert reasons(p, replace(o, published=False)) == Reason.NOT_PUBLISHED
+    assert reasons(p, replace(o, insurance_valid_until=None)) == Reason.NO_INSURANCE
+    # Insurance must run through the last day of the placement.
+    ends_midweek = replace(o, insurance_valid_until=MON + timedelta(days=3))
+    assert reasons(p, ends_midweek) == Reason.NO_INSURANCE
+    assert reasons(p, replace(o, insurance_valid_until=o.end)) == Reason.ELIGIBLE
+    assert reasons(p, replace(o, risk_assessment_valid_until=None)) == Reason.NO_RISK_ASSESSMENT
+    assert reasons(p, replace(o, easting=400_000)) == Reason.TOO_FAR
+    assert reasons(p, replace(o, easting=400_000, mode="virtual")) == Reason.ELIGIBLE
+    assert reasons(p, replace(o, easting=400_000, mode="hybrid")) == Reason.TOO_FAR
+    next_week = replace(o, start=MON + timedelta(days=7), end=MON + timedelta(days=11))
+    assert reasons(p, next_week) == Reason.DATES
+    overlap_one_day = replace(o, start=MON + timedelta(days=4), end=MON + timedelta(days=8))
+    assert reasons(p, overlap_one_day) == Reason.ELIGIBLE
+    two_windows = replace(p, windows=(*WEEK, (next_week.start, next_week.end)))
+    assert reasons(two_windows, next_week) == Reason.ELIGIBLE
+    assert reasons(p, replace(o, min_age=16)) == Reason.TOO_YOUNG
+    needs = replace(p, needs_step_free=True)
+    assert reasons(needs, replace(o, step_free=False)) == Reason.NO_STEP_FREE
+    assert reasons(needs, replace(o, step_free=False, mode="virtual")) == Reason.ELIGIBLE
+
+
+def test_age_on_the_start_date() -> None:
+    o = opening(10, min_age=15)
+    birthday_on_start = pupil(1, date_of_birth=date(2011, 6, 1))
+    day_after = pupil(1, date_of_birth=date(2011, 6, 2))
+    assert reasons(birthday_on_start, o) == Reason.ELIGIBLE
+    assert reasons(day_after, o) == Reason.TOO_YOUNG
+
+
+@given(st.dates(date(2000, 1, 1), date(2012, 12, 31)), st.dates(date(2024, 1, 1), date(2028, 12, 31)))
+def test_age_rule_matches_calendar_age(born: date, start: date) -> None:
+    expected = start.year - born.year - ((start.month, start.day) < (born.month, born.day))
+    assert age_on(np.array([born.toordinal()]), np.array([start.toordinal()]))[0] == expected
+    docs = start + timedelta(days=30)
+    o = opening(10, start=start, end=start, min_age=15)
+    o = replace(o, insurance_valid_until=docs, risk_assessment_valid_until=docs)
+    p = pupil(1, date_of_birth=born, windows=((start, start),))
+    ok = reasons(p, replace(o, insurance_valid_until=None, published=True))
+    assert ok == Reason.NO_INSURANCE  # sanity: the order of checks
+    assert (reasons(p, o) != Reason.TOO_YOUNG) == (expected >= 15)
+
+
+# ---- lists, suggestions, approved seats ----
+
+
+def test_suggestions_rank_after_own_choices() -> None:
+    pupils = [pupil(1, (10, 99)), pupil(2, ())]
+    opps = [opening(10, capacity=0), opening(20, capacity=2), opening(30, capacity=2)]
+    result = run_match(build_input(pupils, opps, Policy(min_list_length=3)))
+    one = result.outcome(0)
+    assert one.suggested and one.rank is not None and one.rank > 2
+    assert one.reason_code == "FILLED"  # capacity 0 counts as full
+    two = result.outcome(1)
+    assert two.suggested and result.source[1] == SOURCE_SUGGESTED
+
+
+def test_no_suggestions_when_lists_are_long_enough() -> None:
+    pupils, opps = small_world()
+    result = run_match(build_input(pupils, opps, Policy(min_list_length=0, vacancy_round=False)))
+    assert result.opportunity_id[3] == -1
+    assert result.outcome(3).unmatched_code == "ELIGIBLE"  # there was room, not offered
+
+
+def test_priority_tiers_and_true_reason() -> None:
+    pupils, opps = small_world()
+    result = run_match(build_input(pupils, opps, Policy(min_list_length=0)))
+    assert result.opportunity_id[0] == 10  # care-experienced pupil gets the seat
+    assert result.source[0] == SOURCE_OWN and result.rank[0] == 1
+    two = result.outcome(1)
+    assert two.opportunity_id == 20 and two.rank == 2
+    assert two.reason_code == "FILLED" and two.displaced_by == (1,)
+    assert two.reason_text == (
+        "Your first choice was filled by pupils with higher priority: care-experienced."
+    )
+    three = result.outcome(2)
+    assert three.opportunity_id is not None and three.suggested  # vacancy round
+    assert three.displaced_by == (1,)
+
+
+def test_unmatched_reason_names_dates_and_minutes() -> None:
+    far_week = (MON + timedelta(days=14), MON + timedelta(days=18))
+    pupils = [pupil(1, (10,), windows=(far_week,))]
+    result = run_match(build_input(pupils, [opening(10), opening(20, easting=399_000)]))
+    assert result.outcome(0).unmatched_code == "DATES"
+    assert "no placement within 45 minutes matched your dates" in result.reason_text(0)
+
+
+def test_approved_seats_and_pupils_are_respected() -> None:
+    pupils = [
+        pupil(1, (10,), approved_opportunity_id=20),
+        pupil(2, (10, 20), care_experienced=True),
+        pupil(3, (10, 20)),
+    ]
+    opps = [opening(10, capacity=2, seats_taken=2), opening(20, capacity=2, seats_taken=1)]
+    result = run_match(build_input(pupils, opps, Policy(min_list_length=0)))
+    assert result.opportunity_id[0] == 20 and result.source[0] == SOURCE_APPROVED
+    assert result.opportunity_id[1] == 20  # the one seat left
+    assert result.opportunity_id[2] == -1
+    assert result.reason_text(1).endswith("placements approved earlier.")
+    assert result.report.approved_before == 1
+
+
+def test_progress_callback_and_timings() -> None:
+    seen: list[tuple[str, float]] = []
+    pupils, opps = small_world()
+    data = build_input(pupils, opps, Policy(compare_coverage=True))
+    result = run_match(data, on_stage=lambda s, f: seen.append((s, f)))
+    assert [s for s, _ in seen] == list(STAGES)
+    assert [f for _, f in seen] == sorted(f for _, f in seen) and seen[-1][1] == 1.0
+    assert set(result.timings) == set(STAGES)
+    assert result.report.max_coverage_gain is not None
+
+
+def test_report_figures() -> None:
+    pupils, opps = small_world()
+    report = run_match(build_input(pupils, opps)).report
+    assert report.pupils == 4 and report.placed == sum(t.placed for t in report.by_tier)
+    assert report.by_tier[0].group == "care-experienced" and report.by_tier[0].rate == 1.0
+    assert 0 <= report.first_choice_rate <= report.top3_rate <= 1
+    assert report.blocking_pairs == 0
+    assert len(report.input_hash) == len(report.result_hash) == 64
+
+
+def test_seed_changes_the_lottery_not_the_rules() -> None:
+    pupils = [pupil(i, (10,)) for i in range(1, 6)]
+    winners = {
+        int(
+            np.flatnonzero(
+                run_match(build_input(pupils, [opening(10)], Policy(seed=s))).opportunity_id == 10
+            )[0]
+        )
+        for s in range(20)
+    }
+    assert len(winners) > 1
