@@ -48,4 +48,4 @@ class ComplianceRecordAdmin(admin.ModelAdmin):
     list_display = ["employer", "insurance_expires_on", "risk_assessment_on", "supervisor_name", "checked_on"]
     list_filter = ["insurance_expires_on", "risk_assessment_on"]
     search_fields = ["employer__name", "supervisor_name"]
-    raw_id_fields = ["employer"]
+    raw_id_fields = ["employer", "checked_by"]

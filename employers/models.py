@@ -128,7 +128,8 @@ class ComplianceRecord(models.Model):
     def risk_assessment_valid_until(self) -> dt.date | None:
         if self.risk_assessment_on is None:
             return None
-        return self.risk_assessment_on + settings.MOBILITY["RISK_ASSESSMENT_VALID_FOR"]
+        valid_for: dt.timedelta = settings.MOBILITY["RISK_ASSESSMENT_VALID_FOR"]
+        return self.risk_assessment_on + valid_for
 
     def valid_through(self, day: dt.date) -> bool:
         """Insurance and risk assessment both cover `day`."""

@@ -1,5 +1,7 @@
 """Model fields shared by everything that has a place: a postcode and its grid point."""
 
+from collections.abc import Collection
+
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -29,6 +31,11 @@ class Located(models.Model):
         self.easting = location.easting
         self.northing = location.northing
         self.local_authority_code = location.local_authority_code
+
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        # Tidy spacing first so " ch41 5fn " is not refused for its length.
+        self.postcode = " ".join((self.postcode or "").split())
+        super().clean_fields(exclude=exclude)
 
     def clean(self) -> None:
         super().clean()

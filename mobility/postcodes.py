@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib.util
 import math
 import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -81,3 +82,19 @@ def _letter_table(letter: str) -> dict[str, tuple[str, int, int]]:
             continue
         table[pcd.replace(" ", "")] = (la or "", int(east), int(north))
     return table
+
+
+def locations_in(local_authority_codes: Collection[str], letters: Iterable[str]) -> list[Location]:
+    """Every located postcode of the given local authorities, sorted by postcode.
+
+    Only the tables of `letters` (postcode first letters) are read, so the caller names the
+    areas that cover those authorities, e.g. "LCWP" for Liverpool City Region.
+    """
+    wanted = set(local_authority_codes)
+    found = [
+        Location(f"{compact[:-3]} {compact[-3:]}", la, east, north)
+        for letter in sorted(set(letters))
+        for compact, (la, east, north) in _letter_table(letter).items()
+        if la in wanted
+    ]
+    return sorted(found, key=lambda location: location.postcode.replace(" ", ""))

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -10,7 +12,7 @@ class Region(models.Model):
 
     code = models.SlugField(max_length=20, unique=True)
     name = models.CharField(max_length=120)
-    growth_sectors = models.ManyToManyField(
+    growth_sectors: models.ManyToManyField[Sector, Any] = models.ManyToManyField(
         "Sector", blank=True, related_name="growth_regions",
         help_text="Sectors the region's industrial strategy names for growth.",
     )

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "schools",
     "employers",
     "placements",
+    "placements.lifecycle",
 ]
 
 MIDDLEWARE = [
@@ -67,13 +68,11 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'mobility.sqlite3'}"
-    )
-}
+# SQLITE_PATH only matters without DATABASE_URL: it moves the embedded database file.
+SQLITE_PATH = Path(env.str("SQLITE_PATH", default=str(VAR_DIR / "mobility.sqlite3")))
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{SQLITE_PATH}")}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    VAR_DIR.mkdir(exist_ok=True)
+    SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     # Wait for a lock rather than fail when the server and an in-process task both write.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
@@ -89,6 +88,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
+
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -110,6 +111,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# Unanswered offers lapse and their seats are re-offered by policy.
+CELERY_BEAT_SCHEDULE["lapse-overdue-offers"] = {
+    "task": "placements.lifecycle.tasks.lapse_overdue_offers",
+    "schedule": timedelta(hours=1),
+}
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
@@ -135,6 +141,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "placements.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mobility API",
@@ -144,6 +151,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "placements.api.schema.add_error_responses",
+    ],
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Role-narrowed answers leave some read-only fields out, so they are optional in the schema.
+    "COMPONENT_NO_READ_ONLY_REQUIRED": True,
+    "ENUM_NAME_OVERRIDES": {
+        "MatchStatusEnum": "placements.models.MatchStatus",
+        "ConsentStatusEnum": "schools.models.ConsentStatus",
+        "OpportunityStatusEnum": "employers.models.Opportunity.Status",
+        "ApplicationStatusEnum": "placements.models.Application.Status",
+        "MatchRunStatusEnum": "placements.models.MatchRun.Status",
+    },
 }
 
 # Domain settings: kept here, not in code, so a region can tune them.

@@ -1,0 +1,293 @@
+"""Shared factory_boy factories. Each builds one valid, ready-to-use row.
+
+Conventions, so tests can rely on them:
+- Places use real Liverpool City Region postcodes; the grid point and local authority are
+  looked up with `mobility.postcodes.locate`, never typed in. Pass `postcode=` to pin one.
+- Dates hang off today: the Year 10 window and opportunities run the week of `WINDOW_START`
+  (a Monday about two months ahead); applications close on `DEADLINE`.
+- A pupil is Year 10, aged 15 on `WINDOW_START`, with parental consent given.
+- An opportunity is published, in its employer's sector, at a site of that employer.
+- A compliance record is valid through the window.
+- Every user's password is `PASSWORD`; `UserFactory(admin=True)` makes a superuser.
+- Region, local authorities and sectors are get-or-create by code, so they can be made twice.
+
+    pupil = PupilFactory(school=school, sector_interests=[sector])
+    opportunity = OpportunityFactory(capacity=1)
+    ApplicationFactory(pupil=pupil, opportunity=opportunity)  # rank: the pupil's next
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import factory
+from django.utils import timezone
+
+from employers.models import ComplianceRecord, Employer, EmployerMember, Opportunity, Site
+from mobility.accounts.models import Role, User
+from mobility.postcodes import locate
+from placements.demo.reference import LOCAL_AUTHORITIES, REGION_CODE, REGION_NAME, SECTORS
+from placements.models import Application, LocalAuthority, Match, MatchRun, MatchStatus, Region, Sector
+from schools.models import CareersAdviser, ConsentStatus, Pupil, School, SchoolStaff, WorkExperienceWindow
+
+PASSWORD = "factory-password-1"
+TODAY = timezone.localdate()
+WINDOW_START = TODAY + dt.timedelta(days=63 - TODAY.weekday())  # a Monday 8-9 weeks ahead
+WINDOW_END = WINDOW_START + dt.timedelta(days=4)
+DEADLINE = TODAY + dt.timedelta(days=20)
+
+# Real postcodes a few kilometres apart in central and south Liverpool (E08000012).
+HOME_POSTCODES = ("L6 1AL", "L7 8XP", "L8 0RX", "L15 4LW", "L13 2BY")
+SCHOOL_POSTCODES = ("L7 0LG", "L6 3AL", "L15 0HD")
+SITE_POSTCODES = ("L2 2DH", "L3 8EN", "L1 8JQ")
+# One real postcode in each of the six local authorities, for tests that need them all.
+POSTCODE_IN = {
+    "E08000012": "L1 8JQ",  # Liverpool
+    "E08000011": "L36 9YU",  # Knowsley
+    "E08000014": "L20 3NJ",  # Sefton
+    "E08000013": "WA10 1HP",  # St Helens
+    "E08000015": "CH41 5FN",  # Wirral
+    "E06000006": "WA8 7QE",  # Halton
+}
+_SECTORS = {spec.slug: spec for spec in SECTORS}
+
+
+class LocatedFactory(factory.django.DjangoModelFactory):
+    """Fills the grid point and local authority from `postcode`, as `Located.clean()` does."""
+
+    class Meta:
+        abstract = True
+
+    easting = factory.LazyAttribute(lambda o: locate(o.postcode).easting)
+    northing = factory.LazyAttribute(lambda o: locate(o.postcode).northing)
+    local_authority_code = factory.LazyAttribute(lambda o: locate(o.postcode).local_authority_code)
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("code",)
+
+    code = REGION_CODE
+    name = REGION_NAME
+
+
+class LocalAuthorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LocalAuthority
+        django_get_or_create = ("code",)
+
+    code = "E08000012"
+    name = factory.LazyAttribute(lambda o: LOCAL_AUTHORITIES.get(o.code, o.code))
+    region = factory.SubFactory(RegionFactory)
+
+
+class SectorFactory(factory.django.DjangoModelFactory):
+    """Known slugs (see placements.demo.reference.SECTORS) get their real name and SIC sections."""
+
+    class Meta:
+        model = Sector
+        django_get_or_create = ("slug",)
+
+    slug = "digital-creative"
+    name = factory.LazyAttribute(lambda o: _SECTORS[o.slug].name if o.slug in _SECTORS else o.slug.title())
+    sic_sections = factory.LazyAttribute(
+        lambda o: _SECTORS[o.slug].sic_sections if o.slug in _SECTORS else "S"
+    )
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A user of `role` (pupil by default); `admin=True` gives a staff superuser."""
+
+    class Meta:
+        model = User
+
+    class Params:
+        admin = factory.Trait(role=Role.ADMIN, is_staff=True, is_superuser=True)
+
+    email = factory.Sequence(lambda n: f"person{n}@factory.mobility.test")
+    first_name = factory.Sequence(lambda n: f"Person{n}")
+    last_name = "Example"
+    role = Role.PUPIL
+    password = factory.django.Password(PASSWORD)
+
+
+class SchoolFactory(LocatedFactory):
+    class Meta:
+        model = School
+
+    # 88xxxx: outside the range DfE has issued, so never a real school's URN.
+    urn = factory.Sequence(lambda n: f"{880000 + n}")
+    name = factory.Sequence(lambda n: f"Test High School {n}")
+    phase = School.Phase.SECONDARY
+    postcode = factory.Iterator(SCHOOL_POSTCODES)
+    local_authority = factory.SubFactory(
+        LocalAuthorityFactory, code=factory.SelfAttribute("..local_authority_code")
+    )
+
+
+class WindowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkExperienceWindow
+
+    school = factory.SubFactory(SchoolFactory)
+    year_group = 10
+    starts_on = WINDOW_START
+    ends_on = WINDOW_END
+    application_deadline = DEADLINE
+
+
+class PupilFactory(LocatedFactory):
+    """`sector_interests=[...]` sets interests; the school gets no window unless you make one."""
+
+    class Meta:
+        model = Pupil
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory, role=Role.PUPIL)
+    school = factory.SubFactory(SchoolFactory)
+    year_group = 10
+    # Aged year_group + 5 on the first day of the window: 15 in Year 10.
+    date_of_birth = factory.LazyAttribute(
+        lambda o: dt.date(WINDOW_START.year - o.year_group - 5, WINDOW_START.month, 1)
+    )
+    postcode = factory.Iterator(HOME_POSTCODES)
+    max_travel_minutes = 45
+    parental_consent = ConsentStatus.GIVEN
+    parental_consent_recorded_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def sector_interests(obj: Pupil, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create and extracted:
+            obj.sector_interests.set(extracted)
+
+
+class SchoolStaffFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SchoolStaff
+
+    user = factory.SubFactory(UserFactory, role=Role.SCHOOL_STAFF)
+    school = factory.SubFactory(SchoolFactory)
+    job_title = "Careers leader"
+
+
+class CareersAdviserFactory(factory.django.DjangoModelFactory):
+    """`schools=[...]` assigns the adviser to those schools."""
+
+    class Meta:
+        model = CareersAdviser
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory, role=Role.ADVISER)
+    organisation = "Test Careers Service"
+
+    @factory.post_generation
+    def schools(obj: CareersAdviser, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create and extracted:
+            obj.schools.set(extracted)
+
+
+class EmployerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Employer
+
+    name = factory.Sequence(lambda n: f"Test Employer {n} Ltd")
+    sector = factory.SubFactory(SectorFactory)
+
+
+class EmployerMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EmployerMember
+
+    user = factory.SubFactory(UserFactory, role=Role.EMPLOYER)
+    employer = factory.SubFactory(EmployerFactory)
+    job_title = "Office manager"
+
+
+class SiteFactory(LocatedFactory):
+    class Meta:
+        model = Site
+
+    employer = factory.SubFactory(EmployerFactory)
+    name = "Head office"
+    address = factory.Sequence(lambda n: f"{n + 1} Dale Street, Liverpool")
+    postcode = factory.Iterator(SITE_POSTCODES)
+    step_free_access = True
+
+
+class OpportunityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Opportunity
+
+    employer = factory.SubFactory(EmployerFactory)
+    site = factory.SubFactory(SiteFactory, employer=factory.SelfAttribute("..employer"))
+    sector = factory.SelfAttribute("employer.sector")
+    title = factory.Sequence(lambda n: f"Work experience placement {n}")
+    description = "A week with the team, with a small project of your own."
+    capacity = 2
+    starts_on = WINDOW_START
+    ends_on = WINDOW_END
+    minimum_age = 14
+    status = Opportunity.Status.PUBLISHED
+
+
+class ComplianceFactory(factory.django.DjangoModelFactory):
+    """Insurance and risk assessment both valid through the window."""
+
+    class Meta:
+        model = ComplianceRecord
+
+    employer = factory.SubFactory(EmployerFactory)
+    insurer = "Test Mutual"
+    insurance_policy_number = factory.Sequence(lambda n: f"EL-{n:06d}")
+    insurance_expires_on = WINDOW_END + dt.timedelta(days=365)
+    risk_assessment_on = TODAY - dt.timedelta(days=30)
+    supervisor_name = "Sam Supervisor"
+    supervisor_role = "Team leader"
+    safeguarding_checks = "Supervisor briefed on safeguarding."
+    checked_on = TODAY
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """Rank defaults to the pupil's next free rank."""
+
+    class Meta:
+        model = Application
+
+    pupil = factory.SubFactory(PupilFactory)
+    opportunity = factory.SubFactory(OpportunityFactory)
+    rank = factory.LazyAttribute(lambda o: _next_rank(o.pupil))
+
+
+def _next_rank(pupil: Pupil) -> int:
+    if pupil.pk is None:
+        return 1
+    return pupil.applications.filter(status=Application.Status.ACTIVE).count() + 1
+
+
+class MatchRunFactory(factory.django.DjangoModelFactory):
+    """A finished stable run."""
+
+    class Meta:
+        model = MatchRun
+
+    region = factory.SubFactory(RegionFactory)
+    policy = MatchRun.Policy.STABLE
+    seed = 1
+    status = MatchRun.Status.SUCCEEDED
+    stage = MatchRun.Stage.DONE
+    progress = 1.0
+
+
+class MatchFactory(factory.django.DjangoModelFactory):
+    """A match as a run leaves it: proposed, holding no seat."""
+
+    class Meta:
+        model = Match
+
+    run = factory.SubFactory(MatchRunFactory)
+    pupil = factory.SubFactory(PupilFactory)
+    opportunity = factory.SubFactory(OpportunityFactory)
+    status = MatchStatus.PROPOSED
+    rank = 1

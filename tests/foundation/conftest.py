@@ -1,0 +1,22 @@
+"""The small demo, built once for the foundation tests and removed after them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from placements.demo import DemoSummary, build_demo, reset_demo
+
+DEMO_SEED = 4242
+
+
+@pytest.fixture(scope="package")
+def small_demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[DemoSummary]:
+    """Committed outside the per-test transactions, so each test sees it; tests still need `db`."""
+    with django_db_blocker.unblock():
+        summary = build_demo(size="small", seed=DEMO_SEED)
+    yield summary
+    with django_db_blocker.unblock():
+        reset_demo()
