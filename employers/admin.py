@@ -34,7 +34,17 @@ class SiteAdmin(admin.ModelAdmin):
 
 @admin.register(Opportunity)
 class OpportunityAdmin(admin.ModelAdmin):
-    list_display = ["title", "employer", "sector", "status", "capacity", "seats_taken", "starts_on", "ends_on", "mode"]
+    list_display = [
+        "title",
+        "employer",
+        "sector",
+        "status",
+        "capacity",
+        "seats_taken",
+        "starts_on",
+        "ends_on",
+        "mode",
+    ]
     list_filter = ["status", "sector", "mode", "site__step_free_access", "starts_on"]
     search_fields = ["title", "employer__name", "site__postcode"]
     raw_id_fields = ["employer", "site"]

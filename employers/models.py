@@ -74,9 +74,13 @@ class Opportunity(models.Model):
     starts_on = models.DateField()
     ends_on = models.DateField()
     daily_hours = models.DecimalField(max_digits=3, decimal_places=1, default=7)
-    minimum_age = models.PositiveSmallIntegerField(default=14, validators=[MinValueValidator(13), MaxValueValidator(19)])
+    minimum_age = models.PositiveSmallIntegerField(
+        default=14, validators=[MinValueValidator(13), MaxValueValidator(19)]
+    )
     mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.IN_PERSON)
-    accessibility = models.TextField(blank=True, help_text="What the workplace offers beyond step-free access.")
+    accessibility = models.TextField(
+        blank=True, help_text="What the workplace offers beyond step-free access."
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -86,8 +90,12 @@ class Opportunity(models.Model):
         verbose_name_plural = "opportunities"
         constraints = [
             models.CheckConstraint(condition=Q(capacity__gte=0), name="opportunity_capacity_non_negative"),
-            models.CheckConstraint(condition=Q(seats_taken__lte=F("capacity")), name="opportunity_not_overfilled"),
-            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="opportunity_dates_ordered"),
+            models.CheckConstraint(
+                condition=Q(seats_taken__lte=F("capacity")), name="opportunity_not_overfilled"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="opportunity_dates_ordered"
+            ),
             models.CheckConstraint(
                 condition=Q(daily_hours__gt=0) & Q(daily_hours__lte=8), name="opportunity_daily_hours_range"
             ),
@@ -108,11 +116,17 @@ class ComplianceRecord(models.Model):
     employer = models.OneToOneField(Employer, on_delete=models.CASCADE, related_name="compliance")
     insurer = models.CharField(max_length=120, blank=True)
     insurance_policy_number = models.CharField(max_length=60, blank=True)
-    insurance_expires_on = models.DateField(null=True, blank=True, help_text="Employer's liability insurance.")
-    risk_assessment_on = models.DateField(null=True, blank=True, help_text="Date of the young workers' risk assessment.")
+    insurance_expires_on = models.DateField(
+        null=True, blank=True, help_text="Employer's liability insurance."
+    )
+    risk_assessment_on = models.DateField(
+        null=True, blank=True, help_text="Date of the young workers' risk assessment."
+    )
     supervisor_name = models.CharField(max_length=120, blank=True)
     supervisor_role = models.CharField(max_length=120, blank=True)
-    safeguarding_checks = models.TextField(blank=True, help_text="What was checked, e.g. DBS for named supervisor.")
+    safeguarding_checks = models.TextField(
+        blank=True, help_text="What was checked, e.g. DBS for named supervisor."
+    )
     checked_on = models.DateField(null=True, blank=True)
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -135,6 +149,9 @@ class ComplianceRecord(models.Model):
         """Insurance and risk assessment both cover `day`."""
         until = self.risk_assessment_valid_until
         return bool(
-            self.insurance_expires_on and until and self.supervisor_name
-            and self.insurance_expires_on >= day and until >= day
+            self.insurance_expires_on
+            and until
+            and self.supervisor_name
+            and self.insurance_expires_on >= day
+            and until >= day
         )

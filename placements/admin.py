@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from .models import Application, LocalAuthority, Match, MatchRun, MatchStatusChange, Region, Sector
+from .models import (
+    Application,
+    LocalAuthority,
+    Match,
+    MatchRun,
+    MatchStatusChange,
+    Region,
+    Sector,
+    UnplacedPupil,
+)
 
 
 class LocalAuthorityInline(admin.TabularInline):
@@ -40,10 +49,28 @@ class ApplicationAdmin(admin.ModelAdmin):
 
 @admin.register(MatchRun)
 class MatchRunAdmin(admin.ModelAdmin):
-    list_display = ["id", "region", "policy", "status", "stage", "progress", "seed", "created_at", "finished_at"]
+    list_display = [
+        "id",
+        "region",
+        "policy",
+        "status",
+        "stage",
+        "progress",
+        "seed",
+        "created_at",
+        "finished_at",
+    ]
     list_filter = ["policy", "status", "region"]
     search_fields = ["input_hash", "result_hash"]
-    readonly_fields = ["created_at", "started_at", "finished_at", "input_hash", "result_hash", "timings", "statistics"]
+    readonly_fields = [
+        "created_at",
+        "started_at",
+        "finished_at",
+        "input_hash",
+        "result_hash",
+        "timings",
+        "statistics",
+    ]
 
 
 class MatchStatusChangeInline(admin.TabularInline):
@@ -55,7 +82,16 @@ class MatchStatusChangeInline(admin.TabularInline):
 
 @admin.register(Match)
 class MatchAdmin(admin.ModelAdmin):
-    list_display = ["pupil", "opportunity", "run", "status", "rank", "is_suggestion", "travel_minutes", "priority_tier"]
+    list_display = [
+        "pupil",
+        "opportunity",
+        "run",
+        "status",
+        "rank",
+        "is_suggestion",
+        "travel_minutes",
+        "priority_tier",
+    ]
     list_filter = ["status", "is_suggestion", "priority_tier", "run", "opportunity__sector"]
     search_fields = ["pupil__user__email", "pupil__user__last_name", "opportunity__title"]
     raw_id_fields = ["pupil", "opportunity", "run"]
@@ -71,3 +107,12 @@ class MatchStatusChangeAdmin(admin.ModelAdmin):
     list_filter = ["to_status", "reason"]
     search_fields = ["match__pupil__user__email", "note"]
     raw_id_fields = ["match"]
+
+
+@admin.register(UnplacedPupil)
+class UnplacedPupilAdmin(admin.ModelAdmin):
+    list_display = ["pupil", "run", "priority_tier", "reason"]
+    list_filter = ["reason", "priority_tier", "run"]
+    search_fields = ["pupil__user__email", "pupil__user__last_name"]
+    raw_id_fields = ["pupil", "run"]
+    list_select_related = ["pupil__user", "run"]

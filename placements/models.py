@@ -13,7 +13,9 @@ class Region(models.Model):
     code = models.SlugField(max_length=20, unique=True)
     name = models.CharField(max_length=120)
     growth_sectors: models.ManyToManyField[Sector, Any] = models.ManyToManyField(
-        "Sector", blank=True, related_name="growth_regions",
+        "Sector",
+        blank=True,
+        related_name="growth_regions",
         help_text="Sectors the region's industrial strategy names for growth.",
     )
 
@@ -72,11 +74,13 @@ class Application(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(rank__gte=1), name="application_rank_positive"),
             models.UniqueConstraint(
-                fields=["pupil", "rank"], condition=Q(status="active"),
+                fields=["pupil", "rank"],
+                condition=Q(status="active"),
                 name="application_unique_rank_per_pupil",
             ),
             models.UniqueConstraint(
-                fields=["pupil", "opportunity"], condition=Q(status="active"),
+                fields=["pupil", "opportunity"],
+                condition=Q(status="active"),
                 name="application_unique_per_opportunity",
             ),
         ]
@@ -117,7 +121,10 @@ class MatchRun(models.Model):
     result_hash = models.CharField(max_length=64, blank=True)
     error = models.TextField(blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="match_runs",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -167,9 +174,7 @@ LIVE_STATUSES = [s for s in SEAT_HOLDING_STATUSES if s != MatchStatus.COMPLETED]
 class Match(models.Model):
     run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="matches")
     pupil = models.ForeignKey("schools.Pupil", on_delete=models.CASCADE, related_name="matches")
-    opportunity = models.ForeignKey(
-        "employers.Opportunity", on_delete=models.PROTECT, related_name="matches"
-    )
+    opportunity = models.ForeignKey("employers.Opportunity", on_delete=models.PROTECT, related_name="matches")
     status = models.CharField(max_length=20, choices=MatchStatus.choices, default=MatchStatus.PROPOSED)
     score = models.FloatField(default=0.0)
     rank = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Rank in the pupil's list.")
@@ -219,3 +224,22 @@ class MatchStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.match_id}: {self.from_status or '—'} → {self.to_status}"
+
+
+class UnplacedPupil(models.Model):
+    """A pupil a run could not place, with the reason in words an adviser can read to them."""
+
+    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="unplaced")
+    pupil = models.ForeignKey("schools.Pupil", on_delete=models.CASCADE, related_name="unplaced_in_runs")
+    priority_tier = models.PositiveSmallIntegerField(default=0)
+    reason = models.CharField(max_length=20, help_text="The engine's reason code.")
+    explanation = models.TextField()
+
+    class Meta:
+        ordering = ["run", "pupil"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "pupil"], name="unplaced_once_per_run"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pupil} unplaced in run {self.run_id}"

@@ -20,12 +20,25 @@ class SchoolAdmin(admin.ModelAdmin):
 @admin.register(Pupil)
 class PupilAdmin(admin.ModelAdmin):
     list_display = [
-        "__str__", "school", "year_group", "postcode", "care_experienced",
-        "fsm_or_pupil_premium", "send", "parental_consent",
+        "__str__",
+        "school",
+        "year_group",
+        "postcode",
+        "care_experienced",
+        "fsm_or_pupil_premium",
+        "send",
+        "parental_consent",
     ]
     list_filter = [
-        "school__local_authority", "year_group", "care_experienced", "fsm_or_pupil_premium",
-        "send", "young_carer", "at_risk_of_neet", "needs_step_free_access", "parental_consent",
+        "school__local_authority",
+        "year_group",
+        "care_experienced",
+        "fsm_or_pupil_premium",
+        "send",
+        "young_carer",
+        "at_risk_of_neet",
+        "needs_step_free_access",
+        "parental_consent",
     ]
     search_fields = ["user__email", "user__first_name", "user__last_name", "postcode", "school__name"]
     raw_id_fields = ["user", "school"]

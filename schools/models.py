@@ -47,7 +47,9 @@ class Pupil(Located):
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="pupils")
     year_group = models.PositiveSmallIntegerField(validators=[MinValueValidator(7), MaxValueValidator(14)])
     date_of_birth = models.DateField()
-    sector_interests = models.ManyToManyField("placements.Sector", blank=True, related_name="interested_pupils")
+    sector_interests = models.ManyToManyField(
+        "placements.Sector", blank=True, related_name="interested_pupils"
+    )
     needs_step_free_access = models.BooleanField(default=False)
     access_needs = models.TextField(
         blank=True, help_text="Access needs and reasonable adjustments, shared with a matched employer."
@@ -68,7 +70,9 @@ class Pupil(Located):
     class Meta:
         ordering = ["school", "user__last_name", "user__first_name"]
         constraints = [
-            models.CheckConstraint(condition=Q(year_group__gte=7) & Q(year_group__lte=14), name="pupil_year_group_range"),
+            models.CheckConstraint(
+                condition=Q(year_group__gte=7) & Q(year_group__lte=14), name="pupil_year_group_range"
+            ),
             models.CheckConstraint(
                 condition=Q(max_travel_minutes__gte=5) & Q(max_travel_minutes__lte=120),
                 name="pupil_max_travel_range",
@@ -81,7 +85,13 @@ class Pupil(Located):
     @property
     def is_disadvantaged(self) -> bool:
         return any(
-            (self.fsm_or_pupil_premium, self.care_experienced, self.send, self.young_carer, self.at_risk_of_neet)
+            (
+                self.fsm_or_pupil_premium,
+                self.care_experienced,
+                self.send,
+                self.young_carer,
+                self.at_risk_of_neet,
+            )
         )
 
     def age_on(self, day: dt.date) -> int:
@@ -90,7 +100,9 @@ class Pupil(Located):
 
 
 class SchoolStaff(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="school_staff")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="school_staff"
+    )
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="staff")
     job_title = models.CharField(max_length=120, default="Careers leader")
 
@@ -103,7 +115,9 @@ class SchoolStaff(models.Model):
 
 
 class CareersAdviser(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="careers_adviser")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="careers_adviser"
+    )
     organisation = models.CharField(max_length=200, blank=True)
     schools = models.ManyToManyField(School, blank=True, related_name="advisers")
 

@@ -1,0 +1,135 @@
+"""End-to-end match run on the full-size Liverpool City Region demo, through a real worker.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mobility_bench \\
+    CELERY_BROKER_URL=redis://127.0.0.1:6379/6 \\
+        .venv/bin/python bench/e2e_match_run.py --load --runs 3
+
+Starts a Celery worker on the ``matching`` queue as a subprocess, then for each run:
+match_run_create -> the worker loads the snapshot, finds candidates, solves, writes
+every proposed match and the report -> the row reads "succeeded". Prints each stage's
+seconds (as recorded on the MatchRun row) and the wall time from create to succeeded,
+measured by polling the row. ``--load`` migrates and loads the full demo first if the
+database has no ``lcr`` region. Bench runs are deleted afterwards unless ``--keep``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_SECONDS = 10.0
+STAGES = ("loading", "candidates", "solving", "writing")
+
+
+def manage(*args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, check=True)
+
+
+def start_worker(log: Path) -> subprocess.Popen[bytes]:
+    command = [
+        sys.executable, "-m", "celery", "-A", "mobility", "worker", "-Q", "matching,default",
+        "-P", "solo", "-c", "1", "-l", "info", "--without-gossip", "--without-mingle", "--without-heartbeat",
+        "-n", f"bench-e2e-{os.getpid()}@%h",
+    ]  # fmt: skip
+    with log.open("wb") as out:
+        worker = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while " ready." not in log.read_text(errors="replace"):
+        if worker.poll() is not None or time.monotonic() > deadline:
+            worker.kill()
+            sys.exit(f"The Celery worker did not start:\n{log.read_text(errors='replace')}")
+        time.sleep(0.1)
+    return worker
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--region", default="lcr")
+    parser.add_argument("--policy", default="stable", choices=["stable", "max-coverage"])
+    parser.add_argument("--seed", type=int, default=1, help="Seed of the first run; later runs add 1.")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--timeout", type=float, default=120.0, help="Seconds to wait for one run.")
+    parser.add_argument("--load", action="store_true", help="Migrate and load the full demo if missing.")
+    parser.add_argument("--keep", action="store_true", help="Keep the bench runs and their matches.")
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("Set DATABASE_URL to a PostgreSQL database (the full demo is loaded there with --load).")
+    if not os.environ.get("CELERY_BROKER_URL", "").startswith("redis"):
+        sys.exit("Set CELERY_BROKER_URL to a Redis database of your own: runs go through a real worker.")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "mobility.settings.base"
+    sys.path.insert(0, str(ROOT))
+
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from placements.matching.report import report_lines
+    from placements.matching.services import match_run_create
+    from placements.models import MatchRun, Region
+
+    if args.load and not Region.objects.filter(code=args.region).exists():
+        manage("migrate", "--noinput", "--verbosity", "0")
+        manage("load_demo", "--size", "full")
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # fresh planner statistics, as autovacuum would give later
+    region = Region.objects.get(code=args.region)
+
+    log = Path(tempfile.mkdtemp(prefix="bench-e2e-")) / "worker.log"
+    worker = start_worker(log)
+    runs: list[MatchRun] = []
+    walls: list[float] = []
+    try:
+        for i in range(args.runs):
+            began = time.perf_counter()
+            run = match_run_create(region=region, policy=args.policy, seed=args.seed + i, parameters={})
+            deadline = time.monotonic() + args.timeout
+            while run.status not in (MatchRun.Status.SUCCEEDED, MatchRun.Status.FAILED):
+                if time.monotonic() > deadline:
+                    sys.exit(f"Run {run.pk} still {run.status}/{run.stage}; worker log: {log}")
+                time.sleep(0.02)
+                run.refresh_from_db()
+            walls.append(time.perf_counter() - began)
+            runs.append(run)
+            if run.status == MatchRun.Status.FAILED:
+                sys.exit(f"Run {run.pk} failed: {run.error}\nworker log: {log}")
+            stages = "  ".join(f"{s} {run.timings.get(s, 0):.2f}" for s in STAGES)
+            total, cpu = run.timings["total"], run.timings["cpu"]
+            print(f"run {i + 1}: {stages}  total {total:.2f} (cpu {cpu:.2f})  end to end {walls[-1]:.2f} s")
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+    last = runs[-1]
+    print()
+    print("\n".join(report_lines(last)))
+    print()
+    rows = {stage: [r.timings.get(stage, 0.0) for r in runs] for stage in (*STAGES, "total", "cpu")}
+    rows["queue wait"] = [(r.started_at - r.created_at).total_seconds() for r in runs]
+    rows["end to end"] = walls
+    for name, values in rows.items():
+        print(f"{name:>11}: median {statistics.median(values):6.2f} s   max {max(values):6.2f} s")
+    wall = statistics.median(walls)
+    stats = last.statistics
+    print(f"target: end to end < {TARGET_SECONDS:.0f} s; pupils {stats['pupils']}, ", end="")
+    print(f"opportunities {stats['opportunities']}, proposed matches written {stats['matches_written']}")
+    if not args.keep:
+        MatchRun.objects.filter(pk__in=[r.pk for r in runs]).delete()
+    if wall >= TARGET_SECONDS:
+        sys.exit(f"Median end-to-end time {wall:.2f} s misses the {TARGET_SECONDS:.0f} s target.")
+
+
+if __name__ == "__main__":
+    main()

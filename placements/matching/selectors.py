@@ -1,0 +1,229 @@
+"""Reads that turn the database into the engine's frozen, columnar input.
+
+Every table is loaded with a handful of set-based ``values_list`` queries
+ordered by id; nothing here issues a query per pupil or per opportunity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q
+from numpy.typing import NDArray
+
+from employers.models import Opportunity
+from placements.engine.inputs import MODE_CODES, NO_DATE, MatchInput, OpportunityTable, PupilTable
+from placements.engine.policy import Policy
+from placements.models import LIVE_STATUSES, SEAT_HOLDING_STATUSES, Application, Match, Region, Sector
+from schools.models import Pupil, WorkExperienceWindow
+
+_FLAGS = ("care_experienced", "fsm_or_pupil_premium", "send", "young_carer", "at_risk_of_neet")
+
+
+def _csr(
+    rows: list[tuple[int, int, int]], ids: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """CSR pointer over ``ids`` and values from (owner id, sort key, value) rows in any order.
+
+    Sorting here rather than in SQL spares the database a sort that spills to disk.
+    Rows whose owner is not in ``ids`` are dropped.
+    """
+    table = np.asarray(rows, dtype=np.int64).reshape(len(rows), 3)
+    table = table[np.lexsort((table[:, 1], table[:, 0]))]
+    owner = table[:, 0]
+    pos = np.searchsorted(ids, owner)
+    keep = pos < len(ids)
+    keep[keep] = ids[pos[keep]] == owner[keep]
+    ptr = np.zeros(len(ids) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(pos[keep], minlength=len(ids)), out=ptr[1:])
+    return ptr, table[keep, 2]
+
+
+def _days(values: Iterable[dt.date | None]) -> NDArray[np.int32]:
+    return np.asarray([NO_DATE if v is None else v.toordinal() for v in values], dtype=np.int32)
+
+
+def region_pupils(*, region: Region, as_of: dt.date) -> Any:
+    """Pupils a run for ``region`` serves: at the region's schools, and either with a
+    work-experience window still to come for their year group, an active application,
+    or a live placement (kept fixed)."""
+    window = WorkExperienceWindow.objects.filter(
+        school_id=OuterRef("school_id"), year_group=OuterRef("year_group"), ends_on__gte=as_of
+    )
+    applied = Application.objects.filter(pupil_id=OuterRef("pk"), status=Application.Status.ACTIVE)
+    live = Match.objects.filter(pupil_id=OuterRef("pk"), status__in=LIVE_STATUSES)
+    return Pupil.objects.filter(school__local_authority__region=region).filter(
+        Exists(window) | Exists(applied) | Exists(live)
+    )
+
+
+def pupil_table_build(*, region: Region, as_of: dt.date) -> PupilTable:
+    pupils = region_pupils(region=region, as_of=as_of)
+    rows = list(
+        pupils.order_by("id").values_list(
+            "id",
+            "school_id",
+            "school__local_authority__code",
+            "year_group",
+            "date_of_birth",
+            "easting",
+            "northing",
+            "max_travel_minutes",
+            "needs_step_free_access",
+            *_FLAGS,
+        )
+    )
+    cols = list(zip(*rows, strict=True)) if rows else [()] * (10 + len(_FLAGS))
+    ids = np.asarray(cols[0], dtype=np.int64)
+    # Lists are read for all the region's pupils (a plain join, cheaper than repeating
+    # the scope test); rows of pupils outside the snapshot are dropped by _csr.
+    in_region = {"pupil__school__local_authority__region": region}
+
+    # Live placements: those pupils keep their seat and are never reshuffled.
+    live = Match.objects.filter(**in_region, status__in=LIVE_STATUSES).order_by()
+    live_ptr, live_opportunity = _csr(list(live.values_list("pupil_id", "pk", "opportunity_id")), ids)
+    approved = np.full(len(ids), -1, dtype=np.int64)
+    has_live = np.diff(live_ptr) > 0  # at most one live match per pupil (a DB constraint)
+    approved[has_live] = live_opportunity
+
+    interests = Pupil.sector_interests.through.objects.filter(**in_region).order_by()
+    interest_ptr, interest_sector = _csr(
+        list(interests.values_list("pupil_id", "sector_id", "sector_id")), ids
+    )
+
+    # Windows are few (a school's year groups), so they are joined to pupils here.
+    windows = list(
+        WorkExperienceWindow.objects.filter(school__local_authority__region=region, ends_on__gte=as_of)
+        .order_by("school_id", "year_group", "starts_on", "ends_on")
+        .values_list("school_id", "year_group", "starts_on", "ends_on")
+    )
+    w_school, w_year, w_start, w_end = zip(*windows, strict=True) if windows else ((), (), (), ())
+    w_key = np.asarray(w_school, dtype=np.int64) * 100 + np.asarray(w_year, dtype=np.int64)  # sorted
+    p_key = np.asarray(cols[1], dtype=np.int64) * 100 + np.asarray(cols[3], dtype=np.int64)
+    first = np.searchsorted(w_key, p_key, "left")
+    count = np.searchsorted(w_key, p_key, "right") - first
+    window_ptr = np.concatenate([[0], np.cumsum(count)]).astype(np.int64)
+    at = np.repeat(first, count) + np.arange(window_ptr[-1]) - np.repeat(window_ptr[:-1], count)
+    window_start = _days(w_start)[at]
+    window_end = _days(w_end)[at]
+
+    applications = Application.objects.filter(**in_region, status=Application.Status.ACTIVE).order_by()
+    application_ptr, application_opportunity = _csr(
+        list(applications.values_list("pupil_id", "rank", "opportunity_id")), ids
+    )
+
+    return PupilTable(
+        pupil_id=ids,
+        la_code=np.asarray(cols[2], dtype=str),
+        year_group=np.asarray(cols[3]),
+        birth_day=_days(cols[4]),
+        easting=np.asarray(cols[5]),
+        northing=np.asarray(cols[6]),
+        max_travel_minutes=np.asarray(cols[7]),
+        needs_step_free=np.asarray(cols[8], dtype=bool),
+        care_experienced=np.asarray(cols[9], dtype=bool),
+        fsm_or_pupil_premium=np.asarray(cols[10], dtype=bool),
+        send=np.asarray(cols[11], dtype=bool),
+        young_carer=np.asarray(cols[12], dtype=bool),
+        at_risk_of_neet=np.asarray(cols[13], dtype=bool),
+        approved_opportunity_id=approved,
+        interest_ptr=interest_ptr,
+        interest_sector=interest_sector.astype(np.int32),
+        window_ptr=window_ptr,
+        window_start=window_start,
+        window_end=window_end,
+        application_ptr=application_ptr,
+        application_opportunity_id=application_opportunity,
+    )
+
+
+def opportunity_table_build(*, region: Region, pupils: PupilTable, as_of: dt.date) -> OpportunityTable:
+    """Published opportunities in the region (and virtual ones anywhere) that have not
+    ended, plus every opportunity the region's pupils applied to or hold, whatever its
+    state, so the engine can say why such a choice was not possible."""
+    la_codes = list(region.local_authorities.values_list("code", flat=True))
+    wanted = set(pupils.application_opportunity_id.tolist()) | set(
+        pupils.approved_opportunity_id[pupils.approved_opportunity_id >= 0].tolist()
+    )
+    open_here = Q(status=Opportunity.Status.PUBLISHED, ends_on__gte=as_of) & (
+        Q(site__local_authority_code__in=la_codes) | Q(mode=Opportunity.Mode.VIRTUAL)
+    )
+    rows = list(
+        Opportunity.objects.filter(open_here | Q(id__in=wanted))
+        .order_by("id")
+        .values_list(
+            "id",
+            "capacity",
+            "starts_on",
+            "ends_on",
+            "minimum_age",
+            "site__easting",
+            "site__northing",
+            "site__step_free_access",
+            "mode",
+            "sector_id",
+            "site__local_authority_code",
+            "status",
+            "employer__compliance__insurance_expires_on",
+            "employer__compliance__risk_assessment_on",
+            "employer__compliance__supervisor_name",
+        )
+    )
+    cols = list(zip(*rows, strict=True)) if rows else [()] * 15
+    ids = np.asarray(cols[0], dtype=np.int64)
+
+    # Seats held by approved-or-later matches, counted from the matches themselves.
+    seats_taken = np.zeros(len(ids), dtype=np.int32)
+    held = list(
+        Match.objects.filter(opportunity_id__in=ids.tolist(), status__in=SEAT_HOLDING_STATUSES)
+        .values("opportunity_id")
+        .annotate(n=Count("id"))
+        .values_list("opportunity_id", "n")
+    )
+    if held:
+        opp, n = (np.asarray(c, dtype=np.int64) for c in zip(*held, strict=True))
+        seats_taken[np.searchsorted(ids, opp)] = n
+
+    growth = set(region.growth_sectors.values_list("id", flat=True))
+    valid_for: dt.timedelta = settings.MOBILITY["RISK_ASSESSMENT_VALID_FOR"]
+    return OpportunityTable(
+        opportunity_id=ids,
+        capacity=np.asarray(cols[1]),
+        seats_taken=seats_taken,
+        start_day=_days(cols[2]),
+        end_day=_days(cols[3]),
+        min_age=np.asarray(cols[4]),
+        easting=np.asarray(cols[5]),
+        northing=np.asarray(cols[6]),
+        step_free=np.asarray(cols[7], dtype=bool),
+        mode=np.asarray([MODE_CODES[m] for m in cols[8]], dtype=np.int8),
+        sector_id=np.asarray(cols[9]),
+        is_growth_sector=np.asarray([s in growth for s in cols[9]], dtype=bool),
+        la_code=np.asarray(cols[10], dtype=str),
+        published=np.asarray([s == Opportunity.Status.PUBLISHED for s in cols[11]], dtype=bool),
+        # Compliance without a named supervisor is incomplete: approval would be blocked,
+        # so the engine must not propose it either.
+        insurance_valid_until=_days(
+            expires if supervisor else None for expires, supervisor in zip(cols[12], cols[14], strict=True)
+        ),
+        risk_assessment_valid_until=_days(None if d is None else d + valid_for for d in cols[13]),
+    )
+
+
+def match_input_build(*, region: Region, policy: Policy, as_of: dt.date) -> MatchInput:
+    """The whole frozen input of a run for ``region`` on day ``as_of``."""
+    pupils = pupil_table_build(region=region, as_of=as_of)
+    opportunities = opportunity_table_build(region=region, pupils=pupils, as_of=as_of)
+    return MatchInput(pupils=pupils, opportunities=opportunities, policy=policy)
+
+
+def run_labels(*, region: Region) -> dict[str, dict[str, str]]:
+    """Names for the codes and ids a run report uses."""
+    return {
+        "local_authorities": dict(region.local_authorities.values_list("code", "name")),
+        "sectors": {str(pk): name for pk, name in Sector.objects.values_list("id", "name")},
+    }

@@ -1,0 +1,253 @@
+"""Small, hand-placed test worlds for the matching tests.
+
+Grid points are set directly (not looked up from postcodes) so distances are exact:
+1 km east of the pupils' homes is a short walk, 40 km is out of reach.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+
+from employers.models import ComplianceRecord, Employer, Opportunity, Site
+from mobility.accounts.models import Role, User
+from placements.models import Application, LocalAuthority, MatchRun, Region, Sector
+from schools.models import Pupil, School, WorkExperienceWindow
+
+LIVERPOOL = "E08000012"
+WIRRAL = "E08000015"
+HOME = (335000, 390000)
+REPO = Path(__file__).resolve().parents[2]  # central Liverpool, British National Grid metres
+
+_serial = itertools.count(1)
+
+
+@dataclass
+class MatchWorld:
+    """Builds a region with schools, pupils and opportunities for one test."""
+
+    region: Region
+    sectors: dict[str, Sector]
+    local_authorities: dict[str, LocalAuthority]
+    window_start: dt.date
+    employers: list[Employer] = field(default_factory=list)
+
+    @property
+    def window_end(self) -> dt.date:
+        return self.window_start + dt.timedelta(days=4)
+
+    def school(self, *, la: str = LIVERPOOL, year_group: int = 10, window: bool = True) -> School:
+        n = next(_serial)
+        school = School.objects.create(
+            urn=f"{100000 + n}",
+            name=f"School {n}",
+            phase=School.Phase.SECONDARY,
+            local_authority=self.local_authorities[la],
+            postcode="L1 8JQ",
+            easting=HOME[0],
+            northing=HOME[1],
+            local_authority_code=la,
+        )
+        if window:
+            WorkExperienceWindow.objects.create(
+                school=school, year_group=year_group, starts_on=self.window_start, ends_on=self.window_end
+            )
+        return school
+
+    def pupil(
+        self, school: School, *, at: tuple[int, int] = HOME, interests: tuple[str, ...] = (), **fields: Any
+    ) -> Pupil:
+        n = next(_serial)
+        user = User.objects.create_user(f"pupil{n}@example.org", first_name=f"Pupil{n}", role=Role.PUPIL)
+        values: dict[str, Any] = {
+            "year_group": 10,
+            "date_of_birth": self.window_start - dt.timedelta(days=15 * 365),
+            "postcode": "L1 8JQ",
+            "easting": at[0],
+            "northing": at[1],
+            "local_authority_code": LIVERPOOL,
+        }
+        values.update(fields)
+        pupil = Pupil.objects.create(user=user, school=school, **values)
+        pupil.sector_interests.set([self.sectors[s] for s in interests])
+        return pupil
+
+    def employer(self, *, sector: str = "digital", compliant: bool = True) -> Employer:
+        n = next(_serial)
+        employer = Employer.objects.create(name=f"Employer {n}", sector=self.sectors[sector])
+        if compliant:
+            ComplianceRecord.objects.create(
+                employer=employer,
+                insurance_expires_on=self.window_end + dt.timedelta(days=200),
+                risk_assessment_on=self.window_start - dt.timedelta(days=30),
+                supervisor_name="A Supervisor",
+            )
+        self.employers.append(employer)
+        return employer
+
+    def opportunity(
+        self,
+        *,
+        employer: Employer | None = None,
+        sector: str = "digital",
+        at: tuple[int, int] = (HOME[0] + 1000, HOME[1]),
+        capacity: int = 1,
+        step_free: bool = True,
+        la: str = LIVERPOOL,
+        **fields: Any,
+    ) -> Opportunity:
+        employer = employer or self.employer(sector=sector)
+        n = next(_serial)
+        site = Site.objects.create(
+            employer=employer,
+            name=f"Site {n}",
+            address=f"{n} Dale Street",
+            step_free_access=step_free,
+            postcode="L2 2DP",
+            easting=at[0],
+            northing=at[1],
+            local_authority_code=la,
+        )
+        values: dict[str, Any] = {
+            "title": f"Placement {n}",
+            "description": "Work experience.",
+            "capacity": capacity,
+            "starts_on": self.window_start,
+            "ends_on": self.window_end,
+            "status": Opportunity.Status.PUBLISHED,
+        }
+        values.update(fields)
+        return Opportunity.objects.create(employer=employer, site=site, sector=self.sectors[sector], **values)
+
+    def apply(self, pupil: Pupil, *opportunities: Opportunity) -> list[Application]:
+        return [
+            Application.objects.create(pupil=pupil, opportunity=o, rank=i)
+            for i, o in enumerate(opportunities, start=1)
+        ]
+
+
+def build_world(window_start: dt.date | None = None) -> MatchWorld:
+    region = Region.objects.create(code="lcr", name="Liverpool City Region")
+    las = {
+        code: LocalAuthority.objects.create(code=code, name=name, region=region)
+        for code, name in ((LIVERPOOL, "Liverpool"), (WIRRAL, "Wirral"))
+    }
+    sectors = {
+        slug: Sector.objects.create(slug=slug, name=name, sic_sections=sic)
+        for slug, name, sic in (
+            ("digital", "Digital and creative", "J"),
+            ("health", "Health and social care", "Q"),
+            ("retail", "Retail", "G"),
+        )
+    }
+    region.growth_sectors.add(sectors["digital"])
+    start = window_start or dt.date.today() + dt.timedelta(days=60)
+    return MatchWorld(region=region, sectors=sectors, local_authorities=las, window_start=start)
+
+
+@pytest.fixture
+def world(db: None) -> MatchWorld:
+    return build_world()
+
+
+def populate(world: MatchWorld, *, pupils: int = 12) -> None:
+    """Contention on purpose: fewer seats near home than pupils, and popular first choices."""
+    school = world.school()
+    near = [
+        world.opportunity(sector=sector, at=(HOME[0] + 800 * (i + 1), HOME[1]), capacity=2)
+        for i, sector in enumerate(("digital", "health", "retail"))
+    ]
+    world.opportunity(sector="digital", at=(HOME[0], HOME[1] + 3000), capacity=1)
+    world.opportunity(sector="retail", at=(HOME[0] + 40000, HOME[1]), capacity=5)  # out of reach
+    for i in range(pupils):
+        pupil = world.pupil(
+            school,
+            at=(HOME[0] - 200 * i, HOME[1] + 150 * i),
+            interests=(("digital",), ("health", "retail"), ())[i % 3],
+            fsm_or_pupil_premium=i % 4 == 0,
+            care_experienced=i == 5,
+        )
+        if i % 5 != 4:  # some pupils never apply and rely on suggestions
+            world.apply(pupil, *near[i % 2 :][:2])
+
+
+@dataclass
+class Worker:
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+def database_url() -> str:
+    """URL of the database this test session uses (pytest-django's test database)."""
+    s = connection.settings_dict
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
+    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+@pytest.fixture
+def matching_worker(transactional_db: None, tmp_path: Path) -> Iterator[Worker]:
+    """A real Celery worker on the matching queue, in a subprocess, on the test database."""
+    broker = settings.CELERY_BROKER_URL
+    if not broker or settings.CELERY_TASK_ALWAYS_EAGER:
+        pytest.fail("CELERY_BROKER_URL must point at Redis for worker tests")
+    # Messages left by an earlier, interrupted session would name runs that do not exist.
+    redis.Redis.from_url(broker).delete("matching", "default")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "mobility.settings.test",
+        "DATABASE_URL": database_url(),
+        "CELERY_BROKER_URL": broker,
+        "REDIS_URL": settings.REDIS_URL,
+        "PYTHONUNBUFFERED": "1",
+    }
+    log = tmp_path / "worker.log"
+    command = [
+        sys.executable, "-m", "celery", "-A", "mobility", "worker", "-Q", "matching,default",
+        "-P", "solo", "-c", "1", "-l", "info", "--without-gossip", "--without-mingle", "--without-heartbeat",
+        "-n", f"matching-test-{os.getpid()}@%h",
+    ]  # fmt: skip
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+    worker = Worker(process, log)
+    try:
+        deadline = time.monotonic() + 60
+        while " ready." not in worker.output():
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"The Celery worker did not start:\n{worker.output()}")
+            time.sleep(0.2)
+        yield worker
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+def wait_for_run(run_id: int, worker: Worker | None = None, timeout: float = 90) -> MatchRun:
+    deadline = time.monotonic() + timeout
+    while True:
+        run = MatchRun.objects.get(pk=run_id)
+        if run.status in (MatchRun.Status.SUCCEEDED, MatchRun.Status.FAILED):
+            return run
+        if time.monotonic() > deadline:
+            log = worker.output() if worker else ""
+            pytest.fail(f"Run {run_id} still {run.status}/{run.stage} after {timeout} s.\n{log}")
+        time.sleep(0.2)
