@@ -1,5 +1,47 @@
-"""The REST API: `/api/v1/` and its OpenAPI schema."""
+"""The REST API: `/api/v1/` and its OpenAPI schema (`/api/schema/`, docs at `/api/docs/`)."""
 
-from django.urls import URLPattern, URLResolver
+from django.http import HttpRequest, JsonResponse
+from django.urls import URLPattern, URLResolver, include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from employers.api.views import ComplianceViewSet, EmployerViewSet, OpportunityViewSet, SiteViewSet
+from placements.api.account import MeView, TokenView
+from placements.api.applications import ApplicationViewSet
+from placements.api.matches import MatchViewSet
+from placements.api.runs import MatchRunViewSet
+from schools.api.views import PupilViewSet, SchoolViewSet, WindowViewSet
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, *args: object, **kwargs: object) -> JsonResponse:
+    """Anything under /api/ that matches no route answers in JSON, like the API itself."""
+    return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
+
+
+router = SimpleRouter()
+router.register("schools", SchoolViewSet, basename="school")
+router.register("windows", WindowViewSet, basename="window")
+router.register("pupils", PupilViewSet, basename="pupil")
+router.register("employers", EmployerViewSet, basename="employer")
+router.register("sites", SiteViewSet, basename="site")
+router.register("opportunities", OpportunityViewSet, basename="opportunity")
+router.register("compliance", ComplianceViewSet, basename="compliance")
+router.register("applications", ApplicationViewSet, basename="application")
+router.register("matches", MatchViewSet, basename="match")
+router.register("runs", MatchRunViewSet, basename="run")
+
+v1: list[URLPattern | URLResolver] = [
+    path("me/", MeView.as_view(), name="me"),
+    path("auth/token/", TokenView.as_view(), name="token"),
+    *router.urls,
+]
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("v1/", include((v1, "api"), namespace="api")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    re_path(r"", not_found),
+]

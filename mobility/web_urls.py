@@ -1,5 +1,15 @@
 """Server-rendered pages for pupils, employers, school staff and advisers."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, include, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from mobility.accounts import web as accounts
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", accounts.home_view, name="home"),
+    path("accounts/login/", accounts.login_view, name="login"),
+    path("accounts/logout/", accounts.logout_view, name="logout"),
+    path("pupil/", include("placements.web.pupil_urls")),
+    path("adviser/", include("placements.web.adviser_urls")),
+    path("employer/", include("employers.web.urls")),
+    path("school/", include("schools.web.urls")),
+]

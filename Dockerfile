@@ -1,0 +1,30 @@
+# Production image: gunicorn for the web, the same image for Celery worker and beat.
+FROM python:3.11-slim AS base
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DJANGO_SETTINGS_MODULE=mobility.settings.base
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+
+# Front-end assets, built only when the project has a package.json.
+FROM node:22-bookworm-slim AS assets
+WORKDIR /src
+COPY . .
+RUN if [ -f package.json ]; then npm ci --no-audit --no-fund && npm run build; fi
+
+FROM base AS static
+COPY --from=assets /src /app
+RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput --verbosity 0
+
+FROM base
+RUN useradd --system --uid 10001 --no-create-home --home-dir /app --shell /usr/sbin/nologin mobility
+COPY . .
+COPY --from=static /app/staticfiles /app/staticfiles
+# var/ holds the embedded SQLite file when DATABASE_URL is unset; the app user may write only there.
+RUN mkdir -p var && chown mobility var
+USER mobility
+EXPOSE 8000
+CMD ["gunicorn", "mobility.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

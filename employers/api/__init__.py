@@ -1,0 +1,1 @@
+"""REST API for employers, their sites, opportunities and compliance records."""

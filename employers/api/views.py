@@ -1,0 +1,234 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+
+from employers import services
+from employers.models import ComplianceRecord, Employer, Opportunity, Site
+from employers.selectors import (
+    compliance_for_user,
+    employers_for_user,
+    opportunities_for_user,
+    opportunities_within,
+    opportunity_travel_minutes,
+    sites_for_user,
+)
+from mobility.accounts.models import Role
+from mobility.permissions import employer_id_of, pupil_of
+from placements.api.base import IdFilter, IntegerFilter, ScopedViewSet
+from placements.lifecycle.exceptions import TransitionNotAllowed
+
+from .serializers import ComplianceSerializer, EmployerSerializer, OpportunitySerializer, SiteSerializer
+
+MANAGERS = {Role.EMPLOYER, Role.ADMIN}
+
+
+class EmployerViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, ScopedViewSet
+):
+    """Organisations: members see and edit their own; advisers, school staff and admins read all."""
+
+    model = Employer
+    serializer_class = EmployerSerializer
+    http_method_names = ["get", "patch", "head", "options"]
+    action_roles = {"partial_update": MANAGERS}
+
+    def scoped_queryset(self) -> QuerySet[Employer]:
+        return employers_for_user(user=self.request.user).select_related("sector")
+
+
+class _OwnEmployerMixin:
+    request: Request
+
+    def own_employer(self) -> Employer:
+        employer_id = employer_id_of(self.request.user)
+        if employer_id is None:
+            raise PermissionDenied("Only a member of an employer can add this.")
+        return Employer.objects.get(pk=employer_id)
+
+
+class SiteViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    _OwnEmployerMixin,
+    ScopedViewSet,
+):
+    """An organisation's workplaces. Their postcodes are located to a grid point."""
+
+    model = Site
+    serializer_class = SiteSerializer
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    action_roles = {"create": {Role.EMPLOYER}, "partial_update": MANAGERS, "destroy": MANAGERS}
+
+    def scoped_queryset(self) -> QuerySet[Site]:
+        return sites_for_user(user=self.request.user)
+
+    def perform_create(self, serializer: BaseSerializer[Site]) -> None:
+        serializer.instance = services.site_save(employer=self.own_employer(), data=serializer.validated_data)
+
+    def perform_update(self, serializer: BaseSerializer[Site]) -> None:
+        site = serializer.instance
+        serializer.instance = services.site_save(
+            employer=site.employer, site=site, data=serializer.validated_data
+        )
+
+    def perform_destroy(self, instance: Site) -> None:
+        services.site_delete(site=instance)
+
+
+class OpportunityFilter(filters.FilterSet):
+    sector = filters.CharFilter(field_name="sector__slug", help_text="Sector slug, e.g. digital.")
+    employer = IdFilter(field_name="employer_id")
+    starts_on = filters.DateFromToRangeFilter()
+    ends_on = filters.DateFromToRangeFilter()
+    step_free = filters.BooleanFilter(method="filter_step_free", help_text="Step-free access (or virtual).")
+    max_travel_minutes = IntegerFilter(
+        method="filter_travel",
+        min_value=1,
+        max_value=240,
+        help_text="Pupils only: within this many minutes of home, by the platform's travel estimate.",
+    )
+
+    class Meta:
+        model = Opportunity
+        fields = ["sector", "mode", "status", "employer", "starts_on", "ends_on"]
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def filter_step_free(
+        self, queryset: QuerySet[Opportunity], name: str, value: bool | None
+    ) -> QuerySet[Opportunity]:
+        if value is None:
+            return queryset
+        step_free = queryset.filter(site__step_free_access=True) | queryset.filter(
+            mode=Opportunity.Mode.VIRTUAL
+        )
+        return step_free if value else queryset.exclude(pk__in=step_free.values("pk"))
+
+    @extend_schema_field({"type": "integer", "minimum": 1, "maximum": 240})
+    def filter_travel(self, queryset: QuerySet[Opportunity], name: str, value: Any) -> QuerySet[Opportunity]:
+        pupil = pupil_of(self.request.user) if self.request else None
+        if pupil is None or value is None:
+            return queryset
+        return opportunities_within(pupil=pupil, opportunities=queryset, minutes=int(value))
+
+
+class OpportunityViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    _OwnEmployerMixin,
+    ScopedViewSet,
+):
+    """Opportunities: pupils browse published ones with their own travel time; members manage
+    their organisation's; school staff and advisers also see those their pupils are matched to."""
+
+    model = Opportunity
+    serializer_class = OpportunitySerializer
+    filterset_class = OpportunityFilter
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    action_roles = {
+        "create": {Role.EMPLOYER},
+        "partial_update": MANAGERS,
+        "destroy": MANAGERS,
+        "publish": MANAGERS,
+        "close": MANAGERS,
+    }
+
+    def scoped_queryset(self) -> QuerySet[Opportunity]:
+        return opportunities_for_user(user=self.request.user).order_by("starts_on", "title", "pk")
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False):
+            context["sites"] = sites_for_user(user=self.request.user)
+        return context
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> BaseSerializer[Opportunity]:
+        pupil = pupil_of(self.request.user)
+        if pupil is not None and args:
+            rows = args[0] if isinstance(args[0], list | QuerySet) else [args[0]]
+            kwargs.setdefault("context", self.get_serializer_context())
+            kwargs["context"]["travel_minutes"] = opportunity_travel_minutes(pupil=pupil, opportunities=rows)
+        return super().get_serializer(*args, **kwargs)
+
+    def perform_create(self, serializer: BaseSerializer[Opportunity]) -> None:
+        serializer.instance = services.opportunity_create(
+            employer=self.own_employer(), data=serializer.validated_data
+        )
+
+    def perform_update(self, serializer: BaseSerializer[Opportunity]) -> None:
+        serializer.instance = services.opportunity_update(
+            opportunity=serializer.instance, data=serializer.validated_data
+        )
+
+    def perform_destroy(self, instance: Opportunity) -> None:
+        services.opportunity_delete(opportunity=instance)
+
+    def _set_status(self, new_status: str) -> Response:
+        opportunity = services.opportunity_set_status(opportunity=self.get_object(), status=new_status)
+        return Response(self.get_serializer(opportunity).data, status=status.HTTP_200_OK)
+
+    @extend_schema(request=None, responses={200: OpportunitySerializer})
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, pk: str | None = None) -> Response:
+        """Open the opportunity for applications."""
+        return self._set_status(Opportunity.Status.PUBLISHED)
+
+    @extend_schema(request=None, responses={200: OpportunitySerializer})
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str | None = None) -> Response:
+        """Stop taking applications; places already held are kept."""
+        return self._set_status(Opportunity.Status.CLOSED)
+
+
+class ComplianceViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    _OwnEmployerMixin,
+    ScopedViewSet,
+):
+    """Insurance, risk assessment and supervisor on file. Members keep their own up to date;
+    advisers and admins read all, and their edits count as a check."""
+
+    model = ComplianceRecord
+    serializer_class = ComplianceSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    action_roles = {"create": {Role.EMPLOYER}, "partial_update": {Role.EMPLOYER, Role.ADVISER, Role.ADMIN}}
+
+    def scoped_queryset(self) -> QuerySet[ComplianceRecord]:
+        return compliance_for_user(user=self.request.user)
+
+    def perform_create(self, serializer: BaseSerializer[ComplianceRecord]) -> None:
+        employer = self.own_employer()
+        if ComplianceRecord.objects.filter(employer=employer).exists():
+            raise TransitionNotAllowed(
+                "Your organisation already has a compliance record; update it instead."
+            )
+        serializer.instance = services.compliance_save(
+            employer=employer, data=serializer.validated_data, actor=self.request.user, checker=False
+        )
+
+    def perform_update(self, serializer: BaseSerializer[ComplianceRecord]) -> None:
+        serializer.instance = services.compliance_save(
+            employer=serializer.instance.employer,
+            data=serializer.validated_data,
+            actor=self.request.user,
+            checker=self.role in (Role.ADVISER, Role.ADMIN),
+        )

@@ -1,0 +1,107 @@
+"""Who a user is, in the platform's terms, and what they may reach.
+
+Scoping is by queryset (see each app's ``selectors``); these helpers answer the
+per-object questions services ask before they act, and give DRF a role gate.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.models import AnonymousUser
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+
+from mobility.accounts.models import Role
+
+if TYPE_CHECKING:
+    from employers.models import Opportunity
+    from mobility.accounts.models import User
+    from placements.models import Match
+    from schools.models import Pupil
+
+
+def role_of(user: User | AnonymousUser | None) -> str | None:
+    """The user's role; superusers count as admins. None for anonymous or inactive users."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Role.ADMIN
+    return str(user.role)
+
+
+def is_admin(user: User | AnonymousUser | None) -> bool:
+    return role_of(user) == Role.ADMIN
+
+
+def pupil_of(user: User | AnonymousUser | None) -> Pupil | None:
+    if role_of(user) != Role.PUPIL:
+        return None
+    return getattr(user, "pupil", None)
+
+
+def employer_id_of(user: User | AnonymousUser | None) -> int | None:
+    if role_of(user) != Role.EMPLOYER:
+        return None
+    member = getattr(user, "employer_member", None)
+    return member.employer_id if member else None
+
+
+def staff_school_id_of(user: User | AnonymousUser | None) -> int | None:
+    if role_of(user) != Role.SCHOOL_STAFF:
+        return None
+    staff = getattr(user, "school_staff", None)
+    return staff.school_id if staff else None
+
+
+def adviser_school_ids_of(user: User | AnonymousUser | None) -> list[int]:
+    if role_of(user) != Role.ADVISER:
+        return []
+    adviser = getattr(user, "careers_adviser", None)
+    return list(adviser.schools.values_list("id", flat=True)) if adviser else []
+
+
+def school_ids_of(user: User | AnonymousUser | None) -> list[int]:
+    """Schools a member of school staff or an adviser works with."""
+    staff_school = staff_school_id_of(user)
+    return [staff_school] if staff_school else adviser_school_ids_of(user)
+
+
+def pupil_in_scope(user: User | AnonymousUser | None, pupil: Pupil) -> bool:
+    """May this user see this pupil's own record (not the employer's narrow view)?"""
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return True
+    if role == Role.PUPIL:
+        return pupil.user_id == getattr(user, "pk", None)
+    return pupil.school_id in school_ids_of(user)
+
+
+def opportunity_managed_by(user: User | AnonymousUser | None, opportunity: Opportunity) -> bool:
+    return is_admin(user) or (
+        employer_id_of(user) is not None and opportunity.employer_id == employer_id_of(user)
+    )
+
+
+def match_in_scope(user: User | AnonymousUser | None, match: Match) -> bool:
+    """Is this match one the user's role concerns: their own, their employer's, their school's?"""
+    if role_of(user) == Role.EMPLOYER:
+        return opportunity_managed_by(user, match.opportunity)
+    return pupil_in_scope(user, match.pupil)
+
+
+class ActionRoles(BasePermission):
+    """Each view lists, per action, the roles that may take it: ``action_roles = {"create": {...}}``.
+
+    Actions not listed are open to every role (their querysets are still scoped). The check
+    does not depend on the object, so a refusal here says nothing about which ids exist.
+    """
+
+    message = "Your role cannot do this."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        role = role_of(request.user)
+        if role is None:
+            return False
+        allowed = getattr(view, "action_roles", {}).get(getattr(view, "action", None))
+        return allowed is None or role in allowed

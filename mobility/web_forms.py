@@ -1,0 +1,71 @@
+"""Forms that render as GOV.UK Design System components (see templates/includes/field.html)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundField
+
+INPUT_CLASS = {
+    "select": "govuk-select",
+    "textarea": "govuk-textarea",
+    "checkbox": "govuk-checkboxes__input",
+    "checkboxselectmultiple": "govuk-checkboxes__input",
+    "radioselect": "govuk-radios__input",
+    "clearablefile": "govuk-file-upload",
+    "file": "govuk-file-upload",
+}
+NO_ERROR_MODIFIER = {"govuk-checkboxes__input", "govuk-radios__input"}
+
+
+class GovukBoundField(BoundField):
+    def build_widget_attrs(self, attrs: dict[str, Any], widget: Any = None) -> dict[str, Any]:
+        attrs = super().build_widget_attrs(attrs, widget)
+        base = INPUT_CLASS.get(self.widget_type, "govuk-input")
+        classes = [base]
+        if self.errors and base not in NO_ERROR_MODIFIER:
+            classes.append(f"{base}--error")
+        extra = (widget or self.field.widget).attrs.get("class", "")
+        attrs["class"] = " ".join([*classes, extra]).strip()
+        return attrs
+
+
+class GovukMixin:
+    """Server-side validation only, so every error reaches the error summary."""
+
+    bound_field_class: type[BoundField] | None = GovukBoundField
+    use_required_attribute = False
+
+
+class GovukForm(GovukMixin, forms.Form):
+    pass
+
+
+class GovukModelForm(GovukMixin, forms.ModelForm):  # type: ignore[type-arg]
+    pass
+
+
+class DateField(forms.DateField):
+    """A native date picker: keyboard operable, and the value format (YYYY-MM-DD) is unambiguous."""
+
+    widget = forms.DateInput(attrs={"type": "date", "class": "govuk-input--width-10"}, format="%Y-%m-%d")
+
+
+def error_messages(error: Exception) -> list[str]:
+    """A service's ValidationError or domain error as sentences for a person."""
+    if isinstance(error, ValidationError):
+        return [str(m) for m in error.messages]
+    return [str(getattr(error, "message", error))]
+
+
+def add_service_error(form: forms.BaseForm, error: Exception) -> None:
+    """Put a service's error on the form: on the field it names when the form has one."""
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for item in errors:
+                form.add_error(target, item.messages)
+        return
+    form.add_error(None, error_messages(error))

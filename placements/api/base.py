@@ -1,0 +1,52 @@
+"""Shared pieces for every API view: deny by default, scope by role, gate actions by role."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
+from typing import Any
+
+from django import forms
+from django.db.models import Model, QuerySet
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import pagination, permissions, viewsets
+
+from mobility.permissions import ActionRoles, role_of
+
+
+class IntegerFilter(filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(IntegerFilter):
+    """Filter by a related object's id. An unknown id matches nothing (no 400, no hint
+    whether it exists)."""
+
+
+class Pagination(pagination.PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class ScopedViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
+    """``get_queryset`` returns only what the user's role reaches, so others' ids answer 404."""
+
+    permission_classes = [permissions.IsAuthenticated, ActionRoles]
+    pagination_class = Pagination
+    action_roles: Mapping[str, AbstractSet[str]] = {}
+    model: type[Model]
+
+    def scoped_queryset(self) -> QuerySet[Any]:
+        raise NotImplementedError
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return self.model._default_manager.none()
+        return self.scoped_queryset()
+
+    @property
+    def role(self) -> str | None:
+        return role_of(self.request.user)

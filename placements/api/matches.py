@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import QuerySet
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import Serializer
+
+from mobility.accounts.models import Role
+from placements.lifecycle import services
+from placements.lifecycle.feedback import match_feedback_record
+from placements.lifecycle.selectors import matches_for_user
+from placements.models import Match, MatchStatus
+
+from .base import IdFilter, ScopedViewSet
+from .serializers import (
+    CancelSerializer,
+    EmployerDeclineSerializer,
+    FeedbackSerializer,
+    MatchSerializer,
+    NoteSerializer,
+    PupilDeclineSerializer,
+    RejectSerializer,
+    StatusChangeSerializer,
+)
+
+ADVISING = {Role.ADVISER, Role.ADMIN}
+EMPLOYING = {Role.EMPLOYER, Role.ADMIN}
+STAFF = {Role.SCHOOL_STAFF, Role.ADVISER, Role.ADMIN}
+
+
+class MatchFilter(filters.FilterSet):
+    status = filters.MultipleChoiceFilter(choices=MatchStatus.choices)
+    school = IdFilter(field_name="pupil__school_id")
+    run = IdFilter(field_name="run_id")
+    opportunity = IdFilter(field_name="opportunity_id")
+
+    class Meta:
+        model = Match
+        fields = ["status", "school", "run", "opportunity"]
+
+
+def _act(body_class: type[Serializer[Any]] | None, summary: str, path: str) -> Callable[..., Any]:
+    """A match event: POST to /matches/{id}/<path>/, documented request and response."""
+
+    def wrap(method: Callable[..., Any]) -> Any:
+        routed = action(detail=True, methods=["post"], url_path=path)(method)
+        return extend_schema(summary=summary, request=body_class, responses={200: MatchSerializer})(routed)
+
+    return wrap
+
+
+class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Matches and their lifecycle. Each action is one event in the transition table;
+    a state conflict answers 409 with the reason."""
+
+    model = Match
+    serializer_class = MatchSerializer
+    filterset_class = MatchFilter
+
+    def scoped_queryset(self) -> QuerySet[Match]:
+        return matches_for_user(user=self.request.user).prefetch_related("feedback").order_by("-pk")
+
+    action_roles = {
+        "approve": ADVISING,
+        "reject": ADVISING,
+        "offer": ADVISING,
+        "employer_confirm": EMPLOYING,
+        "employer_decline": EMPLOYING,
+        "accept": {Role.PUPIL},
+        "decline": {Role.PUPIL},
+        "confirm": STAFF,
+        "cancel": {*STAFF, Role.PUPIL, Role.EMPLOYER},
+        "feedback": {Role.PUPIL, Role.EMPLOYER},
+        "history": STAFF,
+    }
+
+    def _event(
+        self, request: Request, body_class: type[Serializer[Any]] | None, call: Callable[..., Any]
+    ) -> Response:
+        match = self.get_object()
+        values: dict[str, Any] = {}
+        if body_class is not None:
+            body = body_class(data=request.data)
+            body.is_valid(raise_exception=True)
+            values = dict(body.validated_data)
+        call(match_id=match.pk, actor=request.user, **values)
+        return Response(self.get_serializer(self.get_queryset().get(pk=match.pk)).data)
+
+    @_act(NoteSerializer, "Adviser approves a proposed match (takes a seat)", "approve")
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        return self._event(request, NoteSerializer, services.match_approve)
+
+    @_act(RejectSerializer, "Adviser rejects a match, with a reason and a note", "reject")
+    def reject(self, request: Request, pk: str | None = None) -> Response:
+        return self._event(request, RejectSerializer, services.match_reject)
+
+    @_act(None, "Adviser offers an approved match to the employer and the pupil", "offer")
+    def offer(self, request: Request, pk: str | None = None) -> Response:
+        return self._event(request, None, services.match_offer)
+
+    @_act(NoteSerializer, "Employer confirms an offered placement", "employer-confirm")
+    def employer_confirm(self, request: Request, pk: str | None = None) -> Response:
+        return self._event(request, NoteSerializer, services.match_employer_confirm)
+
+    @_act(EmployerDeclineSerializer, "Employer declines an offered placement", "employer-decline")
+    def employer_decline(self, request: Request, pk: str | None = None) -> Response:
+        return self._event(request, EmployerDeclineSerializer, services.match_employer_decline)
+
+    @_act(None, "Pupil accepts (confirmed at once if consent is on file)", "accept")
+    def accept(self, request: Request, pk: str | None = None) -> Response:
+        return self._event(request, None, services.match_accept)
+
+    @_act(PupilDeclineSerializer, "Pupil declines the offer", "decline")
+    def decline(self, request: Request, pk: str | None = None) -> Response:
+        return self._event(request, PupilDeclineSerializer, services.match_pupil_decline)
+
+    @_act(None, "Confirm an accepted placement once parental consent is recorded", "confirm")
+    def confirm(self, request: Request, pk: str | None = None) -> Response:
+        return self._event(request, None, services.match_confirm)
+
+    @_act(CancelSerializer, "Cancel a live placement; the seat is re-offered by policy", "cancel")
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        return self._event(request, CancelSerializer, services.match_cancel)
+
+    @_act(FeedbackSerializer, "Pupil or employer gives feedback (employer records attendance)", "feedback")
+    def feedback(self, request: Request, pk: str | None = None) -> Response:
+        return self._event(request, FeedbackSerializer, match_feedback_record)
+
+    @extend_schema(
+        summary="Status history (who, when, from, to, why)",
+        responses={200: StatusChangeSerializer(many=True)},
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def history(self, request: Request, pk: str | None = None) -> Response:
+        match = self.get_object()
+        changes = match.status_changes.select_related("changed_by")
+        return Response(StatusChangeSerializer(changes, many=True).data)

@@ -1,0 +1,163 @@
+"""Re-offering a freed seat by policy, never to whoever clicks first.
+
+When a seat comes free (an offer lapses, a side declines, a placement is cancelled),
+``opportunity_refill`` proposes it to the next pupils in this order, as a small
+incremental match run with the source run's seed:
+
+1. pupils with an active application to that opportunity;
+2. eligible: consent not refused, old enough on the first day, dates overlap one of
+   their windows, within their maximum travel time (``placements.engine.travel``),
+   step-free access if they need it;
+3. unmatched: no live placement and no proposal waiting for an adviser, and never
+   matched to this opportunity before (a pupil turned down for it is not asked again);
+4. highest priority tier first (the run's tiers, else the engine's defaults), then a
+   lottery drawn from the run's seed: sha256(seed, pupil id). That is the same rule as
+   the engine's, though not the engine's own permutation, which depends on the whole
+   population of the original run.
+
+The new match is *proposed*: an adviser still approves it, as for any other run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from functools import partial
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from employers.models import Opportunity
+from employers.selectors import compliance_problems
+from placements.engine.inputs import MODE_CODES, MODE_VIRTUAL
+from placements.engine.policy import DEFAULT_TIERS, TravelModel
+from placements.engine.travel import estimate_travel_minutes
+from placements.models import LIVE_STATUSES, Application, Match, MatchRun, MatchStatus, MatchStatusChange
+from schools.models import ConsentStatus, Pupil, WorkExperienceWindow
+
+
+def lottery_number(*, seed: int, pupil_id: int) -> int:
+    digest = hashlib.sha256(f"{seed}:{pupil_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+def priority_tier(*, pupil: Pupil, tiers: tuple[tuple[str, ...], ...]) -> int:
+    for index, flags in enumerate(tiers):
+        if any(getattr(pupil, flag) for flag in flags):
+            return index
+    return len(tiers)
+
+
+def _tiers(run: MatchRun | None) -> tuple[tuple[str, ...], ...]:
+    raw = (run.parameters or {}).get("priority_tiers") if run else None
+    return tuple(tuple(t) for t in raw) if raw else DEFAULT_TIERS
+
+
+def refill_candidates(*, opportunity: Opportunity, run: MatchRun | None) -> list[tuple[Pupil, int, int]]:
+    """Eligible unmatched applicants in policy order, as (pupil, tier, travel minutes)."""
+    applied = Application.objects.filter(
+        pupil_id=OuterRef("pk"), opportunity=opportunity, status=Application.Status.ACTIVE
+    )
+    busy = Match.objects.filter(pupil_id=OuterRef("pk")).filter(
+        Q(status__in=[*LIVE_STATUSES, MatchStatus.PROPOSED]) | Q(opportunity=opportunity)
+    )
+    window = WorkExperienceWindow.objects.filter(
+        school_id=OuterRef("school_id"),
+        year_group=OuterRef("year_group"),
+        starts_on__lte=opportunity.ends_on,
+        ends_on__gte=opportunity.starts_on,
+    )
+    pupils = list(
+        Pupil.objects.filter(Exists(applied), Exists(window), ~Exists(busy))
+        .exclude(parental_consent=ConsentStatus.REFUSED)
+        .select_related("user")
+    )
+    pupils = [p for p in pupils if p.age_on(opportunity.starts_on) >= opportunity.minimum_age]
+    site = opportunity.site
+    virtual = MODE_CODES[opportunity.mode] == MODE_VIRTUAL
+    if not virtual and not site.step_free_access:
+        pupils = [p for p in pupils if not p.needs_step_free_access]
+    if not pupils:
+        return []
+    minutes = estimate_travel_minutes(
+        np.array([p.easting for p in pupils]),
+        np.array([p.northing for p in pupils]),
+        np.full(len(pupils), site.easting),
+        np.full(len(pupils), site.northing),
+        np.full(len(pupils), virtual),
+        TravelModel(),
+    )
+    tiers, seed = _tiers(run), run.seed if run else 0
+    ranked = [
+        (p, priority_tier(pupil=p, tiers=tiers), int(np.ceil(m)))
+        for p, m in zip(pupils, minutes, strict=True)
+        if m <= p.max_travel_minutes
+    ]
+    ranked.sort(key=lambda row: (row[1], lottery_number(seed=seed, pupil_id=row[0].pk)))
+    return ranked
+
+
+def opportunity_refill(
+    *, opportunity_id: int, run_id: int | None = None, now: dt.datetime | None = None
+) -> list[Match]:
+    """Propose free, unclaimed seats to the next pupils by policy. Safe to run twice."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        opportunity = (
+            Opportunity.objects.select_for_update().select_related("employer", "site").get(pk=opportunity_id)
+        )
+        if opportunity.status != Opportunity.Status.PUBLISHED or opportunity.starts_on <= timezone.localdate(
+            now
+        ):
+            return []
+        waiting = Match.objects.filter(opportunity=opportunity, status=MatchStatus.PROPOSED).count()
+        free = opportunity.capacity - opportunity.seats_taken - waiting
+        if free <= 0 or compliance_problems(employer=opportunity.employer, through=opportunity.ends_on):
+            return []
+        source = (
+            MatchRun.objects.filter(pk=run_id).first()
+            if run_id
+            else MatchRun.objects.filter(matches__opportunity=opportunity).order_by("-created_at").first()
+        )
+        chosen = refill_candidates(opportunity=opportunity, run=source)[:free]
+        if not chosen or source is None:
+            return []
+        run = MatchRun.objects.create(
+            region=source.region,
+            policy=source.policy,
+            seed=source.seed,
+            parameters={
+                **source.parameters,
+                "refill": {"opportunity_id": opportunity.pk, "source_run_id": source.pk},
+            },
+            status=MatchRun.Status.SUCCEEDED,
+            stage=MatchRun.Stage.DONE,
+            progress=1.0,
+            started_at=now,
+            finished_at=now,
+            created_by=None,
+        )
+        made = []
+        for pupil, tier, minutes in chosen:
+            match = Match.objects.create(
+                run=run,
+                pupil=pupil,
+                opportunity=opportunity,
+                travel_minutes=minutes,
+                priority_tier=tier,
+                explanation="A place came free; you were next by priority group and the run's lottery.",
+            )
+            change = MatchStatusChange.objects.create(
+                match=match, to_status=MatchStatus.PROPOSED, reason="refill"
+            )
+            transaction.on_commit(partial(_notify, change.pk))
+            made.append(match)
+    return made
+
+
+def _notify(change_id: int) -> None:
+    from . import tasks
+
+    tasks.notify_status_change.delay(change_id)

@@ -1,0 +1,93 @@
+"""Reads for applications, matches and runs, scoped by role, and the lapse sweep's query."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from mobility.accounts.models import Role
+from mobility.permissions import employer_id_of, role_of, school_ids_of
+from placements.models import Application, Match, MatchRun, MatchStatus, Region
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from mobility.accounts.models import User
+
+OFFER_STATUSES = (MatchStatus.OFFERED, MatchStatus.EMPLOYER_CONFIRMED)
+# Before the offer, a match is the advisers' business: pupils and employers do not see it.
+NOT_YET_OFFERED = (MatchStatus.PROPOSED, MatchStatus.REJECTED, MatchStatus.APPROVED)
+
+
+def applications_for_user(*, user: User | AnonymousUser) -> QuerySet[Application]:
+    base = Application.objects.select_related("opportunity__employer", "pupil__user", "pupil__school")
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return base
+    if role == Role.PUPIL:
+        return base.filter(pupil__user=user)
+    if role in (Role.SCHOOL_STAFF, Role.ADVISER):
+        return base.filter(pupil__school_id__in=school_ids_of(user))
+    return base.none()
+
+
+def matches_for_user(*, user: User | AnonymousUser) -> QuerySet[Match]:
+    """Pupils their own; employer members their organisation's; staff and advisers their
+    schools'; admins all. Pupils and employers see a match once it is offered."""
+    base = Match.objects.select_related(
+        "pupil__user", "pupil__school", "opportunity__employer", "opportunity__site", "run"
+    )
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return base
+    if role == Role.PUPIL:
+        return base.filter(pupil__user=user).exclude(status__in=NOT_YET_OFFERED)
+    if role == Role.EMPLOYER:
+        employer_id = employer_id_of(user)
+        if employer_id is None:
+            return base.none()
+        return base.filter(opportunity__employer_id=employer_id).exclude(status__in=NOT_YET_OFFERED)
+    if role in (Role.SCHOOL_STAFF, Role.ADVISER):
+        return base.filter(pupil__school_id__in=school_ids_of(user))
+    return base.none()
+
+
+def runs_for_user(*, user: User | AnonymousUser) -> QuerySet[MatchRun]:
+    """Admins all runs; advisers and school staff the runs of their schools' regions."""
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return MatchRun.objects.all()
+    if role in (Role.ADVISER, Role.SCHOOL_STAFF):
+        return MatchRun.objects.filter(
+            region__local_authorities__schools__id__in=school_ids_of(user)
+        ).distinct()
+    return MatchRun.objects.none()
+
+
+def offer_lapses_at(match: Match) -> dt.datetime | None:
+    """When an unanswered offer lapses: N days after it reached its current waiting status."""
+    if match.status not in OFFER_STATUSES:
+        return None
+    return match.status_changed_at + dt.timedelta(days=settings.MOBILITY["OFFER_LAPSE_DAYS"])
+
+
+def overdue_offer_ids(*, now: dt.datetime) -> list[int]:
+    cutoff = now - dt.timedelta(days=settings.MOBILITY["OFFER_LAPSE_DAYS"])
+    return list(
+        Match.objects.filter(status__in=OFFER_STATUSES, status_changed_at__lte=cutoff)
+        .order_by("status_changed_at", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def regions_for_user(*, user: User | AnonymousUser) -> QuerySet[Region]:
+    """Regions a user may start match runs for: their schools' regions; admins all."""
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return Region.objects.all()
+    if role == Role.ADVISER:
+        return Region.objects.filter(local_authorities__schools__id__in=school_ids_of(user)).distinct()
+    return Region.objects.none()

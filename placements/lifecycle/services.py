@@ -1,0 +1,276 @@
+"""One guarded service per match event.
+
+Each locks the match row, checks the event against ``transitions.TRANSITIONS`` and the
+actor's role and scope, moves seats under the opportunity's row lock, saves, writes a
+``MatchStatusChange`` row and queues notifications on commit. Every function takes
+``now`` so deadline logic can be tested without a clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import partial
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from employers.selectors import compliance_problems
+from mobility.permissions import match_in_scope, role_of
+from placements.models import LIVE_STATUSES, Match, MatchStatus, MatchStatusChange
+from schools.models import ConsentStatus
+
+from .exceptions import (
+    ActionNotPermitted,
+    CapacityConflict,
+    ComplianceBlocked,
+    ConsentRequired,
+    TransitionNotAllowed,
+)
+from .seats import seat_release, seat_take
+from .selectors import offer_lapses_at
+from .transitions import (
+    SYSTEM,
+    TRANSITIONS,
+    CancelReason,
+    EmployerDeclineReason,
+    PupilDeclineReason,
+    RejectionReason,
+)
+
+if TYPE_CHECKING:
+    from mobility.accounts.models import User
+
+ADULT_AGE = 18
+
+
+def lock_match(match_id: int) -> Match:
+    """The match, locked for the rest of this transaction (call inside one)."""
+    return (
+        Match.objects.select_for_update(of=("self",))
+        .select_related("pupil__user", "pupil__school", "opportunity__employer", "run")
+        .get(pk=match_id)
+    )
+
+
+def _check_actor(event: str, match: Match, actor: User | None) -> None:
+    allowed = TRANSITIONS[event].actors
+    if actor is None:
+        if SYSTEM not in allowed:
+            raise ActionNotPermitted("This step needs a person to take it.")
+        return
+    if role_of(actor) not in allowed or not match_in_scope(actor, match):
+        raise ActionNotPermitted(f"Your role cannot {event.replace('_', ' ')} this placement.")
+
+
+def _choice(
+    value: str, choices: type[models.TextChoices], *, field: str = "reason", required: bool = True
+) -> str:
+    if not value and not required:
+        return ""
+    if value not in choices.values:
+        options = ", ".join(choices.values)
+        raise ValidationError({field: f"Choose one of: {options}."})
+    return value
+
+
+def _move(
+    *, match: Match, event: str, actor: User | None, now: dt.datetime, reason: str = "", note: str = ""
+) -> None:
+    """Apply one transition to a match already locked in this transaction."""
+    transition = TRANSITIONS[event]
+    source = match.status
+    if source not in transition.sources:
+        raise TransitionNotAllowed(
+            f"This placement is {MatchStatus(source).label.lower()}, so it cannot be {transition.verb} now."
+        )
+    released = transition.releases_seat(source)
+    if transition.claims_seat(source):
+        seat_take(opportunity_id=match.opportunity_id)
+    elif released:
+        seat_release(opportunity_id=match.opportunity_id)
+    match.status = transition.target
+    match.status_changed_at = now
+    try:
+        with transaction.atomic():
+            match.save(update_fields=["status", "status_changed_at"])
+    except IntegrityError as error:  # the one-live-seat-per-pupil constraint, raced
+        raise CapacityConflict(f"{match.pupil.user.first_name} already holds another placement.") from error
+    change = MatchStatusChange.objects.create(
+        match=match,
+        from_status=source,
+        to_status=transition.target,
+        changed_by=actor,
+        reason=reason,
+        note=note,
+    )
+    transaction.on_commit(partial(_follow_up, change.pk, match.opportunity_id, match.run_id, released))
+
+
+def _follow_up(change_id: int, opportunity_id: int, run_id: int, seat_freed: bool) -> None:
+    from . import tasks  # tasks import these services
+
+    tasks.notify_status_change.delay(change_id)
+    if seat_freed:
+        tasks.refill_opportunity.delay(opportunity_id, run_id)
+
+
+def _transition(
+    *,
+    match_id: int,
+    event: str,
+    actor: User | None,
+    now: dt.datetime | None,
+    reason: str = "",
+    note: str = "",
+) -> Match:
+    now = now or timezone.now()
+    with transaction.atomic():
+        match = lock_match(match_id)
+        _check_actor(event, match, actor)
+        _move(match=match, event=event, actor=actor, now=now, reason=reason, note=note)
+    return match
+
+
+def _check_placeable(match: Match, now: dt.datetime) -> None:
+    """Guards shared by approval and offer: compliance, consent, dates, one seat per pupil."""
+    opportunity = match.opportunity
+    problems = compliance_problems(employer=opportunity.employer, through=opportunity.ends_on)
+    if problems:
+        raise ComplianceBlocked("This placement cannot go ahead yet. " + " ".join(problems))
+    if match.pupil.parental_consent == ConsentStatus.REFUSED:
+        raise ConsentRequired(f"{match.pupil.user.first_name}'s parent or carer has refused consent.")
+    if opportunity.starts_on < timezone.localdate(now):
+        raise TransitionNotAllowed("The placement has already started.")
+    others = Match.objects.filter(pupil_id=match.pupil_id, status__in=LIVE_STATUSES).exclude(pk=match.pk)
+    if others.exists():
+        raise CapacityConflict(f"{match.pupil.user.first_name} already holds another placement.")
+
+
+def consent_needed(match: Match) -> bool:
+    """Under-18s need a parent's or carer's consent before a placement is confirmed."""
+    return match.pupil.age_on(match.opportunity.starts_on) < ADULT_AGE
+
+
+def match_approve(*, match_id: int, actor: User, note: str = "", now: dt.datetime | None = None) -> Match:
+    """Adviser approves a proposed match; takes a seat. Raises ComplianceBlocked, CapacityConflict."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        match = lock_match(match_id)
+        _check_actor("approve", match, actor)
+        if match.status == MatchStatus.PROPOSED:
+            _check_placeable(match, now)
+        _move(match=match, event="approve", actor=actor, now=now, note=note)
+    return match
+
+
+def match_reject(
+    *, match_id: int, actor: User, reason: str, note: str, now: dt.datetime | None = None
+) -> Match:
+    """Adviser rejects a proposed (or approved, not yet offered) match, with a reason and a note."""
+    reason = _choice(reason, RejectionReason)
+    if not note.strip():
+        raise ValidationError({"note": "Add a note explaining the rejection."})
+    return _transition(match_id=match_id, event="reject", actor=actor, now=now, reason=reason, note=note)
+
+
+def match_offer(*, match_id: int, actor: User, now: dt.datetime | None = None) -> Match:
+    """Send an approved match to the employer and the pupil. The lapse clock starts."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        match = lock_match(match_id)
+        _check_actor("offer", match, actor)
+        if match.status == MatchStatus.APPROVED:
+            _check_placeable(match, now)
+        _move(match=match, event="offer", actor=actor, now=now)
+    return match
+
+
+def match_employer_confirm(
+    *, match_id: int, actor: User, note: str = "", now: dt.datetime | None = None
+) -> Match:
+    return _transition(match_id=match_id, event="employer_confirm", actor=actor, now=now, note=note)
+
+
+def match_employer_decline(
+    *, match_id: int, actor: User, reason: str, note: str = "", now: dt.datetime | None = None
+) -> Match:
+    reason = _choice(reason, EmployerDeclineReason)
+    return _transition(
+        match_id=match_id, event="employer_decline", actor=actor, now=now, reason=reason, note=note
+    )
+
+
+def match_accept(*, match_id: int, actor: User, now: dt.datetime | None = None) -> Match:
+    """Pupil accepts; if consent is already on file (or not needed) the placement is confirmed too."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        match = lock_match(match_id)
+        _check_actor("accept", match, actor)
+        if match.pupil.parental_consent == ConsentStatus.REFUSED and consent_needed(match):
+            raise ConsentRequired("Your parent or carer has refused consent, so this cannot be accepted.")
+        _move(match=match, event="accept", actor=actor, now=now)
+        if not consent_needed(match) or match.pupil.parental_consent == ConsentStatus.GIVEN:
+            _move(match=match, event="confirm", actor=None, now=now, reason="consent_on_file")
+    return match
+
+
+def match_pupil_decline(
+    *, match_id: int, actor: User, reason: str = "", note: str = "", now: dt.datetime | None = None
+) -> Match:
+    reason = _choice(reason, PupilDeclineReason, required=False)
+    return _transition(
+        match_id=match_id, event="pupil_decline", actor=actor, now=now, reason=reason, note=note
+    )
+
+
+def match_confirm(*, match_id: int, actor: User | None = None, now: dt.datetime | None = None) -> Match:
+    """Confirm an accepted placement once parental consent is recorded."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        match = lock_match(match_id)
+        _check_actor("confirm", match, actor)
+        if consent_needed(match) and match.pupil.parental_consent != ConsentStatus.GIVEN:
+            raise ConsentRequired(f"{match.pupil.user.first_name}'s parental consent has not been recorded.")
+        _move(match=match, event="confirm", actor=actor, now=now, reason="consent_recorded")
+    return match
+
+
+def match_cancel(
+    *, match_id: int, actor: User | None, reason: str, note: str = "", now: dt.datetime | None = None
+) -> Match:
+    """Cancel a live placement; the seat goes back and is re-offered by policy."""
+    reason = _choice(reason, CancelReason)
+    return _transition(match_id=match_id, event="cancel", actor=actor, now=now, reason=reason, note=note)
+
+
+def match_lapse(*, match_id: int, now: dt.datetime | None = None) -> Match | None:
+    """Lapse an offer nobody answered in time. Returns None if it was answered meanwhile."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        match = lock_match(match_id)
+        deadline = offer_lapses_at(match)
+        if deadline is None or deadline > now:
+            return None
+        _move(match=match, event="lapse", actor=None, now=now, reason="no_answer")
+    return match
+
+
+def offers_lapse_overdue(*, now: dt.datetime | None = None) -> list[int]:
+    """Lapse every overdue offer, each in its own transaction; returns the lapsed match ids."""
+    from .selectors import overdue_offer_ids
+
+    now = now or timezone.now()
+    return [m.pk for pk in overdue_offer_ids(now=now) if (m := match_lapse(match_id=pk, now=now))]
+
+
+def match_complete(*, match_id: int, now: dt.datetime | None = None) -> Match | None:
+    """Complete a confirmed placement once both sides have given feedback; None until then."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        match = lock_match(match_id)
+        if match.status != MatchStatus.CONFIRMED or match.feedback.count() < 2:
+            return None
+        _move(match=match, event="complete", actor=None, now=now, reason="feedback_received")
+    return match

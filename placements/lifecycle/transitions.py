@@ -1,0 +1,125 @@
+"""The one table of allowed match transitions, and the structured reasons that go with them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+
+from mobility.accounts.models import Role
+from placements.models import SEAT_HOLDING_STATUSES, MatchStatus
+
+SYSTEM = "system"  # beat tasks and follow-on transitions with no person behind them
+
+
+@dataclass(frozen=True)
+class Transition:
+    event: str
+    sources: frozenset[str]
+    target: str
+    actors: frozenset[str]
+    verb: str  # for messages: "This placement cannot be <verb> now."
+
+    @property
+    def takes_seat(self) -> bool:
+        return self.target in SEAT_HOLDING_STATUSES
+
+    def releases_seat(self, source: str) -> bool:
+        return source in SEAT_HOLDING_STATUSES and self.target not in SEAT_HOLDING_STATUSES
+
+    def claims_seat(self, source: str) -> bool:
+        return source not in SEAT_HOLDING_STATUSES and self.target in SEAT_HOLDING_STATUSES
+
+
+S = MatchStatus
+_CANCELLABLE = frozenset({S.APPROVED, S.OFFERED, S.EMPLOYER_CONFIRMED, S.ACCEPTED, S.CONFIRMED})
+_ADVISING = frozenset({Role.ADVISER, Role.ADMIN})
+
+TRANSITIONS: dict[str, Transition] = {
+    t.event: t
+    for t in (
+        Transition("approve", frozenset({S.PROPOSED}), S.APPROVED, _ADVISING, "approved"),
+        Transition("reject", frozenset({S.PROPOSED, S.APPROVED}), S.REJECTED, _ADVISING, "rejected"),
+        Transition("offer", frozenset({S.APPROVED}), S.OFFERED, _ADVISING, "offered"),
+        Transition(
+            "employer_confirm",
+            frozenset({S.OFFERED}),
+            S.EMPLOYER_CONFIRMED,
+            frozenset({Role.EMPLOYER, Role.ADMIN}),
+            "confirmed by the employer",
+        ),
+        Transition(
+            "employer_decline",
+            frozenset({S.OFFERED}),
+            S.EMPLOYER_DECLINED,
+            frozenset({Role.EMPLOYER, Role.ADMIN}),
+            "declined by the employer",
+        ),
+        Transition(
+            "accept", frozenset({S.EMPLOYER_CONFIRMED}), S.ACCEPTED, frozenset({Role.PUPIL}), "accepted"
+        ),
+        Transition(
+            "pupil_decline",
+            frozenset({S.OFFERED, S.EMPLOYER_CONFIRMED}),
+            S.PUPIL_DECLINED,
+            frozenset({Role.PUPIL}),
+            "declined",
+        ),
+        Transition(
+            "lapse", frozenset({S.OFFERED, S.EMPLOYER_CONFIRMED}), S.LAPSED, frozenset({SYSTEM}), "lapsed"
+        ),
+        Transition(
+            "confirm",
+            frozenset({S.ACCEPTED}),
+            S.CONFIRMED,
+            frozenset({SYSTEM, Role.SCHOOL_STAFF, Role.ADVISER, Role.ADMIN}),
+            "confirmed",
+        ),
+        Transition("complete", frozenset({S.CONFIRMED}), S.COMPLETED, frozenset({SYSTEM}), "completed"),
+        Transition(
+            "cancel",
+            _CANCELLABLE,
+            S.CANCELLED,
+            frozenset({SYSTEM, Role.PUPIL, Role.EMPLOYER, Role.SCHOOL_STAFF, Role.ADVISER, Role.ADMIN}),
+            "cancelled",
+        ),
+    )
+}
+
+
+def allowed_events(status: str) -> list[str]:
+    """Events that can move a match out of ``status`` (whoever is asking)."""
+    return [t.event for t in TRANSITIONS.values() if status in t.sources]
+
+
+class RejectionReason(models.TextChoices):
+    TRAVEL = "travel", "Journey unsuitable for this pupil"
+    ACCESS_NEEDS = "access_needs", "Workplace cannot meet the pupil's needs"
+    SAFEGUARDING = "safeguarding", "Safeguarding concern"
+    PUPIL_CIRCUMSTANCES = "pupil_circumstances", "Pupil's circumstances have changed"
+    BETTER_FIT = "better_fit", "A better placement is available for this pupil"
+    OTHER = "other", "Other (see note)"
+
+
+class EmployerDeclineReason(models.TextChoices):
+    NO_SUPERVISOR = "no_supervisor", "No supervisor available"
+    DATES_CHANGED = "dates_changed", "Dates no longer possible"
+    CAPACITY_REDUCED = "capacity_reduced", "Fewer places than planned"
+    NEEDS_NOT_MET = "needs_not_met", "Cannot meet the pupil's access needs"
+    OTHER = "other", "Other (see note)"
+
+
+class PupilDeclineReason(models.TextChoices):
+    CHANGED_MIND = "changed_mind", "Changed my mind"
+    TRAVEL = "travel", "Too hard to get there"
+    OTHER_PLACEMENT = "other_placement", "Found another placement"
+    OTHER = "other", "Other"
+
+
+class CancelReason(models.TextChoices):
+    PUPIL_WITHDREW = "pupil_withdrew", "Pupil withdrew"
+    EMPLOYER_WITHDREW = "employer_withdrew", "Employer withdrew"
+    CONSENT_REFUSED = "consent_refused", "Parental consent refused"
+    COMPLIANCE = "compliance", "Employer compliance lapsed"
+    SAFEGUARDING = "safeguarding", "Safeguarding concern"
+    OTHER = "other", "Other (see note)"

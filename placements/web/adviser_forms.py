@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from mobility.web_forms import GovukForm
+from placements.lifecycle.transitions import RejectionReason
+from placements.models import MatchRun, Region
+
+
+class RunForm(GovukForm):
+    region = forms.ModelChoiceField(
+        queryset=Region.objects.none(),
+        label="Region",
+        empty_label=None,
+        error_messages={"required": "Select a region"},
+    )
+    policy = forms.ChoiceField(
+        choices=MatchRun.Policy.choices,
+        widget=forms.RadioSelect,
+        initial=MatchRun.Policy.STABLE,
+        label="Matching policy",
+        error_messages={"required": "Select a matching policy"},
+        help_text=(
+            "Stable: no pupil and placement would both rather swap, "
+            "and ranking honestly is always best for pupils. "
+            "Maximum coverage places as many pupils as possible, but is not stable: use it to compare."
+        ),
+    )
+    seed = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=2**31 - 1,
+        label="Lottery seed (optional)",
+        help_text="Leave empty for a new random draw. Use a past run's seed to repeat it exactly.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "numeric"}),
+        error_messages={"invalid": "The seed must be a whole number, like 12345"},
+    )
+
+    def __init__(self, *args: Any, regions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["region"]
+        field.queryset = regions  # type: ignore[attr-defined]
+        if regions.count() == 1:
+            field.initial = regions.first()
+
+
+class RejectForm(GovukForm):
+    reason = forms.ChoiceField(
+        choices=RejectionReason.choices,
+        widget=forms.RadioSelect,
+        label="Why are you rejecting this match?",
+        error_messages={"required": "Select why you are rejecting this match"},
+    )
+    note = forms.CharField(
+        max_length=1000,
+        label="Note",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept in the audit log. Say what you saw.",
+        error_messages={"required": "Add a note explaining the rejection"},
+    )
+
+
+BULK_ACTIONS = [("approve", "Approve"), ("offer", "Send offers (approved matches)"), ("reject", "Reject")]
+
+
+class BulkForm(GovukForm):
+    non_field_errors_anchor = "queue"  # the error summary links to the list of matches
+    action = forms.ChoiceField(
+        choices=BULK_ACTIONS,
+        widget=forms.RadioSelect,
+        label="What do you want to do with the selected matches?",
+        error_messages={"required": "Select what to do with the selected matches"},
+    )
+    reason = forms.ChoiceField(
+        choices=[("", "Select a reason"), *RejectionReason.choices],
+        required=False,
+        label="Reason (only when rejecting)",
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=1000,
+        label="Note (only when rejecting)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == "reject":
+            if not data.get("reason"):
+                self.add_error("reason", "Select a reason for rejecting")
+            if not (data.get("note") or "").strip():
+                self.add_error("note", "Add a note explaining the rejection")
+        return data

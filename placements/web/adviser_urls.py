@@ -1,0 +1,17 @@
+from django.urls import path
+
+from placements.web import adviser_views as views
+
+app_name = "adviser"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("runs/new/", views.run_new, name="run_new"),
+    path("runs/<int:pk>/", views.run_detail, name="run"),
+    path("runs/<int:pk>/progress/", views.run_progress, name="run_progress"),
+    path("runs/<int:pk>/bulk/", views.bulk, name="bulk"),
+    path("matches/<int:pk>/approve/", views.match_action, {"action": "approve"}, name="approve"),
+    path("matches/<int:pk>/offer/", views.match_action, {"action": "offer"}, name="offer"),
+    path("matches/<int:pk>/reject/", views.match_reject, name="reject"),
+    path("compare/", views.compare, name="compare"),
+    path("unmet-demand/", views.unmet, name="unmet"),
+]

@@ -1,0 +1,236 @@
+"""The careers adviser's pages: match runs, their progress, the review queue and the reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from mobility.accounts.models import Role
+from mobility.accounts.web import AuthedRequest, role_required
+from mobility.web_forms import add_service_error, error_messages
+from placements.lifecycle import services as lifecycle
+from placements.lifecycle.exceptions import LifecycleError
+from placements.lifecycle.selectors import matches_for_user, runs_for_user
+from placements.matching.services import match_run_create
+from placements.models import MatchRun, MatchStatus
+from placements.web import adviser_selectors as selectors
+from placements.web.adviser_forms import BulkForm, RejectForm, RunForm
+
+adviser_only = role_required(Role.ADVISER, Role.ADMIN)
+FINISHED = (MatchRun.Status.SUCCEEDED, MatchRun.Status.FAILED)
+
+
+def _run(request: AuthedRequest, pk: int) -> MatchRun:
+    return get_object_or_404(runs_for_user(user=request.user).select_related("region", "created_by"), pk=pk)
+
+
+@adviser_only
+def home(request: AuthedRequest) -> HttpResponse:
+    runs = (
+        runs_for_user(user=request.user).select_related("region", "created_by").order_by("-created_at")[:50]
+    )
+    return render(request, "adviser/home.html", {"runs": runs})
+
+
+@adviser_only
+def run_new(request: AuthedRequest) -> HttpResponse:
+    regions = selectors.regions_for_user(user=request.user)
+    form = RunForm(request.POST or None, regions=regions)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            run = match_run_create(
+                region=data["region"],
+                policy=data["policy"],
+                seed=data["seed"],
+                parameters={},
+                created_by=request.user,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            return redirect("adviser:run", pk=run.pk)
+    return render(request, "adviser/run_new.html", {"form": form})
+
+
+@adviser_only
+def run_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    run = _run(request, pk)
+    if run.status not in FINISHED:
+        return render(request, "adviser/run_progress.html", {"run": run})
+    status = request.GET.get("status") or ""
+    if status not in (MatchStatus.PROPOSED, MatchStatus.APPROVED):
+        status = ""
+    queue = selectors.review_queue(user=request.user, run=run, status=status or None)
+    page = _with_groups(run, Paginator(queue, 50).get_page(request.GET.get("page")))
+    return render(
+        request,
+        "adviser/run.html",
+        {
+            "run": run,
+            "page": page,
+            "status": status,
+            "bulk_form": BulkForm(),
+            "fairness": selectors.fairness(run=run),
+            "selected": set(),
+        },
+    )
+
+
+def _with_groups(run: MatchRun, page: Any) -> Any:
+    """Name each match's priority group in the run's own words."""
+    names = [str(t["group"]) for t in run.statistics.get("by_tier") or []]
+    page.object_list = list(page.object_list)
+    for match in page.object_list:
+        tier = match.priority_tier
+        match.group = names[tier] if tier < len(names) else f"group {tier + 1}"
+    return page
+
+
+@adviser_only
+def run_progress(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The progress partial that htmx polls every second; sends the browser on when the run ends."""
+    run = _run(request, pk)
+    response = render(request, "adviser/_progress.html", {"run": run})
+    if run.status in FINISHED and request.headers.get("HX-Request"):
+        response["HX-Redirect"] = reverse("adviser:run", args=[run.pk])
+    return response
+
+
+def _decide(request: AuthedRequest, action: str, match_id: int, reason: str = "", note: str = "") -> None:
+    if action == "approve":
+        lifecycle.match_approve(match_id=match_id, actor=request.user)
+    elif action == "offer":
+        lifecycle.match_offer(match_id=match_id, actor=request.user)
+    elif action == "reject":
+        lifecycle.match_reject(match_id=match_id, actor=request.user, reason=reason, note=note)
+    else:
+        raise PermissionDenied("Unknown action.")
+
+
+@adviser_only
+@require_POST
+def match_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
+    match = get_object_or_404(matches_for_user(user=request.user), pk=pk)
+    try:
+        _decide(request, action, match.pk)
+    except (LifecycleError, ValidationError) as error:
+        messages.error(request, f"{match.pupil.user.get_full_name()}: " + " ".join(error_messages(error)))
+    else:
+        done = {"approve": "approved", "offer": "offered to the employer"}[action]
+        messages.success(request, f"{match.pupil.user.get_full_name()}'s match is {done}.")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("adviser:run", args=[match.run_id])
+    return redirect(back)
+
+
+@adviser_only
+def match_reject(request: AuthedRequest, pk: int) -> HttpResponse:
+    match = get_object_or_404(matches_for_user(user=request.user).select_related("run"), pk=pk)
+    form = RejectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _decide(request, "reject", match.pk, **form.cleaned_data)
+        except (LifecycleError, ValidationError) as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"{match.pupil.user.get_full_name()}'s match is rejected.")
+            return redirect("adviser:run", pk=match.run_id)
+    return render(request, "adviser/reject.html", {"form": form, "match": match})
+
+
+@adviser_only
+@require_POST
+def bulk(request: AuthedRequest, pk: int) -> HttpResponse:
+    run = _run(request, pk)
+    form = BulkForm(request.POST)
+    field = "page_match" if request.POST.get("scope") == "page" else "match"
+    ids = [int(i) for i in request.POST.getlist(field) if i.isdigit()]
+    if not ids:
+        form.add_error(None, "Select at least one match")
+    if not form.is_valid():
+        queue = selectors.review_queue(user=request.user, run=run)
+        return render(
+            request,
+            "adviser/run.html",
+            {
+                "run": run,
+                "page": _with_groups(run, Paginator(queue, 50).get_page(1)),
+                "status": "",
+                "bulk_form": form,
+                "form": form,
+                "fairness": selectors.fairness(run=run),
+                "selected": set(ids),
+            },
+            status=400,
+        )
+    matches = matches_for_user(user=request.user).filter(run=run, pk__in=ids).select_related("pupil__user")
+    done, failed = 0, []
+    for match in matches:
+        # Each in its own transaction: one blocked match must not undo the others.
+        try:
+            _decide(
+                request,
+                form.cleaned_data["action"],
+                match.pk,
+                form.cleaned_data["reason"],
+                form.cleaned_data["note"],
+            )
+            done += 1
+        except (LifecycleError, ValidationError) as error:
+            failed.append(f"{match.pupil.user.get_full_name()}: {' '.join(error_messages(error))}")
+    if done:
+        messages.success(request, f"{done} match{'es' if done != 1 else ''} updated.")
+    for text in failed:
+        messages.error(request, text)
+    return redirect("adviser:run", pk=run.pk)
+
+
+@adviser_only
+def compare(request: AuthedRequest) -> HttpResponse:
+    runs = runs_for_user(user=request.user).filter(status=MatchRun.Status.SUCCEEDED).select_related("region")
+    chosen = []
+    for key, policy in (("a", MatchRun.Policy.STABLE), ("b", MatchRun.Policy.MAX_COVERAGE)):
+        raw = request.GET.get(key, "")
+        run = runs.filter(pk=int(raw)).first() if raw.isdigit() else runs.filter(policy=policy).first()
+        if run is not None:
+            chosen.append(run)
+    return render(
+        request,
+        "adviser/compare.html",
+        {
+            "runs": runs[:50],
+            "chosen": chosen,
+            "metrics": selectors.comparison(chosen),
+            "groups": selectors.fairness_side_by_side(chosen),
+        },
+    )
+
+
+@adviser_only
+def unmet(request: AuthedRequest) -> HttpResponse:
+    runs = runs_for_user(user=request.user).filter(status=MatchRun.Status.SUCCEEDED).select_related("region")
+    raw = request.GET.get("run", "")
+    if raw.isdigit():
+        run = runs.filter(pk=int(raw)).first()
+    else:  # the latest run that could be approved, not a what-if
+        run = runs.filter(policy=MatchRun.Policy.STABLE).first() or runs.first()
+    return render(
+        request,
+        "adviser/unmet.html",
+        {
+            "runs": runs[:50],
+            "run": run,
+            "by_area": selectors.unmet(run, "unmet_by_la", "local_authorities") if run else [],
+            "by_sector": selectors.unmet(run, "unmet_by_sector", "sectors") if run else [],
+        },
+    )

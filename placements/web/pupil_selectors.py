@@ -1,0 +1,123 @@
+"""Reads behind the pupil's pages: where they are, what they can find, how they get there."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+from employers.models import Opportunity
+from employers.selectors import opportunities_for_user
+from placements.engine.travel import reach_metres
+from placements.lifecycle.selectors import applications_for_user, matches_for_user
+from placements.models import Application, Match, MatchStatus
+from placements.web.travel import TRAVEL_MODEL, Journey, journeys
+from schools.models import Pupil
+
+S = MatchStatus
+
+# The pupil's journey, in the order they go through it.
+STAGES = {
+    "none": "You have not applied yet",
+    "applied": "You have applied",
+    "matched": "You have been matched",
+    "offer": "An offer is waiting for your answer",
+    "confirmed": "Your placement is confirmed",
+    "done": "Your placement is finished",
+}
+STAGE_OF_STATUS: dict[str, str] = {
+    S.OFFERED: "matched",
+    S.EMPLOYER_CONFIRMED: "offer",
+    S.ACCEPTED: "confirmed",
+    S.CONFIRMED: "confirmed",
+    S.COMPLETED: "done",
+}
+
+
+@dataclass(frozen=True)
+class PupilState:
+    stage: str
+    match: Match | None
+    applications: list[Application]
+
+    @property
+    def heading(self) -> str:
+        return STAGES[self.stage]
+
+
+def pupil_state(*, user: Any) -> PupilState:
+    applications = list(active_applications(user=user))
+    # The newest match the pupil may see that still matters to them.
+    match = (
+        matches_for_user(user=user)
+        .filter(status__in=list(STAGE_OF_STATUS))
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if match is not None:
+        stage = STAGE_OF_STATUS[match.status]
+        if match.status == S.CONFIRMED and match.opportunity.ends_on < dt.date.today():
+            stage = "done"  # finished; completed once both sides have given feedback
+        return PupilState(stage, match, applications)
+    return PupilState("applied" if applications else "none", None, applications)
+
+
+def active_applications(*, user: Any) -> list[Application]:
+    return list(
+        applications_for_user(user=user)
+        .filter(status=Application.Status.ACTIVE)
+        .select_related("opportunity__site", "opportunity__sector")
+        .order_by("rank")
+    )
+
+
+@dataclass(frozen=True)
+class Result:
+    opportunity: Opportunity
+    journey: Journey
+    applied: bool
+
+
+def opportunity_search(
+    *,
+    user: Any,
+    pupil: Pupil,
+    sector: Any = None,
+    starts_after: dt.date | None = None,
+    ends_before: dt.date | None = None,
+    max_minutes: int | None = None,
+    step_free: bool = False,
+) -> list[Result]:
+    """Published opportunities a pupil could reach, nearest first."""
+    today = dt.date.today()
+    qs = opportunities_for_user(user=user).filter(status=Opportunity.Status.PUBLISHED, starts_on__gte=today)
+    if sector is not None:
+        qs = qs.filter(sector=sector)
+    if starts_after:
+        qs = qs.filter(starts_on__gte=starts_after)
+    if ends_before:
+        qs = qs.filter(ends_on__lte=ends_before)
+    if step_free:
+        qs = qs.filter(site__step_free_access=True)
+    minutes = max_minutes or pupil.max_travel_minutes
+    # A grid box around home first, so the exact estimate runs on few rows.
+    reach = int(reach_metres(minutes, TRAVEL_MODEL))
+    near = qs.filter(
+        site__easting__range=(pupil.easting - reach, pupil.easting + reach),
+        site__northing__range=(pupil.northing - reach, pupil.northing + reach),
+    )
+    opportunities = list(near | qs.filter(mode=Opportunity.Mode.VIRTUAL))
+    applied = {a.opportunity_id for a in active_applications(user=user)}
+    results = [
+        Result(o, j, o.pk in applied)
+        for o, j in zip(opportunities, journeys(pupil, opportunities), strict=True)
+        if j.minutes <= minutes and pupil.age_on(o.starts_on) >= o.minimum_age
+    ]
+    results.sort(key=lambda r: (r.journey.minutes, r.opportunity.starts_on, r.opportunity.pk))
+    return results
+
+
+def max_applications() -> int:
+    return int(settings.MOBILITY["MAX_APPLICATIONS"])

@@ -1,0 +1,238 @@
+"""The pupil's pages. Thin: reads come from selectors, every change goes through a lifecycle service."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from employers.selectors import opportunities_for_user
+from mobility.accounts.models import Role
+from mobility.accounts.web import AuthedRequest, role_required
+from mobility.permissions import pupil_of
+from mobility.web_forms import add_service_error, error_messages
+from placements.lifecycle import services as lifecycle
+from placements.lifecycle.applications import (
+    application_reorder,
+    application_submit,
+    application_withdraw,
+)
+from placements.lifecycle.exceptions import LifecycleError
+from placements.lifecycle.feedback import match_feedback_record
+from placements.lifecycle.models import PlacementFeedback
+from placements.lifecycle.selectors import matches_for_user
+from placements.models import Application, Match, MatchStatus
+from placements.web import pupil_selectors as selectors
+from placements.web.pupil_forms import DeclineForm, ReflectionForm, SearchForm
+from placements.web.travel import journeys
+from schools.models import Pupil
+from schools.selectors import windows_for_user
+
+pupil_only = role_required(Role.PUPIL)
+
+
+def _pupil(request: AuthedRequest) -> Pupil:
+    pupil = pupil_of(request.user)
+    if pupil is None:
+        raise Http404("No pupil record for this account.")
+    return pupil
+
+
+@pupil_only
+def home(request: AuthedRequest) -> HttpResponse:
+    pupil = _pupil(request)
+    state = selectors.pupil_state(user=request.user)
+    journey = journeys(pupil, [state.match.opportunity])[0] if state.match else None
+    return render(
+        request,
+        "pupil/home.html",
+        {
+            "pupil": pupil,
+            "state": state,
+            "journey": journey,
+            "windows": windows_for_user(user=request.user),
+            "feedback_given": bool(state.match and state.match.feedback.filter(side="pupil").exists()),
+            "stages": selectors.STAGES.items(),
+            "max_applications": selectors.max_applications(),
+            "today": dt.date.today(),
+        },
+    )
+
+
+@pupil_only
+def search(request: AuthedRequest) -> HttpResponse:
+    pupil = _pupil(request)
+    max_minutes, step_free = min(pupil.max_travel_minutes, 90), pupil.needs_step_free_access
+    initial = {"max_minutes": max_minutes, "step_free": step_free}
+    form = SearchForm(request.GET or None, initial=initial)
+    results, page = None, None
+    if form.is_bound and form.is_valid():
+        criteria = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        results = selectors.opportunity_search(user=request.user, pupil=pupil, **criteria)
+    elif not form.is_bound:
+        results = selectors.opportunity_search(
+            user=request.user, pupil=pupil, max_minutes=max_minutes, step_free=step_free
+        )
+    if results is not None:
+        page = Paginator(results, 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "pupil/search.html",
+        {
+            "form": form,
+            "page": page,
+            "count": len(results or []),
+            "query": query.urlencode(),
+        },
+    )
+
+
+@pupil_only
+def opportunity(request: AuthedRequest, pk: int) -> HttpResponse:
+    pupil = _pupil(request)
+    opp = get_object_or_404(opportunities_for_user(user=request.user), pk=pk)
+    applications = selectors.active_applications(user=request.user)
+    return render(
+        request,
+        "pupil/opportunity.html",
+        {
+            "opportunity": opp,
+            "journey": journeys(pupil, [opp])[0],
+            "applied": any(a.opportunity_id == opp.pk for a in applications),
+            "full": len(applications) >= selectors.max_applications(),
+            "max_applications": selectors.max_applications(),
+        },
+    )
+
+
+@pupil_only
+@require_POST
+def apply(request: AuthedRequest, pk: int) -> HttpResponse:
+    pupil = _pupil(request)
+    opp = get_object_or_404(opportunities_for_user(user=request.user), pk=pk)
+    try:
+        application_submit(pupil=pupil, opportunity=opp)
+    except (LifecycleError, ValidationError) as error:
+        for text in error_messages(error):
+            messages.error(request, text)
+        return redirect("pupil:opportunity", pk=opp.pk)
+    messages.success(request, f"You applied for {opp.title}. You can change the order of your choices here.")
+    return redirect("pupil:choices")
+
+
+@pupil_only
+def choices(request: AuthedRequest) -> HttpResponse:
+    _pupil(request)
+    applications = selectors.active_applications(user=request.user)
+    return render(
+        request,
+        "pupil/choices.html",
+        {
+            "applications": applications,
+            "max_applications": selectors.max_applications(),
+        },
+    )
+
+
+def _application(request: AuthedRequest, pk: int) -> Application:
+    return get_object_or_404(
+        Application.objects.filter(pupil__user=request.user, status=Application.Status.ACTIVE), pk=pk
+    )
+
+
+@pupil_only
+@require_POST
+def move(request: AuthedRequest, pk: int, direction: str) -> HttpResponse:
+    pupil = _pupil(request)
+    application = _application(request, pk)
+    order = [a.pk for a in selectors.active_applications(user=request.user)]
+    i = order.index(application.pk)
+    j = i - 1 if direction == "up" else i + 1
+    if 0 <= j < len(order):
+        order[i], order[j] = order[j], order[i]
+        try:
+            application_reorder(pupil=pupil, application_ids=order)
+        except (LifecycleError, ValidationError) as error:
+            messages.error(request, " ".join(error_messages(error)))
+        else:
+            messages.success(request, f"{application.opportunity.title} is now choice {j + 1}.")
+    return redirect("pupil:choices")
+
+
+@pupil_only
+@require_POST
+def withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
+    application = _application(request, pk)
+    try:
+        application_withdraw(application=application)
+    except LifecycleError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"You withdrew your application for {application.opportunity.title}.")
+    return redirect("pupil:choices")
+
+
+def _match(request: AuthedRequest, pk: int) -> Match:
+    return get_object_or_404(matches_for_user(user=request.user), pk=pk)
+
+
+@pupil_only
+@require_POST
+def accept(request: AuthedRequest, pk: int) -> HttpResponse:
+    match = _match(request, pk)
+    try:
+        lifecycle.match_accept(match_id=match.pk, actor=request.user)
+    except LifecycleError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"You said yes to {match.opportunity.title}. We will tell the employer.")
+    return redirect("pupil:home")
+
+
+@pupil_only
+def decline(request: AuthedRequest, pk: int) -> HttpResponse:
+    match = _match(request, pk)
+    if match.status not in (MatchStatus.OFFERED, MatchStatus.EMPLOYER_CONFIRMED):
+        raise Http404("There is no offer to decline.")
+    form = DeclineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lifecycle.match_pupil_decline(
+                match_id=match.pk,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except (LifecycleError, ValidationError) as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "You said no to this placement. You can apply for others.")
+            return redirect("pupil:home")
+    return render(request, "pupil/decline.html", {"form": form, "match": match})
+
+
+@pupil_only
+def reflection(request: AuthedRequest, pk: int) -> HttpResponse:
+    match = _match(request, pk)
+    if match.status not in (MatchStatus.CONFIRMED, MatchStatus.COMPLETED):
+        raise Http404("You can write about a placement once it has started.")
+    if PlacementFeedback.objects.filter(match=match, side=PlacementFeedback.Side.PUPIL).exists():
+        messages.success(request, "You have already told us about this placement. Thank you.")
+        return redirect("pupil:home")
+    form = ReflectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            match_feedback_record(match_id=match.pk, actor=request.user, **form.cleaned_data)
+        except (LifecycleError, ValidationError) as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Thank you for telling us about your placement.")
+            return redirect("pupil:home")
+    return render(request, "pupil/reflection.html", {"form": form, "match": match})

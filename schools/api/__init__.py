@@ -1,0 +1,1 @@
+"""REST API for schools, their pupils and work-experience windows."""

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from mobility.accounts.models import Role
+from placements.models import Sector
+from schools.models import ConsentStatus, Pupil, School, WorkExperienceWindow
+
+FLAG_FIELDS = ("fsm_or_pupil_premium", "care_experienced", "send", "young_carer", "at_risk_of_neet")
+
+
+class SchoolSerializer(serializers.ModelSerializer[School]):
+    local_authority = serializers.SlugRelatedField(slug_field="name", read_only=True)
+
+    class Meta:
+        model = School
+        fields = ["id", "urn", "name", "phase", "postcode", "local_authority"]
+        read_only_fields = fields
+
+
+class WindowSerializer(serializers.ModelSerializer[WorkExperienceWindow]):
+    """``school`` is chosen on creation only, from the schools the user works at."""
+
+    class Meta:
+        model = WorkExperienceWindow
+        fields = ["id", "school", "year_group", "starts_on", "ends_on", "application_deadline"]
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        schools = self.context.get("schools")
+        if schools is not None:
+            fields["school"].queryset = schools
+        if self.instance is not None:
+            fields["school"].read_only = True
+        return fields
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        starts = attrs.get("starts_on", getattr(self.instance, "starts_on", None))
+        ends = attrs.get("ends_on", getattr(self.instance, "ends_on", None))
+        deadline = attrs.get("application_deadline", getattr(self.instance, "application_deadline", None))
+        errors = {}
+        if starts and ends and ends < starts:
+            errors["ends_on"] = "The window must end on or after its first day."
+        if starts and deadline and deadline > starts:
+            errors["application_deadline"] = "Applications must close on or before the first day."
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class PupilSerializer(serializers.ModelSerializer[Pupil]):
+    """A pupil's record. Pupils see their own without the school's disadvantage flags."""
+
+    first_name = serializers.CharField(source="user.first_name", read_only=True)
+    last_name = serializers.CharField(source="user.last_name", read_only=True)
+    school_name = serializers.CharField(source="school.name", read_only=True)
+    sector_interests = serializers.SlugRelatedField(
+        slug_field="slug", many=True, queryset=Sector.objects.all(), required=False
+    )
+
+    class Meta:
+        model = Pupil
+        fields = [
+            "id",
+            "first_name",
+            "last_name",
+            "school",
+            "school_name",
+            "year_group",
+            "date_of_birth",
+            "postcode",
+            "sector_interests",
+            "needs_step_free_access",
+            "access_needs",
+            "max_travel_minutes",
+            "parental_consent",
+            "parental_consent_recorded_at",
+            *FLAG_FIELDS,
+        ]
+        read_only_fields = ["school", "date_of_birth", "parental_consent", "parental_consent_recorded_at"]
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        if self.context.get("role") == Role.PUPIL:
+            for name in FLAG_FIELDS:
+                fields.pop(name)
+            fields["year_group"].read_only = True
+        return fields
+
+
+class ConsentSerializer(serializers.Serializer[Any]):
+    status = serializers.ChoiceField(choices=ConsentStatus.choices)
+
+
+class ConsentResultSerializer(serializers.Serializer[Any]):
+    pupil = PupilSerializer()
+    changed_match_ids = serializers.ListField(child=serializers.IntegerField())

@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+
+from mobility.accounts.models import Role
+from placements.api.base import IdFilter, ScopedViewSet
+from schools import services
+from schools.models import Pupil, School, WorkExperienceWindow
+from schools.selectors import pupils_for_user, schools_for_user, windows_for_user
+
+from .serializers import (
+    ConsentResultSerializer,
+    ConsentSerializer,
+    PupilSerializer,
+    SchoolSerializer,
+    WindowSerializer,
+)
+
+STAFF_ROLES = {Role.SCHOOL_STAFF, Role.ADMIN}
+
+
+class SchoolViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Schools the user works at (or attends); admins see all."""
+
+    model = School
+    serializer_class = SchoolSerializer
+
+    def scoped_queryset(self) -> QuerySet[School]:
+        return schools_for_user(user=self.request.user).select_related("local_authority")
+
+
+class WindowFilter(filters.FilterSet):
+    school = IdFilter(field_name="school_id")
+
+    class Meta:
+        model = WorkExperienceWindow
+        fields = ["school", "year_group"]
+
+
+class WindowViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    ScopedViewSet,
+):
+    """Work-experience windows: school staff manage their school's; others read their own."""
+
+    model = WorkExperienceWindow
+    serializer_class = WindowSerializer
+    filterset_class = WindowFilter
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    action_roles = {"create": STAFF_ROLES, "partial_update": STAFF_ROLES, "destroy": STAFF_ROLES}
+
+    def scoped_queryset(self) -> QuerySet[WorkExperienceWindow]:
+        return windows_for_user(user=self.request.user)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False):
+            context["schools"] = schools_for_user(user=self.request.user)
+        return context
+
+    def perform_create(self, serializer: BaseSerializer[WorkExperienceWindow]) -> None:
+        data = dict(serializer.validated_data)
+        serializer.instance = services.window_save(school=data.pop("school"), data=data)
+
+    def perform_update(self, serializer: BaseSerializer[WorkExperienceWindow]) -> None:
+        window = serializer.instance
+        serializer.instance = services.window_save(
+            school=window.school, window=window, data=serializer.validated_data
+        )
+
+
+class PupilFilter(filters.FilterSet):
+    school = IdFilter(field_name="school_id")
+
+    class Meta:
+        model = Pupil
+        fields = ["school", "year_group", "parental_consent"]
+
+
+class PupilViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, ScopedViewSet):
+    """Pupils' records: a pupil their own; school staff and advisers their schools' pupils.
+
+    Employers never reach this endpoint; they see a matched pupil only through the match.
+    """
+
+    model = Pupil
+    serializer_class = PupilSerializer
+    filterset_class = PupilFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    action_roles = {
+        "partial_update": {Role.PUPIL, Role.SCHOOL_STAFF, Role.ADMIN},
+        "consent": {Role.SCHOOL_STAFF, Role.ADVISER, Role.ADMIN},
+    }
+
+    def scoped_queryset(self) -> QuerySet[Pupil]:
+        return pupils_for_user(user=self.request.user).prefetch_related("sector_interests")
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "role": self.role}
+
+    def perform_update(self, serializer: BaseSerializer[Pupil]) -> None:
+        allowed = services.PUPIL_SELF_FIELDS if self.role == Role.PUPIL else services.PUPIL_STAFF_FIELDS
+        serializer.instance = services.pupil_update(
+            pupil=serializer.instance, allowed=allowed, data=dict(serializer.validated_data)
+        )
+
+    @extend_schema(request=ConsentSerializer, responses={200: ConsentResultSerializer})
+    @action(detail=True, methods=["post"])
+    def consent(self, request: Request, pk: str | None = None) -> Response:
+        """Record a parent's or carer's consent: given confirms an accepted placement,
+        refused cancels live ones."""
+        pupil = self.get_object()
+        body = ConsentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        changed = services.pupil_consent_record(
+            pupil=pupil, status=body.validated_data["status"], actor=request.user
+        )
+        pupil.refresh_from_db()
+        result = {
+            "pupil": PupilSerializer(pupil, context=self.get_serializer_context()).data,
+            "changed_match_ids": changed,
+        }
+        return Response(result, status=status.HTTP_200_OK)

@@ -1,0 +1,78 @@
+"""Reads for schools, pupils and work-experience windows, scoped by role."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+
+from mobility.accounts.models import Role
+from mobility.permissions import pupil_of, role_of, school_ids_of
+from schools.models import Pupil, School, WorkExperienceWindow
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from mobility.accounts.models import User
+
+
+def pupils_for_user(*, user: User | AnonymousUser) -> QuerySet[Pupil]:
+    """A pupil sees themself; school staff their school; advisers their schools; admins all.
+    Employers see matched pupils only through a match, never here."""
+    base = Pupil.objects.select_related("user", "school")
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return base
+    if role == Role.PUPIL:
+        return base.filter(user=user)
+    if role in (Role.SCHOOL_STAFF, Role.ADVISER):
+        return base.filter(school_id__in=school_ids_of(user))
+    return base.none()
+
+
+def schools_for_user(*, user: User | AnonymousUser) -> QuerySet[School]:
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return School.objects.all()
+    if role == Role.PUPIL:
+        pupil = pupil_of(user)
+        return School.objects.filter(pk=pupil.school_id) if pupil else School.objects.none()
+    return School.objects.filter(pk__in=school_ids_of(user))
+
+
+def windows_for_user(*, user: User | AnonymousUser) -> QuerySet[WorkExperienceWindow]:
+    """Pupils see their own year group's windows; staff and advisers their schools'."""
+    role = role_of(user)
+    windows = WorkExperienceWindow.objects.select_related("school")
+    if role == Role.ADMIN:
+        return windows
+    if role == Role.PUPIL:
+        pupil = pupil_of(user)
+        if pupil is None:
+            return windows.none()
+        return windows.filter(school_id=pupil.school_id, year_group=pupil.year_group)
+    return windows.filter(school_id__in=school_ids_of(user))
+
+
+def windows_overlapping(
+    *, pupil: Pupil, starts_on: dt.date, ends_on: dt.date
+) -> QuerySet[WorkExperienceWindow]:
+    """The pupil's year-group windows that overlap a placement's dates."""
+    return WorkExperienceWindow.objects.filter(
+        Q(starts_on__lte=ends_on) & Q(ends_on__gte=starts_on),
+        school_id=pupil.school_id,
+        year_group=pupil.year_group,
+    )
+
+
+def application_deadline(
+    *, pupil: Pupil, starts_on: dt.date, ends_on: dt.date
+) -> tuple[bool, dt.date | None]:
+    """(any overlapping window?, last day applications are open: None means no deadline set)."""
+    windows = list(windows_overlapping(pupil=pupil, starts_on=starts_on, ends_on=ends_on))
+    if not windows:
+        return False, None
+    if any(w.application_deadline is None for w in windows):
+        return True, None
+    return True, max(w.application_deadline for w in windows if w.application_deadline)

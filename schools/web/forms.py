@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from mobility.web_forms import DateField, GovukForm
+from schools.models import ConsentStatus, School, WorkExperienceWindow
+
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+
+
+class ImportForm(GovukForm):
+    file = forms.FileField(
+        label="Upload a CSV file",
+        help_text=(
+            "Export pupils from your MIS as CSV. "
+            "Columns needed: first name, last name, email, date of birth, "
+            "year group, postcode. Optional: FSM or pupil premium, care experienced, SEND, young carer, "
+            "at risk of NEET, step free, access needs (Y or N for the flags)."
+        ),
+        error_messages={"required": "Select a CSV file"},
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError("The selected file must be a CSV")
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The selected file must be smaller than 2MB")
+        return upload
+
+
+class WindowForm(GovukForm):
+    year_group = forms.TypedChoiceField(
+        coerce=int,
+        choices=[(y, f"Year {y}") for y in range(7, 15)],
+        label="Year group",
+        error_messages={"required": "Select a year group"},
+    )
+    starts_on = DateField(label="First day", error_messages={"required": "Enter the first day"})
+    ends_on = DateField(label="Last day", error_messages={"required": "Enter the last day"})
+    application_deadline = DateField(
+        required=False,
+        label="Applications close on (optional)",
+        help_text="Pupils cannot apply or change their choices after this date",
+    )
+
+    def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.school = school
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end, deadline = data.get("starts_on"), data.get("ends_on"), data.get("application_deadline")
+        year = data.get("year_group")
+        if (
+            start
+            and year
+            and WorkExperienceWindow.objects.filter(
+                school=self.school, year_group=year, starts_on=start
+            ).exists()
+        ):
+            self.add_error("starts_on", f"Year {year} already has a week starting on {start:%-d %B %Y}")
+        if start and end and end < start:
+            self.add_error("ends_on", "The last day must be the same as or after the first day")
+        if start and deadline and deadline > start:
+            self.add_error("application_deadline", "Applications must close on or before the first day")
+        return data
+
+
+class ConsentForm(GovukForm):
+    status = forms.ChoiceField(
+        choices=ConsentStatus.choices,
+        widget=forms.RadioSelect,
+        label="Parental consent",
+        error_messages={"required": "Select the consent status"},
+    )

@@ -1,0 +1,166 @@
+"""School staff's pages: pupils and their import, work-experience weeks, consent, Benchmark 6."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from mobility.accounts.models import Role
+from mobility.accounts.web import AuthedRequest, role_required
+from mobility.permissions import staff_school_id_of
+from mobility.web_forms import add_service_error
+from placements.lifecycle.exceptions import LifecycleError
+from placements.lifecycle.selectors import matches_for_user
+from placements.models import MatchStatus
+from schools import services as school_services
+from schools.models import ConsentStatus, School
+from schools.selectors import pupils_for_user, windows_for_user
+from schools.web import selectors, services
+from schools.web.csv_import import decode, import_preview
+from schools.web.forms import ConsentForm, ImportForm, WindowForm
+
+staff_only = role_required(Role.SCHOOL_STAFF)
+SESSION_KEY = "pupil_import"
+
+
+def _school(request: AuthedRequest) -> School:
+    school_id = staff_school_id_of(request.user)
+    if school_id is None:
+        raise Http404("This account is not linked to a school.")
+    return School.objects.get(pk=school_id)
+
+
+@staff_only
+def home(request: AuthedRequest) -> HttpResponse:
+    school = _school(request)
+    pupils = pupils_for_user(user=request.user)
+    consent = dict(pupils.order_by().values_list("parental_consent").annotate(n=Count("pk")))
+    return render(
+        request,
+        "school/home.html",
+        {
+            "school": school,
+            "pupil_count": pupils.count(),
+            "consent_missing": sum(n for status, n in consent.items() if status != ConsentStatus.GIVEN),
+            "windows": windows_for_user(user=request.user),
+            "benchmark": selectors.benchmark6(school=school),
+        },
+    )
+
+
+@staff_only
+def pupils(request: AuthedRequest) -> HttpResponse:
+    _school(request)
+    qs = pupils_for_user(user=request.user).order_by("year_group", "user__last_name", "user__first_name")
+    year = request.GET.get("year", "")
+    if year.isdigit():
+        qs = qs.filter(year_group=int(year))
+    live = matches_for_user(user=request.user).exclude(
+        status__in=("rejected", "employer_declined", "pupil_declined", "lapsed", "cancelled")
+    )
+    status_by_pupil = dict(live.order_by("pupil_id", "created_at").values_list("pupil_id", "status"))
+    rows = [(p, status_by_pupil.get(p.pk), _status_label(status_by_pupil.get(p.pk))) for p in qs]
+    return render(request, "school/pupils.html", {"rows": rows, "year": year, "years": range(7, 15)})
+
+
+def _status_label(status: str | None) -> str:
+    return MatchStatus(status).label if status else ""
+
+
+@staff_only
+def consent(request: AuthedRequest, pk: int) -> HttpResponse:
+    _school(request)
+    pupil = get_object_or_404(pupils_for_user(user=request.user), pk=pk)
+    form = ConsentForm(request.POST or None, initial={"status": pupil.parental_consent})
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = school_services.pupil_consent_record(
+                pupil=pupil, status=form.cleaned_data["status"], actor=request.user
+            )
+        except (LifecycleError, ValidationError) as error:
+            add_service_error(form, error)
+        else:
+            status = ConsentStatus(form.cleaned_data["status"])
+            text = f"Consent for {pupil.user.get_full_name()} recorded as {status.label.lower()}."
+            if changed:
+                done = "confirmed" if status == ConsentStatus.GIVEN else "cancelled"
+                text += f" {len(changed)} placement{'s' if len(changed) != 1 else ''} {done}."
+            messages.success(request, text)
+            return redirect("school:pupils")
+    return render(request, "school/consent.html", {"form": form, "pupil": pupil})
+
+
+@staff_only
+def windows(request: AuthedRequest) -> HttpResponse:
+    school = _school(request)
+    form = WindowForm(request.POST or None, school=school)
+    if request.method == "POST" and form.is_valid():
+        try:
+            school_services.window_save(school=school, data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request, f"Work experience week for Year {form.cleaned_data['year_group']} saved."
+            )
+            return redirect("school:windows")
+    return render(
+        request,
+        "school/windows.html",
+        {
+            "form": form,
+            "windows": windows_for_user(user=request.user).order_by("starts_on", "year_group"),
+        },
+    )
+
+
+@staff_only
+def import_upload(request: AuthedRequest) -> HttpResponse:
+    _school(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            text = decode(form.cleaned_data["file"].read())
+        except UnicodeDecodeError:
+            form.add_error("file", "The selected file must be a CSV saved as text")
+        else:
+            preview = import_preview(text)
+            token = hashlib.sha256(text.encode()).hexdigest()[:16]
+            if preview.clean:
+                request.session[SESSION_KEY] = {"token": token, "text": text}
+            else:
+                request.session.pop(SESSION_KEY, None)
+            return render(request, "school/import_preview.html", {"preview": preview, "token": token})
+    return render(request, "school/import.html", {"form": form})
+
+
+@staff_only
+def import_confirm(request: AuthedRequest) -> HttpResponse:
+    school = _school(request)
+    stored = request.session.get(SESSION_KEY)
+    if request.method != "POST" or not stored or stored["token"] != request.POST.get("token"):
+        messages.error(request, "Upload the file again: the checked file was not found.")
+        return redirect("school:import")
+    # Checked again now: another import may have taken an email address meanwhile.
+    preview = import_preview(stored["text"])
+    try:
+        created = services.pupils_import(school=school, preview=preview, actor=request.user)
+    except services.ImportFailed as error:
+        return render(
+            request, "school/import_preview.html", {"preview": preview, "token": "", "failure": str(error)}
+        )
+    request.session.pop(SESSION_KEY, None)
+    messages.success(request, f"{len(created)} pupil{'s' if len(created) != 1 else ''} imported.")
+    return redirect("school:pupils")
+
+
+@staff_only
+def benchmark(request: AuthedRequest) -> HttpResponse:
+    school = _school(request)
+    rows = selectors.benchmark6(school=school)
+    return render(request, "school/benchmark.html", {"school": school, "rows": rows})

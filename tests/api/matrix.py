@@ -1,0 +1,419 @@
+"""The table the authorisation matrix is generated from: every API operation, who may take
+it, and whose objects each role can see."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from placements.models import MatchStatus
+
+from .conftest import YESTERDAY, ApiWorld
+
+ALL = frozenset({"pupil", "employer", "school_staff", "adviser", "admin"})
+STAFF = frozenset({"school_staff", "adviser", "admin"})
+ADVISING = frozenset({"adviser", "admin"})
+EMPLOYING = frozenset({"employer", "admin"})
+SCHOOL_WRITERS = frozenset({"school_staff", "admin"})
+ADMIN = frozenset({"admin"})
+
+Body = Callable[[ApiWorld, str, str], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Op:
+    name: str
+    method: str
+    path: str  # "{id}" is filled from ``obj``
+    roles: frozenset[str]  # roles the view lets try at all
+    sees_own: frozenset[str] = ALL  # roles for whom the "own" object is in scope
+    sees_other: frozenset[str] = ADMIN
+    obj: tuple[str, str] | None = None  # Side attribute for the own and the other object
+    ok: int = 200
+    out_of_scope: int = 404  # answer when the role may act but not on this object
+    body: Body | None = None
+    status: str | None = None  # both matches are put in this status first
+    started: bool = False  # the placements have started (feedback is open)
+    sides: tuple[str, ...] = ("own", "other")
+
+    def url(self, world: ApiWorld, which: str) -> str:
+        if self.obj is None:
+            return self.path
+        attr = self.obj[0] if which == "own" else self.obj[1]
+        return self.path.format(id=getattr(world.side(which), attr).pk)
+
+    def expected(self, role: str, which: str) -> set[int]:
+        if role == "anonymous":
+            return {401, 403}
+        if role not in self.roles:
+            return {403}
+        return (
+            {self.ok}
+            if role in (self.sees_own if which == "own" else self.sees_other)
+            else {self.out_of_scope}
+        )
+
+
+def _same(attr: str) -> tuple[str, str]:
+    return (attr, attr)
+
+
+def _feedback(world: ApiWorld, which: str, role: str) -> dict[str, Any]:
+    return {"rating": 4, "comment": "Good week", **({"days_attended": 5} if role == "employer" else {})}
+
+
+def _ref(key: str, attr: str) -> Body:
+    return lambda world, which, role: {key: getattr(world.side(which), attr).pk}
+
+
+M = "/api/v1/matches/{id}/"
+S = MatchStatus
+PUPIL_SCOPE = frozenset({"pupil", *STAFF})
+
+OPS: list[Op] = [
+    Op("school retrieve", "get", "/api/v1/schools/{id}/", ALL, PUPIL_SCOPE, obj=_same("school")),
+    Op("window retrieve", "get", "/api/v1/windows/{id}/", ALL, PUPIL_SCOPE, obj=_same("window")),
+    Op(
+        "window create",
+        "post",
+        "/api/v1/windows/",
+        SCHOOL_WRITERS,
+        SCHOOL_WRITERS,
+        ADMIN,
+        ok=201,
+        out_of_scope=400,
+        body=lambda w, which, role: {
+            "school": w.side(which).school.pk,
+            "year_group": 12,
+            "starts_on": "2031-06-02",
+            "ends_on": "2031-06-06",
+        },
+    ),
+    Op(
+        "window update",
+        "patch",
+        "/api/v1/windows/{id}/",
+        SCHOOL_WRITERS,
+        SCHOOL_WRITERS,
+        obj=_same("window"),
+        body=lambda w, which, role: {"application_deadline": None},
+    ),
+    Op(
+        "window delete",
+        "delete",
+        "/api/v1/windows/{id}/",
+        SCHOOL_WRITERS,
+        SCHOOL_WRITERS,
+        obj=_same("window"),
+        ok=204,
+    ),
+    Op("pupil retrieve", "get", "/api/v1/pupils/{id}/", ALL, PUPIL_SCOPE, obj=_same("pupil")),
+    Op(
+        "pupil update",
+        "patch",
+        "/api/v1/pupils/{id}/",
+        frozenset({"pupil", "school_staff", "admin"}),
+        frozenset({"pupil", "school_staff", "admin"}),
+        obj=_same("pupil"),
+        body=lambda w, which, role: {"access_needs": "Step-free entrance", "max_travel_minutes": 40},
+    ),
+    Op(
+        "pupil consent",
+        "post",
+        "/api/v1/pupils/{id}/consent/",
+        STAFF,
+        STAFF,
+        obj=_same("pupil"),
+        body=lambda w, which, role: {"status": "given"},
+    ),
+    Op(
+        "employer retrieve",
+        "get",
+        "/api/v1/employers/{id}/",
+        ALL,
+        frozenset({"employer", *STAFF}),
+        STAFF,
+        obj=_same("employer"),
+    ),
+    Op(
+        "employer update",
+        "patch",
+        "/api/v1/employers/{id}/",
+        EMPLOYING,
+        EMPLOYING,
+        obj=_same("employer"),
+        body=lambda w, which, role: {"website": "https://example.org/"},
+    ),
+    Op("site retrieve", "get", "/api/v1/sites/{id}/", ALL, EMPLOYING, obj=_same("site")),
+    Op(
+        "site create",
+        "post",
+        "/api/v1/sites/",
+        frozenset({"employer"}),
+        ok=201,
+        sides=("own",),
+        body=lambda w, which, role: {"name": "Depot", "address": "Dale Street", "postcode": "l2 2dh"},
+    ),
+    Op(
+        "site update",
+        "patch",
+        "/api/v1/sites/{id}/",
+        EMPLOYING,
+        EMPLOYING,
+        obj=_same("site"),
+        body=lambda w, which, role: {"name": "Renamed"},
+    ),
+    Op("site delete", "delete", "/api/v1/sites/{id}/", EMPLOYING, EMPLOYING, obj=_same("spare_site"), ok=204),
+    Op("opportunity retrieve", "get", "/api/v1/opportunities/{id}/", ALL, ALL, obj=("opportunity", "draft")),
+    Op(
+        "opportunity create",
+        "post",
+        "/api/v1/opportunities/",
+        frozenset({"employer"}),
+        ok=201,
+        out_of_scope=400,
+        sees_other=frozenset(),
+        body=lambda w, which, role: {
+            "site": w.side(which).site.pk,
+            "title": "Lab week",
+            "description": "Science",
+            "sector": "digital",
+            "capacity": 3,
+            "starts_on": "2031-06-02",
+            "ends_on": "2031-06-06",
+        },
+    ),
+    Op(
+        "opportunity update",
+        "patch",
+        "/api/v1/opportunities/{id}/",
+        EMPLOYING,
+        EMPLOYING,
+        obj=_same("draft"),
+        body=lambda w, which, role: {"capacity": 4, "title": "Renamed"},
+    ),
+    Op(
+        "opportunity publish",
+        "post",
+        "/api/v1/opportunities/{id}/publish/",
+        EMPLOYING,
+        EMPLOYING,
+        obj=_same("draft"),
+    ),
+    Op(
+        "opportunity close",
+        "post",
+        "/api/v1/opportunities/{id}/close/",
+        EMPLOYING,
+        EMPLOYING,
+        obj=_same("opportunity"),
+    ),
+    Op(
+        "opportunity delete",
+        "delete",
+        "/api/v1/opportunities/{id}/",
+        EMPLOYING,
+        EMPLOYING,
+        obj=_same("draft"),
+        ok=204,
+    ),
+    Op(
+        "compliance retrieve",
+        "get",
+        "/api/v1/compliance/{id}/",
+        ALL,
+        frozenset({"employer", *ADVISING}),
+        ADVISING,
+        obj=_same("compliance"),
+    ),
+    Op(
+        "compliance create",
+        "post",
+        "/api/v1/compliance/",
+        frozenset({"employer"}),
+        ok=409,
+        sides=("own",),
+        body=lambda w, which, role: {"insurer": "Mutual"},
+    ),
+    Op(
+        "compliance update",
+        "patch",
+        "/api/v1/compliance/{id}/",
+        frozenset({"employer", *ADVISING}),
+        frozenset({"employer", *ADVISING}),
+        ADVISING,
+        obj=_same("compliance"),
+        body=lambda w, which, role: {"supervisor_name": "Pat Supervisor"},
+    ),
+    Op(
+        "application retrieve",
+        "get",
+        "/api/v1/applications/{id}/",
+        ALL,
+        PUPIL_SCOPE,
+        obj=_same("application"),
+    ),
+    Op(
+        "application create",
+        "post",
+        "/api/v1/applications/",
+        frozenset({"pupil"}),
+        ok=201,
+        out_of_scope=400,
+        sees_other=frozenset(),
+        body=lambda w, which, role: {
+            "opportunity": (w.spare_opportunity if which == "own" else w.other.draft).pk  # type: ignore[union-attr]
+        },
+    ),
+    Op(
+        "application withdraw",
+        "post",
+        "/api/v1/applications/{id}/withdraw/",
+        frozenset({"pupil"}),
+        obj=_same("application"),
+    ),
+    Op(
+        "application reorder",
+        "post",
+        "/api/v1/applications/reorder/",
+        frozenset({"pupil"}),
+        out_of_scope=400,
+        sees_other=frozenset(),
+        body=lambda w, which, role: {"application_ids": [w.side(which).application.pk]},
+    ),
+    Op("match retrieve", "get", M, ALL, obj=_same("match")),
+    Op("match history", "get", M + "history/", STAFF, STAFF, obj=_same("match")),
+    Op(
+        "match approve",
+        "post",
+        M + "approve/",
+        ADVISING,
+        ADVISING,
+        obj=_same("match"),
+        status=S.PROPOSED,
+        body=lambda w, which, role: {"note": "Good fit"},
+    ),
+    Op(
+        "match reject",
+        "post",
+        M + "reject/",
+        ADVISING,
+        ADVISING,
+        obj=_same("match"),
+        status=S.PROPOSED,
+        body=lambda w, which, role: {"reason": "travel", "note": "Three buses"},
+    ),
+    Op("match offer", "post", M + "offer/", ADVISING, ADVISING, obj=_same("match"), status=S.APPROVED),
+    Op(
+        "match employer-confirm",
+        "post",
+        M + "employer-confirm/",
+        EMPLOYING,
+        EMPLOYING,
+        obj=_same("match"),
+        status=S.OFFERED,
+    ),
+    Op(
+        "match employer-decline",
+        "post",
+        M + "employer-decline/",
+        EMPLOYING,
+        EMPLOYING,
+        obj=_same("match"),
+        status=S.OFFERED,
+        body=lambda w, which, role: {"reason": "no_supervisor"},
+    ),
+    Op(
+        "match accept",
+        "post",
+        M + "accept/",
+        frozenset({"pupil"}),
+        obj=_same("match"),
+        status=S.EMPLOYER_CONFIRMED,
+    ),
+    Op(
+        "match decline",
+        "post",
+        M + "decline/",
+        frozenset({"pupil"}),
+        obj=_same("match"),
+        status=S.EMPLOYER_CONFIRMED,
+        body=lambda w, which, role: {"reason": "travel"},
+    ),
+    Op("match confirm", "post", M + "confirm/", STAFF, STAFF, obj=_same("match"), status=S.ACCEPTED),
+    Op(
+        "match cancel",
+        "post",
+        M + "cancel/",
+        ALL,
+        ALL,
+        obj=_same("match"),
+        status=S.CONFIRMED,
+        body=lambda w, which, role: {"reason": "other", "note": "Test"},
+    ),
+    Op(
+        "match feedback",
+        "post",
+        M + "feedback/",
+        frozenset({"pupil", "employer"}),
+        obj=_same("match"),
+        status=S.CONFIRMED,
+        started=True,
+        body=_feedback,
+    ),
+    Op(
+        "run retrieve",
+        "get",
+        "/api/v1/runs/{id}/",
+        ALL,
+        frozenset({"school_staff", "adviser", "admin"}),
+        obj=_same("run"),
+    ),
+    Op(
+        "run create",
+        "post",
+        "/api/v1/runs/",
+        ADVISING,
+        ADVISING,
+        ADMIN,
+        ok=201,
+        out_of_scope=400,
+        body=lambda w, which, role: {"region": w.side(which).run.region.code, "policy": "stable", "seed": 7},
+    ),
+]
+
+# List endpoints: which roles see the own and the other side's object in the results.
+LISTS: list[tuple[str, str, tuple[str, str], frozenset[str], frozenset[str]]] = [
+    ("schools", "/api/v1/schools/", _same("school"), PUPIL_SCOPE, ADMIN),
+    ("windows", "/api/v1/windows/", _same("window"), PUPIL_SCOPE, ADMIN),
+    ("pupils", "/api/v1/pupils/", _same("pupil"), PUPIL_SCOPE, ADMIN),
+    ("employers", "/api/v1/employers/", _same("employer"), frozenset({"employer", *STAFF}), STAFF),
+    ("sites", "/api/v1/sites/", _same("site"), EMPLOYING, ADMIN),
+    ("opportunities", "/api/v1/opportunities/", ("opportunity", "draft"), ALL, ADMIN),
+    ("compliance", "/api/v1/compliance/", _same("compliance"), frozenset({"employer", *ADVISING}), ADVISING),
+    ("applications", "/api/v1/applications/", _same("application"), PUPIL_SCOPE, ADMIN),
+    ("matches", "/api/v1/matches/", _same("match"), ALL, ADMIN),
+    ("runs", "/api/v1/runs/", _same("run"), STAFF, ADMIN),
+]
+
+PUPIL_SECRETS = frozenset(
+    {
+        "date_of_birth",
+        "postcode",
+        "fsm_or_pupil_premium",
+        "care_experienced",
+        "send",
+        "young_carer",
+        "at_risk_of_neet",
+        "parental_consent",
+        "priority_tier",
+        "explanation",
+    }
+)
+
+
+def prepare(world: ApiWorld, op: Op) -> None:
+    if op.status:
+        fields: dict[str, Any] = {"starts_on": YESTERDAY} if op.started else {}
+        world.set_status(op.status, **fields)

@@ -1,0 +1,108 @@
+"""A small world for lifecycle tests: one school with an adviser, one compliant employer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from employers.models import Employer, Opportunity
+from mobility.accounts.models import User
+from placements.lifecycle import services
+from placements.models import Match, MatchRun, MatchStatus
+from schools.models import CareersAdviser, Pupil, School, SchoolStaff
+from tests.lifecycle import factories as f
+
+NOW = timezone.now()
+
+
+@dataclass
+class World:
+    school: School
+    staff: SchoolStaff
+    adviser: CareersAdviser
+    employer: Employer
+    member: User
+    opportunity: Opportunity
+    run: MatchRun
+
+    def pupil(self, **fields: Any) -> Pupil:
+        fields.setdefault("school", self.school)
+        return f.PupilFactory(**fields)
+
+    def opportunity_with(self, **fields: Any) -> Opportunity:
+        fields.setdefault("employer", self.employer)
+        return f.OpportunityFactory(**fields)
+
+    def match(
+        self,
+        *,
+        pupil: Pupil | None = None,
+        opportunity: Opportunity | None = None,
+        to: str = MatchStatus.PROPOSED,
+        run: MatchRun | None = None,
+    ) -> Match:
+        """A match moved through the real services to status ``to``."""
+        match = f.MatchFactory(
+            run=run or self.run, pupil=pupil or self.pupil(), opportunity=opportunity or self.opportunity
+        )
+        return advance(self, match, to)
+
+
+PATH = [
+    MatchStatus.APPROVED,
+    MatchStatus.OFFERED,
+    MatchStatus.EMPLOYER_CONFIRMED,
+    MatchStatus.ACCEPTED,
+    MatchStatus.CONFIRMED,
+]
+
+
+def advance(world: World, match: Match, to: str, *, now: dt.datetime = NOW) -> Match:
+    adviser = world.adviser.user
+    member = match.opportunity.employer.members.first()
+    steps = {
+        MatchStatus.APPROVED: lambda: services.match_approve(match_id=match.pk, actor=adviser, now=now),
+        MatchStatus.OFFERED: lambda: services.match_offer(match_id=match.pk, actor=adviser, now=now),
+        MatchStatus.EMPLOYER_CONFIRMED: lambda: services.match_employer_confirm(
+            match_id=match.pk, actor=member.user, now=now
+        ),
+        MatchStatus.ACCEPTED: lambda: services.match_accept(
+            match_id=match.pk, actor=match.pupil.user, now=now
+        ),
+        MatchStatus.CONFIRMED: lambda: services.match_confirm(
+            match_id=match.pk, actor=world.staff.user, now=now
+        ),
+    }
+    if to == MatchStatus.PROPOSED:
+        return match
+    for status in PATH:
+        match.refresh_from_db()
+        if match.status != status:
+            steps[status]()
+        if status == to:
+            break
+    match.refresh_from_db()
+    assert match.status == to, (match.status, to)
+    return match
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    school = f.SchoolFactory()
+    f.WindowFactory(school=school)
+    employer = f.EmployerFactory()
+    f.ComplianceFactory(employer=employer)
+    member = f.EmployerMemberFactory(employer=employer)
+    return World(
+        school=school,
+        staff=f.SchoolStaffFactory(school=school),
+        adviser=f.AdviserFactory(schools=[school]),
+        employer=employer,
+        member=member.user,
+        opportunity=f.OpportunityFactory(employer=employer, capacity=2),
+        run=f.MatchRunFactory(),
+    )
