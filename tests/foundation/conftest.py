@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 
 from placements.demo import DemoSummary, build_demo, reset_demo
 
@@ -20,3 +21,5 @@ def small_demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[DemoSu
     yield summary
     with django_db_blocker.unblock():
         reset_demo()
+        # The demo keeps the region, councils and sectors; later packages expect an empty database.
+        call_command("flush", interactive=False, verbosity=0)

@@ -12,8 +12,8 @@ from rest_framework.authtoken.models import Token
 
 from mobility.accounts.models import Role, User
 from placements.demo import DEMO_LOGINS, DEMO_PASSWORD, DemoSummary
-from placements.models import MatchStatus, MatchStatusChange
-from tests.factories import MatchFactory, MatchRunFactory
+from placements.models import MatchStatus, MatchStatusChange, UnplacedPupil
+from tests.factories import MatchFactory, MatchRunFactory, PupilFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +25,9 @@ def admin_client_demo(small_demo: DemoSummary) -> Client:
     # The demo has no match runs, groups or tokens yet; give every admin page a row to show.
     match = MatchFactory(run=MatchRunFactory(), status=MatchStatus.PROPOSED)
     MatchStatusChange.objects.create(match=match, to_status=MatchStatus.PROPOSED, reason="run")
+    UnplacedPupil.objects.create(
+        run=match.run, pupil=PupilFactory(), reason="DATES", explanation="No placement matched your dates."
+    )
     Group.objects.create(name="Careers team")
     admin_user = User.objects.get(email=DEMO_LOGINS[Role.ADMIN])
     Token.objects.create(user=admin_user)
