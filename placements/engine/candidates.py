@@ -4,6 +4,10 @@ Opportunities are bucketed into square grid cells (numpy sort + unique); a
 pupil only looks at cells that can lie within the distance they can travel.
 Virtual opportunities need no travel, so they are indexed by sector instead
 and offered to pupils interested in that sector.
+
+Suggestions are made for a block of pupils at a time, and the pairs of a
+block are examined in chunks of ``CHUNK_PAIRS``: every temporary then stays
+in the processor cache, and memory does not grow with the number of pupils.
 """
 
 from __future__ import annotations
@@ -14,44 +18,91 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from .eligibility import Reason, check_pairs
+from .eligibility import Reason, check_pairs, dates_overlap
 from .inputs import MODE_VIRTUAL, OpportunityTable, PupilTable
 from .policy import Policy
-from .travel import reach_metres
+from .travel import estimate_travel_minutes, reach_metres
 
 I64 = NDArray[np.int64]
-# Pairs examined per chunk: bounds peak memory of candidate generation.
-CHUNK_PAIRS = 2_000_000
+I32 = NDArray[np.int32]
+F32 = NDArray[np.float32]
+F64 = NDArray[np.float64]
+Bools = NDArray[np.bool_]
+# Pairs examined at once: small enough for every temporary to stay in cache.
+CHUNK_PAIRS = 1 << 17
+# Pupils whose suggestions are worked out together.
+BLOCK_PUPILS = 4096
+# Value bins used to drop candidates that cannot make a pupil's top few.
+VALUE_BINS = 128
 _ROW = 1 << 24  # cell key = cx * _ROW + cy; grid cells never reach 2**24
 
 
 def expand_ranges(starts: I64, counts: I64) -> tuple[I64, I64]:
     """For ranges (start, count): (which range, element index) of each element."""
-    total = int(counts.sum())
+    counts = np.asarray(counts, dtype=np.int64)
     owner = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
-    offset = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
-    return owner, starts[owner] + offset
+    shift = np.asarray(starts, dtype=np.int64) - (np.cumsum(counts) - counts)
+    index: I64 = np.arange(len(owner), dtype=np.int64) + shift[owner]
+    return owner, index
 
 
-def interest_keys(pupils: PupilTable) -> I64:
-    """Sorted (pupil index, sector) keys for fast 'is this sector of interest'."""
-    owner = np.repeat(np.arange(len(pupils), dtype=np.int64), np.diff(pupils.interest_ptr))
-    keys: I64 = np.sort((owner << 32) | pupils.interest_sector.astype(np.int64))
-    return keys
+@dataclass(frozen=True)
+class Interests:
+    """Pupils' sector interests as bit masks over the opportunities' sectors.
+
+    ``opp_code[o]`` numbers opportunity ``o``'s sector densely; bit ``c`` of
+    ``masks[p]`` is set when pupil ``p`` is interested in sector code ``c``.
+    Interests in sectors no opportunity has can never fit, so they are dropped.
+    """
+
+    opp_code: I32
+    masks: NDArray[np.uint64]  # (pupils, words)
+    sectors: I32  # sector id of each code
+
+    @classmethod
+    def build(cls, pupils: PupilTable, opportunities: OpportunityTable) -> Interests:
+        sectors, code = np.unique(opportunities.sector_id, return_inverse=True)
+        words = max(1, -(-len(sectors) // 64))
+        masks = np.zeros((len(pupils), words), dtype=np.uint64)
+        owner = np.repeat(np.arange(len(pupils), dtype=np.int64), np.diff(pupils.interest_ptr))
+        c = pupil_codes(sectors, pupils.interest_sector)
+        hit = c >= 0
+        owner, c = owner[hit], c[hit].astype(np.uint64)
+        np.bitwise_or.at(masks, (owner, c >> np.uint64(6)), np.uint64(1) << (c & np.uint64(63)))
+        return cls(code.reshape(-1).astype(np.int32), masks, sectors.astype(np.int32))
+
+    def fit(self, p: I64, o: I64) -> Bools:
+        """Is opportunity ``o``'s sector among pupil ``p``'s interests (pairwise)?"""
+        return mask_fit(self.masks[p], self.opp_code[o])
 
 
-def sector_fit(keys: I64, p: I64, sector: NDArray[np.int32]) -> NDArray[np.bool_]:
-    q = (p << 32) | sector.astype(np.int64)
-    j = np.minimum(np.searchsorted(keys, q), max(len(keys) - 1, 0))
-    if len(keys) == 0:
-        return np.zeros(len(p), dtype=bool)
-    found: NDArray[np.bool_] = keys[j] == q
-    return found
+def pupil_codes(sectors: I32, interest_sector: I32) -> I64:
+    """Dense code of each interest sector, -1 where no opportunity has it."""
+    if len(sectors) == 0:
+        return np.full(len(interest_sector), -1, dtype=np.int64)
+    j = np.minimum(np.searchsorted(sectors, interest_sector), len(sectors) - 1)
+    code: I64 = np.where(sectors[j] == interest_sector, j, -1).astype(np.int64)
+    return code
+
+
+def mask_fit(masks: NDArray[np.uint64], code: I32) -> Bools:
+    """Bit ``code[i]`` of ``masks[i]`` (rows of words), element-wise."""
+    c = code.astype(np.uint64)
+    if masks.shape[1] == 1:
+        word = masks[:, 0]
+    else:
+        word = masks[np.arange(len(c)), (c >> np.uint64(6)).astype(np.int64)]
+    bit: Bools = ((word >> (c & np.uint64(63))) & np.uint64(1)).astype(bool)
+    return bit
 
 
 @dataclass(frozen=True)
 class Grid:
-    """Opportunities bucketed by grid cell, by start day within a cell."""
+    """Opportunities bucketed by grid cell, by start day within a cell.
+
+    Columns the suggestion checks read are copied in grid order, so a cell's
+    opportunities are read as one contiguous range.
+    """
 
     cell: int
     cell_key: I64  # distinct occupied cells, sorted
@@ -60,48 +111,63 @@ class Grid:
     opp: I64  # opportunity indices ordered by (cell, start day)
     cell_day: I64  # (cell position << 32) | start day, sorted: for date ranges
     longest: int  # longest opportunity in days, to bound date searches
+    easting: I32
+    northing: I32
+    start_day: I32
+    end_day: I32
+    latest_birth_day: I32
+    step_free: Bools
 
     @classmethod
     def build(cls, opportunities: OpportunityTable, which: I64, cell: int) -> Grid:
-        key = (opportunities.easting[which] // cell).astype(np.int64) * _ROW + (
-            opportunities.northing[which] // cell
-        ).astype(np.int64)
-        start_day = opportunities.start_day[which].astype(np.int64)
+        opp = opportunities
+        key = (opp.easting[which] // cell).astype(np.int64) * _ROW + (opp.northing[which] // cell).astype(
+            np.int64
+        )
+        start_day = opp.start_day[which].astype(np.int64)
         order = np.lexsort((start_day, key))
         cell_key, start, count = np.unique(key[order], return_index=True, return_counts=True)
         cell_pos = np.repeat(np.arange(len(cell_key), dtype=np.int64), count)
-        duration = opportunities.end_day[which] - opportunities.start_day[which]
+        duration = opp.end_day[which] - opp.start_day[which]
+        o = which[order].astype(np.int64)
         return cls(
             cell,
             cell_key,
             start.astype(np.int64),
             count.astype(np.int64),
-            which[order],
+            o,
             (cell_pos << 32) | start_day[order],
             int(duration.max()) if len(which) else 0,
+            opp.easting[o],
+            opp.northing[o],
+            opp.start_day[o],
+            opp.end_day[o],
+            opp.latest_birth_day[o],
+            opp.step_free[o],
         )
 
-    def cells_near(self, e: I64, n: I64, radius: NDArray[np.float64], ring: int) -> tuple[I64, I64]:
+    def cells_near(self, e: I64, n: I64, radius: F64, ring: int) -> tuple[I64, I64]:
         """(query position, cell position) for occupied cells exactly ``ring``
-        cells away (Chebyshev) that can lie within each query's radius."""
+        cells away (Chebyshev) that can lie within each query's radius,
+        ordered by query."""
         if len(e) == 0 or len(self.cell_key) == 0:
             return np.empty(0, np.int64), np.empty(0, np.int64)
+        side = np.arange(-ring, ring + 1, dtype=np.int64)
+        dx, dy = np.meshgrid(side, side, indexing="ij")
+        border = (np.abs(dx) == ring) | (np.abs(dy) == ring)
+        dx, dy = dx[border][:, None], dy[border][:, None]
         cx, cy = e // self.cell, n // self.cell
-        qs, cs = [np.empty(0, np.int64)], [np.empty(0, np.int64)]
-        for dx in range(-ring, ring + 1):
-            x0 = (cx + dx) * self.cell
-            gapx = np.maximum(np.maximum(x0 - e, e - (x0 + self.cell)), 0)
-            step = 1 if abs(dx) == ring else 2 * ring  # ring border only
-            for dy in range(-ring, ring + 1, max(step, 1)):
-                y0 = (cy + dy) * self.cell
-                gapy = np.maximum(np.maximum(y0 - n, n - (y0 + self.cell)), 0)
-                near = np.hypot(gapx, gapy) <= radius
-                key = (cx + dx) * _ROW + (cy + dy)
-                j = np.minimum(np.searchsorted(self.cell_key, key), len(self.cell_key) - 1)
-                hit = near & (self.cell_key[j] == key)
-                qs.append(np.flatnonzero(hit))
-                cs.append(j[hit])
-        return np.concatenate(qs), np.concatenate(cs)
+        x0 = (cx + dx) * self.cell
+        y0 = (cy + dy) * self.cell
+        gapx = np.maximum(np.maximum(x0 - e, e - (x0 + self.cell)), 0)
+        gapy = np.maximum(np.maximum(y0 - n, n - (y0 + self.cell)), 0)
+        near = np.hypot(gapx, gapy) <= radius
+        key = (cx + dx) * _ROW + (cy + dy)
+        j = np.minimum(np.searchsorted(self.cell_key, key), len(self.cell_key) - 1)
+        hit = (near & (self.cell_key[j] == key)).T  # query-major order
+        q = np.nonzero(hit)[0].astype(np.int64)
+        c: I64 = j.T[hit]
+        return q, c
 
     def in_dates(self, c: I64, first: I64, last: I64) -> tuple[I64, I64]:
         """(start, count) in ``opp`` of cell ``c`` opportunities that may overlap
@@ -111,17 +177,47 @@ class Grid:
         return lo.astype(np.int64), (hi - lo).astype(np.int64)
 
 
-def _virtual_by_sector(
-    opportunities: OpportunityTable, open_mask: NDArray[np.bool_], per_sector: int
-) -> tuple[I64, NDArray[np.int32]]:
-    """Open virtual opportunities, best-stocked first, at most ``per_sector`` each."""
-    which = np.flatnonzero(open_mask & (opportunities.mode == MODE_VIRTUAL))
-    sector = opportunities.sector_id[which]
-    order = np.lexsort((which, -opportunities.free_seats[which], sector))
-    which, sector = which[order], sector[order]
-    first = np.searchsorted(sector, sector)
-    keep = np.arange(len(which)) - first < per_sector
-    return which[keep].astype(np.int64), sector[keep]
+@dataclass(frozen=True)
+class _Virtual:
+    """Open virtual opportunities offered per sector, by (sector code, start day)."""
+
+    opp: I64
+    code_day: I64  # (sector code << 32) | start day, sorted
+    longest: int
+    start_day: I32
+    end_day: I32
+    latest_birth_day: I32
+
+    @classmethod
+    def build(
+        cls, opportunities: OpportunityTable, interests: Interests, open_mask: Bools, per_sector: int
+    ) -> _Virtual:
+        """At most ``per_sector`` per sector, best-stocked first."""
+        opp = opportunities
+        which = np.flatnonzero(open_mask & (opp.mode == MODE_VIRTUAL))
+        code = interests.opp_code[which].astype(np.int64)
+        order = np.lexsort((which, -opp.free_seats[which], code))
+        which, code = which[order], code[order]
+        first = np.searchsorted(code, code)
+        keep = np.arange(len(which)) - first < per_sector
+        which, code = which[keep], code[keep]
+        day = opp.start_day[which].astype(np.int64)
+        order = np.lexsort((which, day, code))
+        o = which[order].astype(np.int64)
+        duration = opp.end_day[o] - opp.start_day[o]
+        return cls(
+            o,
+            (code[order] << 32) | day[order],
+            int(duration.max()) if len(o) else 0,
+            opp.start_day[o],
+            opp.end_day[o],
+            opp.latest_birth_day[o],
+        )
+
+    def in_dates(self, code: I64, first: I64, last: I64) -> tuple[I64, I64]:
+        lo = np.searchsorted(self.code_day, (code << 32) | (first - self.longest), "left")
+        hi = np.searchsorted(self.code_day, (code << 32) | last, "right")
+        return lo.astype(np.int64), (hi - lo).astype(np.int64)
 
 
 def _chunks(row: I64, start: I64, count: I64) -> Iterator[tuple[I64, I64]]:
@@ -136,109 +232,234 @@ def _chunks(row: I64, start: I64, count: I64) -> Iterator[tuple[I64, I64]]:
         done = stop
 
 
-def _windows(pupils: PupilTable, who: I64) -> tuple[I64, I64]:
-    """One query row per (pupil, work-experience window): (row pupil, window)."""
-    wq, w = expand_ranges(pupils.window_ptr[who], np.diff(pupils.window_ptr)[who])
-    return who[wq], w
+class _Rows:
+    """One row per (pupil, work-experience window) of a block of pupils,
+    with the pupil's columns the checks need copied per row."""
+
+    def __init__(
+        self,
+        pupils: PupilTable,
+        policy: Policy,
+        interests: Interests,
+        who: I64,
+        want: I64,
+        exclusion: tuple[I64, I64],
+    ) -> None:
+        wq, w = expand_ranges(pupils.window_ptr[who], np.diff(pupils.window_ptr)[who])
+        p = who[wq]
+        self.pupil, self.local = p, wq  # ``local``: pupil's position in the block
+        self.want = want[wq]
+        self.easting = pupils.easting[p].astype(np.int64)
+        self.northing = pupils.northing[p].astype(np.int64)
+        self.max_minutes = pupils.max_travel_minutes[p]
+        self.radius = reach_metres(self.max_minutes, policy.travel)
+        self.birth_day = pupils.birth_day[p]
+        self.needs_step_free = pupils.needs_step_free[p]
+        self.window_start = pupils.window_start[w]
+        self.window_end = pupils.window_end[w]
+        self.masks = interests.masks[p]
+        # The pupil's other windows (rare) are checked only where this one fails.
+        self.multi = (np.diff(pupils.window_ptr)[p] > 1).any()
+        self.pupils = pupils
+        # Opportunities that may not be suggested to the pupil, in slots.
+        ptr, excluded = exclusion
+        lo, hi = ptr[p], ptr[p + 1]
+        most = int((hi - lo).max()) if len(p) else 0
+        self.excluded = [
+            np.where(lo + k < hi, excluded[np.minimum(lo + k, len(excluded) - 1)], -1) for k in range(most)
+        ]
+
+    def __len__(self) -> int:
+        return len(self.pupil)
+
+    def eligible(self, r: I64, o: I64, start: I32, end: I32, latest: I32, minutes: F32) -> Bools:
+        """Pairs (row r, open opportunity o) passing the pupil-side checks, as
+        ``check_pairs`` would find them (its opportunity-side checks are passed
+        by construction: ``o`` is published with valid documents)."""
+        ok: Bools = minutes <= self.max_minutes[r]
+        ok &= latest >= self.birth_day[r]
+        here = (start <= self.window_end[r]) & (end >= self.window_start[r])
+        if self.multi:
+            again = np.flatnonzero(ok & ~here)
+            if len(again):
+                p = self.pupil[r[again]]
+                here[again] = dates_overlap(self.pupils, p, start[again], end[again])
+        ok &= here
+        for slot in self.excluded:
+            ok &= slot[r] != o
+        return ok
+
+
+class _Found:
+    """Eligible candidates of a block: (row, opportunity, minutes, value)."""
+
+    def __init__(self) -> None:
+        self.parts: list[tuple[I64, I64, F32, F64]] = []
+
+    def add(self, r: I64, o: I64, minutes: F32, value: F64) -> None:
+        self.parts.append((r, o, minutes, value))
+
+    def best(self, rows: _Rows, n_block: int) -> tuple[I64, I64, F32]:
+        """Each pupil's ``want`` best distinct candidates: (pupil, o, minutes),
+        ordered by pupil, best first (ties by opportunity index)."""
+        r = np.concatenate([x[0] for x in self.parts] + [np.empty(0, np.int64)])
+        o = np.concatenate([x[1] for x in self.parts] + [np.empty(0, np.int64)])
+        minutes = np.concatenate([x[2] for x in self.parts] + [np.empty(0, np.float32)])
+        value = np.concatenate([x[3] for x in self.parts] + [np.empty(0, np.float64)])
+        keep = _top_per_row(r, value, rows.want, len(rows))
+        r, o, minutes, value = r[keep], o[keep], minutes[keep], value[keep]
+        # A pupil with two windows can meet the same opportunity twice: drop
+        # the repeat, then keep the ``want`` best per pupil.
+        local = rows.local[r]
+        order = np.lexsort((o, -value, local))
+        local, o, minutes, r = local[order], o[order], minutes[order], r[order]
+        fresh = np.ones(len(o), dtype=bool)
+        fresh[1:] = (local[1:] != local[:-1]) | (o[1:] != o[:-1])
+        local, o, minutes, r = local[fresh], o[fresh], minutes[fresh], r[fresh]
+        first = np.searchsorted(local, local)
+        keep = np.arange(len(o)) - first < rows.want[r]
+        return rows.pupil[r[keep]], o[keep], minutes[keep]
+
+
+def _top_per_row(r: I64, value: F64, want: I64, n_rows: int) -> Bools:
+    """Candidates that may be among their row's ``want`` best: all but those
+    beaten by at least ``want`` candidates of the same row.
+
+    Values are binned (monotonically); a row keeps every bin from the top
+    down to the first where ``want`` is reached. A row's candidates are
+    distinct opportunities, so a pupil's best (over all their rows) always
+    survives.
+    """
+    if len(r) == 0:
+        return np.zeros(0, dtype=bool)
+    low, high = float(value.min()), float(value.max())
+    scale = (VALUE_BINS - 1) / (high - low) if high > low else 0.0
+    b = ((value - low) * scale).astype(np.int64)
+    counts = np.bincount(r * VALUE_BINS + b, minlength=n_rows * VALUE_BINS).reshape(n_rows, VALUE_BINS)
+    from_top = np.cumsum(counts[:, ::-1], axis=1)
+    reached = from_top >= want[:, None]
+    # First bin (from the top) reaching ``want``; rows never reaching it keep all.
+    depth = np.where(reached.any(axis=1), reached.argmax(axis=1), VALUE_BINS - 1)
+    keep: Bools = b >= (VALUE_BINS - 1 - depth)[r]
+    return keep
 
 
 def suggest(
     pupils: PupilTable,
     opportunities: OpportunityTable,
     policy: Policy,
-    interests: I64,
+    interests: Interests,
     who: I64,
     wanted: I64,
-    exclude: I64,
-    open_mask: NDArray[np.bool_],
-) -> tuple[I64, I64, NDArray[np.float32]]:
-    """Best eligible suggestions for pupils ``who`` (``wanted[i]`` each).
+    exclusion: tuple[I64, I64],
+    open_mask: Bools,
+) -> tuple[I64, I64, F32]:
+    """Best eligible suggestions for pupils ``who`` (sorted; ``wanted[i]`` each).
 
-    Only opportunities in ``open_mask`` are considered, and pairs whose key
-    ``p * n_opportunities + o`` is in sorted ``exclude`` are skipped. Grid
-    cells are searched in rings outward from home until a window has at
-    least ``policy.suggestion_pool`` eligible candidates (or reach runs out);
-    the best-scored of those are suggested. Virtual opportunities come from
-    the pupil's interest sectors. Returns (pupil, opportunity, minutes)
-    ordered by pupil, best first.
+    Only opportunities in ``open_mask`` are considered. ``exclusion`` is a CSR
+    over all pupils (pointer, opportunity index) of pairs never to suggest;
+    only open, eligible pairs need to be listed there. Grid cells are searched
+    in rings outward from home until a window has at least
+    ``policy.suggestion_pool`` eligible candidates (or reach runs out); the
+    best-scored of those are suggested. Virtual opportunities come from the
+    pupil's interest sectors. Returns (pupil, opportunity, minutes) ordered by
+    pupil, best first.
     """
     opp = opportunities
-    n_opp = len(opp)
     open_mask = open_mask & opp.documents_valid
-    out: list[tuple[I64, I64, NDArray[np.float32], NDArray[np.float64]]] = []
-
-    def score(p: I64, o: I64) -> I64:
-        """Keep eligible, not excluded pairs; returns the kept mask's indices."""
-        keep = np.flatnonzero(~_isin_sorted(p * n_opp + o, exclude))
-        reason, minutes = check_pairs(pupils, opp, p[keep], o[keep], policy.travel)
-        ok = reason == Reason.ELIGIBLE
-        kp, ko, km = p[keep][ok], o[keep][ok], minutes[ok]
-        fit = sector_fit(interests, kp, opp.sector_id[ko])
-        value = (
-            policy.sector_weight * fit
-            + policy.growth_weight * opp.is_growth_sector[ko]
-            - km / policy.travel_scale_minutes
-        )
-        out.append((kp, ko, km, value))
-        kept: I64 = keep[ok]
-        return kept
-
-    # In person and hybrid: rings of grid cells, nearest first.
     physical = np.flatnonzero(open_mask & (opp.mode != MODE_VIRTUAL)).astype(np.int64)
     grid = Grid.build(opp, physical, policy.grid_cell_m)
-    row_p, row_w = _windows(pupils, who)
-    e = pupils.easting[row_p].astype(np.int64)
-    n = pupils.northing[row_p].astype(np.int64)
-    radius = reach_metres(pupils.max_travel_minutes[row_p], policy.travel)
-    rings = np.ceil(radius / grid.cell).astype(np.int64)
-    found = np.zeros(len(row_p), dtype=np.int64)
-    for ring in range(int(rings.max()) + 1 if len(rings) else 0):
-        active = np.flatnonzero((found < policy.suggestion_pool) & (rings >= ring))
-        if len(active) == 0:
-            break
-        q, c = grid.cells_near(e[active], n[active], radius[active], ring)
-        q = active[q]
-        w = row_w[q]
-        start, count = grid.in_dates(
-            c, pupils.window_start[w].astype(np.int64), pupils.window_end[w].astype(np.int64)
+    virtual = _Virtual.build(opp, interests, open_mask, policy.virtual_per_sector)
+    interest_code = pupil_codes(interests.sectors, pupils.interest_sector)
+    out: list[tuple[I64, I64, F32]] = []
+    for s in range(0, len(who), BLOCK_PUPILS):
+        rows = _Rows(
+            pupils, policy, interests, who[s : s + BLOCK_PUPILS], wanted[s : s + BLOCK_PUPILS], exclusion
         )
-        for rows, at in _chunks(q, start, count):
-            kept = score(row_p[rows], grid.opp[at])
-            found += np.bincount(rows[kept], minlength=len(row_p))
-    # Virtual: one range per (pupil, interest sector) with virtual offers.
-    v_opp, v_sector = _virtual_by_sector(opp, open_mask, policy.virtual_per_sector)
-    lo, hi = pupils.interest_ptr[who], pupils.interest_ptr[who + 1]
-    vq, vi = expand_ranges(lo, hi - lo)
-    vs = pupils.interest_sector[vi]
-    vstart = np.searchsorted(v_sector, vs, "left").astype(np.int64)
-    vcount = np.searchsorted(v_sector, vs, "right").astype(np.int64) - vstart
-    for rows, at in _chunks(vq, vstart, vcount):
-        score(who[rows], v_opp[at])
-
+        found = _Found()
+        _physical(rows, grid, opp, interests, policy, found)
+        _virtual(rows, virtual, opp, interests, interest_code, policy, found)
+        out.append(found.best(rows, min(BLOCK_PUPILS, len(who) - s)))
     p = np.concatenate([x[0] for x in out] + [np.empty(0, np.int64)])
     o = np.concatenate([x[1] for x in out] + [np.empty(0, np.int64)])
     minutes = np.concatenate([x[2] for x in out] + [np.empty(0, np.float32)])
-    value = np.concatenate([x[3] for x in out] + [np.empty(0, np.float64)])
-    # Keep the ``wanted`` best per pupil, ties broken by index; a pupil with
-    # two windows can meet the same opportunity twice: drop the repeat.
-    order = np.lexsort((o, -value, p))
-    p, o, minutes = p[order], o[order], minutes[order]
-    fresh = np.ones(len(p), dtype=bool)
-    fresh[1:] = (p[1:] != p[:-1]) | (o[1:] != o[:-1])
-    p, o, minutes = p[fresh], o[fresh], minutes[fresh]
-    first = np.searchsorted(p, p)
-    want = np.zeros(len(pupils), dtype=np.int64)
-    want[who] = wanted
-    keep = np.arange(len(p)) - first < want[p]
-    return p[keep], o[keep], minutes[keep]
+    return p, o, minutes
 
 
-def _isin_sorted(values: I64, sorted_set: I64) -> NDArray[np.bool_]:
-    if len(sorted_set) == 0:
-        return np.zeros(len(values), dtype=bool)
-    j = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
-    found: NDArray[np.bool_] = sorted_set[j] == values
-    return found
+def _value(
+    policy: Policy,
+    opp: OpportunityTable,
+    interests: Interests,
+    masks: NDArray[np.uint64],
+    o: I64,
+    minutes: F32,
+) -> F64:
+    """Suggestion score: sector fit + growth sector - minutes / travel scale."""
+    fit = mask_fit(masks, interests.opp_code[o])
+    value: F64 = (
+        policy.sector_weight * fit + policy.growth_weight * opp.is_growth_sector[o]
+    ) - minutes / policy.travel_scale_minutes
+    return value
+
+
+def _physical(
+    rows: _Rows, grid: Grid, opp: OpportunityTable, interests: Interests, policy: Policy, found: _Found
+) -> None:
+    """In person and hybrid: rings of grid cells, nearest first."""
+    count = np.zeros(len(rows), dtype=np.int64)
+    rings = np.ceil(rows.radius / grid.cell).astype(np.int64)
+    for ring in range(int(rings.max()) + 1 if len(rows) else 0):
+        active = np.flatnonzero((count < policy.suggestion_pool) & (rings >= ring))
+        if len(active) == 0:
+            break
+        q, c = grid.cells_near(rows.easting[active], rows.northing[active], rows.radius[active], ring)
+        q = active[q]
+        start, n = grid.in_dates(
+            c, rows.window_start[q].astype(np.int64), rows.window_end[q].astype(np.int64)
+        )
+        for r, at in _chunks(q, start, n):
+            minutes = estimate_travel_minutes(
+                rows.easting[r], rows.northing[r], grid.easting[at], grid.northing[at], False, policy.travel
+            )
+            o = grid.opp[at]
+            ok = rows.eligible(r, o, grid.start_day[at], grid.end_day[at], grid.latest_birth_day[at], minutes)
+            ok &= ~(rows.needs_step_free[r] & ~grid.step_free[at])
+            keep = np.flatnonzero(ok)
+            r, o, minutes = r[keep], o[keep], minutes[keep]
+            count += np.bincount(r, minlength=len(rows))
+            found.add(r, o, minutes, _value(policy, opp, interests, rows.masks[r], o, minutes))
+
+
+def _virtual(
+    rows: _Rows,
+    virtual: _Virtual,
+    opp: OpportunityTable,
+    interests: Interests,
+    interest_code: I64,
+    policy: Policy,
+    found: _Found,
+) -> None:
+    """Virtual: the offered opportunities of each interest sector, by dates."""
+    ptr = rows.pupils.interest_ptr
+    lo, hi = ptr[rows.pupil], ptr[rows.pupil + 1]
+    rq, i = expand_ranges(lo, hi - lo)
+    code = interest_code[i]
+    # Each (row, sector) once, even if a pupil lists a sector twice.
+    width = int(code.max(initial=0)) + 1
+    pair = np.unique(rq[code >= 0] * width + code[code >= 0])
+    rq, code = pair // width, pair % width
+    start, n = virtual.in_dates(
+        code, rows.window_start[rq].astype(np.int64), rows.window_end[rq].astype(np.int64)
+    )
+    for r, at in _chunks(rq, start, n):
+        minutes = np.zeros(len(r), dtype=np.float32)
+        o = virtual.opp[at]
+        ok = rows.eligible(
+            r, o, virtual.start_day[at], virtual.end_day[at], virtual.latest_birth_day[at], minutes
+        )
+        keep = np.flatnonzero(ok)
+        r, o, minutes = r[keep], o[keep], minutes[keep]
+        found.add(r, o, minutes, _value(policy, opp, interests, rows.masks[r], o, minutes))
 
 
 def best_stage(

@@ -1,37 +1,117 @@
 """`max-coverage`: place as many pupils as possible (a what-if comparison).
 
-Min-cost max-flow: source -> pupil (1) -> opportunity on their list (1) ->
-sink (seats). The flow is maximised first (most pupils placed); among
+Min-cost maximum flow: source -> pupil (1) -> opportunity on their list (1)
+-> sink (seats). The flow is maximised first (most pupils placed); among
 maximum flows the cost picks who and where: each placement costs
 ``tier * TIER_WEIGHT + position on list``, and ``TIER_WEIGHT`` exceeds any
 list position, so a higher-priority tier is covered before any rank
 preference is considered. It is not stable: the run report counts the
 blocking pairs (priority violations) it costs.
 
-OR-Tools' ``SimpleMinCostFlow`` was chosen over scipy (no capacitated
-min-cost flow; HiGHS LP on millions of arcs is far slower) by measurement,
-see ``bench/README.md``.
+With numba this is solved by ``_compiled`` (a maximum matching, its
+Dulmage-Mendelsohn split, then successive shortest paths in each part: a
+national run takes seconds). Without numba, OR-Tools' ``SimpleMinCostFlow``
+solves the same flow problem (minutes at national size). Both give a least
+cost maximum flow; when several exist they may pick different ones.
 """
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import numpy as np
 from numpy.typing import NDArray
 
+from .stable import compiled
+
 I64 = NDArray[np.int64]
+I32 = NDArray[np.int32]
 
 
-def max_coverage(ptr: I64, opp: I64, tier: NDArray[np.int8], seats: NDArray[np.int32]) -> I64:
+def costs(ptr: I64, tier: NDArray[np.int8]) -> tuple[I32, I32]:
+    """(owner, cost) of each list entry."""
+    owner = np.repeat(np.arange(len(ptr) - 1, dtype=np.int32), np.diff(ptr))
+    position = np.arange(len(owner), dtype=np.int32) - ptr[:-1].astype(np.int32)[owner]
+    tier_weight = int(position.max()) + 2 if len(position) else 1
+    cost: I32 = tier[owner].astype(np.int32) * np.int32(tier_weight) + position
+    return owner, cost
+
+
+def max_coverage(ptr: I64, opp: I32, tier: NDArray[np.int8], seats: NDArray[np.int32]) -> I64:
     """Match each pupil to one list entry (index into ``opp``), or -1."""
+    fast = compiled()
+    if fast is None or len(opp) >= 1 << 31:
+        return max_coverage_or_tools(ptr, opp, tier, seats)
+    n_opp = len(seats)
+    ptr = np.ascontiguousarray(ptr, dtype=np.int64)
+    opp = np.ascontiguousarray(opp, dtype=np.int32)
+    cap = np.maximum(seats.astype(np.int64), 0)
+    owner, cost = costs(ptr, tier)
+    optr, by_opp = fast.transpose(ptr, opp, n_opp)
+    match = fast.maximum_matching(ptr, opp, owner, cap, optr, by_opp)
+    part_p, part_o = fast.dm_split(ptr, opp, owner, cap, match, optr, by_opp)
+    S, M, T = 0, 1, 2
+    # M pupils placed at a T opportunity are placed there in every maximum flow.
+    fixed = (match >= 0) & (part_p == M)
+    fixed[fixed] = part_o[opp[match[fixed]]] == T
+    result = np.where(fixed, match, -1)
+    taken = np.bincount(opp[match[fixed]], minlength=n_opp)
+    del match
+    # S: fill every seat of S opportunities with S pupils (rows: opportunities,
+    # whose entries ``by_opp`` lists together).
+    e = by_opp[(part_o[opp[by_opp]] == S) & (part_p[owner[by_opp]] == S)]
+    del optr, by_opp
+    _solve_part(fast, result, owner, e, opp[e], owner[e], cost[e], part_o == S, part_p == S, cap, None)
+    # T and M: place every pupil (rows: pupils).
+    free = ~fixed
+    for part, room in ((T, cap - taken), (M, cap)):
+        e = np.flatnonzero((part_p[owner] == part) & (part_o[opp] == part) & free[owner])
+        rows = free & (part_p == part)
+        _solve_part(fast, result, owner, e, owner[e], opp[e], cost[e], rows, part_o == part, None, room)
+    return result
+
+
+def _solve_part(
+    fast: ModuleType,
+    result: I64,
+    owner: I32,
+    entry: I64,
+    row_of: I32,
+    col_of: I32,
+    cost: I32,
+    rows: NDArray[np.bool_],
+    cols: NDArray[np.bool_],
+    row_need: I64 | None,
+    col_cap: I64 | None,
+) -> None:
+    """Least-cost assignment of one part; writes chosen entries into ``result``.
+
+    ``entry`` is grouped by row. Rows need ``row_need`` arcs each (1 if None);
+    columns take ``col_cap`` (1 if None).
+    """
+    row_ids = np.flatnonzero(rows)
+    col_ids = np.flatnonzero(cols)
+    r = (np.cumsum(rows, dtype=np.int32) - 1)[row_of]
+    row_ptr = np.concatenate([[0], np.cumsum(np.bincount(r, minlength=len(row_ids)))]).astype(np.int64)
+    del r
+    col = (np.cumsum(cols, dtype=np.int32) - 1)[col_of]
+    need = np.ones(len(row_ids), np.int64) if row_need is None else row_need[row_ids]
+    cap = np.ones(len(col_ids), np.int64) if col_cap is None else col_cap[col_ids]
+    flow = np.zeros(len(entry), dtype=bool)
+    fast.shortest_paths(row_ptr, col, cost, need, cap, flow)
+    chosen = entry[flow]
+    result[owner[chosen]] = chosen
+
+
+def max_coverage_or_tools(ptr: I64, opp: I32, tier: NDArray[np.int8], seats: NDArray[np.int32]) -> I64:
+    """The same problem solved by OR-Tools' min-cost flow (no numba needed)."""
     from ortools.graph.python import min_cost_flow  # heavy import: only when used
 
     n_pupils, n_opp = len(ptr) - 1, len(seats)
     match = np.full(n_pupils, -1, dtype=np.int64)
     if len(opp) == 0:
         return match
-    owner = np.repeat(np.arange(n_pupils, dtype=np.int64), np.diff(ptr))
-    position = np.arange(len(opp), dtype=np.int64) - ptr[owner]
-    tier_weight = int(position.max()) + 2
+    owner, cost = costs(ptr, tier)
     # Nodes: 0 source, 1 sink, pupils, then opportunities.
     source, sink = 0, 1
     pupil_node = 2 + np.arange(n_pupils, dtype=np.int64)
@@ -40,15 +120,11 @@ def max_coverage(ptr: I64, opp: I64, tier: NDArray[np.int8], seats: NDArray[np.i
     tails = np.concatenate([np.full(len(has_list), source), pupil_node[owner], opp_node])
     heads = np.concatenate([pupil_node[has_list], opp_node[opp], np.full(n_opp, sink)])
     caps = np.concatenate([np.ones(len(has_list) + len(opp), np.int64), seats.astype(np.int64)])
-    costs = np.concatenate(
-        [
-            np.zeros(len(has_list), np.int64),
-            tier[owner].astype(np.int64) * tier_weight + position,
-            np.zeros(n_opp, np.int64),
-        ]
+    costs_ = np.concatenate(
+        [np.zeros(len(has_list), np.int64), cost.astype(np.int64), np.zeros(n_opp, np.int64)]
     )
     flow = min_cost_flow.SimpleMinCostFlow()
-    arcs = flow.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
+    arcs = flow.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs_)
     flow.set_node_supply(source, len(has_list))
     flow.set_node_supply(sink, -len(has_list))
     status = flow.solve_max_flow_with_min_cost()

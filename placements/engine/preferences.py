@@ -12,12 +12,13 @@ ties can never happen and the run is reproducible.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
-from .candidates import CHUNK_PAIRS, interest_keys, sector_fit, suggest
+from .candidates import CHUNK_PAIRS, Interests, suggest
 from .eligibility import Reason, check_pairs
 from .inputs import MatchInput, OpportunityTable, PupilTable
 from .policy import Policy
@@ -39,8 +40,8 @@ class Applications:
     """Pupils' own applications as considered (truncated, de-duplicated)."""
 
     ptr: I64
-    opp: I64  # opportunity index, -1 if the id is unknown
-    rank: I64  # the pupil's own rank, 1 = first choice
+    opp: NDArray[np.int32]  # opportunity index, -1 if the id is unknown
+    rank: NDArray[np.int32]  # the pupil's own rank, 1 = first choice
     reason: NDArray[np.int8]  # Reason.ELIGIBLE or why not
     minutes: NDArray[np.float32]
 
@@ -50,15 +51,15 @@ class Lists:
     """CSR preference lists (best first) with priority keys per entry."""
 
     ptr: I64
-    opp: I64
+    opp: NDArray[np.int32]
     key: I64
-    rank: I64  # rank shown to the pupil: own rank, or after all own choices
+    rank: NDArray[np.int32]  # rank shown to the pupil: own rank, or after all own choices
     source: NDArray[np.int8]
     minutes: NDArray[np.float32]
 
     @property
-    def owner(self) -> I64:
-        return np.repeat(np.arange(len(self.ptr) - 1, dtype=np.int64), np.diff(self.ptr))
+    def owner(self) -> NDArray[np.int32]:
+        return np.repeat(np.arange(len(self.ptr) - 1, dtype=np.int32), np.diff(self.ptr))
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class Priorities:
     tier: NDArray[np.int8]
     lottery: I64  # 0 = drawn first
     lottery_bits: int
-    interests: I64  # sorted (pupil << 32 | sector) keys
+    interests: Interests
 
     @property
     def key_bits(self) -> int:
@@ -74,7 +75,7 @@ class Priorities:
         return TIER_BITS + SECONDARY_BITS + self.lottery_bits + 1
 
 
-def priorities(pupils: PupilTable, policy: Policy) -> Priorities:
+def priorities(pupils: PupilTable, policy: Policy, opportunities: OpportunityTable) -> Priorities:
     n = len(pupils)
     tier = np.full(n, len(policy.priority_tiers), dtype=np.int8)
     for t in reversed(range(len(policy.priority_tiers))):
@@ -83,20 +84,20 @@ def priorities(pupils: PupilTable, policy: Policy) -> Priorities:
             flagged |= pupils.flag(flag)
         tier[flagged] = t
     lottery = np.random.default_rng(policy.seed).permutation(n).astype(np.int64)
-    return Priorities(tier, lottery, max(n, 1).bit_length(), interest_keys(pupils))
+    interests = Interests.build(pupils, opportunities)
+    return Priorities(tier, lottery, max(n, 1).bit_length(), interests)
 
 
 def secondary(
     policy: Policy,
     prio: Priorities,
-    opportunities: OpportunityTable,
     p: I64,
     o: I64,
     minutes: NDArray[np.float32],
 ) -> I64:
     """Secondary priority per pair (lower is better)."""
     if policy.secondary_key == "sector_fit":
-        fit = sector_fit(prio.interests, p, opportunities.sector_id[o])
+        fit = prio.interests.fit(p, o)
         return (~fit).astype(np.int64)
     if policy.secondary_key == "travel_band":
         band = np.floor(minutes / policy.travel_band_minutes).astype(np.int64)
@@ -104,45 +105,82 @@ def secondary(
     return np.zeros(len(p), dtype=np.int64)
 
 
-def pair_keys(
-    policy: Policy,
-    prio: Priorities,
-    opportunities: OpportunityTable,
-    p: I64,
-    o: I64,
-    minutes: NDArray[np.float32],
-) -> I64:
-    sec = secondary(policy, prio, opportunities, p, o, minutes)
+def pair_keys(policy: Policy, prio: Priorities, p: I64, o: I64, minutes: NDArray[np.float32]) -> I64:
+    sec = secondary(policy, prio, p, o, minutes)
     tier = prio.tier[p].astype(np.int64)
     lb = prio.lottery_bits
     key: I64 = (tier << (SECONDARY_BITS + lb)) | (sec << lb) | prio.lottery[p]
     return key
 
 
+def _pupil_chunks(ptr: I64, size: int) -> Iterator[tuple[int, int]]:
+    """Ranges of pupils [a, b) owning about ``size`` list entries each."""
+    n = len(ptr) - 1
+    a = 0
+    while a < n:
+        b = int(np.searchsorted(ptr, ptr[a] + size, "right")) - 1
+        b = min(max(b, a + 1), n)
+        yield a, b
+        a = b
+
+
 def applications(data: MatchInput) -> Applications:
+    """Each pupil's applications, truncated, without repeats, checked.
+
+    Worked through a few thousand pupils at a time, so temporaries stay in
+    cache; a first pass finds what is kept so the result is allocated once.
+    """
     pupils, opp, policy = data.pupils, data.opportunities, data.policy
-    ptr = pupils.application_ptr
-    owner = np.repeat(np.arange(len(pupils), dtype=np.int64), np.diff(ptr))
-    rank = np.arange(len(owner), dtype=np.int64) - ptr[owner] + 1
-    o = opp.index_of(pupils.application_opportunity_id)
-    keep = rank <= policy.max_list_length
-    # Drop repeats within a list (lists are short: compare with earlier entries).
-    for shift in range(1, policy.max_list_length):
-        if shift >= len(o):
-            break
-        same = (o[shift:] == o[:-shift]) & (owner[shift:] == owner[:-shift])
-        keep[shift:] &= ~same
-    # Pupils with an approved match are fixed: their applications are moot.
-    keep &= pupils.approved_opportunity_id[owner] < 0
-    owner, o, rank = owner[keep], o[keep], rank[keep]
-    # In chunks: check_pairs makes a dozen temporaries per pair.
-    reason = np.empty(len(o), dtype=np.int8)
-    minutes = np.empty(len(o), dtype=np.float32)
-    for s in range(0, len(o), CHUNK_PAIRS):
-        part = slice(s, s + CHUNK_PAIRS)
-        reason[part], minutes[part] = check_pairs(pupils, opp, owner[part], o[part], policy.travel)
-    new_ptr = np.concatenate([[0], np.cumsum(np.bincount(owner, minlength=len(pupils)))])
-    return Applications(new_ptr.astype(np.int64), o, rank, reason, minutes)
+    ptr, ids = pupils.application_ptr, pupils.application_opportunity_id
+    fixed = pupils.approved_opportunity_id >= 0
+    chunks = list(_pupil_chunks(ptr, CHUNK_PAIRS))
+    index = np.empty(len(ids), dtype=np.int32)
+    keep = np.empty(len(ids), dtype=bool)
+    for a, b in chunks:
+        part = slice(int(ptr[a]), int(ptr[b]))
+        owner = np.repeat(np.arange(a, b, dtype=np.int64), np.diff(ptr[a : b + 1]))
+        rank = np.arange(len(owner), dtype=np.int64) - (ptr[owner] - ptr[a]) + 1
+        o = opp.index_of(ids[part])
+        index[part] = o
+        k = (rank <= policy.max_list_length) & ~fixed[owner]
+        # Drop repeats within a list (lists are short: compare with earlier
+        # entries; the pupil is part of the key so lists never mix).
+        key = owner * (len(opp) + 1) + (o + 1)
+        for shift in range(1, min(policy.max_list_length, len(key))):
+            k[shift:] &= key[shift:] != key[:-shift]
+        keep[part] = k
+    counts = per_pupil(keep, ptr)
+    new_ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    total = int(new_ptr[-1])
+    out_opp = np.empty(total, dtype=np.int32)
+    out_rank = np.empty(total, dtype=np.int32)
+    reason = np.empty(total, dtype=np.int8)
+    minutes = np.empty(total, dtype=np.float32)
+    for a, b in chunks:
+        part = slice(int(ptr[a]), int(ptr[b]))
+        owner = np.repeat(np.arange(a, b, dtype=np.int64), np.diff(ptr[a : b + 1]))
+        rank = np.arange(len(owner), dtype=np.int64) - (ptr[owner] - ptr[a]) + 1
+        k = keep[part]
+        owner, o, rank = owner[k], index[part][k].astype(np.int64), rank[k]
+        at = slice(int(new_ptr[a]), int(new_ptr[b]))
+        out_opp[at], out_rank[at] = o, rank
+        reason[at], minutes[at] = check_pairs(pupils, opp, owner, o, policy.travel)
+    return Applications(new_ptr, out_opp, out_rank, reason, minutes)
+
+
+def per_pupil(mask: NDArray[np.bool_], ptr: I64) -> I64:
+    """How many entries of each pupil's CSR range are set in ``mask``."""
+    counts = np.zeros(len(ptr) - 1, dtype=np.int64)
+    for a, b in _pupil_chunks(ptr, CHUNK_PAIRS):
+        owner = np.repeat(np.arange(b - a, dtype=np.int64), np.diff(ptr[a : b + 1]))
+        counts[a:b] = np.bincount(owner[mask[ptr[a] : ptr[b]]], minlength=b - a)
+    return counts
+
+
+def _csr(n: int, p: I64, o: I64) -> tuple[I64, I64]:
+    """CSR (pointer, values) over ``n`` pupils of pairs sorted by pupil."""
+    ptr = np.concatenate([[0], np.cumsum(np.bincount(p, minlength=n))]).astype(np.int64)
+    return ptr, o
 
 
 def build_lists(
@@ -162,51 +200,67 @@ def build_lists(
     never suggested again.
     """
     pupils, opps, policy = data.pupils, data.opportunities, data.policy
-    n, n_opp = len(pupils), len(opps)
+    n = len(pupils)
     include = np.zeros(n, dtype=bool)
     include[who] = True
-    app_owner = np.repeat(np.arange(n, dtype=np.int64), np.diff(apps.ptr))
-    mine = include[app_owner] & (apps.reason == Reason.ELIGIBLE) & own
-    p1, o1, m1, r1 = app_owner[mine], apps.opp[mine], apps.minutes[mine], apps.rank[mine]
-    count = np.bincount(p1, minlength=n)
-    wanted = np.maximum(extra - count[who], 0)
+    lengths = np.diff(apps.ptr)
+    eligible = apps.reason == Reason.ELIGIBLE
+    mine = np.repeat(include & own, lengths) & eligible
+    count1 = per_pupil(mine, apps.ptr)
+    wanted = np.maximum(extra - count1[who], 0)
     need = wanted > 0
-    known = apps.opp >= 0
-    exclude = [app_owner[known] * n_opp + apps.opp[known]]
+    open_mask = opps.published & (seats > 0) & opps.documents_valid
+    # Pairs never to suggest. A suggestion is an eligible pair with an open
+    # opportunity, so only such pairs need excluding: ineligible applications
+    # can never come up.
+    needy = np.zeros(n, dtype=bool)
+    needy[who[need]] = True
+    known = np.flatnonzero(np.repeat(needy, lengths) & eligible)
+    ex_p = [np.searchsorted(apps.ptr, known, "right") - 1]
+    ex_o = [apps.opp[known].astype(np.int64)]
     for lists in exclude_lists:
-        exclude.append(lists.owner * n_opp + lists.opp)
-    open_mask = opps.published & (seats > 0)
-    p2, o2, m2 = suggest(
-        pupils,
-        opps,
-        policy,
-        prio.interests,
-        who[need],
-        wanted[need],
-        np.sort(np.concatenate(exclude)),
-        open_mask,
-    )
+        hit = np.flatnonzero(np.repeat(needy, np.diff(lists.ptr)))
+        ex_p.append(np.searchsorted(lists.ptr, hit, "right") - 1)
+        ex_o.append(lists.opp[hit].astype(np.int64))
+    ex_pp = np.concatenate([*ex_p, np.empty(0, np.int64)])
+    ex_oo = np.concatenate([*ex_o, np.empty(0, np.int64)])
+    ex_open = open_mask[ex_oo]
+    ex_pp, ex_oo = ex_pp[ex_open], ex_oo[ex_open]
+    if np.any(ex_pp[1:] < ex_pp[:-1]):
+        order = np.argsort(ex_pp, kind="stable")
+        ex_pp, ex_oo = ex_pp[order], ex_oo[order]
+    exclusion = _csr(n, ex_pp, ex_oo)
+    p2, o2, m2 = suggest(pupils, opps, policy, prio.interests, who[need], wanted[need], exclusion, open_mask)
     # Suggestions are numbered after everything the pupil ranked (and after
     # anything already on an earlier list).
-    shown = np.diff(apps.ptr).astype(np.int64)
+    shown = lengths.astype(np.int64)
     for lists in exclude_lists:
-        shown += np.bincount(lists.owner, minlength=n)
+        shown += np.diff(lists.ptr)
+    count2 = np.bincount(p2, minlength=n)
     first2 = np.searchsorted(p2, p2)
     r2 = shown[p2] + np.arange(len(p2)) - first2 + 1
-    p = np.concatenate([p1, p2])
-    o = np.concatenate([o1, o2])
-    minutes = np.concatenate([m1, m2])
-    rank = np.concatenate([r1, r2])
-    source = np.concatenate(
-        [
-            np.full(len(p1), SOURCE_OWN, dtype=np.int8),
-            np.full(len(p2), SOURCE_SUGGESTED if own else SOURCE_VACANCY, dtype=np.int8),
-        ]
-    )
-    # Own choices are sorted by (pupil, rank) and suggestions by pupil, each
-    # ranked after the pupil's own: a stable sort by pupil merges the two runs.
-    order = np.argsort(p, kind="stable")
-    p, o, minutes, rank, source = p[order], o[order], minutes[order], rank[order], source[order]
-    ptr = np.concatenate([[0], np.cumsum(np.bincount(p, minlength=n))]).astype(np.int64)
-    key = pair_keys(policy, prio, opps, p, o, minutes)
+    # Each pupil's own choices (by rank), then their suggestions: place the
+    # suggestions, and the own choices fill the other slots in order.
+    ptr = np.concatenate([[0], np.cumsum(count1 + count2)]).astype(np.int64)
+    at2 = ptr[p2] + count1[p2] + np.arange(len(p2)) - first2
+    total = int(ptr[-1])
+    suggested = np.zeros(total, dtype=bool)
+    suggested[at2] = True
+    mine_at = np.flatnonzero(mine)
+    o = np.empty(total, dtype=np.int32)
+    minutes = np.empty(total, dtype=np.float32)
+    rank = np.empty(total, dtype=np.int32)
+    source = np.full(total, SOURCE_OWN, dtype=np.int8)
+    o[at2], minutes[at2], rank[at2] = o2, m2, r2
+    source[at2] = SOURCE_SUGGESTED if own else SOURCE_VACANCY
+    own_at = ~suggested
+    o[own_at] = apps.opp[mine_at]
+    minutes[own_at] = apps.minutes[mine_at]
+    rank[own_at] = apps.rank[mine_at]
+    del own_at, mine_at, suggested
+    key = np.empty(total, dtype=np.int64)
+    for a, b in _pupil_chunks(ptr, CHUNK_PAIRS):
+        at = slice(int(ptr[a]), int(ptr[b]))
+        p = np.repeat(np.arange(a, b, dtype=np.int64), np.diff(ptr[a : b + 1]))
+        key[at] = pair_keys(policy, prio, p, o[at].astype(np.int64), minutes[at])
     return Lists(ptr, o, key, rank, source, minutes)

@@ -32,9 +32,13 @@ def blocking_pairs(
     count = np.bincount(final_opp[held], minlength=n_opp)
     worst = np.full(n_opp, -1, dtype=np.int64)
     np.maximum.at(worst, final_opp[held], final_key[held])
-    owner = lists.owner
+    # Entries before each pupil's match (all of them if unmatched); marks at
+    # range ends summed up, rather than an entry-to-pupil index.
     limit = np.where(matched_entry >= 0, matched_entry, lists.ptr[1:])
-    preferred = np.arange(len(lists.opp)) < limit[owner]
+    mark = np.zeros(len(lists.opp) + 1, dtype=np.int8)
+    np.add.at(mark, lists.ptr[:-1], 1)
+    np.add.at(mark, limit, -1)
+    preferred = np.cumsum(mark[:-1], dtype=np.int8) > 0
     o, k = lists.opp[preferred], lists.key[preferred]
     return int(np.count_nonzero((count[o] < seats[o]) | (worst[o] > k)))
 
@@ -43,7 +47,11 @@ def _feed(h: Any, value: Any) -> None:
     if isinstance(value, np.ndarray):
         h.update(f"{value.dtype.str}{value.shape}".encode())
         if value.dtype.kind == "U":
-            h.update("\0".join(value.tolist()).encode())
+            # The same bytes as joining all with NUL, a slice at a time.
+            for s in range(0, len(value), 1 << 16):
+                if s:
+                    h.update(b"\0")
+                h.update("\0".join(value[s : s + (1 << 16)].tolist()).encode())
         else:
             h.update(np.ascontiguousarray(value).tobytes())
     else:

@@ -27,7 +27,6 @@ from dataclasses import replace
 import numpy as np
 from numpy.typing import NDArray
 
-from .candidates import sector_fit
 from .coverage import max_coverage
 from .explain import explain
 from .inputs import MODE_VIRTUAL, MatchInput
@@ -43,7 +42,7 @@ from .preferences import (
 )
 from .report import arrays_hash, blocking_pairs, input_hash
 from .result import MatchResult, RunReport, TierStat
-from .stable import deferred_acceptance
+from .stable import deferred_acceptance, warm_up
 from .travel import estimate_travel_minutes
 
 I64 = NDArray[np.int64]
@@ -111,10 +110,13 @@ def run_match(data: MatchInput, on_stage: StageCallback | None = None) -> MatchR
 
     pupils, opps, policy = data.pupils, data.opportunities, data.policy
     n = len(pupils)
-    prio = priorities(pupils, policy)
+    prio = priorities(pupils, policy, opps)
     apps = applications(data)
     everyone = np.flatnonzero(pupils.approved_opportunity_id < 0)
     main = build_lists(data, prio, apps, opps.free_seats, policy.min_list_length, everyone)
+    # Load the compiled loops only now, once the list building's temporaries
+    # are freed (numba itself takes ~150 MB), and never as solving time.
+    warm_up(coverage=policy.name == "max-coverage" or policy.compare_coverage)
     tick("candidates")
     solved = _Solved(data, policy.name, prio, apps, main, tick)
     final_opp, final_key = solved.final_opp, solved.final_key
@@ -156,7 +158,7 @@ def run_match(data: MatchInput, on_stage: StageCallback | None = None) -> MatchR
     at[fixed[known]] = j[known]
     placed_at = np.flatnonzero(at >= 0)
     fit = np.zeros(n, dtype=bool)
-    fit[placed_at] = sector_fit(prio.interests, placed_at, opps.sector_id[at[placed_at]])
+    fit[placed_at] = prio.interests.fit(placed_at, at[placed_at])
     growth = np.zeros(n, dtype=bool)
     growth[placed_at] = opps.is_growth_sector[at[placed_at]]
     list_length = (np.diff(main.ptr) + np.diff(solved.vacancy.ptr)).astype(np.int32)

@@ -1,11 +1,17 @@
-"""Pupil-proposing deferred acceptance with capacities, vectorised in numpy.
+"""Pupil-proposing deferred acceptance with capacities.
 
-Proposals are made in rounds: every free pupil proposes to the next entry on
-their list at once, and every opportunity that received proposals keeps the
-best ``seats`` of (current holders + proposers). Deferred acceptance reaches
-the same, pupil-optimal stable matching whatever order proposals are made
-in (McVitie & Wilson 1970), so rounds are as correct as the textbook loop
-(``reference.py`` checks this) while each round is a handful of array ops.
+Deferred acceptance reaches the same, pupil-optimal stable matching whatever
+order proposals are made in (McVitie & Wilson 1970). ``deferred_acceptance``
+makes them one at a time in a compiled loop (``_compiled.py``, numba): a
+national run makes about two million proposals, a fraction of a second that
+way. Without numba it falls back to ``deferred_acceptance_rounds``, which
+vectorises the same algorithm in numpy and gives exactly the same result
+(the tests check both against ``reference.py``).
+
+The numpy version makes proposals in rounds: every free pupil proposes to
+the next entry on their list at once, and every opportunity that received
+proposals keeps the best ``seats`` of (current holders + proposers); each
+round is a handful of array ops.
 
 Seats are stored as fixed slots per opportunity (``slot_ptr``); empty slots
 hold the key ``EMPTY``, which loses to any pupil, so "keep the best seats"
@@ -16,6 +22,10 @@ proposals without touching the slots at all.
 
 from __future__ import annotations
 
+import os
+from types import ModuleType
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -24,13 +34,68 @@ from .candidates import expand_ranges
 I64 = NDArray[np.int64]
 
 
-def deferred_acceptance(ptr: I64, opp: I64, key: I64, seats: NDArray[np.int32], key_bits: int) -> I64:
+def compiled() -> ModuleType | None:
+    """The compiled loops, or None without numba (or with the environment
+    variable ``MOBILITY_ENGINE_NUMBA=0``). The first call imports numba and
+    loads (or, the first time ever, compiles) the machine code."""
+    if os.environ.get("MOBILITY_ENGINE_NUMBA", "1") == "0":
+        return None
+    try:
+        from . import _compiled
+    except ImportError:
+        return None
+    return _compiled
+
+
+def warm_up(coverage: bool = False) -> bool:
+    """Import and load the compiled loops now (the `max-coverage` ones too
+    if ``coverage``), so that no solve is charged for it. The first run on a
+    machine compiles them (seconds) and caches the machine code; later
+    processes load it. Returns whether the compiled loops are available."""
+    fast = compiled()
+    if fast is None:
+        return False
+    one = np.zeros(1, dtype=np.int64)
+    fast.deferred_acceptance(np.array([0, 1]), one, 1, one + 1, 1, 1)
+    if coverage:
+        from .coverage import max_coverage
+
+        max_coverage(np.array([0, 1]), np.zeros(1, np.int32), np.zeros(1, np.int8), np.ones(1, np.int32))
+    return True
+
+
+def deferred_acceptance(
+    ptr: I64, opp: NDArray[np.integer[Any]], key: I64, seats: NDArray[np.int32], key_bits: int
+) -> I64:
     """Match each pupil to one list entry (index into ``opp``), or -1.
 
     ``ptr``/``opp``/``key``: CSR preference lists, best first; ``key`` is the
     opportunity's priority for that pupil (lower is better, distinct per
     opportunity, below ``2**key_bits - 1``). ``seats``: seats per opportunity.
     """
+    n_pupils, n_opp = len(ptr) - 1, len(seats)
+    opp_bits = max(n_opp, 1).bit_length()
+    pupil_bits = max(n_pupils, 1).bit_length()
+    fast = compiled()
+    if fast is None or key_bits + max(opp_bits, pupil_bits) > 63:
+        return deferred_acceptance_rounds(ptr, opp, key, seats, key_bits)
+    entry = np.left_shift(key, opp_bits, dtype=np.int64)
+    entry |= opp
+    match: I64 = fast.deferred_acceptance(
+        np.ascontiguousarray(ptr, dtype=np.int64),
+        entry,
+        opp_bits,
+        np.ascontiguousarray(seats, dtype=np.int64),
+        key_bits,
+        pupil_bits,
+    )
+    return match
+
+
+def deferred_acceptance_rounds(
+    ptr: I64, opp: NDArray[np.integer[Any]], key: I64, seats: NDArray[np.int32], key_bits: int
+) -> I64:
+    """``deferred_acceptance`` in numpy rounds (no numba needed)."""
     n_pupils, n_opp = len(ptr) - 1, len(seats)
     empty = (1 << key_bits) - 1
     if key_bits + max(int(n_opp), 1).bit_length() > 63:

@@ -14,7 +14,7 @@ from placements.engine import SOURCE_APPROVED, SOURCE_OWN, Reason, build_input, 
 from placements.engine.inputs import MatchInput
 from placements.engine.reference import reference_blocking_pairs, reference_deferred_acceptance
 from placements.engine.result import MatchResult
-from placements.engine.stable import deferred_acceptance
+from placements.engine.stable import deferred_acceptance, deferred_acceptance_rounds
 
 from .instances import failure, holders, instances, own_eligible, priority
 
@@ -223,9 +223,11 @@ def test_fast_da_matches_reference_on_raw_lists(data: st.DataObject) -> None:
     opp = np.array([o for x in prefs for o in x], dtype=np.int64)
     owner = np.repeat(np.arange(n), np.diff(ptr))
     key = np.array([keys[p * m + o] for p, o in zip(owner, opp, strict=True)], dtype=np.int64)
-    fast = deferred_acceptance(ptr, opp, key, np.array(seats, np.int32), (n * m).bit_length() + 1)
-    got = [int(opp[e]) if e >= 0 else -1 for e in fast]
-    assert got == reference_deferred_acceptance(prefs, seats, lambda p, o: keys[p * m + o])
+    expected = reference_deferred_acceptance(prefs, seats, lambda p, o: keys[p * m + o])
+    for solve in (deferred_acceptance, deferred_acceptance_rounds):  # compiled, numpy
+        fast = solve(ptr, opp, key, np.array(seats, np.int32), (n * m).bit_length() + 1)
+        got = [int(opp[e]) if e >= 0 else -1 for e in fast]
+        assert got == expected
 
 
 def test_row_order_does_not_change_hashes() -> None:
