@@ -25,6 +25,8 @@ COPY . .
 COPY --from=static /app/staticfiles /app/staticfiles
 # var/ holds the embedded SQLite file when DATABASE_URL is unset; the app user may write only there.
 RUN mkdir -p var && chown mobility var
+# The engine's compiled matching loops are cached here, so a new container compiles them once.
+ENV NUMBA_CACHE_DIR=/app/var/numba-cache
 USER mobility
 EXPOSE 8000
 CMD ["gunicorn", "mobility.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
