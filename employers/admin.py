@@ -3,14 +3,14 @@ from django.contrib import admin
 from .models import ComplianceRecord, Employer, EmployerMember, Opportunity, Site
 
 
-class SiteInline(admin.TabularInline):
+class SiteInline(admin.TabularInline[Site, Employer]):
     model = Site
     extra = 0
     fields = ["name", "address", "postcode", "step_free_access"]
 
 
 @admin.register(Employer)
-class EmployerAdmin(admin.ModelAdmin):
+class EmployerAdmin(admin.ModelAdmin[Employer]):
     list_display = ["name", "sector", "companies_house_number", "created_at"]
     list_filter = ["sector"]
     search_fields = ["name", "companies_house_number"]
@@ -18,14 +18,14 @@ class EmployerAdmin(admin.ModelAdmin):
 
 
 @admin.register(EmployerMember)
-class EmployerMemberAdmin(admin.ModelAdmin):
+class EmployerMemberAdmin(admin.ModelAdmin[EmployerMember]):
     list_display = ["__str__", "employer", "job_title"]
     search_fields = ["user__email", "user__last_name", "employer__name"]
     raw_id_fields = ["user", "employer"]
 
 
 @admin.register(Site)
-class SiteAdmin(admin.ModelAdmin):
+class SiteAdmin(admin.ModelAdmin[Site]):
     list_display = ["name", "employer", "postcode", "local_authority_code", "step_free_access"]
     list_filter = ["step_free_access", "local_authority_code"]
     search_fields = ["name", "employer__name", "postcode"]
@@ -33,7 +33,7 @@ class SiteAdmin(admin.ModelAdmin):
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(admin.ModelAdmin):
+class OpportunityAdmin(admin.ModelAdmin[Opportunity]):
     list_display = [
         "title",
         "employer",
@@ -54,7 +54,7 @@ class OpportunityAdmin(admin.ModelAdmin):
 
 
 @admin.register(ComplianceRecord)
-class ComplianceRecordAdmin(admin.ModelAdmin):
+class ComplianceRecordAdmin(admin.ModelAdmin[ComplianceRecord]):
     list_display = ["employer", "insurance_expires_on", "risk_assessment_on", "supervisor_name", "checked_on"]
     list_filter = ["insurance_expires_on", "risk_assessment_on"]
     search_fields = ["employer__name", "supervisor_name"]

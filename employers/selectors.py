@@ -54,9 +54,8 @@ def employers_for_user(*, user: User | AnonymousUser) -> QuerySet[Employer]:
     role = role_of(user)
     if role in (Role.ADMIN, Role.ADVISER, Role.SCHOOL_STAFF):
         return Employer.objects.all()
-    return (
-        Employer.objects.filter(pk=employer_id_of(user)) if employer_id_of(user) else Employer.objects.none()
-    )
+    employer_id = employer_id_of(user)
+    return Employer.objects.filter(pk=employer_id) if employer_id else Employer.objects.none()
 
 
 def sites_for_user(*, user: User | AnonymousUser) -> QuerySet[Site]:

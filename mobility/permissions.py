@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
@@ -28,6 +29,14 @@ def role_of(user: User | AnonymousUser | None) -> str | None:
     if user.is_superuser:
         return Role.ADMIN
     return str(user.role)
+
+
+def acting_user(request: Request) -> User:
+    """The signed-in user behind a request that has passed ``IsAuthenticated``."""
+    user = request.user
+    if isinstance(user, AnonymousUser):
+        raise NotAuthenticated()
+    return user
 
 
 def is_admin(user: User | AnonymousUser | None) -> bool:

@@ -12,13 +12,13 @@ from .models import (
 )
 
 
-class LocalAuthorityInline(admin.TabularInline):
+class LocalAuthorityInline(admin.TabularInline[LocalAuthority, Region]):
     model = LocalAuthority
     extra = 0
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(admin.ModelAdmin[Region]):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
     filter_horizontal = ["growth_sectors"]
@@ -26,20 +26,20 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(LocalAuthority)
-class LocalAuthorityAdmin(admin.ModelAdmin):
+class LocalAuthorityAdmin(admin.ModelAdmin[LocalAuthority]):
     list_display = ["name", "code", "region"]
     list_filter = ["region"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(admin.ModelAdmin[Sector]):
     list_display = ["name", "slug", "sic_sections"]
     search_fields = ["name", "slug"]
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(admin.ModelAdmin[Application]):
     list_display = ["pupil", "opportunity", "rank", "status", "created_at"]
     list_filter = ["status", "opportunity__sector", "pupil__school"]
     search_fields = ["pupil__user__email", "pupil__user__last_name", "opportunity__title"]
@@ -48,7 +48,7 @@ class ApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(MatchRun)
-class MatchRunAdmin(admin.ModelAdmin):
+class MatchRunAdmin(admin.ModelAdmin[MatchRun]):
     list_display = [
         "id",
         "region",
@@ -73,7 +73,7 @@ class MatchRunAdmin(admin.ModelAdmin):
     ]
 
 
-class MatchStatusChangeInline(admin.TabularInline):
+class MatchStatusChangeInline(admin.TabularInline[MatchStatusChange, Match]):
     model = MatchStatusChange
     extra = 0
     readonly_fields = ["from_status", "to_status", "changed_by", "changed_at", "reason", "note"]
@@ -81,7 +81,7 @@ class MatchStatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Match)
-class MatchAdmin(admin.ModelAdmin):
+class MatchAdmin(admin.ModelAdmin[Match]):
     list_display = [
         "pupil",
         "opportunity",
@@ -102,7 +102,7 @@ class MatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(MatchStatusChange)
-class MatchStatusChangeAdmin(admin.ModelAdmin):
+class MatchStatusChangeAdmin(admin.ModelAdmin[MatchStatusChange]):
     list_display = ["match", "from_status", "to_status", "changed_by", "changed_at", "reason"]
     list_filter = ["to_status", "reason"]
     search_fields = ["match__pupil__user__email", "note"]
@@ -110,7 +110,7 @@ class MatchStatusChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(UnplacedPupil)
-class UnplacedPupilAdmin(admin.ModelAdmin):
+class UnplacedPupilAdmin(admin.ModelAdmin[UnplacedPupil]):
     list_display = ["pupil", "run", "priority_tier", "reason"]
     list_filter = ["reason", "priority_tier", "run"]
     search_fields = ["pupil__user__email", "pupil__user__last_name"]

@@ -3,13 +3,13 @@ from django.contrib import admin
 from .models import CareersAdviser, Pupil, School, SchoolStaff, WorkExperienceWindow
 
 
-class WindowInline(admin.TabularInline):
+class WindowInline(admin.TabularInline[WorkExperienceWindow, School]):
     model = WorkExperienceWindow
     extra = 0
 
 
 @admin.register(School)
-class SchoolAdmin(admin.ModelAdmin):
+class SchoolAdmin(admin.ModelAdmin[School]):
     list_display = ["name", "urn", "phase", "local_authority", "postcode"]
     list_filter = ["phase", "local_authority"]
     search_fields = ["name", "urn", "postcode"]
@@ -18,7 +18,7 @@ class SchoolAdmin(admin.ModelAdmin):
 
 
 @admin.register(Pupil)
-class PupilAdmin(admin.ModelAdmin):
+class PupilAdmin(admin.ModelAdmin[Pupil]):
     list_display = [
         "__str__",
         "school",
@@ -48,7 +48,7 @@ class PupilAdmin(admin.ModelAdmin):
 
 
 @admin.register(SchoolStaff)
-class SchoolStaffAdmin(admin.ModelAdmin):
+class SchoolStaffAdmin(admin.ModelAdmin[SchoolStaff]):
     list_display = ["__str__", "school", "job_title"]
     list_filter = ["school__local_authority"]
     search_fields = ["user__email", "user__last_name", "school__name"]
@@ -56,7 +56,7 @@ class SchoolStaffAdmin(admin.ModelAdmin):
 
 
 @admin.register(CareersAdviser)
-class CareersAdviserAdmin(admin.ModelAdmin):
+class CareersAdviserAdmin(admin.ModelAdmin[CareersAdviser]):
     list_display = ["__str__", "organisation"]
     search_fields = ["user__email", "user__last_name", "organisation"]
     filter_horizontal = ["schools"]
@@ -64,7 +64,7 @@ class CareersAdviserAdmin(admin.ModelAdmin):
 
 
 @admin.register(WorkExperienceWindow)
-class WorkExperienceWindowAdmin(admin.ModelAdmin):
+class WorkExperienceWindowAdmin(admin.ModelAdmin[WorkExperienceWindow]):
     list_display = ["school", "year_group", "starts_on", "ends_on", "application_deadline"]
     list_filter = ["year_group", "school__local_authority"]
     search_fields = ["school__name"]

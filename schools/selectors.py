@@ -7,14 +7,12 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
-from mobility.accounts.models import Role
+from mobility.accounts.models import Role, User
 from mobility.permissions import pupil_of, role_of, school_ids_of
 from schools.models import Pupil, School, WorkExperienceWindow
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
-
-    from mobility.accounts.models import User
 
 
 def pupils_for_user(*, user: User | AnonymousUser) -> QuerySet[Pupil]:
@@ -25,7 +23,7 @@ def pupils_for_user(*, user: User | AnonymousUser) -> QuerySet[Pupil]:
     if role == Role.ADMIN:
         return base
     if role == Role.PUPIL:
-        return base.filter(user=user)
+        return base.filter(user=user) if isinstance(user, User) else base.none()
     if role in (Role.SCHOOL_STAFF, Role.ADVISER):
         return base.filter(school_id__in=school_ids_of(user))
     return base.none()

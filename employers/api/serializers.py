@@ -69,7 +69,8 @@ class OpportunitySerializer(serializers.ModelSerializer[Opportunity]):
         read_only_fields = ["employer", "seats_taken", "status", "created_at", "updated_at"]
 
     def get_fields(self) -> dict[str, Any]:
-        fields = super().get_fields()
+        # Relation fields, whose choices are narrowed to what the user may pick.
+        fields: dict[str, Any] = super().get_fields()
         sites = self.context.get("sites")
         if sites is not None:
             fields["site"].queryset = sites

@@ -24,8 +24,8 @@ from employers.selectors import (
     sites_for_user,
 )
 from mobility.accounts.models import Role
-from mobility.permissions import employer_id_of, pupil_of
-from placements.api.base import IdFilter, IntegerFilter, ScopedViewSet
+from mobility.permissions import acting_user, employer_id_of, pupil_of
+from placements.api.base import IdFilter, IntegerFilter, ScopedViewSet, instance_of
 from placements.lifecycle.exceptions import TransitionNotAllowed
 
 from .serializers import ComplianceSerializer, EmployerSerializer, OpportunitySerializer, SiteSerializer
@@ -47,9 +47,7 @@ class EmployerViewSet(
         return employers_for_user(user=self.request.user).select_related("sector")
 
 
-class _OwnEmployerMixin:
-    request: Request
-
+class _OwnEmployerViewSet(ScopedViewSet):
     def own_employer(self) -> Employer:
         employer_id = employer_id_of(self.request.user)
         if employer_id is None:
@@ -63,8 +61,7 @@ class SiteViewSet(
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
-    _OwnEmployerMixin,
-    ScopedViewSet,
+    _OwnEmployerViewSet,
 ):
     """An organisation's workplaces. Their postcodes are located to a grid point."""
 
@@ -80,7 +77,7 @@ class SiteViewSet(
         serializer.instance = services.site_save(employer=self.own_employer(), data=serializer.validated_data)
 
     def perform_update(self, serializer: BaseSerializer[Site]) -> None:
-        site = serializer.instance
+        site = instance_of(serializer)
         serializer.instance = services.site_save(
             employer=site.employer, site=site, data=serializer.validated_data
         )
@@ -131,8 +128,7 @@ class OpportunityViewSet(
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
-    _OwnEmployerMixin,
-    ScopedViewSet,
+    _OwnEmployerViewSet,
 ):
     """Opportunities: pupils browse published ones with their own travel time; members manage
     their organisation's; school staff and advisers also see those their pupils are matched to."""
@@ -173,7 +169,7 @@ class OpportunityViewSet(
 
     def perform_update(self, serializer: BaseSerializer[Opportunity]) -> None:
         serializer.instance = services.opportunity_update(
-            opportunity=serializer.instance, data=serializer.validated_data
+            opportunity=instance_of(serializer), data=serializer.validated_data
         )
 
     def perform_destroy(self, instance: Opportunity) -> None:
@@ -201,8 +197,7 @@ class ComplianceViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    _OwnEmployerMixin,
-    ScopedViewSet,
+    _OwnEmployerViewSet,
 ):
     """Insurance, risk assessment and supervisor on file. Members keep their own up to date;
     advisers and admins read all, and their edits count as a check."""
@@ -222,13 +217,13 @@ class ComplianceViewSet(
                 "Your organisation already has a compliance record; update it instead."
             )
         serializer.instance = services.compliance_save(
-            employer=employer, data=serializer.validated_data, actor=self.request.user, checker=False
+            employer=employer, data=serializer.validated_data, actor=acting_user(self.request), checker=False
         )
 
     def perform_update(self, serializer: BaseSerializer[ComplianceRecord]) -> None:
         serializer.instance = services.compliance_save(
-            employer=serializer.instance.employer,
+            employer=instance_of(serializer).employer,
             data=serializer.validated_data,
-            actor=self.request.user,
+            actor=acting_user(self.request),
             checker=self.role in (Role.ADVISER, Role.ADMIN),
         )

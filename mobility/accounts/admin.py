@@ -4,8 +4,9 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from .models import User
 
 
+# The stubs bound UserAdmin to AbstractUser; ours extends AbstractBaseUser with the same admin fields.
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):  # type: ignore[type-var]
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "role", "is_active", "last_login"]
     list_filter = ["role", "is_active", "is_staff"]

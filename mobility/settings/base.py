@@ -7,7 +7,11 @@ CELERY_BROKER_URL Celery tasks run in-process: enough for the demo on a bare mac
 from datetime import timedelta
 from pathlib import Path
 
+import django_stubs_ext
 import environ
+
+# Lets admin classes be written as ModelAdmin[Model] for the type checker.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"

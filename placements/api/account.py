@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mobility.permissions import employer_id_of, pupil_of, role_of, school_ids_of
+from mobility.permissions import acting_user, employer_id_of, pupil_of, role_of, school_ids_of
 
 
 class MeSerializer(serializers.Serializer[Any]):
@@ -34,7 +34,7 @@ class MeView(APIView):
         responses={200: MeSerializer}, summary="The signed-in user, their role and what it reaches"
     )
     def get(self, request: Request) -> Response:
-        user = request.user
+        user = acting_user(request)
         pupil = pupil_of(user)
         data = {
             "id": user.pk,

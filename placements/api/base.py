@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.db.models import Model, QuerySet
@@ -12,8 +12,18 @@ from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import pagination, permissions, viewsets
+from rest_framework.serializers import BaseSerializer
 
 from mobility.permissions import ActionRoles, role_of
+
+_M = TypeVar("_M", bound=Model)
+
+
+def instance_of(serializer: BaseSerializer[_M]) -> _M:
+    """The object an update serializer was built around (DRF always sets it for updates)."""
+    if serializer.instance is None:
+        raise TypeError("An update serializer needs the object it updates.")
+    return serializer.instance
 
 
 class IntegerFilter(filters.NumberFilter):

@@ -7,6 +7,7 @@ from rest_framework import mixins
 from rest_framework.serializers import BaseSerializer
 
 from mobility.accounts.models import Role
+from mobility.permissions import acting_user
 from placements.lifecycle.selectors import regions_for_user, runs_for_user
 from placements.matching.services import match_run_create
 from placements.models import MatchRun
@@ -41,5 +42,5 @@ class MatchRunViewSet(
             region=data["region"],
             policy=data.get("policy", MatchRun.Policy.STABLE),
             seed=data.get("seed"),
-            created_by=self.request.user,
+            created_by=acting_user(self.request),
         )

@@ -239,7 +239,8 @@ class MatchRunSerializer(serializers.ModelSerializer[MatchRun]):
         ]
 
     def get_fields(self) -> dict[str, Any]:
-        fields = super().get_fields()
+        # Relation fields, whose choices are narrowed to what the user may pick.
+        fields: dict[str, Any] = super().get_fields()
         regions = self.context.get("regions")
         if regions is not None:
             fields["region"].queryset = regions

@@ -8,14 +8,12 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db.models import QuerySet
 
-from mobility.accounts.models import Role
+from mobility.accounts.models import Role, User
 from mobility.permissions import employer_id_of, role_of, school_ids_of
 from placements.models import Application, Match, MatchRun, MatchStatus, Region
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
-
-    from mobility.accounts.models import User
 
 OFFER_STATUSES = (MatchStatus.OFFERED, MatchStatus.EMPLOYER_CONFIRMED)
 # Before the offer, a match is the advisers' business: pupils and employers do not see it.
@@ -28,7 +26,7 @@ def applications_for_user(*, user: User | AnonymousUser) -> QuerySet[Application
     if role == Role.ADMIN:
         return base
     if role == Role.PUPIL:
-        return base.filter(pupil__user=user)
+        return base.filter(pupil__user=user) if isinstance(user, User) else base.none()
     if role in (Role.SCHOOL_STAFF, Role.ADVISER):
         return base.filter(pupil__school_id__in=school_ids_of(user))
     return base.none()
@@ -44,6 +42,8 @@ def matches_for_user(*, user: User | AnonymousUser) -> QuerySet[Match]:
     if role == Role.ADMIN:
         return base
     if role == Role.PUPIL:
+        if not isinstance(user, User):
+            return base.none()
         return base.filter(pupil__user=user).exclude(status__in=NOT_YET_OFFERED)
     if role == Role.EMPLOYER:
         employer_id = employer_id_of(user)

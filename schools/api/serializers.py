@@ -5,14 +5,16 @@ from typing import Any
 from rest_framework import serializers
 
 from mobility.accounts.models import Role
-from placements.models import Sector
+from placements.models import LocalAuthority, Sector
 from schools.models import ConsentStatus, Pupil, School, WorkExperienceWindow
 
 FLAG_FIELDS = ("fsm_or_pupil_premium", "care_experienced", "send", "young_carer", "at_risk_of_neet")
 
 
 class SchoolSerializer(serializers.ModelSerializer[School]):
-    local_authority = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    local_authority: serializers.SlugRelatedField[LocalAuthority] = serializers.SlugRelatedField(
+        slug_field="name", read_only=True
+    )
 
     class Meta:
         model = School
@@ -28,7 +30,8 @@ class WindowSerializer(serializers.ModelSerializer[WorkExperienceWindow]):
         fields = ["id", "school", "year_group", "starts_on", "ends_on", "application_deadline"]
 
     def get_fields(self) -> dict[str, Any]:
-        fields = super().get_fields()
+        # Relation fields, whose choices are narrowed to what the user may pick.
+        fields: dict[str, Any] = super().get_fields()
         schools = self.context.get("schools")
         if schools is not None:
             fields["school"].queryset = schools

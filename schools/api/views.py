@@ -12,7 +12,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from mobility.accounts.models import Role
-from placements.api.base import IdFilter, ScopedViewSet
+from mobility.permissions import acting_user
+from placements.api.base import IdFilter, ScopedViewSet, instance_of
 from schools import services
 from schools.models import Pupil, School, WorkExperienceWindow
 from schools.selectors import pupils_for_user, schools_for_user, windows_for_user
@@ -76,7 +77,7 @@ class WindowViewSet(
         serializer.instance = services.window_save(school=data.pop("school"), data=data)
 
     def perform_update(self, serializer: BaseSerializer[WorkExperienceWindow]) -> None:
-        window = serializer.instance
+        window = instance_of(serializer)
         serializer.instance = services.window_save(
             school=window.school, window=window, data=serializer.validated_data
         )
@@ -114,7 +115,7 @@ class PupilViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upda
     def perform_update(self, serializer: BaseSerializer[Pupil]) -> None:
         allowed = services.PUPIL_SELF_FIELDS if self.role == Role.PUPIL else services.PUPIL_STAFF_FIELDS
         serializer.instance = services.pupil_update(
-            pupil=serializer.instance, allowed=allowed, data=dict(serializer.validated_data)
+            pupil=instance_of(serializer), allowed=allowed, data=dict(serializer.validated_data)
         )
 
     @extend_schema(request=ConsentSerializer, responses={200: ConsentResultSerializer})
@@ -126,7 +127,7 @@ class PupilViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upda
         body = ConsentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         changed = services.pupil_consent_record(
-            pupil=pupil, status=body.validated_data["status"], actor=request.user
+            pupil=pupil, status=body.validated_data["status"], actor=acting_user(request)
         )
         pupil.refresh_from_db()
         result = {
