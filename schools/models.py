@@ -40,6 +40,10 @@ class ConsentStatus(models.TextChoices):
     REFUSED = "refused", "Refused"
 
 
+def default_max_travel_minutes() -> int:
+    return int(settings.MOBILITY["DEFAULT_MAX_TRAVEL_MINUTES"])
+
+
 class Pupil(Located):
     """A pupil's profile. `postcode` is the home postcode; the grid point is derived from it."""
 
@@ -60,7 +64,7 @@ class Pupil(Located):
     young_carer = models.BooleanField(default=False)
     at_risk_of_neet = models.BooleanField("at risk of NEET", default=False)
     max_travel_minutes = models.PositiveSmallIntegerField(
-        default=45, validators=[MinValueValidator(5), MaxValueValidator(120)]
+        default=default_max_travel_minutes, validators=[MinValueValidator(5), MaxValueValidator(120)]
     )
     parental_consent = models.CharField(
         max_length=14, choices=ConsentStatus.choices, default=ConsentStatus.NOT_REQUESTED

@@ -136,6 +136,29 @@ EOF
 
 is_local_host() { case "$1" in 127.0.0.1 | localhost | ::1) return 0 ;; *) return 1 ;; esac; }
 
+# ensure_database: create the PostgreSQL database named in DATABASE_URL if it does not exist.
+ensure_database() {
+    "$PY" - <<'PYTHON'
+import os
+
+import environ
+import psycopg
+from psycopg import errors, sql
+
+db = environ.Env.db_url_config(os.environ["DATABASE_URL"])
+params = {"host": db["HOST"], "port": db["PORT"], "user": db["USER"], "password": db["PASSWORD"]}
+try:
+    with psycopg.connect(dbname="postgres", autocommit=True, **{k: v for k, v in params.items() if v}) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone():
+            print(f"==> Creating database {db['NAME']}")
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
+except (errors.DuplicateDatabase, errors.UniqueViolation):
+    pass  # created by someone else meanwhile
+except psycopg.Error as error:
+    print(f"WARNING: could not create database {db['NAME']}: {error}".strip())
+PYTHON
+}
+
 # wait_for NAME SECONDS COMMAND...: poll COMMAND once a second until it succeeds.
 wait_for() {
     local name="$1" seconds="$2"
