@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 
@@ -35,7 +36,7 @@ def test_submissions_append_in_rank_order(world: World) -> None:
     assert ranks(pupil) == [(first.pk, 1), (second.pk, 2)]
 
 
-@override_settings(MOBILITY={"MAX_APPLICATIONS": 2, "OFFER_LAPSE_DAYS": 7})
+@override_settings(MOBILITY={**settings.MOBILITY, "MAX_APPLICATIONS": 2})
 def test_the_configured_limit_holds(world: World) -> None:
     pupil = world.pupil()
     for _ in range(2):
