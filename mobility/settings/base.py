@@ -106,7 +106,7 @@ STATICFILES_DIRS = [BASE_DIR / "mobility" / "static"]
 CELERY_TASK_ALWAYS_EAGER = not env.str("CELERY_BROKER_URL", default="")
 # The in-memory transport is never used for messages in eager mode; it only keeps
 # the client from looking for a broker that is not there.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="memory://")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="memory://localhost/")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=env.str("REDIS_URL", default="")) or None
 CELERY_TASK_DEFAULT_QUEUE = "default"

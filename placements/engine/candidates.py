@@ -396,10 +396,7 @@ def _value(
 ) -> F64:
     """Suggestion score: sector fit + growth sector - minutes / travel scale."""
     fit = mask_fit(masks, interests.opp_code[o])
-    value: F64 = (
-        policy.sector_weight * fit + policy.growth_weight * opp.is_growth_sector[o]
-    ) - minutes / policy.travel_scale_minutes
-    return value
+    return policy.suggestion_score(fit, opp.is_growth_sector[o], minutes)
 
 
 def _physical(

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
 
 FLAG_NAMES = (
     "care_experienced",
@@ -104,6 +107,15 @@ class Policy:
             raise ValueError("list lengths must be positive")
         if self.travel_band_minutes < 1 or self.grid_cell_m < 100:
             raise ValueError("travel band and grid cell must be positive")
+
+    def suggestion_score(
+        self, fit: NDArray[Any], growth: NDArray[Any], minutes: NDArray[Any]
+    ) -> NDArray[np.float64]:
+        """How well a suggestion suits a pupil: sector fit + growth sector - minutes / travel scale."""
+        score: NDArray[np.float64] = (
+            self.sector_weight * fit + self.growth_weight * growth
+        ) - minutes / self.travel_scale_minutes
+        return score
 
     def tier_words(self, tier: int) -> str:
         """Adviser-readable name of a tier, e.g. 'care-experienced'."""

@@ -47,12 +47,7 @@ def match_values(*, data: MatchInput, result: MatchResult) -> list[tuple[Any, ..
     minutes = result.travel_minutes[placed].astype(np.float64)
     known = ~np.isnan(minutes)
     fit = result.sector_fit[placed]
-    # The engine's suggestion score: sector fit + growth sector - travel (higher is better).
-    score = (
-        policy.sector_weight * fit
-        + policy.growth_weight * result.growth_sector[placed]
-        - np.where(known, minutes, 0.0) / policy.travel_scale_minutes
-    ).round(4)
+    score = policy.suggestion_score(fit, result.growth_sector[placed], np.where(known, minutes, 0.0)).round(4)
     source = result.source[placed]
     own = source == engine.SOURCE_OWN
     rank = result.rank[placed].tolist()
