@@ -413,7 +413,9 @@ def plan_journey(
         last = legs[-1]
         egress = -neg_arrive - last.arrive
         legs.append(Leg("walk", last.arrive, last.arrive + egress, ""))
-        return Journey(leave, -neg_arrive, -neg_k, tuple(legs))
+        # A stop at the door: no walk to speak of.
+        kept = tuple(leg for leg in legs if leg.kind == "ride" or leg.arrive > leg.depart)
+        return Journey(leave, -neg_arrive, -neg_k, kept)
     if len(near) == 0:
         return NoJourney(f"no stop within {rules.max_walk_m:.0f} m of the start")
     if rounds is None:
