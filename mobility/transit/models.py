@@ -33,28 +33,30 @@ class TimetableFeed(models.Model):
         return f"{kind} v{self.version}: {self.label or self.source_name}"
 
 
-class CachedJourney(models.Model):
-    """Door-to-door minutes between two 50 m grid cells, for one feed, day type and deadline.
+class JourneyMatrix(models.Model):
+    """Door-to-door minutes between 50 m grid cells, for one feed, day type, deadline and step-free need.
 
-    ``minutes`` is null when the feed covers both ends but no journey arrives in time.
+    ``origin_cells`` and ``destination_cells`` are int64 arrays, ``minutes`` a
+    uint8 matrix (origins x destinations, 255: nothing arrives in time), all
+    in one ``.npz``. A day type is the set of services running that day (and
+    the day before), so every ordinary Monday shares one matrix.
     """
 
     feed = models.ForeignKey(TimetableFeed, on_delete=models.CASCADE, related_name="journeys")
     day_type = models.CharField(max_length=12)
     arrive_by = models.PositiveSmallIntegerField(help_text="Minutes after midnight.")
     step_free = models.BooleanField()
-    origin_cell = models.BigIntegerField()
-    destination_cell = models.BigIntegerField()
-    minutes = models.PositiveSmallIntegerField(null=True)
-    changes = models.SmallIntegerField(null=True)
+    origins = models.PositiveIntegerField()
+    destinations = models.PositiveIntegerField()
+    data = models.BinaryField()
+    computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["feed", "day_type", "arrive_by", "step_free", "destination_cell", "origin_cell"],
-                name="transit_journey_once",
+                fields=["feed", "day_type", "arrive_by", "step_free"], name="transit_matrix_once"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.origin_cell} -> {self.destination_cell}: {self.minutes} min"
+        return f"{self.origins} x {self.destinations} journeys ({self.day_type})"

@@ -7,12 +7,12 @@ import datetime as dt
 import io
 import threading
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from django.conf import settings
-from django.db import IntegrityError
-from numpy.typing import NDArray
+from django.db import IntegrityError, transaction
+from numpy.typing import ArrayLike, NDArray
 
 from placements.engine.timetable import (
     Journey,
@@ -22,11 +22,11 @@ from placements.engine.timetable import (
     TimetableFormatError,
     covers,
     plan_journey,
-    plan_to,
     runs_on,
 )
+from placements.engine.timetable.planner import NO_JOURNEY, Origins, minutes_matrix
 
-from .models import CachedJourney, TimetableFeed
+from .models import JourneyMatrix, TimetableFeed
 
 CELL_METRES = 50  # journeys are cached between grid cells this size
 _ROW = 1 << 24
@@ -128,8 +128,10 @@ def journey_between(
     return TravelAnswer("timetable", journey=found, feed_label=loaded.label, is_demo=loaded.is_demo)
 
 
-def _cells(easting: NDArray[np.int64], northing: NDArray[np.int64]) -> NDArray[np.int64]:
-    cells: NDArray[np.int64] = (easting // CELL_METRES) * _ROW + northing // CELL_METRES
+def cells_of(easting: ArrayLike, northing: ArrayLike) -> NDArray[np.int64]:
+    """The 50 m grid cell of each point, as one number."""
+    e, n = np.asarray(easting, np.int64), np.asarray(northing, np.int64)
+    cells: NDArray[np.int64] = (e // CELL_METRES) * _ROW + n // CELL_METRES
     return cells
 
 
@@ -139,12 +141,94 @@ def _centres(cells: NDArray[np.int64]) -> tuple[NDArray[np.float64], NDArray[np.
     return east, north
 
 
+def covered_cells(loaded: LoadedFeed, cells: NDArray[np.int64], rules: JourneyRules) -> NDArray[np.bool_]:
+    """Cells with a stop within walking distance of their centre."""
+    return covers(loaded.timetable, *_centres(cells), rules)
+
+
+def journey_matrix(
+    *,
+    loaded: LoadedFeed,
+    origins: NDArray[np.int64],
+    destinations: NDArray[np.int64],
+    day: int,
+    rules: JourneyRules,
+    step_free: bool,
+) -> NDArray[np.uint8]:
+    """Minutes between cells (origins x destinations, ``NO_JOURNEY`` if none) on ``day``.
+
+    Read from the stored matrix for the feed and day type; cells it lacks are
+    worked out (one backwards scan per destination serves every origin) and
+    the matrix is stored again, so a warm run reads one row.
+    """
+    tt = loaded.timetable
+    day_type = tt.day_type(day)
+    key: dict[str, Any] = {
+        "feed_id": loaded.pk,
+        "day_type": day_type,
+        "arrive_by": rules.arrive_by_minutes,
+        "step_free": step_free,
+    }
+    row = JourneyMatrix.objects.filter(**key).values_list("data", flat=True).first()
+    have_o = np.empty(0, np.int64)
+    have_d = np.empty(0, np.int64)
+    have = np.empty((0, 0), np.uint8)
+    if row is not None:
+        with np.load(io.BytesIO(bytes(row)), allow_pickle=False) as stored:
+            have_o, have_d, have = stored["origins"], stored["destinations"], stored["minutes"]
+    all_o = np.union1d(have_o, origins)
+    all_d = np.union1d(have_d, destinations)
+    if len(all_o) != len(have_o) or len(all_d) != len(have_d):
+        have = _extend(tt, (have_o, have_d, have), (all_o, all_d), day, rules, step_free)
+        have_o, have_d = all_o, all_d
+        buffer = io.BytesIO()
+        np.savez_compressed(buffer, origins=have_o, destinations=have_d, minutes=have)
+        # The feed may have been replaced meanwhile: then this matrix is not worth keeping.
+        with contextlib.suppress(IntegrityError), transaction.atomic():
+            JourneyMatrix.objects.update_or_create(
+                **key,
+                defaults={"data": buffer.getvalue(), "origins": len(have_o), "destinations": len(have_d)},
+            )
+    rows = np.searchsorted(have_o, origins)
+    cols = np.searchsorted(have_d, destinations)
+    found: NDArray[np.uint8] = have[np.ix_(rows, cols)]
+    return found
+
+
+def _extend(
+    tt: Timetable,
+    old: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.uint8]],
+    new: tuple[NDArray[np.int64], NDArray[np.int64]],
+    day: int,
+    rules: JourneyRules,
+    step_free: bool,
+) -> NDArray[np.uint8]:
+    """The matrix over the new cells: old values kept, the rest worked out."""
+    old_o, old_d, old_m = old
+    all_o, all_d = new
+    out = np.full((len(all_o), len(all_d)), NO_JOURNEY, dtype=np.uint8)
+    keep_o = np.searchsorted(all_o, old_o)
+    keep_d = np.searchsorted(all_d, old_d)
+    out[np.ix_(keep_o, keep_d)] = old_m
+    fresh_o = ~np.isin(all_o, old_o)
+    fresh_d = ~np.isin(all_d, old_d)
+    de, dn = _centres(all_d)
+    # New destinations: every origin. Old destinations: only the new origins.
+    if fresh_d.any():
+        every = Origins.build(tt, *_centres(all_o), rules)
+        out[:, fresh_d] = minutes_matrix(tt, every, de[fresh_d], dn[fresh_d], day, rules, step_free)
+    if fresh_o.any() and (~fresh_d).any():
+        some = Origins.build(tt, *_centres(all_o[fresh_o]), rules)
+        block = minutes_matrix(tt, some, de[~fresh_d], dn[~fresh_d], day, rules, step_free)
+        out[np.ix_(np.flatnonzero(fresh_o), np.flatnonzero(~fresh_d))] = block
+    return out
+
+
 @dataclass(frozen=True)
 class PairMinutes:
     """Per pair: door-to-door minutes (inf: no journey in time), NaN where the feed does not cover it."""
 
     minutes: NDArray[np.float32]
-    changes: NDArray[np.int16]
     feed_version: int
 
 
@@ -158,90 +242,28 @@ def journey_minutes_for_pairs(
     step_free: NDArray[np.bool_],
     arrive_by: int | None = None,
 ) -> PairMinutes | None:
-    """Timetable minutes for many pairs, from the journey cache or worked out and cached.
-
-    Computed per destination cell (one backwards scan serves every origin) and
-    stored per feed version, day type, deadline and step-free need.
-    """
+    """Timetable minutes for pairs of points, through the stored matrices; None without a feed."""
     loaded = timetable_current()
-    n = len(days)
     if loaded is None:
         return None
-    tt = loaded.timetable
     rules = journey_rules(arrive_by)
-    minutes = np.full(n, np.nan, dtype=np.float32)
-    changes = np.full(n, -1, dtype=np.int16)
-    origin = _cells(np.asarray(origin_easting, np.int64), np.asarray(origin_northing, np.int64))
-    destination = _cells(
-        np.asarray(destination_easting, np.int64), np.asarray(destination_northing, np.int64)
-    )
-    day_types = {int(d): tt.day_type(int(d)) for d in np.unique(days) if runs_on(tt, int(d))}
-    if not day_types:
-        return PairMinutes(minutes, changes, loaded.version)
-    # Only pairs with a stop near both ends and services that day.
-    ox, oy = _centres(origin)
-    dx, dy = _centres(destination)
-    usable = covers(tt, ox, oy, rules) & covers(tt, dx, dy, rules) & np.isin(days, list(day_types))
-    type_codes = {t: i for i, t in enumerate(sorted(set(day_types.values())))}
-    type_of = np.array([type_codes.get(day_types.get(int(d), ""), -1) for d in days], dtype=np.int64)
-    group = (type_of * 2 + step_free.astype(np.int64)) * (1 << 48) + destination
-    idx = np.flatnonzero(usable)
-    order = idx[np.argsort(group[idx], kind="stable")]
-    bounds = np.flatnonzero(np.diff(group[order])) + 1
-    names = sorted(type_codes, key=type_codes.__getitem__)
-    day_of_type = {t: d for d, t in sorted(day_types.items(), reverse=True)}
-    for part in np.split(order, bounds) if len(order) else []:
-        first = int(part[0])
-        day_type = names[int(type_of[first])]
-        key = (day_type, bool(step_free[first]), int(destination[first]))
-        found = _cached_or_planned(loaded, rules, key, origin[part], day_of_type[day_type])
-        minutes[part] = found[0]
-        changes[part] = found[1]
-    return PairMinutes(minutes, changes, loaded.version)
-
-
-def _cached_or_planned(
-    loaded: LoadedFeed,
-    rules: JourneyRules,
-    key: tuple[str, bool, int],
-    origins: NDArray[np.int64],
-    day: int,
-) -> tuple[NDArray[np.float32], NDArray[np.int16]]:
-    day_type, step_free, destination = key
-    wanted = np.unique(origins)
-    rows = CachedJourney.objects.filter(
-        feed_id=loaded.pk,
-        day_type=day_type,
-        arrive_by=rules.arrive_by_minutes,
-        step_free=step_free,
-        destination_cell=destination,
-        origin_cell__in=wanted.tolist(),
-    ).values_list("origin_cell", "minutes", "changes")
-    known = {cell: (np.inf if m is None else float(m), -1 if c is None else c) for cell, m, c in rows}
-    missing = np.array([c for c in wanted.tolist() if c not in known], dtype=np.int64)
-    if len(missing):
-        mx, my = _centres(missing)
-        dx, dy = _centres(np.array([destination], dtype=np.int64))
-        many = plan_to(loaded.timetable, mx, my, float(dx[0]), float(dy[0]), day, rules, step_free)
-        found_minutes = many.minutes
-        new = []
-        for cell, m, c in zip(missing.tolist(), found_minutes.tolist(), many.changes.tolist(), strict=True):
-            known[cell] = (m, c)
-            new.append(
-                CachedJourney(
-                    feed_id=loaded.pk,
-                    day_type=day_type,
-                    arrive_by=rules.arrive_by_minutes,
-                    step_free=step_free,
-                    origin_cell=cell,
-                    destination_cell=destination,
-                    minutes=None if not np.isfinite(m) else int(m),
-                    changes=None if not np.isfinite(m) else c,
-                )
+    origin = cells_of(origin_easting, origin_northing)
+    destination = cells_of(destination_easting, destination_northing)
+    days = np.asarray(days, np.int64)
+    minutes = np.full(len(days), np.nan, dtype=np.float32)
+    usable = covered_cells(loaded, origin, rules) & covered_cells(loaded, destination, rules)
+    for day in np.unique(days[usable]).tolist():
+        if not runs_on(loaded.timetable, day):
+            continue
+        for need in (False, True):
+            at = np.flatnonzero(usable & (days == day) & (step_free == need))
+            if len(at) == 0:
+                continue
+            o, oi = np.unique(origin[at], return_inverse=True)
+            d, di = np.unique(destination[at], return_inverse=True)
+            matrix = journey_matrix(
+                loaded=loaded, origins=o, destinations=d, day=day, rules=rules, step_free=need
             )
-        # The feed may have been replaced meanwhile: then these journeys are not worth keeping.
-        with contextlib.suppress(IntegrityError):
-            CachedJourney.objects.bulk_create(new, ignore_conflicts=True, batch_size=5000)
-    out_minutes = np.array([known[c][0] for c in origins.tolist()], dtype=np.float32)
-    out_changes = np.array([known[c][1] for c in origins.tolist()], dtype=np.int16)
-    return out_minutes, out_changes
+            found = matrix[oi.ravel(), di.ravel()]
+            minutes[at] = np.where(found == NO_JOURNEY, np.inf, found.astype(np.float32))
+    return PairMinutes(minutes, loaded.version)

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from mobility.postcodes import locate
-from mobility.transit.models import CachedJourney, TimetableFeed
+from mobility.transit.models import JourneyMatrix, TimetableFeed
 from mobility.transit.selectors import journey_minutes_for_pairs
 from tests.timetable.feedkit import BASE_E, BASE_N, Feed
 from tests.timetable.handmade import handmade_feed
@@ -94,13 +94,13 @@ def test_a_new_import_replaces_the_old_one_and_its_cached_journeys(tmp_path: Pat
     assert first is not None and first.feed_version == 1
     assert 20 < first.minutes[0] < 40
     assert np.isnan(first.minutes[1])  # no stop near the second destination: not covered
-    assert CachedJourney.objects.count() == 1
+    assert JourneyMatrix.objects.count() == 1
     again = journey_minutes_for_pairs(**pair)
     assert again is not None and again.minutes[0] == first.minutes[0]
-    assert CachedJourney.objects.count() == 1
+    assert JourneyMatrix.objects.count() == 1
     call_command("import_gtfs", str(handmade_feed().write(tmp_path / "hand")), stdout=StringIO())
     assert list(TimetableFeed.objects.values_list("version", flat=True)) == [2]
-    assert CachedJourney.objects.count() == 0
+    assert JourneyMatrix.objects.count() == 0
     later = journey_minutes_for_pairs(**pair)
     assert later is not None and later.feed_version == 2
     assert np.isnan(later.minutes).all()  # the hand-made feed has no stops there

@@ -9,6 +9,7 @@ there by 08:50".
 from .compact import FORMAT_VERSION, Timetable, TimetableFormatError
 from .grid import grid_to_wgs84, wgs84_to_grid
 from .gtfs import FeedError, read_feed
+from .override import TimetableMinutes
 from .planner import (
     Journey,
     JourneyRules,
@@ -31,6 +32,7 @@ __all__ = [
     "NoJourney",
     "Timetable",
     "TimetableFormatError",
+    "TimetableMinutes",
     "covers",
     "grid_to_wgs84",
     "plan_journey",

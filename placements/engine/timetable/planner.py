@@ -275,10 +275,29 @@ def runs_on(tt: Timetable, day: int) -> bool:
     return bool(np.any(tt.services_on(day)))
 
 
-def plan_to(
+@dataclass(frozen=True)
+class Origins:
+    """Many starting points and the stops each can walk to, worked out once for many destinations."""
+
+    easting: NDArray[np.float64]
+    northing: NDArray[np.float64]
+    ptr: I64
+    stop: I32
+    seconds: I32
+
+    @classmethod
+    def build(cls, tt: Timetable, easting: Any, northing: Any, rules: JourneyRules) -> Origins:
+        oe = np.asarray(easting, np.float64).ravel()
+        on = np.asarray(northing, np.float64).ravel()
+        a, s, dist = pairs_within(oe, on, tt.stop_easting, tt.stop_northing, rules.max_walk_m)
+        ptr = np.zeros(len(oe) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(a, minlength=len(oe)), out=ptr[1:])
+        return cls(oe, on, ptr, s.astype(np.int32), rules.walk_seconds(dist))
+
+
+def plan_from(
     tt: Timetable,
-    origin_e: Any,
-    origin_n: Any,
+    origins: Origins,
     dest_e: float,
     dest_n: float,
     day: int,
@@ -288,9 +307,7 @@ def plan_to(
     """Best journey from each origin to one destination (no legs)."""
     from . import _scan
 
-    oe = np.asarray(origin_e, np.float64).ravel()
-    on = np.asarray(origin_n, np.float64).ravel()
-    n = len(oe)
+    n = len(origins.easting)
     best = (
         np.full(n, NEVER, dtype=np.int32),
         np.zeros(n, dtype=np.int32),
@@ -299,16 +316,12 @@ def plan_to(
     )
     rounds = _run_rounds(tt, day, dest_e, dest_n, rules, step_free)
     if rounds is not None:
-        a, s, dist = pairs_within(oe, on, tt.stop_easting, tt.stop_northing, rules.max_walk_m)
-        ptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(a, minlength=n), out=ptr[1:])
-        seconds = rules.walk_seconds(dist)
         for k in range(len(rounds.depart)):
             _scan.best_per_origin(
-                ptr, s.astype(np.int32), seconds, rounds.depart[k], rounds.arrive[k], k, best
+                origins.ptr, origins.stop, origins.seconds, rounds.depart[k], rounds.arrive[k], k, best
             )
     depart, arrive, changes, _ = best
-    metres = np.hypot(oe - dest_e, on - dest_n)
+    metres = np.hypot(origins.easting - dest_e, origins.northing - dest_n)
     deadline = rules.arrive_by_minutes * 60
     walk = deadline - rules.walk_seconds(metres)
     on_foot = (metres <= rules.walk_only_max_m) & (walk >= depart)
@@ -322,6 +335,42 @@ def plan_to(
         changes=np.where(none, -1, changes).astype(np.int32),
         on_foot=on_foot,
     )
+
+
+def plan_to(
+    tt: Timetable,
+    origin_e: Any,
+    origin_n: Any,
+    dest_e: float,
+    dest_n: float,
+    day: int,
+    rules: JourneyRules,
+    step_free: bool = False,
+) -> ManyJourneys:
+    """Best journey from each origin to one destination (no legs)."""
+    return plan_from(tt, Origins.build(tt, origin_e, origin_n, rules), dest_e, dest_n, day, rules, step_free)
+
+
+NO_JOURNEY = 255  # in a minutes matrix: nothing arrives in time (or it takes 255 minutes or more)
+
+
+def minutes_matrix(
+    tt: Timetable,
+    origins: Origins,
+    dest_e: Any,
+    dest_n: Any,
+    day: int,
+    rules: JourneyRules,
+    step_free: bool = False,
+) -> NDArray[np.uint8]:
+    """Door-to-door minutes, origins x destinations, one byte each (``NO_JOURNEY``: none)."""
+    de = np.asarray(dest_e, np.float64).ravel()
+    dn = np.asarray(dest_n, np.float64).ravel()
+    out = np.full((len(origins.easting), len(de)), NO_JOURNEY, dtype=np.uint8)
+    for j in range(len(de)):
+        minutes = plan_from(tt, origins, float(de[j]), float(dn[j]), day, rules, step_free).minutes
+        out[:, j] = np.minimum(minutes, NO_JOURNEY)  # inf -> NO_JOURNEY
+    return out
 
 
 def _stop_name(tt: Timetable, s: int) -> str:
