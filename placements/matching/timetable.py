@@ -17,7 +17,7 @@ from mobility.transit.selectors import (
     journey_rules,
     timetable_current,
 )
-from placements.engine.inputs import MODE_VIRTUAL, OpportunityTable, PupilTable
+from placements.engine.inputs import MODE_VIRTUAL, MatchInput, OpportunityTable, PupilTable
 from placements.engine.timetable import TimetableMinutes, runs_on
 
 
@@ -83,3 +83,16 @@ def timetable_minutes_build(
     minutes = np.hstack(blocks) if blocks else np.zeros((rows, 0), dtype=np.uint8)
     label = f"{loaded.label} (version {loaded.version})"
     return TimetableMinutes(pupil_row, opportunity_col, minutes, label=label, is_demo=loaded.is_demo)
+
+
+def with_travel_source(
+    *, data: MatchInput, placed: NDArray[np.int64], opportunity_id: NDArray[np.int64], explanations: list[str]
+) -> list[str]:
+    """Each explanation, saying where its travel time came from when a timetable was in the run."""
+    timetable = data.policy.travel.timetable
+    if timetable is None:
+        return explanations
+    covered = timetable.covered(placed, data.opportunities.index_of(opportunity_id))
+    demo = " (demo timetables, not real ones)" if timetable.is_demo else ""
+    words = {True: f" Travel time from the timetable{demo}.", False: " Travel time estimated from distance."}
+    return [text + words[bool(c)] for text, c in zip(explanations, covered.tolist(), strict=True)]

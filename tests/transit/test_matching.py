@@ -8,12 +8,25 @@ from pathlib import Path
 import numpy as np
 import pytest
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 
-from placements.engine import Policy
+from employers.models import Opportunity
+from mobility.accounts.models import User
+from placements.engine import Policy, run_match
 from placements.engine.eligibility import Reason, check_pairs
+from placements.matching.results import match_values
 from placements.matching.selectors import match_input_build
 from placements.models import Region
-from tests.factories import TODAY, ComplianceFactory, OpportunityFactory, PupilFactory, WindowFactory
+from schools.models import Pupil
+from tests.factories import (
+    TODAY,
+    ApplicationFactory,
+    ComplianceFactory,
+    OpportunityFactory,
+    PupilFactory,
+    WindowFactory,
+)
 
 from .test_commands import ANFIELD, LIME_STREET, city_feed
 
@@ -82,3 +95,36 @@ def test_a_feed_without_services_on_the_first_day_leaves_the_estimate(
     _import(feed.write(tmp_path / "old"))
     reason, minutes, _ = _pair(lcr_region)
     assert (reason, minutes) == (Reason.ELIGIBLE, estimate)
+
+
+def test_the_pupil_sees_the_legs_and_the_source(lcr_region: Region, tmp_path: Path) -> None:
+    pupil_pk, opportunity_pk = _world(lcr_region)
+    client = Client()
+    client.force_login(User.objects.get(pupil=Pupil.objects.get(pk=pupil_pk)))
+    page = reverse("pupil:opportunity", args=[opportunity_pk])
+    text = client.get(page).content.decode()
+    assert "Estimated from the distance, because no timetable has been imported." in text
+    feed = city_feed(agency="DEMO timetables, not real")
+    feed.calendar[0]["end_date"] = "20301231"
+    _import(feed.write(tmp_path / "demo"))
+    text = client.get(page).content.decode()
+    assert 'data-travel-source="timetable"' in text
+    assert "Bus 26 from Lime Street Bus Stop at" in text
+    assert "These are demo timetables, not real ones." in text
+
+
+def test_run_explanations_say_where_the_travel_time_came_from(lcr_region: Region, tmp_path: Path) -> None:
+    feed = city_feed(agency="DEMO timetables, not real")
+    feed.calendar[0]["end_date"] = "20301231"
+    _import(feed.write(tmp_path / "demo"))
+    near_pk, opportunity_pk = _world(lcr_region)
+    opportunity = Opportunity.objects.get(pk=opportunity_pk)
+    ApplicationFactory(pupil=Pupil.objects.get(pk=near_pk), opportunity=opportunity)
+    # Near the same site, but with no stop of this feed within a kilometre of home.
+    far = PupilFactory(postcode="L6 4AP", school=Pupil.objects.get(pk=near_pk).school)
+    ApplicationFactory(pupil=far, opportunity=opportunity)
+    data = match_input_build(region=lcr_region, policy=Policy(seed=1), as_of=TODAY)
+    assert data.policy.travel.timetable is not None
+    explanations = {row[0]: row[8] for row in match_values(data=data, result=run_match(data))}
+    assert explanations[near_pk].endswith("Travel time from the timetable (demo timetables, not real ones).")
+    assert explanations[far.pk].endswith("Travel time estimated from distance.")

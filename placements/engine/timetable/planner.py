@@ -93,6 +93,14 @@ class Journey:
     def describe(self) -> str:
         return ", ".join(leg.describe() for leg in self.legs)
 
+    @property
+    def leave_clock(self) -> str:
+        return clock(self.depart)
+
+    @property
+    def arrive_clock(self) -> str:
+        return clock(self.arrive)
+
 
 @dataclass(frozen=True)
 class NoJourney:
