@@ -182,7 +182,8 @@ def journey_matrix(
         have = _extend(tt, (have_o, have_d, have), (all_o, all_d), day, rules, step_free)
         have_o, have_d = all_o, all_d
         buffer = io.BytesIO()
-        np.savez_compressed(buffer, origins=have_o, destinations=have_d, minutes=have)
+        # Uncompressed: a warm run reads it back in milliseconds.
+        np.savez(buffer, origins=have_o, destinations=have_d, minutes=have)
         # The feed may have been replaced meanwhile: then this matrix is not worth keeping.
         with contextlib.suppress(IntegrityError), transaction.atomic():
             JourneyMatrix.objects.update_or_create(

@@ -46,20 +46,26 @@ class TimetableMinutes:
             digest.update(np.ascontiguousarray(a).tobytes())
         return f"TimetableMinutes({self.label!r}, {digest.hexdigest()[:16]})"
 
+    def _cells(self, p: I64, o: I64) -> I64:
+        """Flat index into ``minutes`` per pair, -1 where not covered; ``o`` may hold -1."""
+        p, o = np.asarray(p, np.int64), np.asarray(o, np.int64)
+        row = self.pupil_row[p].astype(np.int64)
+        col = np.where(o >= 0, self.opportunity_col[np.maximum(o, 0)], -1)
+        flat: I64 = np.where((row >= 0) & (col >= 0), row * self.minutes.shape[1] + col, -1)
+        return flat
+
     def covered(self, p: I64, o: I64) -> NDArray[np.bool_]:
         """Pairs the timetable speaks for; ``o`` may hold -1 (unknown or virtual)."""
-        p, o = np.asarray(p, np.int64), np.asarray(o, np.int64)
-        found: NDArray[np.bool_] = (
-            (o >= 0) & (self.pupil_row[p] >= 0) & (self.opportunity_col[np.maximum(o, 0)] >= 0)
-        )
+        found: NDArray[np.bool_] = self._cells(p, o) >= 0
         return found
 
     def apply(self, minutes: F32, p: I64, o: I64) -> F32:
         """``minutes`` with covered pairs replaced by the timetable's (inf where none arrives in time)."""
-        hit = np.flatnonzero(self.covered(p, o))
+        flat = self._cells(p, o)
+        hit = np.flatnonzero(flat >= 0)
         if len(hit) == 0:
             return minutes
         out = np.array(minutes, dtype=np.float32, copy=True)
-        found = self.minutes[self.pupil_row[p[hit]], self.opportunity_col[o[hit]]]
+        found = self.minutes.reshape(-1)[flat[hit]]
         out[hit] = np.where(found == NO_JOURNEY, np.inf, found.astype(np.float32))
         return out
