@@ -51,11 +51,11 @@ def main() -> None:
     from django.utils import timezone
 
     from mobility.transit.models import JourneyMatrix
-    from mobility.transit.services import timetable_feed_import
     from placements.engine import MatchInput, Policy, run_match
     from placements.matching.selectors import match_input_build, opportunity_table_build, pupil_table_build
     from placements.matching.timetable import timetable_minutes_build
     from placements.models import Region
+    from placements.transit.services import timetable_feed_import
 
     if args.load and not Region.objects.filter(code=args.region).exists():
         manage("load_demo", "--size", "full")
@@ -67,8 +67,8 @@ def main() -> None:
     pupils = pupil_table_build(region=region, as_of=as_of)
     opportunities = opportunity_table_build(region=region, pupils=pupils, as_of=as_of)
     # Compile or load the planner's loops once, outside the figures (a one-off per process).
-    from mobility.transit.selectors import journey_rules, timetable_current
     from placements.engine.timetable import plan_to
+    from placements.transit.selectors import journey_rules, timetable_current
 
     loaded = timetable_current()
     assert loaded is not None

@@ -10,15 +10,15 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from mobility.transit.selectors import (
+from placements.engine.inputs import MODE_VIRTUAL, MatchInput, OpportunityTable, PupilTable
+from placements.engine.timetable import TimetableMinutes, runs_on
+from placements.transit.selectors import (
     cells_of,
     covered_cells,
     journey_matrix,
     journey_rules,
     timetable_current,
 )
-from placements.engine.inputs import MODE_VIRTUAL, MatchInput, OpportunityTable, PupilTable
-from placements.engine.timetable import TimetableMinutes, runs_on
 
 
 def timetable_minutes_build(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from employers.models import Opportunity
-from mobility.transit.selectors import TravelAnswer, journey_between
+from placements.transit.selectors import TravelAnswer, journey_between
 from schools.models import Pupil
 
 

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 
 from mobility.postcodes import locate
 from mobility.transit.models import JourneyMatrix, TimetableFeed
-from mobility.transit.selectors import journey_minutes_for_pairs
+from placements.transit.selectors import journey_minutes_for_pairs
 from tests.timetable.feedkit import BASE_E, BASE_N, Feed
 from tests.timetable.handmade import handmade_feed
 

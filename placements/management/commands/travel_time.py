@@ -9,8 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mobility import postcodes
-from mobility.transit.selectors import arrive_by_minutes, journey_between
 from placements.engine.timetable.planner import clock
+from placements.transit.selectors import arrive_by_minutes, journey_between
 
 
 class Command(BaseCommand):

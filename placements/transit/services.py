@@ -9,9 +9,8 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Max
 
+from mobility.transit.models import TimetableFeed
 from placements.engine.timetable import FORMAT_VERSION, read_feed
-
-from .models import TimetableFeed
 
 
 def timetable_feed_import(*, path: Path) -> TimetableFeed:

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from mobility.transit.services import timetable_feed_import
 from placements.engine.timetable import FeedError
+from placements.transit.services import timetable_feed_import
 
 
 class Command(BaseCommand):

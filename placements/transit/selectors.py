@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from numpy.typing import ArrayLike, NDArray
 
+from mobility.transit.models import JourneyMatrix, TimetableFeed
 from placements.engine.timetable import (
     Journey,
     JourneyRules,
@@ -25,8 +26,6 @@ from placements.engine.timetable import (
     runs_on,
 )
 from placements.engine.timetable.planner import NO_JOURNEY, Origins, minutes_matrix
-
-from .models import JourneyMatrix, TimetableFeed
 
 CELL_METRES = 50  # journeys are cached between grid cells this size
 _ROW = 1 << 24
