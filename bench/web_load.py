@@ -106,6 +106,7 @@ def manage(env: dict[str, str], *args: str, capture: bool = False) -> str:
 
 def prepare(env: dict[str, str], users: int) -> dict[str, Any]:
     manage(env, "migrate", "--noinput", "-v", "0")
+    manage(env, "collectstatic", "--noinput", "-v", "0")  # WhiteNoise serves them, as in production
     has_demo = manage(
         env, "shell", "-c", "from schools.models import Pupil; print(Pupil.objects.count())", capture=True
     ).strip()
