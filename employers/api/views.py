@@ -24,9 +24,9 @@ from employers.selectors import (
     sites_for_user,
 )
 from mobility.accounts.models import Role
+from mobility.api.base import IdFilter, IntegerFilter, ScopedViewSet, instance_of
+from mobility.errors import Conflict
 from mobility.permissions import acting_user, employer_id_of, pupil_of
-from placements.api.base import IdFilter, IntegerFilter, ScopedViewSet, instance_of
-from placements.lifecycle.exceptions import TransitionNotAllowed
 
 from .serializers import ComplianceSerializer, EmployerSerializer, OpportunitySerializer, SiteSerializer
 
@@ -213,7 +213,7 @@ class ComplianceViewSet(
     def perform_create(self, serializer: BaseSerializer[ComplianceRecord]) -> None:
         employer = self.own_employer()
         if ComplianceRecord.objects.filter(employer=employer).exists():
-            raise TransitionNotAllowed(
+            raise Conflict(
                 "Your organisation already has a compliance record; update it instead."
             )
         serializer.instance = services.compliance_save(

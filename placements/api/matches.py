@@ -13,12 +13,12 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
 from mobility.accounts.models import Role
+from mobility.api.base import IdFilter, ScopedViewSet
 from placements.lifecycle import services
 from placements.lifecycle.feedback import match_feedback_record
 from placements.lifecycle.selectors import matches_for_user
 from placements.models import Match, MatchStatus
 
-from .base import IdFilter, ScopedViewSet
 from .serializers import (
     CancelSerializer,
     EmployerDeclineSerializer,
