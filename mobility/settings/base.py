@@ -37,10 +37,12 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "mobility.accounts",
+    "mobility.geography",
     "schools",
     "employers",
     "placements",
     "placements.lifecycle",
+    "demo",
 ]
 
 MIDDLEWARE = [
