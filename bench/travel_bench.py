@@ -50,11 +50,11 @@ def main() -> None:
     import numpy as np
     from django.utils import timezone
 
+    from mobility.geography.models import Region
     from mobility.transit.models import JourneyMatrix
     from placements.engine import MatchInput, Policy, run_match
     from placements.matching.selectors import match_input_build, opportunity_table_build, pupil_table_build
     from placements.matching.timetable import timetable_minutes_build
-    from placements.models import Region
     from placements.transit.services import timetable_feed_import
 
     if args.load and not Region.objects.filter(code=args.region).exists():

@@ -159,7 +159,8 @@ def _csv(rows: list[dict[str, str]]) -> bytes:
 
 
 def build() -> dict[str, bytes]:
-    place = {k: (v[1], v[2]) for k, v in {**STATIONS, **BUS_STATIONS}.items()}
+    place: dict[str, tuple[float, float]] = {k: (v[1], v[2]) for k, v in STATIONS.items()}
+    place.update({k: (v[1], v[2]) for k, v in BUS_STATIONS.items()})
     stops = [
         {
             "stop_id": k,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mobility import postcodes
+from mobility.geography import postcodes
 from placements.engine.timetable import Journey, plan_journey, read_feed
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from mobility import postcodes
+from mobility.geography import postcodes
 from placements.engine.timetable.grid import grid_to_osgb36, grid_to_wgs84, osgb36_to_grid, wgs84_to_grid
 
 

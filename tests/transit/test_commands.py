@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
-from mobility.postcodes import locate
+from mobility.geography.postcodes import locate
 from mobility.transit.models import JourneyMatrix, TimetableFeed
 from placements.transit.selectors import journey_minutes_for_pairs
 from tests.timetable.feedkit import BASE_E, BASE_N, Feed

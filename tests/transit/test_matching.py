@@ -13,11 +13,11 @@ from django.urls import reverse
 
 from employers.models import Opportunity
 from mobility.accounts.models import User
+from mobility.geography.models import Region
 from placements.engine import Policy, run_match
 from placements.engine.eligibility import Reason, check_pairs
 from placements.matching.results import match_values
 from placements.matching.selectors import match_input_build
-from placements.models import Region
 from schools.models import Pupil
 from tests.factories import (
     TODAY,

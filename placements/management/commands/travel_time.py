@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from mobility import postcodes
+from mobility.geography import postcodes
 from placements.engine.timetable.planner import clock
 from placements.transit.selectors import arrive_by_minutes, journey_between
 
