@@ -71,7 +71,8 @@ class Leg:
 
     def describe(self) -> str:
         if self.kind == "walk":
-            return f"walk {self.minutes} min" + (f" to {self.to_name}" if self.to_name else "")
+            length = f"{self.minutes} min" if self.minutes else "under a minute"
+            return f"walk {length}" + (f" to {self.to_name}" if self.to_name else "")
         route = f"{self.mode} {self.route_name}".strip()
         return (
             f"{route} from {self.from_name} at {clock(self.depart)} to {self.to_name}, "
