@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,7 @@ from employers.models import Opportunity
 from mobility.geography.models import Region, Sector
 from placements.engine.inputs import MODE_CODES, NO_DATE, MatchInput, OpportunityTable, PupilTable
 from placements.engine.policy import Policy
+from placements.matching.timetable import timetable_minutes_build
 from placements.models import LIVE_STATUSES, SEAT_HOLDING_STATUSES, Application, Match
 from schools.models import DISADVANTAGE_FLAGS, Pupil, WorkExperienceWindow
 
@@ -213,6 +215,9 @@ def match_input_build(*, region: Region, policy: Policy, as_of: dt.date) -> Matc
     """The whole frozen input of a run for ``region`` on day ``as_of``."""
     pupils = pupil_table_build(region=region, as_of=as_of)
     opportunities = opportunity_table_build(region=region, pupils=pupils, as_of=as_of)
+    timetable = timetable_minutes_build(pupils=pupils, opportunities=opportunities)
+    if timetable is not None:
+        policy = replace(policy, travel=replace(policy.travel, timetable=timetable))
     return MatchInput(pupils=pupils, opportunities=opportunities, policy=policy)
 
 
