@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -131,9 +131,25 @@ class ComplianceRecord(models.Model):
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Only an adviser's verification makes the record count for approval; any employer edit clears it.
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verification_note = models.TextField(
+        blank=True,
+        validators=[MaxLengthValidator(1000)],
+        help_text="The evidence the adviser saw, e.g. the insurance certificate.",
+    )
 
     class Meta:
         ordering = ["employer"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(verified_at__isnull=True) | ~Q(verification_note=""),
+                name="compliance_verified_with_note",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Compliance: {self.employer}"
@@ -145,8 +161,12 @@ class ComplianceRecord(models.Model):
         valid_for: dt.timedelta = settings.MOBILITY["RISK_ASSESSMENT_VALID_FOR"]
         return self.risk_assessment_on + valid_for
 
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
     def valid_through(self, day: dt.date) -> bool:
-        """Insurance and risk assessment both cover `day`."""
+        """Insurance and risk assessment both cover `day` (verification is checked separately)."""
         until = self.risk_assessment_valid_until
         return bool(
             self.insurance_expires_on

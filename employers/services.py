@@ -8,6 +8,7 @@ they cannot undercut seats being taken at the same moment.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -34,6 +35,10 @@ OPPORTUNITY_FIELDS = (
     "mode",
     "accessibility",
 )
+# Once a pupil holds an offer, these only change through an adviser-approved change request.
+LOCKED_FIELDS = ("site", "starts_on", "ends_on", "daily_hours", "minimum_age", "mode")
+# Match statuses (as stored) during which a placement must not move under the pupil.
+LOCKING_STATUSES = ("offered", "employer_confirmed", "accepted", "confirmed")
 COMPLIANCE_FIELDS = (
     "insurer",
     "insurance_policy_number",
@@ -77,19 +82,44 @@ def opportunity_create(*, employer: Employer, data: dict[str, Any]) -> Opportuni
     return opportunity
 
 
-def opportunity_update(*, opportunity: Opportunity, data: dict[str, Any]) -> Opportunity:
+def locked_values(opportunity: Opportunity) -> dict[str, Any]:
+    return {name: getattr(opportunity, "site_id" if name == "site" else name) for name in LOCKED_FIELDS}
+
+
+def opportunity_is_live(opportunity: Opportunity) -> bool:
+    """A pupil holds an offer or a placement here, so its dates, site and hours are fixed."""
+    return opportunity.matches.filter(status__in=LOCKING_STATUSES).exists()
+
+
+def opportunity_update(
+    *, opportunity: Opportunity, data: dict[str, Any], approved_change: bool = False
+) -> Opportunity:
+    """Change an opportunity. While it is live, the locked fields change only through an
+    approved change request (``approved_change``), never directly."""
     with transaction.atomic():
         opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+        before = locked_values(opportunity)
         _assign(opportunity, OPPORTUNITY_FIELDS, data)
-        if opportunity.site.employer_id != opportunity.employer_id:
-            raise ValidationError({"site": "Choose one of your own sites."})
-        if opportunity.capacity < opportunity.seats_taken:
-            raise ValidationError(
-                {"capacity": f"{opportunity.seats_taken} places are taken; capacity cannot go below that."}
+        moved = [name for name, value in locked_values(opportunity).items() if before[name] != value]
+        if moved and not approved_change and opportunity_is_live(opportunity):
+            raise TransitionNotAllowed(
+                "A pupil has been offered this placement, so its dates, site, hours and minimum age "
+                "cannot be changed here. Ask the careers adviser for a change instead."
             )
-        opportunity.full_clean()
+        opportunity_check(opportunity=opportunity)
         opportunity.save()
     return opportunity
+
+
+def opportunity_check(*, opportunity: Opportunity) -> None:
+    """Every rule an opportunity's values must meet, whoever sets them (raises ValidationError)."""
+    if opportunity.site_id and opportunity.site.employer_id != opportunity.employer_id:
+        raise ValidationError({"site": "Choose one of your own sites."})
+    if opportunity.capacity is not None and opportunity.capacity < opportunity.seats_taken:
+        raise ValidationError(
+            {"capacity": f"{opportunity.seats_taken} places are taken; capacity cannot go below that."}
+        )
+    opportunity.full_clean()
 
 
 def opportunity_set_status(*, opportunity: Opportunity, status: str) -> Opportunity:
@@ -121,14 +151,42 @@ def compliance_save(
     """Create or change an employer's compliance record.
 
     ``checker``: the actor is a placement organiser (adviser or admin), so the record counts
-    as checked today; an employer's own change clears the check until someone looks again.
+    as checked today; an employer's own change clears the check and the adviser's verification
+    until someone looks again, and the advisers are told.
     """
+    now = now or timezone.now()
     with transaction.atomic():
         record = ComplianceRecord.objects.select_for_update().filter(employer=employer).first()
         record = record or ComplianceRecord(employer=employer)
         _assign(record, COMPLIANCE_FIELDS, data)
-        record.checked_on = timezone.localdate(now or timezone.now()) if checker else None
+        record.checked_on = timezone.localdate(now) if checker else None
         record.checked_by = actor if checker else None
+        if not checker:
+            record.verified_by, record.verified_at, record.verification_note = None, None, ""
+        record.full_clean()
+        record.save()
+        if not checker:
+            transaction.on_commit(partial(_advisers_told, record.pk, now))
+    return record
+
+
+def compliance_verify(
+    *, record: ComplianceRecord, actor: User, note: str, now: dt.datetime | None = None
+) -> ComplianceRecord:
+    """An adviser has seen the evidence; from now the record counts for approval."""
+    if not note.strip():
+        raise ValidationError({"note": "Say what evidence you saw, e.g. the insurance certificate."})
+    now = now or timezone.now()
+    with transaction.atomic():
+        record = ComplianceRecord.objects.select_for_update().get(pk=record.pk)
+        record.verified_by, record.verified_at, record.verification_note = actor, now, note.strip()
+        record.checked_by, record.checked_on = actor, timezone.localdate(now)
         record.full_clean()
         record.save()
     return record
+
+
+def _advisers_told(record_id: int, changed_at: dt.datetime) -> None:
+    from employers.tasks import notify_compliance_changed
+
+    notify_compliance_changed.delay(record_id, changed_at.isoformat())

@@ -12,4 +12,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("adviser/", include("placements.web.adviser_urls")),
     path("employer/", include("employers.web.urls")),
     path("school/", include("schools.web.urls")),
+    path("changes/", include("placements.web.change_urls")),
 ]

@@ -108,5 +108,21 @@ class ComplianceSerializer(serializers.ModelSerializer[ComplianceRecord]):
             "safeguarding_checks",
             "checked_on",
             "checked_by",
+            "verified_by",
+            "verified_at",
+            "verification_note",
         ]
-        read_only_fields = ["employer", "checked_on", "checked_by"]
+        read_only_fields = [
+            "employer",
+            "checked_on",
+            "checked_by",
+            "verified_by",
+            "verified_at",
+            "verification_note",
+        ]
+
+
+class VerifySerializer(serializers.Serializer[Any]):
+    note = serializers.CharField(
+        max_length=1000, help_text="The evidence seen, e.g. the insurance certificate."
+    )
