@@ -121,8 +121,8 @@ def _estimate(pupil: Pupil, rows: list[Opportunity]) -> Any:
     return estimate_travel_minutes(
         np.full(len(rows), pupil.easting),
         np.full(len(rows), pupil.northing),
-        np.array([o.site.easting for o in rows]),
-        np.array([o.site.northing for o in rows]),
+        np.array([o.site.easting if o.site else pupil.easting for o in rows]),  # virtual: no site
+        np.array([o.site.northing if o.site else pupil.northing for o in rows]),
         np.array([o.mode == Opportunity.Mode.VIRTUAL for o in rows]),
         _travel_model(),
     )

@@ -35,7 +35,7 @@ class OpportunitySerializer(serializers.ModelSerializer[Opportunity]):
     through the lifecycle. ``travel_minutes`` is the pupil's own estimated journey."""
 
     employer_name = serializers.CharField(source="employer.name", read_only=True)
-    site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.none())
+    site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.none(), allow_null=True, required=False)
     site_detail = SiteSummarySerializer(source="site", read_only=True)
     sector = serializers.SlugRelatedField(slug_field="slug", queryset=Sector.objects.all())
     seats_left = serializers.IntegerField(read_only=True)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -195,8 +194,6 @@ class OpportunityForm(GovukModelForm):
         start, end = data.get("starts_on"), data.get("ends_on")
         if start and end and end < start:
             self.add_error("ends_on", "The last day must be the same as or after the first day")
-        if start and not self.instance.pk and start < dt.date.today():
-            self.add_error("starts_on", "The first day must be today or in the future")
         return data
 
     def _post_clean(self) -> None:

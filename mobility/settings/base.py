@@ -177,6 +177,9 @@ MOBILITY = {
     "DEFAULT_MAX_TRAVEL_MINUTES": env.int("DEFAULT_MAX_TRAVEL_MINUTES", default=45),
     "MAX_APPLICATIONS": env.int("MAX_APPLICATIONS", default=5),
     "OFFER_LAPSE_DAYS": env.int("OFFER_LAPSE_DAYS", default=7),
+    # A placement lasts at most this many working days and starts within this many months.
+    "PLACEMENT_MAX_WORKING_DAYS": env.int("PLACEMENT_MAX_WORKING_DAYS", default=10),
+    "PLACEMENT_MAX_MONTHS_AHEAD": env.int("PLACEMENT_MAX_MONTHS_AHEAD", default=18),
 }
 
 LOGGING = {

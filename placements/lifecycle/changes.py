@@ -88,7 +88,9 @@ def change_request_create(
         changed = {name: _as_json(name, wanted[name]) for name in wanted if before[name] != after[name]}
         if not changed:
             raise ValidationError("Nothing would change: give the new dates, site, hours or minimum age.")
-        employer_services.opportunity_check(opportunity=trial)
+        employer_services.opportunity_check(
+            opportunity=trial, dates_before=(opportunity.starts_on, opportunity.ends_on)
+        )
         request = ChangeRequest(
             opportunity=opportunity,
             proposed=changed,

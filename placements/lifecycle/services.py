@@ -134,7 +134,11 @@ def _transition(
 
 
 def _check_placeable(match: Match, now: dt.datetime) -> None:
-    """Guards shared by approval and offer: compliance, consent, dates, one seat per pupil."""
+    """Guards shared by approval and offer: a live run, compliance, consent, dates, one seat per pupil."""
+    if match.run.what_if:
+        raise TransitionNotAllowed(
+            "This match comes from a what-if run, kept for comparison only; it cannot be approved or offered."
+        )
     opportunity = match.opportunity
     problems = compliance_problems(employer=opportunity.employer, through=opportunity.ends_on)
     if problems:

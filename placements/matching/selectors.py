@@ -198,13 +198,14 @@ def opportunity_table_build(*, region: Region, pupils: PupilTable, as_of: dt.dat
         start_day=_days(cols[2]),
         end_day=_days(cols[3]),
         min_age=np.asarray(cols[4]),
-        easting=np.asarray(cols[5]),
-        northing=np.asarray(cols[6]),
-        step_free=np.asarray(cols[7], dtype=bool),
+        # A virtual placement may have no site: no journey, nothing to step over.
+        easting=np.asarray([0 if e is None else e for e in cols[5]]),
+        northing=np.asarray([0 if n is None else n for n in cols[6]]),
+        step_free=np.asarray([True if s is None else s for s in cols[7]], dtype=bool),
         mode=np.asarray([MODE_CODES[m] for m in cols[8]], dtype=np.int8),
         sector_id=np.asarray(cols[9]),
         is_growth_sector=np.asarray([s in growth for s in cols[9]], dtype=bool),
-        la_code=np.asarray(cols[10], dtype=str),
+        la_code=np.asarray([c or "" for c in cols[10]], dtype=str),
         published=np.asarray([s == Opportunity.Status.PUBLISHED for s in cols[11]], dtype=bool),
         # Compliance without a named supervisor, or not verified by an adviser, would block
         # approval, so the engine must not propose it either.

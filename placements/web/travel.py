@@ -48,14 +48,14 @@ def journeys(pupil: Pupil, opportunities: list[Opportunity]) -> list[Journey]:
     minutes = estimate_travel_minutes(
         np.full(len(sites), pupil.easting),
         np.full(len(sites), pupil.northing),
-        [s.easting for s in sites],
-        [s.northing for s in sites],
+        [s.easting if s else pupil.easting for s in sites],  # a virtual placement may have no site
+        [s.northing if s else pupil.northing for s in sites],
         virtual,
         TRAVEL_MODEL,
     )
     result = []
     for opportunity, site, is_virtual, mins in zip(opportunities, sites, virtual, minutes, strict=True):
-        if is_virtual:
+        if is_virtual or site is None:
             result.append(Journey(0, "online", None))
             continue
         km = math.hypot(pupil.easting - site.easting, pupil.northing - site.northing) / 1000
