@@ -60,12 +60,18 @@ class Application(models.Model):
         ACTIVE = "active", "Active"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
+    class WithdrawnReason(models.TextChoices):
+        REMOVED = "removed", "You removed this choice"
+        OFFER_DECLINED = "offer_declined", "You said no to the offer"
+        PLACED = "placed", "Your placement elsewhere is confirmed"
+
     pupil = models.ForeignKey("schools.Pupil", on_delete=models.CASCADE, related_name="applications")
     opportunity = models.ForeignKey(
         "employers.Opportunity", on_delete=models.CASCADE, related_name="applications"
     )
     rank = models.PositiveSmallIntegerField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    withdrawn_reason = models.CharField(max_length=20, choices=WithdrawnReason.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

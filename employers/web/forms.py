@@ -194,6 +194,10 @@ class OpportunityForm(GovukModelForm):
         start, end = data.get("starts_on"), data.get("ends_on")
         if start and end and end < start:
             self.add_error("ends_on", "The last day must be the same as or after the first day")
+        # The model holds the rule; said here too so every missing answer is listed at once.
+        virtual = data.get("mode") == Opportunity.Mode.VIRTUAL
+        if not virtual and not data.get("site") and "site" not in self.errors:
+            self.add_error("site", "Select where the placement happens")
         return data
 
     def _post_clean(self) -> None:

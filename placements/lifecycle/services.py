@@ -21,6 +21,7 @@ from mobility.permissions import match_in_scope, role_of
 from placements.models import LIVE_STATUSES, Match, MatchStatus, MatchStatusChange
 from schools.models import ConsentStatus
 
+from .applications import applications_close_after
 from .exceptions import (
     ActionNotPermitted,
     CapacityConflict,
@@ -105,6 +106,12 @@ def _move(
         reason=reason,
         note=note,
     )
+    if transition.target in (MatchStatus.PUPIL_DECLINED, MatchStatus.CONFIRMED):
+        applications_close_after(
+            pupil_id=match.pupil_id,
+            opportunity_id=match.opportunity_id,
+            confirmed=transition.target == MatchStatus.CONFIRMED,
+        )
     transaction.on_commit(partial(_follow_up, change.pk, match.opportunity_id, match.run_id, released))
 
 
