@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from mobility.geo import Located
+from mobility.geography.located import Located
 
 # Free-text limits: a page of description, a paragraph of notes.
 DESCRIPTION_MAX = 4000
@@ -19,7 +19,7 @@ NOTE_MAX = 2000
 class Employer(models.Model):
     name = models.CharField(max_length=200)
     companies_house_number = models.CharField(max_length=8, blank=True)
-    sector = models.ForeignKey("placements.Sector", on_delete=models.PROTECT, related_name="employers")
+    sector = models.ForeignKey("geography.Sector", on_delete=models.PROTECT, related_name="employers")
     website = models.URLField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -79,7 +79,7 @@ class Opportunity(models.Model):
     )
     title = models.CharField(max_length=200)
     description = models.TextField(validators=[MaxLengthValidator(DESCRIPTION_MAX)])
-    sector = models.ForeignKey("placements.Sector", on_delete=models.PROTECT, related_name="opportunities")
+    sector = models.ForeignKey("geography.Sector", on_delete=models.PROTECT, related_name="opportunities")
     capacity = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(50)])
     seats_taken = models.PositiveSmallIntegerField(
         default=0, editable=False, help_text="Seats held by approved matches; kept by the services."

@@ -19,7 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from employers.models import ComplianceRecord, Employer, Opportunity, Site
-from placements.lifecycle.exceptions import TransitionNotAllowed
+from mobility.errors import Conflict
+from mobility.geography.models import LocalAuthority
 
 if TYPE_CHECKING:
     from mobility.accounts.models import User
@@ -77,14 +78,12 @@ def site_save(*, employer: Employer, data: dict[str, Any], site: Site | None = N
 
 
 def served_local_authority(code: str) -> bool:
-    from placements.models import LocalAuthority  # geography; moves to the shared kernel
-
     return LocalAuthority.objects.filter(code=code).exists()
 
 
 def site_delete(*, site: Site) -> None:
     if site.opportunities.exists():
-        raise TransitionNotAllowed("This site has opportunities; move or delete them first.")
+        raise Conflict("This site has opportunities; move or delete them first.")
     site.delete()
 
 
@@ -118,7 +117,7 @@ def opportunity_update(
         _assign(opportunity, OPPORTUNITY_FIELDS, data)
         moved = [name for name, value in locked_values(opportunity).items() if before[name] != value]
         if moved and not approved_change and opportunity_is_live(opportunity):
-            raise TransitionNotAllowed(
+            raise Conflict(
                 "A pupil has been offered this placement, so its dates, site, hours and minimum age "
                 "cannot be changed here. Ask the careers adviser for a change instead."
             )
@@ -181,7 +180,7 @@ def opportunity_set_status(*, opportunity: Opportunity, status: str) -> Opportun
         if status == Opportunity.Status.DRAFT and (
             opportunity.seats_taken or opportunity.applications.exists()
         ):
-            raise TransitionNotAllowed("Pupils have applied or hold places, so this cannot go back to draft.")
+            raise Conflict("Pupils have applied or hold places, so this cannot go back to draft.")
         opportunity.status = status
         opportunity.save(update_fields=["status", "updated_at"])
     return opportunity
@@ -191,7 +190,7 @@ def opportunity_delete(*, opportunity: Opportunity) -> None:
     with transaction.atomic():
         opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
         if opportunity.status != Opportunity.Status.DRAFT or opportunity.matches.exists():
-            raise TransitionNotAllowed(
+            raise Conflict(
                 "Only a draft nobody has been matched to can be deleted; close it instead."
             )
         opportunity.delete()

@@ -7,46 +7,17 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from mobility.accounts.models import User
+from mobility.errors import DomainError
 from placements.lifecycle import services as lifecycle
-from placements.lifecycle.exceptions import LifecycleError
 from placements.lifecycle.transitions import CancelReason
 
 from .models import (
     Application,
-    LocalAuthority,
     Match,
     MatchRun,
     MatchStatusChange,
-    Region,
-    Sector,
     UnplacedPupil,
 )
-
-
-class LocalAuthorityInline(admin.TabularInline[LocalAuthority, Region]):
-    model = LocalAuthority
-    extra = 0
-
-
-@admin.register(Region)
-class RegionAdmin(admin.ModelAdmin[Region]):
-    list_display = ["name", "code"]
-    search_fields = ["name", "code"]
-    filter_horizontal = ["growth_sectors"]
-    inlines = [LocalAuthorityInline]
-
-
-@admin.register(LocalAuthority)
-class LocalAuthorityAdmin(admin.ModelAdmin[LocalAuthority]):
-    list_display = ["name", "code", "region"]
-    list_filter = ["region"]
-    search_fields = ["name", "code"]
-
-
-@admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin[Sector]):
-    list_display = ["name", "slug", "sic_sections"]
-    search_fields = ["name", "slug"]
 
 
 @admin.register(Application)
@@ -115,7 +86,7 @@ def _lifecycle_action(
         try:
             calls[event](match.pk)
             done += 1
-        except (LifecycleError, ValidationError, PermissionDenied) as error:
+        except (DomainError, ValidationError, PermissionDenied) as error:
             text = getattr(error, "message", None) or " ".join(getattr(error, "messages", [str(error)]))
             modeladmin.message_user(request, f"{match}: {text}", level=messages.ERROR)
     if done:

@@ -16,11 +16,10 @@ from rest_framework.serializers import BaseSerializer
 from employers.models import Opportunity, Site
 from employers.selectors import opportunities_for_user, sites_for_user
 from mobility.accounts.models import Role
+from mobility.api.base import ScopedViewSet
 from mobility.permissions import acting_user
 from placements.lifecycle import changes
 from placements.lifecycle.models import ChangeRequest
-
-from .base import ScopedViewSet
 
 ADVISING = {Role.ADVISER, Role.ADMIN}
 

@@ -19,10 +19,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from mobility.geography.models import Region
 from placements import engine
 from placements.engine import MatchInput, MatchResult, Policy, TravelModel
 from placements.lifecycle.exceptions import RunInProgress
-from placements.models import MatchRun, Region
+from placements.models import MatchRun
 
 from .results import match_values, matches_insert, run_statistics, unplaced_insert, unplaced_values
 from .selectors import match_input_build

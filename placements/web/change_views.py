@@ -14,9 +14,9 @@ from employers.models import Opportunity, Site
 from employers.selectors import opportunities_for_user
 from mobility.accounts.models import Role
 from mobility.accounts.web import AuthedRequest, role_required
+from mobility.errors import DomainError
 from mobility.web_forms import DateField, GovukForm, add_service_error
 from placements.lifecycle import changes
-from placements.lifecycle.exceptions import LifecycleError
 from placements.lifecycle.models import ChangeRequest
 
 member_only = role_required(Role.EMPLOYER)
@@ -77,7 +77,7 @@ def request_change(request: AuthedRequest, pk: int) -> HttpResponse:
             changes.change_request_create(
                 opportunity=opportunity, actor=request.user, data=data, reason=reason
             )
-        except (LifecycleError, ValidationError) as error:
+        except (DomainError, ValidationError) as error:
             add_service_error(form, error)
         else:
             messages.success(request, "Your change has been sent to the careers adviser.")
@@ -102,7 +102,7 @@ def decide(request: AuthedRequest, pk: int) -> HttpResponse:
                 changes.change_request_approve(request_id=change.pk, actor=request.user, note=note)
             else:
                 changes.change_request_refuse(request_id=change.pk, actor=request.user, note=note)
-        except (LifecycleError, ValidationError) as error:
+        except (DomainError, ValidationError) as error:
             add_service_error(form, error)
         else:
             messages.success(request, "Decision recorded. The employer, pupils and schools are told.")

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('employers', '0003_compliance_verification'),
+        ('employers', '0004_compliance_verification'),
         ('lifecycle', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
