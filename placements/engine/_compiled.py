@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 from numba import njit
 from numba.core import config
-from numpy.typing import NDArray
+
+from ._types import I32, I64, Bools
 
 
 def _cache_where_writable() -> None:
@@ -29,9 +30,6 @@ def _cache_where_writable() -> None:
 
 
 _cache_where_writable()
-
-I64 = NDArray[np.int64]
-I32 = NDArray[np.int32]
 
 
 def _deferred_acceptance(
@@ -320,7 +318,7 @@ def _dm_split(
 
 
 def _shortest_paths(
-    row_ptr: I64, arc_col: I32, arc_cost: I32, row_need: I64, col_cap: I64, flow: NDArray[np.bool_]
+    row_ptr: I64, arc_col: I32, arc_cost: I32, row_need: I64, col_cap: I64, flow: Bools
 ) -> None:
     """Successive shortest paths on a bipartite graph given as rows' arcs.
 

@@ -20,15 +20,12 @@ from __future__ import annotations
 from types import ModuleType
 
 import numpy as np
-from numpy.typing import NDArray
 
+from ._types import I8, I32, I64, Bools
 from .stable import compiled
 
-I64 = NDArray[np.int64]
-I32 = NDArray[np.int32]
 
-
-def costs(ptr: I64, tier: NDArray[np.int8]) -> tuple[I32, I32]:
+def costs(ptr: I64, tier: I8) -> tuple[I32, I32]:
     """(owner, cost) of each list entry."""
     owner = np.repeat(np.arange(len(ptr) - 1, dtype=np.int32), np.diff(ptr))
     position = np.arange(len(owner), dtype=np.int32) - ptr[:-1].astype(np.int32)[owner]
@@ -37,7 +34,7 @@ def costs(ptr: I64, tier: NDArray[np.int8]) -> tuple[I32, I32]:
     return owner, cost
 
 
-def max_coverage(ptr: I64, opp: I32, tier: NDArray[np.int8], seats: NDArray[np.int32]) -> I64:
+def max_coverage(ptr: I64, opp: I32, tier: I8, seats: I32) -> I64:
     """Match each pupil to one list entry (index into ``opp``), or -1."""
     fast = compiled()
     if fast is None or len(opp) >= 1 << 31:
@@ -79,8 +76,8 @@ def _solve_part(
     row_of: I32,
     col_of: I32,
     cost: I32,
-    rows: NDArray[np.bool_],
-    cols: NDArray[np.bool_],
+    rows: Bools,
+    cols: Bools,
     row_need: I64 | None,
     col_cap: I64 | None,
 ) -> None:
@@ -103,7 +100,7 @@ def _solve_part(
     result[owner[chosen]] = chosen
 
 
-def max_coverage_or_tools(ptr: I64, opp: I32, tier: NDArray[np.int8], seats: NDArray[np.int32]) -> I64:
+def max_coverage_or_tools(ptr: I64, opp: I32, tier: I8, seats: I32) -> I64:
     """The same problem solved by OR-Tools' min-cost flow (no numba needed)."""
     from ortools.graph.python import min_cost_flow  # heavy import: only when used
 

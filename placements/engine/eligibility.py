@@ -9,8 +9,8 @@ from __future__ import annotations
 from enum import IntEnum
 
 import numpy as np
-from numpy.typing import NDArray
 
+from ._types import F32, I8, I32, I64, Bools
 from .inputs import MODE_VIRTUAL, OpportunityTable, PupilTable
 from .policy import TravelModel
 from .travel import estimate_travel_minutes
@@ -45,7 +45,7 @@ REASON_WORDS = {
 }
 
 
-def age_on(birth_day: NDArray[np.int32], on_day: NDArray[np.int32]) -> NDArray[np.int64]:
+def age_on(birth_day: I32, on_day: I32) -> I64:
     """Whole years of age on a day (both as ``date.toordinal()`` numbers)."""
     # Ordinal 719163 is 1970-01-01, numpy's datetime64 epoch.
     born = (birth_day.astype(np.int64) - 719163).astype("datetime64[D]")
@@ -58,13 +58,11 @@ def age_on(birth_day: NDArray[np.int32], on_day: NDArray[np.int32]) -> NDArray[n
     bd = (born - born.astype("datetime64[M]")).astype(np.int64)
     od = (on - on.astype("datetime64[M]")).astype(np.int64)
     before = (om < bm) | ((om == bm) & (od < bd))
-    result: NDArray[np.int64] = years - before
+    result: I64 = years - before
     return result
 
 
-def dates_overlap(
-    pupils: PupilTable, p: NDArray[np.int64], start: NDArray[np.int32], end: NDArray[np.int32]
-) -> NDArray[np.bool_]:
+def dates_overlap(pupils: PupilTable, p: I64, start: I32, end: I32) -> Bools:
     """Does [start, end] overlap any of pupil p's work-experience windows?"""
     lo, hi = pupils.window_ptr[p], pupils.window_ptr[p + 1]
     hit = np.zeros(len(p), dtype=bool)
@@ -80,10 +78,10 @@ def dates_overlap(
 def check_pairs(
     pupils: PupilTable,
     opportunities: OpportunityTable,
-    p: NDArray[np.int64],
-    o: NDArray[np.int64],
+    p: I64,
+    o: I64,
     travel: TravelModel,
-) -> tuple[NDArray[np.int8], NDArray[np.float32]]:
+) -> tuple[I8, F32]:
     """Reason code per pair (``Reason.ELIGIBLE`` if all checks pass) and minutes.
 
     ``o`` may hold -1 for an application to an unknown opportunity.
@@ -97,7 +95,7 @@ def check_pairs(
     )
     start, end = opp.start_day[oo], opp.end_day[oo]
     # Checks in Reason order; later ones are only evaluated where still unset.
-    checks: list[tuple[Reason, NDArray[np.bool_]]] = []
+    checks: list[tuple[Reason, Bools]] = []
     # Employer-side checks are per opportunity: find the few failing pairs.
     bad = np.flatnonzero(~known | ~opp.documents_valid[oo])
     for code, failed in (

@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 
+from ._types import I8, I64
 from .candidates import best_stage, expand_ranges
 from .eligibility import Reason
 from .inputs import MatchInput
@@ -27,15 +27,13 @@ from .result import (
     DETAIL_SECONDARY,
 )
 
-I64 = NDArray[np.int64]
-
 
 @dataclass(frozen=True)
 class Explanations:
-    reason_code: NDArray[np.int8]
+    reason_code: I8
     reason_opportunity_id: I64
-    reason_detail: NDArray[np.int8]
-    unmatched_code: NDArray[np.int8]
+    reason_detail: I8
+    unmatched_code: I8
     displaced_by_ptr: I64
     displaced_by: I64
 

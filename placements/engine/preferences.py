@@ -16,14 +16,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 
+from ._types import F32, I8, I32, I64, Bools
 from .candidates import CHUNK_PAIRS, Interests, suggest
 from .eligibility import Reason, check_pairs
 from .inputs import MatchInput, OpportunityTable, PupilTable
 from .policy import Policy
-
-I64 = NDArray[np.int64]
 
 SOURCE_NONE = 0
 SOURCE_OWN = 1
@@ -40,10 +38,10 @@ class Applications:
     """Pupils' own applications as considered (truncated, de-duplicated)."""
 
     ptr: I64
-    opp: NDArray[np.int32]  # opportunity index, -1 if the id is unknown
-    rank: NDArray[np.int32]  # the pupil's own rank, 1 = first choice
-    reason: NDArray[np.int8]  # Reason.ELIGIBLE or why not
-    minutes: NDArray[np.float32]
+    opp: I32  # opportunity index, -1 if the id is unknown
+    rank: I32  # the pupil's own rank, 1 = first choice
+    reason: I8  # Reason.ELIGIBLE or why not
+    minutes: F32
 
 
 @dataclass(frozen=True)
@@ -51,20 +49,20 @@ class Lists:
     """CSR preference lists (best first) with priority keys per entry."""
 
     ptr: I64
-    opp: NDArray[np.int32]
+    opp: I32
     key: I64
-    rank: NDArray[np.int32]  # rank shown to the pupil: own rank, or after all own choices
-    source: NDArray[np.int8]
-    minutes: NDArray[np.float32]
+    rank: I32  # rank shown to the pupil: own rank, or after all own choices
+    source: I8
+    minutes: F32
 
     @property
-    def owner(self) -> NDArray[np.int32]:
+    def owner(self) -> I32:
         return np.repeat(np.arange(len(self.ptr) - 1, dtype=np.int32), np.diff(self.ptr))
 
 
 @dataclass(frozen=True)
 class Priorities:
-    tier: NDArray[np.int8]
+    tier: I8
     lottery: I64  # 0 = drawn first
     lottery_bits: int
     interests: Interests
@@ -93,7 +91,7 @@ def secondary(
     prio: Priorities,
     p: I64,
     o: I64,
-    minutes: NDArray[np.float32],
+    minutes: F32,
 ) -> I64:
     """Secondary priority per pair (lower is better)."""
     if policy.secondary_key == "sector_fit":
@@ -105,7 +103,7 @@ def secondary(
     return np.zeros(len(p), dtype=np.int64)
 
 
-def pair_keys(policy: Policy, prio: Priorities, p: I64, o: I64, minutes: NDArray[np.float32]) -> I64:
+def pair_keys(policy: Policy, prio: Priorities, p: I64, o: I64, minutes: F32) -> I64:
     sec = secondary(policy, prio, p, o, minutes)
     tier = prio.tier[p].astype(np.int64)
     lb = prio.lottery_bits
@@ -168,7 +166,7 @@ def applications(data: MatchInput) -> Applications:
     return Applications(new_ptr, out_opp, out_rank, reason, minutes)
 
 
-def per_pupil(mask: NDArray[np.bool_], ptr: I64) -> I64:
+def per_pupil(mask: Bools, ptr: I64) -> I64:
     """How many entries of each pupil's CSR range are set in ``mask``."""
     counts = np.zeros(len(ptr) - 1, dtype=np.int64)
     for a, b in _pupil_chunks(ptr, CHUNK_PAIRS):
@@ -187,7 +185,7 @@ def build_lists(
     data: MatchInput,
     prio: Priorities,
     apps: Applications,
-    seats: NDArray[np.int32],
+    seats: I32,
     extra: int,
     who: I64,
     exclude_lists: tuple[Lists, ...] = (),

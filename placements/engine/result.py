@@ -6,12 +6,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 
+from ._types import F32, I8, I16, I32, I64, Bools
 from .eligibility import REASON_WORDS, Reason
 from .preferences import SOURCE_APPROVED, SOURCE_NONE, SOURCE_OWN
-
-I64 = NDArray[np.int64]
 
 # reason_detail bits: who filled the explained opportunity.
 DETAIL_HIGHER_TIER = 1
@@ -97,19 +95,19 @@ class MatchResult:
     tier_words: tuple[str, ...]
     pupil_id: I64
     opportunity_id: I64
-    rank: NDArray[np.int32]
-    source: NDArray[np.int8]
-    travel_minutes: NDArray[np.float32]
-    sector_fit: NDArray[np.bool_]
-    growth_sector: NDArray[np.bool_]
-    tier: NDArray[np.int8]
+    rank: I32
+    source: I8
+    travel_minutes: F32
+    sector_fit: Bools
+    growth_sector: Bools
+    tier: I8
     lottery: I64
-    max_travel_minutes: NDArray[np.int16]
-    reason_code: NDArray[np.int8]
+    max_travel_minutes: I16
+    reason_code: I8
     reason_opportunity_id: I64
-    reason_detail: NDArray[np.int8]
-    unmatched_code: NDArray[np.int8]
-    list_length: NDArray[np.int32]
+    reason_detail: I8
+    unmatched_code: I8
+    list_length: I32
     displaced_by_ptr: I64
     displaced_by: I64
     report: RunReport

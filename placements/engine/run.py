@@ -25,8 +25,8 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
-from numpy.typing import NDArray
 
+from ._types import F32, I8, I32, I64, Bools
 from .coverage import max_coverage
 from .explain import explain
 from .inputs import MODE_VIRTUAL, MatchInput
@@ -45,13 +45,12 @@ from .result import MatchResult, RunReport, TierStat
 from .stable import deferred_acceptance, warm_up
 from .travel import estimate_travel_minutes
 
-I64 = NDArray[np.int64]
 StageCallback = Callable[[str, float], None]
 
 STAGES = ("candidates", "solving", "vacancy", "explaining", "comparing", "report")
 
 
-def _solve(name: PolicyName, lists: Lists, prio: Priorities, seats: NDArray[np.int32]) -> I64:
+def _solve(name: PolicyName, lists: Lists, prio: Priorities, seats: I32) -> I64:
     if name == "stable":
         return deferred_acceptance(lists.ptr, lists.opp, lists.key, seats, prio.key_bits)
     return max_coverage(lists.ptr, lists.opp, prio.tier, seats)
@@ -210,10 +209,10 @@ def _report(
     main: Lists,
     solved: _Solved,
     opportunity_id: I64,
-    rank: NDArray[np.int32],
-    source: NDArray[np.int8],
-    minutes: NDArray[np.float32],
-    growth: NDArray[np.bool_],
+    rank: I32,
+    source: I8,
+    minutes: F32,
+    growth: Bools,
     compared: tuple[str, int] | None,
     result_hash: str,
 ) -> RunReport:
