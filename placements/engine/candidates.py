@@ -294,7 +294,7 @@ class _Found:
     def add(self, r: I64, o: I64, minutes: F32, value: F64) -> None:
         self.parts.append((r, o, minutes, value))
 
-    def best(self, rows: _Rows, n_block: int) -> tuple[I64, I64, F32]:
+    def best(self, rows: _Rows) -> tuple[I64, I64, F32]:
         """Each pupil's ``want`` best distinct candidates: (pupil, o, minutes),
         ordered by pupil, best first (ties by opportunity index)."""
         r = np.concatenate([x[0] for x in self.parts] + [np.empty(0, np.int64)])
@@ -374,7 +374,7 @@ def suggest(
         found = _Found()
         _physical(rows, grid, opp, interests, policy, found)
         _virtual(rows, virtual, opp, interests, interest_code, policy, found)
-        out.append(found.best(rows, min(BLOCK_PUPILS, len(who) - s)))
+        out.append(found.best(rows))
     p = np.concatenate([x[0] for x in out] + [np.empty(0, np.int64)])
     o = np.concatenate([x[1] for x in out] + [np.empty(0, np.int64)])
     minutes = np.concatenate([x[2] for x in out] + [np.empty(0, np.float32)])

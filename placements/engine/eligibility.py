@@ -28,9 +28,8 @@ class Reason(IntEnum):
     TOO_YOUNG = 7
     NO_STEP_FREE = 8
     ELIGIBLE = 9
-    # Outcomes, not eligibility failures:
+    # An outcome, not an eligibility failure:
     FILLED = 10
-    NOT_NEEDED = 11  # the pupil got a choice they ranked higher
 
 
 REASON_WORDS = {

@@ -55,10 +55,6 @@ class Lists:
     source: I8
     minutes: F32
 
-    @property
-    def owner(self) -> I32:
-        return np.repeat(np.arange(len(self.ptr) - 1, dtype=np.int32), np.diff(self.ptr))
-
 
 @dataclass(frozen=True)
 class Priorities:

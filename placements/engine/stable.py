@@ -6,7 +6,7 @@ makes them one at a time in a compiled loop (``_compiled.py``, numba): a
 national run makes about two million proposals, a fraction of a second that
 way. Without numba it falls back to ``deferred_acceptance_rounds``, which
 vectorises the same algorithm in numpy and gives exactly the same result
-(the tests check both against ``reference.py``).
+(the tests check both against a plain reference in ``tests/engine``).
 
 The numpy version makes proposals in rounds: every free pupil proposes to
 the next entry on their list at once, and every opportunity that received

@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 
 from placements.engine import SOURCE_APPROVED, SOURCE_OWN, Reason, build_input, run_match
 from placements.engine.inputs import MatchInput
-from placements.engine.reference import reference_blocking_pairs, reference_deferred_acceptance
 from placements.engine.result import MatchResult
 from placements.engine.stable import deferred_acceptance, deferred_acceptance_rounds
 
 from .instances import failure, holders, instances, own_eligible, priority
+from .reference import reference_blocking_pairs, reference_deferred_acceptance
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
