@@ -177,6 +177,35 @@ def _csr(n: int, p: I64, o: I64) -> tuple[I64, I64]:
     return ptr, o
 
 
+def _exclusion(
+    apps: Applications, exclude_lists: tuple[Lists, ...], needy_pupils: I64, open_mask: Bools
+) -> tuple[I64, I64]:
+    """CSR over all pupils of the open opportunities never to suggest to
+    ``needy_pupils``: those already on their applications or earlier lists.
+
+    A suggestion is an eligible pair with an open opportunity, so only such
+    pairs need excluding: ineligible applications can never come up.
+    """
+    n = len(apps.ptr) - 1
+    needy = np.zeros(n, dtype=bool)
+    needy[needy_pupils] = True
+    known = np.flatnonzero(np.repeat(needy, np.diff(apps.ptr)) & (apps.reason == Reason.ELIGIBLE))
+    ex_p = [np.searchsorted(apps.ptr, known, "right") - 1]
+    ex_o = [apps.opp[known].astype(np.int64)]
+    for lists in exclude_lists:
+        hit = np.flatnonzero(np.repeat(needy, np.diff(lists.ptr)))
+        ex_p.append(np.searchsorted(lists.ptr, hit, "right") - 1)
+        ex_o.append(lists.opp[hit].astype(np.int64))
+    ex_pp = np.concatenate([*ex_p, np.empty(0, np.int64)])
+    ex_oo = np.concatenate([*ex_o, np.empty(0, np.int64)])
+    ex_open = open_mask[ex_oo]
+    ex_pp, ex_oo = ex_pp[ex_open], ex_oo[ex_open]
+    if np.any(ex_pp[1:] < ex_pp[:-1]):
+        order = np.argsort(ex_pp, kind="stable")
+        ex_pp, ex_oo = ex_pp[order], ex_oo[order]
+    return _csr(n, ex_pp, ex_oo)
+
+
 def build_lists(
     data: MatchInput,
     prio: Priorities,
@@ -204,26 +233,7 @@ def build_lists(
     wanted = np.maximum(extra - count1[who], 0)
     need = wanted > 0
     open_mask = opps.published & (seats > 0) & opps.documents_valid
-    # Pairs never to suggest. A suggestion is an eligible pair with an open
-    # opportunity, so only such pairs need excluding: ineligible applications
-    # can never come up.
-    needy = np.zeros(n, dtype=bool)
-    needy[who[need]] = True
-    known = np.flatnonzero(np.repeat(needy, lengths) & eligible)
-    ex_p = [np.searchsorted(apps.ptr, known, "right") - 1]
-    ex_o = [apps.opp[known].astype(np.int64)]
-    for lists in exclude_lists:
-        hit = np.flatnonzero(np.repeat(needy, np.diff(lists.ptr)))
-        ex_p.append(np.searchsorted(lists.ptr, hit, "right") - 1)
-        ex_o.append(lists.opp[hit].astype(np.int64))
-    ex_pp = np.concatenate([*ex_p, np.empty(0, np.int64)])
-    ex_oo = np.concatenate([*ex_o, np.empty(0, np.int64)])
-    ex_open = open_mask[ex_oo]
-    ex_pp, ex_oo = ex_pp[ex_open], ex_oo[ex_open]
-    if np.any(ex_pp[1:] < ex_pp[:-1]):
-        order = np.argsort(ex_pp, kind="stable")
-        ex_pp, ex_oo = ex_pp[order], ex_oo[order]
-    exclusion = _csr(n, ex_pp, ex_oo)
+    exclusion = _exclusion(apps, exclude_lists, who[need], open_mask)
     p2, o2, m2 = suggest(pupils, opps, policy, prio.interests, who[need], wanted[need], exclusion, open_mask)
     # Suggestions are numbered after everything the pupil ranked (and after
     # anything already on an earlier list).
@@ -252,9 +262,14 @@ def build_lists(
     minutes[own_at] = apps.minutes[mine_at]
     rank[own_at] = apps.rank[mine_at]
     del own_at, mine_at, suggested
-    key = np.empty(total, dtype=np.int64)
+    return Lists(ptr, o, _list_keys(policy, prio, ptr, o, minutes), rank, source, minutes)
+
+
+def _list_keys(policy: Policy, prio: Priorities, ptr: I64, o: I32, minutes: F32) -> I64:
+    """Priority key of every list entry, a few thousand pupils at a time."""
+    key = np.empty(len(o), dtype=np.int64)
     for a, b in _pupil_chunks(ptr, CHUNK_PAIRS):
         at = slice(int(ptr[a]), int(ptr[b]))
         p = np.repeat(np.arange(a, b, dtype=np.int64), np.diff(ptr[a : b + 1]))
         key[at] = pair_keys(policy, prio, p, o[at].astype(np.int64), minutes[at])
-    return Lists(ptr, o, key, rank, source, minutes)
+    return key

@@ -95,40 +95,14 @@ class _Solved:
         self.placed = int(np.count_nonzero(self.final_opp >= 0))
 
 
-def run_match(data: MatchInput, on_stage: StageCallback | None = None) -> MatchResult:
-    """Run the policy in ``data.policy`` and return the frozen result."""
-    timings: dict[str, float] = {}
-    clock = [time.perf_counter()]
-
-    def tick(stage: str) -> None:
-        now = time.perf_counter()
-        timings[stage] = timings.get(stage, 0.0) + now - clock[0]
-        clock[0] = now
-        if on_stage is not None:
-            on_stage(stage, (STAGES.index(stage) + 1) / len(STAGES))
-
+def _outcome_columns(
+    data: MatchInput, prio: Priorities, main: Lists, solved: _Solved
+) -> tuple[I32, I8, F32, I64, Bools, Bools]:
+    """Per pupil: (rank, source, travel minutes, opportunity id, sector fit,
+    growth sector) of their placement, whether made now or approved before."""
     pupils, opps, policy = data.pupils, data.opportunities, data.policy
     n = len(pupils)
-    prio = priorities(pupils, policy, opps)
-    apps = applications(data)
-    everyone = np.flatnonzero(pupils.approved_opportunity_id < 0)
-    main = build_lists(data, prio, apps, opps.free_seats, policy.min_list_length, everyone)
-    # Load the compiled loops only now, once the list building's temporaries
-    # are freed (numba itself takes ~150 MB), and never as solving time.
-    warm_up(coverage=policy.name == "max-coverage" or policy.compare_coverage)
-    tick("candidates")
-    solved = _Solved(data, policy.name, prio, apps, main, tick)
-    final_opp, final_key = solved.final_opp, solved.final_key
-    why = explain(data, prio, apps, main, solved.vacancy, final_opp, final_key)
-    tick("explaining")
-    compared: tuple[str, int] | None = None
-    if policy.compare_coverage:
-        other: PolicyName = "max-coverage" if policy.name == "stable" else "stable"
-        quiet = replace(data, policy=replace(policy, name=other))
-        compared = (other, _Solved(quiet, other, prio, apps, main, lambda _: None).placed)
-        tick("comparing")
-
-    # Per-pupil outcome columns.
+    final_opp = solved.final_opp
     rank = np.zeros(n, dtype=np.int32)
     source = np.zeros(n, dtype=np.int8)
     minutes = np.full(n, np.nan, dtype=np.float32)
@@ -160,6 +134,42 @@ def run_match(data: MatchInput, on_stage: StageCallback | None = None) -> MatchR
     fit[placed_at] = prio.interests.fit(placed_at, at[placed_at])
     growth = np.zeros(n, dtype=bool)
     growth[placed_at] = opps.is_growth_sector[at[placed_at]]
+    return rank, source, minutes, opportunity_id, fit, growth
+
+
+def run_match(data: MatchInput, on_stage: StageCallback | None = None) -> MatchResult:
+    """Run the policy in ``data.policy`` and return the frozen result."""
+    timings: dict[str, float] = {}
+    clock = [time.perf_counter()]
+
+    def tick(stage: str) -> None:
+        now = time.perf_counter()
+        timings[stage] = timings.get(stage, 0.0) + now - clock[0]
+        clock[0] = now
+        if on_stage is not None:
+            on_stage(stage, (STAGES.index(stage) + 1) / len(STAGES))
+
+    pupils, opps, policy = data.pupils, data.opportunities, data.policy
+    prio = priorities(pupils, policy, opps)
+    apps = applications(data)
+    everyone = np.flatnonzero(pupils.approved_opportunity_id < 0)
+    main = build_lists(data, prio, apps, opps.free_seats, policy.min_list_length, everyone)
+    # Load the compiled loops only now, once the list building's temporaries
+    # are freed (numba itself takes ~150 MB), and never as solving time.
+    warm_up(coverage=policy.name == "max-coverage" or policy.compare_coverage)
+    tick("candidates")
+    solved = _Solved(data, policy.name, prio, apps, main, tick)
+    final_opp, final_key = solved.final_opp, solved.final_key
+    why = explain(data, prio, apps, main, solved.vacancy, final_opp, final_key)
+    tick("explaining")
+    compared: tuple[str, int] | None = None
+    if policy.compare_coverage:
+        other: PolicyName = "max-coverage" if policy.name == "stable" else "stable"
+        quiet = replace(data, policy=replace(policy, name=other))
+        compared = (other, _Solved(quiet, other, prio, apps, main, lambda _: None).placed)
+        tick("comparing")
+
+    rank, source, minutes, opportunity_id, fit, growth = _outcome_columns(data, prio, main, solved)
     list_length = (np.diff(main.ptr) + np.diff(solved.vacancy.ptr)).astype(np.int32)
 
     result_hash = arrays_hash(
