@@ -173,3 +173,26 @@ def holders(result: MatchResult, data: MatchInput, o: int) -> list[int]:
     return [
         i for i in range(len(result.pupil_id)) if result.opportunity_id[i] == oid and result.source[i] != 4
     ]
+
+
+def several_flags_contest() -> MatchInput:
+    """Two pupils for one seat: one care-experienced young carer (first tier),
+    one on free school meals (second tier). Kept as an explicit example: the
+    pupil with several flags must be ranked by the highest of them."""
+    start, end = week(0)
+    valid = end + timedelta(days=30)
+    seat = OpportunityRow(
+        opportunity_id=10, capacity=1, start=start, end=end, min_age=14, easting=5_000, northing=5_000,
+        sector_id=0, la_code=LA[0], insurance_valid_until=valid, risk_assessment_valid_until=valid,
+    )  # fmt: skip
+    common = dict(
+        la_code=LA[0], year_group=10, date_of_birth=date(2011, 1, 1), easting=5_000, northing=5_000,
+        max_travel_minutes=45, windows=(week(0),), applications=(10,),
+    )  # fmt: skip
+    pupils = [
+        PupilRow(pupil_id=1, fsm_or_pupil_premium=True, **common),  # type: ignore[arg-type]
+        PupilRow(pupil_id=2, care_experienced=True, young_carer=True, **common),  # type: ignore[arg-type]
+    ]
+    # Seed 0 draws pupil 1 first in the lottery: only the tier can put pupil 2 ahead.
+    policy = Policy(min_list_length=0, vacancy_round=False, seed=0)
+    return build_input(pupils, [seat], policy)

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from placements.engine import (
@@ -26,7 +26,8 @@ from placements.engine.preferences import applications, build_lists, priorities
 
 from .instances import failure, instances
 
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Examples per property; everything else comes from the profile in tests/conftest.py.
+FAST = settings(max_examples=150)
 
 
 @st.composite
@@ -60,7 +61,7 @@ def test_max_coverage_is_a_least_cost_maximum_flow(problem: tuple[np.ndarray, ..
     assert cost[fast[fast >= 0]].sum() == cost[oracle[oracle >= 0]].sum()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40)
 @given(instances(max_pupils=10, max_opps=6))
 def test_numpy_only_engine_gives_the_same_stable_result(data: MatchInput) -> None:
     compiled = run_match(data).report

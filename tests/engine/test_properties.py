@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import replace
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from placements.engine import SOURCE_APPROVED, SOURCE_OWN, Reason, build_input, run_match
@@ -15,10 +15,11 @@ from placements.engine.inputs import MatchInput
 from placements.engine.result import MatchResult
 from placements.engine.stable import deferred_acceptance, deferred_acceptance_rounds
 
-from .instances import failure, holders, instances, own_eligible, priority
+from .instances import failure, holders, instances, own_eligible, priority, several_flags_contest
 from .reference import reference_blocking_pairs, reference_deferred_acceptance
 
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Examples per property; everything else comes from the profile in tests/conftest.py.
+FAST = settings(max_examples=150)
 
 
 def opp_index(data: MatchInput, oid: int) -> int:
@@ -54,6 +55,7 @@ def test_only_eligible_pairs(data: MatchInput) -> None:
 
 @FAST
 @given(instances())
+@example(several_flags_contest())
 def test_no_blocking_pairs_on_own_choices(data: MatchInput) -> None:
     """No pupil would rather have an own eligible choice that has a free seat
     or holds a pupil of lower priority (checked with the plain reference)."""
@@ -85,6 +87,7 @@ def test_same_seed_same_output(data: MatchInput, rnd: object) -> None:
 
 @FAST
 @given(instances(suggestions=False))
+@example(several_flags_contest())
 def test_agrees_with_reference_implementation(data: MatchInput) -> None:
     result = run_match(data)
     prefs = [own_eligible(data, p) for p in range(len(data.pupils))]
@@ -109,7 +112,7 @@ def all_stable_matchings(
     return found
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=120)
 @given(instances(max_pupils=5, max_opps=3, suggestions=False))
 def test_pupil_optimal_against_brute_force(data: MatchInput) -> None:
     result = run_match(data)
@@ -211,7 +214,7 @@ def test_max_coverage_places_at_least_as_many(data: MatchInput) -> None:
     assert coverage.report.blocking_pairs == len(blocking)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.data())
 def test_fast_da_matches_reference_on_raw_lists(data: st.DataObject) -> None:
     n = data.draw(st.integers(1, 25))

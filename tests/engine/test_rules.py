@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -11,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from placements.engine import (
+    FLAG_NAMES,
     SOURCE_APPROVED,
     SOURCE_OWN,
     SOURCE_SUGGESTED,
@@ -26,6 +28,8 @@ from placements.engine import (
 )
 from placements.engine.eligibility import age_on, check_pairs
 from placements.engine.travel import reach_metres
+
+from .instances import several_flags_contest
 
 MON = date(2026, 6, 1)
 WEEK = ((MON, MON + timedelta(days=4)),)
@@ -238,6 +242,29 @@ def test_report_figures() -> None:
     assert 0 <= report.first_choice_rate <= report.top3_rate <= 1
     assert report.blocking_pairs == 0
     assert len(report.input_hash) == len(report.result_hash) == 64
+
+
+ALL_FLAG_SETS = [set(c) for r in range(len(FLAG_NAMES) + 1) for c in itertools.combinations(FLAG_NAMES, r)]
+
+
+def test_a_pupil_with_several_flags_is_in_the_highest_of_their_tiers() -> None:
+    """Every combination of flags, checked against the tiers written out by hand."""
+    first_tier = {"care_experienced": 0, "fsm_or_pupil_premium": 1, "send": 2, "young_carer": 2}
+    first_tier["at_risk_of_neet"] = 2
+    pupils = [pupil(i + 1, **{f: True for f in flags}) for i, flags in enumerate(ALL_FLAG_SETS)]
+    result = run_match(build_input(pupils, [opening(10)]))
+    for i, flags in enumerate(ALL_FLAG_SETS):
+        expected = min((first_tier[f] for f in flags), default=3)
+        assert result.tier[i] == expected, flags
+        assert result.outcome(i).priority_group == result.tier_words[expected]
+
+
+def test_several_flags_win_a_seat_by_the_highest_one() -> None:
+    data = several_flags_contest()
+    result = run_match(data)
+    assert result.lottery[0] < result.lottery[1]  # the lottery alone would pick pupil 1
+    assert result.opportunity_id.tolist() == [-1, 10]
+    assert result.outcome(1).priority_group == "care-experienced"
 
 
 def test_seed_changes_the_lottery_not_the_rules() -> None:
