@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -14,3 +16,4 @@ F32 = NDArray[np.float32]
 F64 = NDArray[np.float64]
 Bools = NDArray[np.bool_]
 Strs = NDArray[np.str_]
+Ints = NDArray[np.signedinteger[Any]]  # int32 or int64, chosen by size

@@ -278,3 +278,17 @@ def test_seed_changes_the_lottery_not_the_rules() -> None:
         for s in range(20)
     }
     assert len(winners) > 1
+
+
+def test_max_coverage_places_the_first_tier_before_rank_preferences() -> None:
+    """Five care-experienced pupils and one on free school meals, five seats
+    in a chain: placing every care-experienced pupil moves four of them to
+    their second choice, placing the other pupil instead would not."""
+    chain = [opening(10 * (i + 1)) for i in range(5)]
+    pupils = [pupil(1, (10,), care_experienced=True)]
+    pupils += [pupil(i + 2, (10 * (i + 1), 10 * (i + 2)), care_experienced=True) for i in range(4)]
+    pupils.append(pupil(6, (50,), fsm_or_pupil_premium=True))
+    policy = Policy(name="max-coverage", min_list_length=0, vacancy_round=False)
+    result = run_match(build_input(pupils, chain, policy))
+    assert result.opportunity_id.tolist() == [10, 20, 30, 40, 50, -1]
+    assert result.report.by_tier[0].placed == 5
