@@ -11,7 +11,7 @@ from enum import IntEnum
 import numpy as np
 
 from ._types import F32, I8, I32, I64, Bools
-from .inputs import MODE_VIRTUAL, OpportunityTable, PupilTable
+from .inputs import CONSENT_REFUSED, CONSENT_WITHDRAWN, MODE_VIRTUAL, OpportunityTable, PupilTable
 from .policy import TravelModel
 from .travel import estimate_travel_minutes
 
@@ -30,6 +30,8 @@ class Reason(IntEnum):
     ELIGIBLE = 9
     # An outcome, not an eligibility failure:
     FILLED = 10
+    # The pupil takes no part in the run:
+    NO_CONSENT = 11
 
 
 REASON_WORDS = {
@@ -42,6 +44,18 @@ REASON_WORDS = {
     Reason.TOO_YOUNG: "you are under its minimum age on the start date",
     Reason.NO_STEP_FREE: "the site does not have step-free access",
 }
+
+
+def left_out(pupils: PupilTable) -> I8:
+    """Why each pupil takes no part in the run (a ``Reason`` code), 0 if they do.
+
+    Pupils whose parent or carer refused or withdrew consent get no list, no
+    suggestions and no vacancy; a placement approved before stays as it is.
+    """
+    out = np.zeros(len(pupils), dtype=np.int8)
+    out[(pupils.consent == CONSENT_REFUSED) | (pupils.consent == CONSENT_WITHDRAWN)] = Reason.NO_CONSENT
+    out[pupils.approved_opportunity_id >= 0] = 0
+    return out
 
 
 def age_on(birth_day: I32, on_day: I32) -> I64:

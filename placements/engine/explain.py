@@ -16,7 +16,7 @@ import numpy as np
 
 from ._types import I8, I64, Bools
 from .candidates import best_stage, expand_ranges
-from .eligibility import Reason
+from .eligibility import Reason, left_out
 from .inputs import MatchInput
 from .preferences import SECONDARY_BITS, Applications, Lists, Priorities
 from .result import (
@@ -138,13 +138,14 @@ def _filled_by(
 
 
 def _unmatched(data: MatchInput, main: Lists, vacancy: Lists, fixed: Bools, final_opp: I64) -> I8:
-    """Why unplaced pupils got nothing: their whole list was filled, or
-    nothing was eligible (the furthest check any opportunity passed)."""
-    unmatched = np.zeros(len(data.pupils), dtype=np.int8)
+    """Why unplaced pupils got nothing: they took no part, their whole list
+    was filled, or nothing was eligible (the furthest check any opportunity
+    passed)."""
+    unmatched = left_out(data.pupils)
     listed = (np.diff(main.ptr) > 0) | (np.diff(vacancy.ptr) > 0)
     none = ~fixed & (final_opp < 0)
     unmatched[none & listed] = Reason.FILLED
-    empty = np.flatnonzero(none & ~listed)
+    empty = np.flatnonzero(none & ~listed & (unmatched == 0))
     unmatched[empty] = best_stage(data.pupils, data.opportunities, data.policy, empty)
     return unmatched
 

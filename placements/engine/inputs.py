@@ -34,6 +34,20 @@ MODE_HYBRID = 1
 MODE_VIRTUAL = 2
 MODE_CODES = {"in_person": MODE_IN_PERSON, "hybrid": MODE_HYBRID, "virtual": MODE_VIRTUAL}
 
+# A parent's or carer's answer about work experience, per pupil.
+CONSENT_NOT_REQUESTED = 0
+CONSENT_REQUESTED = 1
+CONSENT_GIVEN = 2
+CONSENT_REFUSED = 3
+CONSENT_WITHDRAWN = 4
+CONSENT_CODES = {
+    "not_requested": CONSENT_NOT_REQUESTED,
+    "requested": CONSENT_REQUESTED,
+    "given": CONSENT_GIVEN,
+    "refused": CONSENT_REFUSED,
+    "withdrawn": CONSENT_WITHDRAWN,
+}
+
 
 def day(value: date | None) -> int:
     """Day number used throughout the engine (``NO_DATE`` for None)."""
@@ -72,6 +86,7 @@ _PUPIL_DTYPES: dict[str, Any] = {
     "window_end": np.int32,
     "application_ptr": np.int64,
     "application_opportunity_id": np.int64,
+    "consent": np.int8,
 }
 
 # CSR pointers and values: not one entry per pupil.
@@ -136,7 +151,8 @@ class PupilTable:
     none): such pupils are fixed, never reshuffled, and their seat is assumed
     to be counted in the opportunity's ``seats_taken``.
     ``application_opportunity_id`` lists opportunity ids in the pupil's rank
-    order (first choice first).
+    order (first choice first). A pupil whose parent or carer refused or
+    withdrew consent takes no part in runs (``eligibility.left_out``).
     """
 
     pupil_id: I64
@@ -160,10 +176,14 @@ class PupilTable:
     window_end: I32
     application_ptr: I64
     application_opportunity_id: I64
+    # ``CONSENT_CODES``; left out, no answer has been asked for yet.
+    consent: I8 = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
 
     def __post_init__(self) -> None:
-        _freeze(self, _PUPIL_DTYPES)
         n = len(self.pupil_id)
+        if len(self.consent) == 0 and n:
+            object.__setattr__(self, "consent", np.full(n, CONSENT_NOT_REQUESTED, dtype=np.int8))
+        _freeze(self, _PUPIL_DTYPES)
         for f in fields(self):
             if f.name not in _PUPIL_LIST_FIELDS and len(getattr(self, f.name)) != n:
                 raise ValueError(f"pupil field {f.name} must have length {n}")

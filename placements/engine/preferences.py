@@ -19,7 +19,7 @@ import numpy as np
 
 from ._types import F32, I8, I32, I64, Bools
 from .candidates import CHUNK_PAIRS, Interests, suggest
-from .eligibility import Reason, check_pairs
+from .eligibility import Reason, check_pairs, left_out
 from .inputs import MatchInput, OpportunityTable, PupilTable
 from .policy import Policy
 
@@ -126,7 +126,7 @@ def applications(data: MatchInput) -> Applications:
     """
     pupils, opp, policy = data.pupils, data.opportunities, data.policy
     ptr, ids = pupils.application_ptr, pupils.application_opportunity_id
-    fixed = pupils.approved_opportunity_id >= 0
+    skip = (pupils.approved_opportunity_id >= 0) | (left_out(pupils) > 0)
     chunks = list(_pupil_chunks(ptr, CHUNK_PAIRS))
     index = np.empty(len(ids), dtype=np.int32)
     keep = np.empty(len(ids), dtype=bool)
@@ -136,7 +136,7 @@ def applications(data: MatchInput) -> Applications:
         rank = np.arange(len(owner), dtype=np.int64) - (ptr[owner] - ptr[a]) + 1
         o = opp.index_of(ids[part])
         index[part] = o
-        k = (rank <= policy.max_list_length) & ~fixed[owner]
+        k = (rank <= policy.max_list_length) & ~skip[owner]
         # Drop repeats within a list (lists are short: compare with earlier
         # entries; the pupil is part of the key so lists never mix).
         key = owner * (len(opp) + 1) + (o + 1)

@@ -158,6 +158,8 @@ class MatchResult:
     def _unmatched_words(self, i: int, code: int) -> str:
         minutes = int(self.max_travel_minutes[i])
         n = int(self.list_length[i])
+        if code == Reason.NO_CONSENT:
+            return "your parent or carer's consent is not in place, so you were not included in this run"
         if code == Reason.FILLED:
             if self.policy == "max-coverage":
                 return f"the {n} placement(s) on your list went to other pupils"

@@ -28,6 +28,7 @@ import numpy as np
 
 from ._types import F32, I8, I32, I64, Bools
 from .coverage import max_coverage
+from .eligibility import left_out
 from .explain import explain
 from .inputs import MODE_VIRTUAL, MatchInput
 from .policy import PolicyName
@@ -75,7 +76,9 @@ class _Solved:
         tick("solving")
         held = self.main_match[self.main_match >= 0]
         left = (self.seats - np.bincount(main.opp[held], minlength=len(opps))).astype(np.int32)
-        who = np.flatnonzero((self.main_match < 0) & (pupils.approved_opportunity_id < 0))
+        who = np.flatnonzero(
+            (self.main_match < 0) & (pupils.approved_opportunity_id < 0) & (left_out(pupils) == 0)
+        )
         if not policy.vacancy_round:
             who = who[:0]
         self.vacancy = build_lists(
@@ -152,7 +155,7 @@ def run_match(data: MatchInput, on_stage: StageCallback | None = None) -> MatchR
     pupils, opps, policy = data.pupils, data.opportunities, data.policy
     prio = priorities(pupils, policy, opps)
     apps = applications(data)
-    everyone = np.flatnonzero(pupils.approved_opportunity_id < 0)
+    everyone = np.flatnonzero((pupils.approved_opportunity_id < 0) & (left_out(pupils) == 0))
     main = build_lists(data, prio, apps, opps.free_seats, policy.min_list_length, everyone)
     # Load the compiled loops only now, once the list building's temporaries
     # are freed (numba itself takes ~150 MB), and never as solving time.

@@ -16,7 +16,14 @@ from django.db.models import Count, Exists, OuterRef, Q
 from numpy.typing import NDArray
 
 from employers.models import Opportunity
-from placements.engine.inputs import MODE_CODES, NO_DATE, MatchInput, OpportunityTable, PupilTable
+from placements.engine.inputs import (
+    CONSENT_CODES,
+    MODE_CODES,
+    NO_DATE,
+    MatchInput,
+    OpportunityTable,
+    PupilTable,
+)
 from placements.engine.policy import Policy
 from placements.models import LIVE_STATUSES, SEAT_HOLDING_STATUSES, Application, Match, Region, Sector
 from schools.models import Pupil, WorkExperienceWindow
@@ -75,6 +82,7 @@ def pupil_table_build(*, region: Region, as_of: dt.date) -> PupilTable:
             "max_travel_minutes",
             "needs_step_free_access",
             *_FLAGS,
+            "parental_consent",
         )
     )
     cols = list(zip(*rows, strict=True)) if rows else [()] * (10 + len(_FLAGS))
@@ -138,6 +146,8 @@ def pupil_table_build(*, region: Region, as_of: dt.date) -> PupilTable:
         window_end=window_end,
         application_ptr=application_ptr,
         application_opportunity_id=application_opportunity,
+        # Refused or withdrawn consent keeps the pupil out of the run (the engine says why).
+        consent=np.asarray([CONSENT_CODES[c] for c in cols[14]], dtype=np.int8),
     )
 
 

@@ -16,10 +16,13 @@ from placements.engine import (
     build_input,
     estimate_travel_minutes,
 )
-from placements.engine.inputs import MatchInput
+from placements.engine.inputs import CONSENT_CODES, MatchInput
 
 MONDAY = date(2026, 6, 1)
 LA = ("E08000012", "E08000011")
+# Mostly given; refused and withdrawn keep a pupil out of the run.
+CONSENT = ("given", "given", "given", "requested", "not_requested", "refused", "withdrawn")
+NO_CONSENT = (CONSENT_CODES["refused"], CONSENT_CODES["withdrawn"])
 
 
 def week(n: int) -> tuple[date, date]:
@@ -44,6 +47,7 @@ def pupil_rows(draw: st.DrawFn, pid: int, n_opp: int) -> PupilRow:
         applications=tuple(10 * a for a in apps),  # id 10*(n_opp+1) is unknown
         sector_interests=tuple(draw(st.lists(st.integers(0, 3), max_size=2, unique=True))),
         needs_step_free=draw(st.integers(0, 4)) == 0,
+        consent=draw(st.sampled_from(CONSENT)),
         **flags,
     )
 
@@ -134,8 +138,11 @@ def failure(data: MatchInput, p: int, o: int) -> str | None:
 
 
 def own_eligible(data: MatchInput, p: int) -> list[int]:
-    """Pupil p's eligible applications as opportunity indices, in rank order."""
+    """Pupil p's eligible applications as opportunity indices, in rank order
+    (none without a parent's or carer's consent)."""
     PT, OT = data.pupils, data.opportunities
+    if PT.consent[p] in NO_CONSENT:
+        return []
     index = {int(x): i for i, x in enumerate(OT.opportunity_id)}
     out: list[int] = []
     for a in PT.application_opportunity_id[PT.application_ptr[p] : PT.application_ptr[p + 1]]:

@@ -15,7 +15,7 @@ from placements.engine.inputs import MatchInput
 from placements.engine.result import MatchResult
 from placements.engine.stable import deferred_acceptance, deferred_acceptance_rounds
 
-from .instances import failure, holders, instances, own_eligible, priority, several_flags_contest
+from .instances import NO_CONSENT, failure, holders, instances, own_eligible, priority, several_flags_contest
 from .reference import reference_blocking_pairs, reference_deferred_acceptance
 
 # Examples per property; everything else comes from the profile in tests/conftest.py.
@@ -240,3 +240,16 @@ def test_row_order_does_not_change_hashes() -> None:
     a = run_match(build_input(pupils, opps)).report
     b = run_match(build_input(list(reversed(pupils)), list(reversed(opps)))).report
     assert (a.input_hash, a.result_hash) == (b.input_hash, b.result_hash)
+
+
+@FAST
+@given(instances())
+def test_pupils_without_consent_take_no_part(data: MatchInput) -> None:
+    result = run_match(data)
+    for p in range(len(data.pupils)):
+        if data.pupils.consent[p] in NO_CONSENT:
+            assert result.opportunity_id[p] == -1 and result.list_length[p] == 0
+            assert result.outcome(p).unmatched_code == "NO_CONSENT"
+            assert "consent is not in place" in result.reason_text(p)
+        else:
+            assert result.unmatched_code[p] != Reason.NO_CONSENT

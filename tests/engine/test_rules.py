@@ -292,3 +292,22 @@ def test_max_coverage_places_the_first_tier_before_rank_preferences() -> None:
     result = run_match(build_input(pupils, chain, policy))
     assert result.opportunity_id.tolist() == [10, 20, 30, 40, 50, -1]
     assert result.report.by_tier[0].placed == 5
+
+
+@pytest.mark.parametrize("answer", ["refused", "withdrawn"])
+def test_a_pupil_without_consent_is_left_out_and_told_why(answer: str) -> None:
+    pupils = [pupil(1, (10,), consent=answer, care_experienced=True), pupil(2, (10,), consent="given")]
+    result = run_match(build_input(pupils, [opening(10), opening(20)]))
+    assert result.opportunity_id.tolist() == [-1, 10]
+    left_out = result.outcome(0)
+    assert left_out.unmatched_code == "NO_CONSENT" and left_out.suggested is False
+    assert left_out.reason_text == (
+        "Your parent or carer's consent is not in place, so you were not included in this run."
+    )
+    assert result.outcome(1).reason_text == ""  # first choice, nothing to explain
+
+
+def test_consent_not_yet_answered_does_not_leave_a_pupil_out() -> None:
+    pupils = [pupil(1, (10,), consent="requested"), pupil(2, (20,), consent="not_requested")]
+    result = run_match(build_input(pupils, [opening(10), opening(20)]))
+    assert result.opportunity_id.tolist() == [10, 20]

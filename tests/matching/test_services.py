@@ -249,3 +249,22 @@ def test_both_insert_paths_write_the_same_rows(world, django_capture_on_commit_c
     written = Match.objects.filter(run=run)
     assert sorted(written.values_list(*columns)) == expected
     assert all(m.created_at and m.status_changed_at for m in written)
+
+
+def test_a_pupil_whose_consent_was_refused_is_left_out_of_the_run(world, django_capture_on_commit_callbacks):
+    school = world.school()
+    opening = world.opportunity(capacity=2)
+    refused = world.pupil(school, parental_consent="refused", care_experienced=True)
+    other = world.pupil(school)
+    world.apply(refused, opening)
+    world.apply(other, opening)
+    run = services.match_run_execute(run_id=new_run(world, django_capture_on_commit_callbacks).pk)
+
+    assert run is not None and run.status == "succeeded"
+    assert pairs(run) == {(other.pk, opening.pk)}
+    left_out = UnplacedPupil.objects.get(run=run, pupil=refused)
+    assert left_out.reason == "NO_CONSENT"
+    assert left_out.explanation == (
+        "Your parent or carer's consent is not in place, so you were not included in this run."
+    )
+    assert run.statistics["unplaced_reasons"] == {"NO_CONSENT": 1}
