@@ -13,6 +13,7 @@ import numpy as np
 from ._types import F32, I8, I32, I64, Bools
 from .inputs import CONSENT_REFUSED, CONSENT_WITHDRAWN, MODE_VIRTUAL, OpportunityTable, PupilTable
 from .policy import TravelModel
+from .records import pupil_problems
 from .travel import estimate_travel_minutes
 
 
@@ -32,6 +33,7 @@ class Reason(IntEnum):
     FILLED = 10
     # The pupil takes no part in the run:
     NO_CONSENT = 11
+    UNUSABLE_RECORD = 12
 
 
 REASON_WORDS = {
@@ -49,10 +51,12 @@ REASON_WORDS = {
 def left_out(pupils: PupilTable) -> I8:
     """Why each pupil takes no part in the run (a ``Reason`` code), 0 if they do.
 
-    Pupils whose parent or carer refused or withdrew consent get no list, no
-    suggestions and no vacancy; a placement approved before stays as it is.
+    Pupils whose parent or carer refused or withdrew consent, and pupils whose
+    data the run cannot use (``records``), get no list, no suggestions and no
+    vacancy; a placement approved before stays as it is.
     """
     out = np.zeros(len(pupils), dtype=np.int8)
+    out[pupil_problems(pupils) > 0] = Reason.UNUSABLE_RECORD
     out[(pupils.consent == CONSENT_REFUSED) | (pupils.consent == CONSENT_WITHDRAWN)] = Reason.NO_CONSENT
     out[pupils.approved_opportunity_id >= 0] = 0
     return out

@@ -10,6 +10,7 @@ import numpy as np
 from ._types import F32, I8, I16, I32, I64, Bools
 from .eligibility import REASON_WORDS, Reason
 from .preferences import SOURCE_APPROVED, SOURCE_NONE, SOURCE_OWN
+from .records import SkippedRecord
 
 # reason_detail bits: who filled the explained opportunity.
 DETAIL_HIGHER_TIER = 1
@@ -52,6 +53,7 @@ class RunReport:
     max_coverage_gain: int | None  # how many more `max-coverage` places
     unmet_by_la: Mapping[str, int]  # unplaced pupils by school local authority
     unmet_by_sector: Mapping[int, int]  # unplaced pupils by sector of interest
+    skipped: tuple[SkippedRecord, ...]  # records whose data the run could not use
     input_hash: str
     result_hash: str
 
@@ -158,6 +160,11 @@ class MatchResult:
     def _unmatched_words(self, i: int, code: int) -> str:
         minutes = int(self.max_travel_minutes[i])
         n = int(self.list_length[i])
+        if code == Reason.UNUSABLE_RECORD:
+            return (
+                "some of your details could not be used (your school can check them), "
+                "so you were not included in this run"
+            )
         if code == Reason.NO_CONSENT:
             return "your parent or carer's consent is not in place, so you were not included in this run"
         if code == Reason.FILLED:

@@ -41,6 +41,7 @@ from .preferences import (
     build_lists,
     priorities,
 )
+from .records import SkippedRecord, skipped_pupils, without_unusable_opportunities
 from .report import arrays_hash, blocking_pairs, input_hash
 from .result import MatchResult, RunReport, TierStat
 from .stable import deferred_acceptance, warm_up
@@ -152,6 +153,9 @@ def run_match(data: MatchInput, on_stage: StageCallback | None = None) -> MatchR
         if on_stage is not None:
             on_stage(stage, (STAGES.index(stage) + 1) / len(STAGES))
 
+    given = data
+    data, skipped = without_unusable_opportunities(data)
+    skipped += skipped_pupils(data.pupils)
     pupils, opps, policy = data.pupils, data.opportunities, data.policy
     prio = priorities(pupils, policy, opps)
     apps = applications(data)
@@ -182,7 +186,7 @@ def run_match(data: MatchInput, on_stage: StageCallback | None = None) -> MatchR
     )  # fmt: skip
     report = _report(
         data, prio, apps, main, solved, opportunity_id, rank, source, minutes, growth,
-        compared, result_hash,
+        compared, (input_hash(given), result_hash), skipped,
     )  # fmt: skip
     tick("report")
     return MatchResult(
@@ -227,8 +231,10 @@ def _report(
     minutes: F32,
     growth: Bools,
     compared: tuple[str, int] | None,
-    result_hash: str,
+    hashes: tuple[str, str],
+    skipped: tuple[SkippedRecord, ...],
 ) -> RunReport:
+    """Figures of the run; ``hashes``: of the input as given, of the result."""
     pupils, policy = data.pupils, data.policy
     n = len(pupils)
     placed = opportunity_id >= 0
@@ -278,6 +284,7 @@ def _report(
         max_coverage_gain=gain,
         unmet_by_la={str(k): int(v) for k, v in zip(la, la_count, strict=True)},
         unmet_by_sector={int(k): int(v) for k, v in zip(sec, sec_count, strict=True)},
-        input_hash=input_hash(data),
-        result_hash=result_hash,
+        skipped=skipped,
+        input_hash=hashes[0],
+        result_hash=hashes[1],
     )

@@ -147,7 +147,7 @@ def pupil_table_build(*, region: Region, as_of: dt.date) -> PupilTable:
         application_ptr=application_ptr,
         application_opportunity_id=application_opportunity,
         # Refused or withdrawn consent keeps the pupil out of the run (the engine says why).
-        consent=np.asarray([CONSENT_CODES[c] for c in cols[14]], dtype=np.int8),
+        consent=np.asarray([CONSENT_CODES.get(c, -1) for c in cols[14]], dtype=np.int8),
     )
 
 
@@ -210,7 +210,8 @@ def opportunity_table_build(*, region: Region, pupils: PupilTable, as_of: dt.dat
         easting=np.asarray(cols[5]),
         northing=np.asarray(cols[6]),
         step_free=np.asarray(cols[7], dtype=bool),
-        mode=np.asarray([MODE_CODES[m] for m in cols[8]], dtype=np.int8),
+        # An unknown code makes the record one the engine skips and reports, not a failed run.
+        mode=np.asarray([MODE_CODES.get(m, -1) for m in cols[8]], dtype=np.int8),
         sector_id=np.asarray(cols[9]),
         is_growth_sector=np.asarray([s in growth for s in cols[9]], dtype=bool),
         la_code=np.asarray(cols[10], dtype=str),

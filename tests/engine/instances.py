@@ -58,7 +58,7 @@ def opportunity_rows(draw: st.DrawFn, oid: int) -> OpportunityRow:
     valid = end + timedelta(days=30)
     return OpportunityRow(
         opportunity_id=oid,
-        capacity=draw(st.integers(0, 3)),
+        capacity=draw(st.integers(1, 3)),
         seats_taken=draw(st.sampled_from([0, 0, 0, 1])),
         start=start,
         end=end,

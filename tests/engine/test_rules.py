@@ -168,11 +168,11 @@ def test_age_rule_matches_calendar_age(born: date, start: date) -> None:
 
 def test_suggestions_rank_after_own_choices() -> None:
     pupils = [pupil(1, (10, 99)), pupil(2, ())]
-    opps = [opening(10, capacity=0), opening(20, capacity=2), opening(30, capacity=2)]
+    opps = [opening(10, seats_taken=1), opening(20, capacity=2), opening(30, capacity=2)]
     result = run_match(build_input(pupils, opps, Policy(min_list_length=3)))
     one = result.outcome(0)
     assert one.suggested and one.rank is not None and one.rank > 2
-    assert one.reason_code == "FILLED"  # capacity 0 counts as full
+    assert one.reason_code == "FILLED"  # its one seat was approved earlier
     two = result.outcome(1)
     assert two.suggested and result.source[1] == SOURCE_SUGGESTED
 
@@ -311,3 +311,51 @@ def test_consent_not_yet_answered_does_not_leave_a_pupil_out() -> None:
     pupils = [pupil(1, (10,), consent="requested"), pupil(2, (20,), consent="not_requested")]
     result = run_match(build_input(pupils, [opening(10), opening(20)]))
     assert result.opportunity_id.tolist() == [10, 20]
+
+
+# ---- records the run cannot use ----
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"start": date(1, 1, 1)}, "start or end date out of range"),
+        ({"start": MON + timedelta(days=5)}, "ends before it starts"),
+        ({"capacity": 0}, "no seats (capacity below 1)"),
+        ({"capacity": -2}, "no seats (capacity below 1)"),
+        ({"easting": -5}, "site location out of range"),
+    ],
+)
+def test_an_unusable_opportunity_is_skipped_and_reported(change: dict[str, object], problem: str) -> None:
+    pupils = [pupil(1, (10, 20)), pupil(2, (20,))]
+    opps = [opening(10, **change), opening(20), opening(30)]
+    result = run_match(build_input(pupils, opps, Policy(min_list_length=0)))
+    assert [(s.kind, s.record_id, s.problem) for s in result.report.skipped] == [("opportunity", 10, problem)]
+    assert result.opportunity_id.tolist() == [20, 30]  # everyone else is matched
+    assert result.outcome(0).reason_code == "UNKNOWN_OPPORTUNITY"
+    assert "it is no longer offered" in result.reason_text(0)
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"date_of_birth": date(1, 1, 1)}, "date of birth missing or out of range"),
+        ({"easting": -1}, "home location out of range"),
+        ({"windows": ((MON, MON - timedelta(days=1)),)}, "a work-experience window"),
+        ({"max_travel_minutes": 0}, "travel limit below 1 minute"),
+    ],
+)
+def test_an_unusable_pupil_is_skipped_reported_and_told(change: dict[str, object], problem: str) -> None:
+    pupils = [pupil(1, (10,), **change), pupil(2, (10,))]
+    result = run_match(build_input(pupils, [opening(10)]))
+    (skipped,) = result.report.skipped
+    assert (skipped.kind, skipped.record_id) == ("pupil", 1) and skipped.problem.startswith(problem)
+    assert result.opportunity_id.tolist() == [-1, 10]
+    assert result.outcome(0).unmatched_code == "UNUSABLE_RECORD"
+    assert result.reason_text(0).startswith("Some of your details could not be used")
+
+
+def test_the_input_hash_covers_skipped_records() -> None:
+    good = build_input([pupil(1, (10,))], [opening(10), opening(20)])
+    bad = build_input([pupil(1, (10,))], [opening(10), opening(20, start=date(1, 1, 1))])
+    assert run_match(good).report.input_hash != run_match(bad).report.input_hash

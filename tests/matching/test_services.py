@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import psycopg
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
+from employers.models import Opportunity
 from placements import engine
 from placements.matching import results, services
+from placements.matching.report import report_lines
 from placements.models import Match, MatchRun, MatchStatus, UnplacedPupil
 
 from .conftest import MatchWorld, populate
@@ -268,3 +272,21 @@ def test_a_pupil_whose_consent_was_refused_is_left_out_of_the_run(world, django_
         "Your parent or carer's consent is not in place, so you were not included in this run."
     )
     assert run.statistics["unplaced_reasons"] == {"NO_CONSENT": 1}
+
+
+def test_one_unusable_opportunity_does_not_stop_the_run(world, django_capture_on_commit_callbacks):
+    school = world.school()
+    broken, fine = world.opportunity(), world.opportunity()
+    first, second = world.pupil(school), world.pupil(school)
+    world.apply(first, broken, fine)
+    world.apply(second, fine)
+    # As an API bug once allowed: saved without validation.
+    Opportunity.objects.filter(pk=broken.pk).update(starts_on=dt.date(1, 1, 1))
+    run = services.match_run_execute(run_id=new_run(world, django_capture_on_commit_callbacks).pk)
+
+    assert run is not None and (run.status, run.error) == ("succeeded", "")
+    assert run.statistics["skipped"] == [
+        {"kind": "opportunity", "record_id": broken.pk, "problem": "start or end date out of range"}
+    ]
+    assert len(pairs(run)) == 1 and pairs(run) <= {(first.pk, fine.pk), (second.pk, fine.pk)}
+    assert f"    opportunity {broken.pk}: start or end date out of range" in report_lines(run)
