@@ -115,18 +115,17 @@ class MatchResult:
     report: RunReport
     timings: Mapping[str, float]
 
-    def index_of(self, pupil_id: int) -> int:
-        i = int(np.searchsorted(self.pupil_id, pupil_id))
-        if i >= len(self.pupil_id) or self.pupil_id[i] != pupil_id:
-            raise KeyError(pupil_id)
-        return i
-
     def displaced(self, i: int) -> tuple[int, ...]:
         lo, hi = self.displaced_by_ptr[i], self.displaced_by_ptr[i + 1]
         return tuple(int(x) for x in self.displaced_by[lo:hi])
 
     def reason_text(self, i: int) -> str:
-        """Why pupil ``i`` did not get a higher choice, in plain words."""
+        """Why pupil ``i`` did not get a higher choice, in plain words.
+
+        Spoken to the pupil, so it speaks only of their own choices,
+        eligibility, travel and priority: never of other pupils' groups or
+        who they are (``displaced_by`` is for checking, not for showing).
+        """
         parts = []
         code = int(self.reason_code[i])
         if code == Reason.FILLED:
@@ -143,10 +142,8 @@ class MatchResult:
         detail = int(self.reason_detail[i])
         who = []
         if detail & DETAIL_HIGHER_TIER:
-            tiers = {int(self.tier[self.index_of(p)]) for p in self.displaced(i)}
-            higher = sorted(t for t in tiers if t < self.tier[i])
-            words = ", ".join(self.tier_words[t] for t in higher)
-            who.append(f"pupils with higher priority: {words}")
+            # Never which group: with few seats that would say who the holders are.
+            who.append("pupils with higher priority under the published rules")
         if detail & DETAIL_SECONDARY:
             who.append(SECONDARY_WORDS[self.secondary_key])
         if detail & DETAIL_LOTTERY:

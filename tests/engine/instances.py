@@ -3,6 +3,7 @@ plain-Python eligibility check and priority order to test the engine against."""
 
 from __future__ import annotations
 
+import random
 from datetime import date, timedelta
 
 from hypothesis import strategies as st
@@ -203,3 +204,44 @@ def several_flags_contest() -> MatchInput:
     # Seed 0 draws pupil 1 first in the lottery: only the tier can put pupil 2 ahead.
     policy = Policy(min_list_length=0, vacancy_round=False, seed=0)
     return build_input(pupils, [seat], policy)
+
+
+def cohort(seed: int, n_pupils: int = 400, n_opps: int = 40, policy_name: str = "stable") -> MatchInput:
+    """A crowded cohort: many flagged pupils, few seats close together, so most
+    explanations are about places that went to someone else."""
+    rng = random.Random(seed)
+    opps = [
+        OpportunityRow(
+            opportunity_id=10 * (i + 1),
+            capacity=rng.randint(1, 2),
+            start=week(0)[0],
+            end=week(0)[1],
+            min_age=rng.choice([14, 14, 15]),
+            easting=rng.randint(0, 8_000),
+            northing=rng.randint(0, 8_000),
+            sector_id=rng.randint(0, 3),
+            la_code=LA[i % 2],
+            insurance_valid_until=week(8)[1],
+            risk_assessment_valid_until=week(8)[1],
+            mode=rng.choice(["in_person", "in_person", "virtual"]),
+        )
+        for i in range(n_opps)
+    ]
+    pupils = [
+        PupilRow(
+            pupil_id=p + 1,
+            la_code=LA[p % 2],
+            year_group=10,
+            date_of_birth=MONDAY - timedelta(days=rng.randint(14 * 365, 16 * 365)),
+            easting=rng.randint(0, 8_000),
+            northing=rng.randint(0, 8_000),
+            max_travel_minutes=45,
+            windows=(week(0),),
+            applications=tuple(10 * o for o in rng.sample(range(1, n_opps + 1), 3)),
+            sector_interests=(rng.randint(0, 3),),
+            consent=rng.choice(CONSENT),
+            **{f: rng.random() < 0.2 for f in FLAG_NAMES},
+        )
+        for p in range(n_pupils)
+    ]
+    return build_input(pupils, opps, Policy(name=policy_name, seed=seed))  # type: ignore[arg-type]

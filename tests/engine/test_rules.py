@@ -193,7 +193,7 @@ def test_priority_tiers_and_true_reason() -> None:
     assert two.opportunity_id == 20 and two.rank == 2
     assert two.reason_code == "FILLED" and two.displaced_by == (1,)
     assert two.reason_text == (
-        "Your first choice was filled by pupils with higher priority: care-experienced."
+        "Your first choice was filled by pupils with higher priority under the published rules."
     )
     three = result.outcome(2)
     assert three.opportunity_id is not None and three.suggested  # vacancy round

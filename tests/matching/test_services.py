@@ -14,6 +14,8 @@ from placements import engine
 from placements.matching import results, services
 from placements.matching.report import report_lines
 from placements.models import Match, MatchRun, MatchStatus, UnplacedPupil
+from tests.engine.instances import cohort
+from tests.engine.test_disclosure import mentions
 
 from .conftest import MatchWorld, populate
 
@@ -290,3 +292,17 @@ def test_one_unusable_opportunity_does_not_stop_the_run(world, django_capture_on
     ]
     assert len(pairs(run)) == 1 and pairs(run) <= {(first.pk, fine.pk), (second.pk, fine.pk)}
     assert f"    opportunity {broken.pk}: start or end date out of range" in report_lines(run)
+
+
+def test_stored_explanations_name_no_group_the_pupil_is_not_in():
+    data = cohort(5)
+    result = engine.run_match(data)
+    flags = {int(data.pupils.pupil_id[p]): p for p in range(len(data.pupils))}
+    stored = [(row[0], row[8]) for row in results.match_values(data=data, result=result)]
+    stored += [(row[0], row[3]) for row in results.unplaced_values(result=result)]
+    assert len(stored) == len(data.pupils)
+    for pupil_id, text in stored:
+        p = flags[pupil_id]
+        for flag in engine.FLAG_NAMES:
+            if not data.pupils.flag(flag)[p]:
+                assert not mentions(text, flag), (pupil_id, text)
