@@ -7,8 +7,8 @@ import os
 import pytest
 from hypothesis import HealthCheck, settings
 
-from placements.demo.reference import ensure_reference_data
-from placements.models import Region
+from demo.reference import ensure_reference_data
+from mobility.geography.models import Region
 
 # Property tests: the same examples on every run ("ci", the default), so a failure
 # is reproducible and a planted bug fails every time; "explore" draws fresh examples

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from numpy.typing import NDArray
 
 from ._types import F64
+from .timetable.override import TimetableMinutes
 
 FLAG_NAMES = (
     "care_experienced",
@@ -53,6 +54,8 @@ class TravelModel:
     bus_speed_km_h: float = 16.0
     bus_wait_minutes: float = 8.0
     bus_access_minutes: float = 8.0
+    # Timetable journeys for a run's pairs, used instead of the estimate where they exist.
+    timetable: TimetableMinutes | None = None
 
 
 @dataclass(frozen=True)

@@ -111,7 +111,12 @@ def without_unusable_opportunities(data: MatchInput) -> tuple[MatchInput, tuple[
     keep = problem == 0
     opps = data.opportunities
     kept = OpportunityTable(**{f.name: getattr(opps, f.name)[keep] for f in fields(opps)})
-    return replace(data, opportunities=kept), skipped
+    policy = data.policy
+    timetable = policy.travel.timetable
+    if timetable is not None:  # its columns are looked up by opportunity position
+        timetable = replace(timetable, opportunity_col=timetable.opportunity_col[keep])
+        policy = replace(policy, travel=replace(policy.travel, timetable=timetable))
+    return replace(data, opportunities=kept, policy=policy), skipped
 
 
 def skipped_pupils(pupils: PupilTable) -> tuple[SkippedRecord, ...]:

@@ -131,6 +131,11 @@ def _outcome_columns(
         opps.mode[j[known]] == MODE_VIRTUAL,
         policy.travel,
     )
+    if policy.travel.timetable is not None:
+        virtual = opps.mode[j[known]] == MODE_VIRTUAL
+        minutes[fixed[known]] = policy.travel.timetable.apply(
+            minutes[fixed[known]], fixed[known], np.where(virtual, -1, j[known])
+        )
     at = np.where(final_opp >= 0, final_opp, -1)
     at[fixed[known]] = j[known]
     placed_at = np.flatnonzero(at >= 0)
