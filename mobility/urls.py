@@ -16,3 +16,8 @@ urlpatterns = [
     path("api/", include("mobility.api_urls")),
     path("", include("mobility.web_urls")),
 ]
+
+handler400 = "mobility.security.errors.bad_request"
+handler403 = "mobility.security.errors.permission_denied"
+handler404 = "mobility.security.errors.page_not_found"
+handler500 = "mobility.security.errors.server_error"
