@@ -87,7 +87,7 @@ def minutes_left(request: HttpRequest, username: str | None) -> int:
     window: timedelta = settings.AXES_COOLOFF_TIME
     if latest is None:
         return max(1, math.ceil(window.total_seconds() / 60))
-    seconds = (latest + window - timezone.now()).total_seconds()
+    seconds: float = (latest + window - timezone.now()).total_seconds()
     return max(1, math.ceil(seconds / 60))
 
 
