@@ -1,9 +1,9 @@
 """The REST API: `/api/v1/` and its OpenAPI schema (`/api/schema/`, docs at `/api/docs/`)."""
 
+from csp.decorators import csp_update
 from django.http import HttpRequest, JsonResponse
 from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
-from csp.decorators import csp_update
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
