@@ -13,9 +13,11 @@ from typing import Any
 
 from axes.backends import AxesStandaloneBackend
 from axes.handlers.database import AxesDatabaseHandler
+from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
 from django.db.models import Max, Q, Sum
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -134,3 +136,17 @@ class TestClientLockoutBackend(AxesStandaloneBackend):  # type: ignore[misc]
     ) -> None:
         if request is not None:
             super().authenticate(request, username, password, **kwargs)
+
+
+def record_failure(request: HttpRequest, email: str) -> None:
+    """Count a failed attempt on a sign-in-like form that does not call ``authenticate()``
+    (a password reset, an activation code), towards the same lockout."""
+    user_login_failed.send(sender=__name__, credentials={"username": email}, request=request)
+
+
+def refusal_if_locked(request: HttpRequest, email: str) -> HttpResponse | None:
+    """The lockout answer when this account or address is locked, else None; for the same forms."""
+    credentials = {"username": email}
+    if AxesProxyHandler.is_locked(request, credentials):
+        return lockout_response(request, None, credentials)
+    return None

@@ -110,3 +110,21 @@ def test_the_token_endpoint_is_locked_with_a_json_answer(pupil: User) -> None:
     response = client.post("/api/v1/auth/token/", {"email": "pupil@school.test", "password": PASSWORD})
     assert response.status_code == 429
     assert "token" not in response.json()
+
+
+def test_forms_without_authenticate_share_the_lockout(pupil: User) -> None:
+    from django.test import RequestFactory
+
+    from mobility.security.lockout import record_failure, refusal_if_locked
+
+    def reset_request() -> object:
+        return RequestFactory().post("/accounts/password-reset/", REMOTE_ADDR="192.0.2.30")
+
+    for _ in range(4):
+        assert refusal_if_locked(reset_request(), "pupil@school.test") is None  # type: ignore[arg-type]
+        record_failure(reset_request(), "pupil@school.test")  # type: ignore[arg-type]
+    record_failure(reset_request(), "pupil@school.test")  # type: ignore[arg-type]
+    refused = refusal_if_locked(reset_request(), "pupil@school.test")  # type: ignore[arg-type]
+    assert refused is not None and refused.status_code == 429
+    # The same account is locked on the sign-in form too.
+    assert web_sign_in(Client(), "pupil@school.test", PASSWORD).status_code == 429

@@ -25,6 +25,7 @@ SETTINGS_JSON = (
 def production_env(**overrides: str | None) -> dict[str, str]:
     """The environment docker-compose.yml gives the site, without anything the tests set."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "SESSION_", "CSRF_"))}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' conftest
     env.update(
         DJANGO_SETTINGS_MODULE="mobility.settings.base",
         DEBUG="false",
