@@ -4,7 +4,7 @@
         .venv/bin/python bench/signin_bench.py
 
 Migrates the database, creates a school with one class of pupils (passwords hashed with the
-production hasher, Argon2id), then starts gunicorn with the project's gunicorn.conf.py on a
+production hasher, Argon2id), then starts gunicorn with the project's config (mobility/gunicorn.py) on a
 loopback port with DEBUG off and a random SECRET_KEY. Every pupil opens the sign-in page
 (session and CSRF cookies, the form's CSRF token), then all of them submit the real form at
 the same moment, as a reverse proxy would pass it on (X-Forwarded-Proto: https, one school
@@ -91,7 +91,7 @@ def create_class(size: int) -> None:
 
 
 def start_server(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "gunicorn", "mobility.wsgi", "-c", "gunicorn.conf.py"]
+    command = [sys.executable, "-m", "gunicorn", "--config", "python:mobility.gunicorn", "mobility.wsgi"]
     with log.open("wb") as out:
         server = subprocess.Popen(
             [*command, "--bind", f"127.0.0.1:{port}"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
@@ -172,7 +172,7 @@ def main() -> None:
     )
     parser.add_argument("--pupils", type=int, default=30)
     parser.add_argument(
-        "--workers", type=int, default=None, help="gunicorn workers (default: gunicorn.conf.py)"
+        "--workers", type=int, default=None, help="gunicorn workers (default: mobility/gunicorn.py)"
     )
     parser.add_argument("--keep", action="store_true", help="Keep the bench pupils.")
     args = parser.parse_args()
@@ -239,8 +239,9 @@ def main() -> None:
 
     failed = [p for p in pupils if p.outcome != "ok"]
     times = sorted(p.seconds for p in pupils)
-    workers = env.get("WEB_CONCURRENCY", "3")
-    print(f"gunicorn workers: {workers}; load average before: {load:.2f}; cores: {os.cpu_count()}")
+    workers = env.get("WEB_CONCURRENCY") or f"{(os.cpu_count() or 1) * 2 + 1} (2 per core + 1)"
+    threads = env.get("WEB_THREADS") or "4"
+    print(f"gunicorn workers: {workers}, threads each: {threads}; load average before: {load:.2f}")
     print("sign-in times (s): " + " ".join(f"{t:.2f}" for t in times))
     print(f"first {times[0]:.2f} s, median {statistics.median(times):.2f} s")
     verdict = "met" if times[-1] < TARGET_SECONDS and not failed else "NOT met"

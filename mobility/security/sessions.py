@@ -52,7 +52,9 @@ def session_expired(request: HttpRequest, now: float) -> str | None:
     session = request.session
     signed_in_at = session.get(SIGNED_IN_AT)
     if signed_in_at is None:
-        return "no sign-in time"  # a session from before this policy
+        # A session made some other way (before this policy, or minted by a script): clocks start now.
+        start_clocks(request, request.user, now)
+        return None
     last_seen_at = session.get(LAST_SEEN_AT, signed_in_at)
     if policy.idle_seconds is not None and now - last_seen_at > policy.idle_seconds:
         return "idle"
@@ -70,8 +72,11 @@ def note_activity(request: HttpRequest, now: float) -> None:
 def start_session(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     if request is None or not hasattr(request, "session"):
         return
+    start_clocks(request, user, time.time())
+
+
+def start_clocks(request: HttpRequest, user: Any, now: float) -> None:
     policy = policy_for(user)
-    now = time.time()
     request.session[SIGNED_IN_AT] = now
     request.session[LAST_SEEN_AT] = now
     request.session.set_expiry(0 if policy.ends_with_browser else policy.max_seconds)

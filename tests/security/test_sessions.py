@@ -106,3 +106,14 @@ def test_other_users_tokens_survive(world: dict[str, User]) -> None:
     theirs = Token.objects.create(user=world["pupil"])
     client.post("/accounts/logout/")
     assert Token.objects.filter(pk=theirs.pk).exists()
+
+
+def test_a_session_from_before_the_policy_starts_its_clocks_on_first_use(world: dict[str, User]) -> None:
+    client = sign_in("pupil@school.test")
+    session = SessionStore(client.cookies["sessionid"].value)
+    del session[SIGNED_IN_AT], session[LAST_SEEN_AT]
+    session.save()
+    assert client.get("/pupil/").status_code == 200
+    assert SIGNED_IN_AT in SessionStore(client.cookies["sessionid"].value)
+    shift_session(client, last_seen=31 * 60)
+    assert client.get("/pupil/").status_code == 302
