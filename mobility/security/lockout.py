@@ -24,6 +24,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from mobility.accounts.models import User
+
 logger = logging.getLogger("mobility.security")
 
 
@@ -114,12 +116,14 @@ def lockout_response(
 def log_lockout(
     sender: Any, request: Any, username: str | None, ip_address: str | None, **kwargs: Any
 ) -> None:
+    # The user's id, not their email address: most accounts belong to children.
+    user_id = User.objects.filter(email__iexact=username).values_list("pk", flat=True).first()
     logger.warning(
-        "Sign-in locked out: account %s from address %s on %s",
-        username,
+        "Sign-in locked out: user %s from address %s on %s",
+        user_id if user_id is not None else "(no such account)",
         ip_address,
         getattr(request, "path", "?"),
-        extra={"event": "sign_in_locked_out", "username": username, "ip_address": ip_address},
+        extra={"event": "sign_in_locked_out", "user_id": user_id, "ip_address": ip_address},
     )
     # An API view authenticates with DRF's wrapper; the middleware answers for the Django request.
     inner = getattr(request, "_request", None)
