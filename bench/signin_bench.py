@@ -48,10 +48,10 @@ def create_class(size: int) -> None:
 
     from django.contrib.auth.hashers import make_password
 
-    from mobility import postcodes
+    from demo.reference import ensure_reference_data
     from mobility.accounts.models import Role, User
-    from placements.demo.reference import ensure_reference_data
-    from placements.models import LocalAuthority
+    from mobility.geography import postcodes
+    from mobility.geography.models import LocalAuthority
     from schools.models import Pupil, School
 
     region = ensure_reference_data()

@@ -17,7 +17,7 @@ urlpatterns = [
     path("", include("mobility.web_urls")),
 ]
 
-handler400 = "mobility.security.errors.bad_request"
-handler403 = "mobility.security.errors.permission_denied"
-handler404 = "mobility.security.errors.page_not_found"
-handler500 = "mobility.security.errors.server_error"
+handler400 = "mobility.security.error_views.bad_request"
+handler403 = "mobility.security.error_views.permission_denied"
+handler404 = "mobility.security.error_views.page_not_found"
+handler500 = "mobility.security.error_views.server_error"

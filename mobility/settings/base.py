@@ -40,10 +40,12 @@ INSTALLED_APPS = [
     "axes",
     "mobility.security",
     "mobility.accounts",
+    "mobility.geography",
     "schools",
     "employers",
     "placements",
     "placements.lifecycle",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -169,7 +171,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "placements.api.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "mobility.api.exceptions.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
         "mobility.security.parsers.DepthLimitedJSONParser",
         "rest_framework.parsers.FormParser",
@@ -196,7 +198,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "placements.api.schema.add_error_responses",
+        "mobility.api.schema.add_error_responses",
     ],
     "COMPONENT_SPLIT_REQUEST": True,
     # Role-narrowed answers leave some read-only fields out, so they are optional in the schema.
@@ -239,7 +241,7 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 # (and strips any a client sent): trust them for HTTPS detection and the client's address.
 BEHIND_PROXY = env.bool("BEHIND_PROXY", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
-CSRF_FAILURE_VIEW = "mobility.security.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "mobility.security.error_views.csrf_failure"
 
 # No inline script or style anywhere: the pages, htmx and GOV.UK Frontend all work under this.
 CONTENT_SECURITY_POLICY = {

@@ -11,7 +11,7 @@ from django.urls import include, path
 from rest_framework.test import APIClient
 
 from mobility.security.parsers import depth_of
-from schools.web.csv_import import import_preview
+from schools.imports import import_preview
 from tests.web.world import PASSWORD, build_world
 
 pytestmark = pytest.mark.django_db
@@ -39,10 +39,10 @@ urlpatterns = [
     path("api/v1/form/", form_post),
     path("", include("mobility.urls")),
 ]
-handler500 = "mobility.security.errors.server_error"
-handler404 = "mobility.security.errors.page_not_found"
-handler403 = "mobility.security.errors.permission_denied"
-handler400 = "mobility.security.errors.bad_request"
+handler500 = "mobility.security.error_views.server_error"
+handler404 = "mobility.security.error_views.page_not_found"
+handler403 = "mobility.security.error_views.permission_denied"
+handler400 = "mobility.security.error_views.bad_request"
 
 
 @pytest.mark.parametrize("depth", [33, 100, 100_000])

@@ -1,4 +1,4 @@
-"""Reads behind the school staff's pages: the Gatsby Benchmark 6 figures."""
+"""Reads behind the school staff's Benchmark 6 page: pupils with a workplace experience."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mobility.permissions import acting_user, employer_id_of, pupil_of, role_of, school_ids_of
+from mobility.permissions import acting_user, employer_id_of, pupil_id_of, role_of, school_ids_of
 
 
 class MeSerializer(serializers.Serializer[Any]):
@@ -35,14 +35,13 @@ class MeView(APIView):
     )
     def get(self, request: Request) -> Response:
         user = acting_user(request)
-        pupil = pupil_of(user)
         data = {
             "id": user.pk,
             "email": user.email,
             "first_name": user.first_name,
             "last_name": user.last_name,
             "role": role_of(user),
-            "pupil_id": pupil.pk if pupil else None,
+            "pupil_id": pupil_id_of(user),
             "employer_id": employer_id_of(user),
             "school_ids": school_ids_of(user),
         }

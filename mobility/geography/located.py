@@ -5,7 +5,7 @@ from collections.abc import Collection
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from mobility import postcodes
+from mobility.geography import postcodes
 
 
 class Located(models.Model):

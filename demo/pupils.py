@@ -8,8 +8,8 @@ import random
 from django.utils import timezone
 
 from mobility.accounts.models import Role, User
-from mobility.postcodes import Location
-from placements.models import Sector
+from mobility.geography.models import Sector
+from mobility.geography.postcodes import Location
 from schools.models import ConsentStatus, Pupil, School
 
 from . import names

@@ -9,8 +9,8 @@ from django.utils.text import slugify
 
 from employers.models import Employer, EmployerMember, Opportunity, Site
 from mobility.accounts.models import Role, User
-from mobility.postcodes import Location
-from placements.models import Sector
+from mobility.geography.models import Sector
+from mobility.geography.postcodes import Location
 
 from . import names
 from .accounts import DEMO_DOMAIN, DEMO_LOGINS, demo_email, new_user

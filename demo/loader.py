@@ -1,11 +1,4 @@
-"""The Liverpool City Region demo: reference data plus invented schools, pupils and employers.
-
-    from placements.demo import build_demo, reset_demo
-    summary = build_demo(size="small", seed=2027)
-
-Every postcode is a real one inside the region, drawn from the ONS directory; people, schools
-and employers are made up.
-"""
+"""What the demo offers its callers (the load_demo command, scripts and tests)."""
 
 from .accounts import DEMO_LOGINS, DEMO_PASSWORD
 from .builder import DEFAULT_SEED, DemoAlreadyLoaded, DemoSummary, build_demo, demo_counts

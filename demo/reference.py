@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from placements.models import LocalAuthority, Region, Sector
+from mobility.geography.models import LocalAuthority, Region, Sector
 
 REGION_CODE = "lcr"
 REGION_NAME = "Liverpool City Region"

@@ -8,7 +8,7 @@ from functools import cached_property
 
 import numpy as np
 
-from mobility.postcodes import Location, locations_in
+from mobility.geography.postcodes import Location, locations_in
 
 from .reference import LOCAL_AUTHORITIES, POSTCODE_LETTERS
 

@@ -14,7 +14,8 @@ from django.db.models import Q, Sum
 
 from employers.models import Opportunity, Site
 from mobility.accounts.models import Role
-from placements.models import Application, Sector
+from mobility.geography.models import Sector
+from placements.models import Application
 from schools.models import CareersAdviser, Pupil, SchoolStaff
 
 from .accounts import DEMO_LOGINS, DEMO_PASSWORD, new_user

@@ -8,8 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from demo.loader import DEFAULT_SEED, SIZES, DemoAlreadyLoaded, build_demo, reset_demo
 from mobility.accounts.models import Role
-from placements.demo import DEFAULT_SEED, SIZES, DemoAlreadyLoaded, build_demo, reset_demo
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """Reading a pupil export from a school's MIS (SIMS, Arbor, Bromcom...) into checked rows.
 
 Nothing here writes: ``import_preview`` returns every row with its problems, and
-``services.pupils_import`` saves only a clean file, in one transaction.
+``schools.services.pupils_import`` saves only a clean file, in one transaction.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from mobility import postcodes
 from mobility.accounts.models import User
+from mobility.geography import postcodes
 
 MAX_ROWS = 3000
 REQUIRED = ("first_name", "last_name", "email", "date_of_birth", "year_group", "postcode")

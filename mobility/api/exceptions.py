@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from placements.lifecycle.exceptions import LifecycleError
+from mobility.errors import DomainError, Invalid
 
 logger = logging.getLogger(__name__)
 
@@ -30,10 +30,12 @@ def _as_drf_validation_error(error: DjangoValidationError) -> ValidationError:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler, plus: lifecycle conflicts and integrity errors → 409, Django validation → 400."""
-    if isinstance(exc, LifecycleError):
+    """DRF's handler, plus: domain errors → their status, integrity errors → 409, Django validation → 400."""
+    if isinstance(exc, Invalid):
+        exc = ValidationError({exc.field or "non_field_errors": [exc.message]}, code=exc.code)
+    elif isinstance(exc, DomainError):
         set_rollback()
-        return Response({"detail": exc.message, "code": exc.code}, status=status.HTTP_409_CONFLICT)
+        return Response({"detail": exc.message, "code": exc.code}, status=exc.http_status)
     if isinstance(exc, IntegrityError):
         set_rollback()
         logger.info("Integrity conflict answered with 409: %s", exc)

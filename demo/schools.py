@@ -8,8 +8,8 @@ import random
 from dataclasses import dataclass, field
 
 from mobility.accounts.models import Role, User
-from mobility.postcodes import Location
-from placements.models import LocalAuthority
+from mobility.geography.models import LocalAuthority
+from mobility.geography.postcodes import Location
 from schools.models import CareersAdviser, School, SchoolStaff, WorkExperienceWindow
 
 from . import names
