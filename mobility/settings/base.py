@@ -209,6 +209,7 @@ SPECTACULAR_SETTINGS = {
         "OpportunityStatusEnum": "employers.models.Opportunity.Status",
         "ApplicationStatusEnum": "placements.models.Application.Status",
         "MatchRunStatusEnum": "placements.models.MatchRun.Status",
+        "RejectionReasonEnum": "placements.lifecycle.transitions.RejectionReason",
     },
 }
 
