@@ -14,6 +14,7 @@ from typing import Any
 from axes.backends import AxesStandaloneBackend
 from axes.handlers.database import AxesDatabaseHandler
 from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_client_parameters, get_client_username
 from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
@@ -36,6 +37,11 @@ def username_of(request: HttpRequest, credentials: dict[str, Any] | None) -> str
     if name is None:
         name = request.POST.get("username") or request.POST.get("email")
     return str(name).strip().lower() if name else None
+
+
+def account_failure_limit(request: HttpRequest, credentials: dict[str, Any] | None) -> int:
+    """Axes's one limit is the per-account one (AccountAndAddressHandler scales the address's)."""
+    return int(settings.LOGIN_FAILURES_PER_ACCOUNT)
 
 
 def client_address(request: HttpRequest) -> str | None:
@@ -70,8 +76,6 @@ class AccountAndAddressHandler(AxesDatabaseHandler):  # type: ignore[misc]
         return account_limit + worst
 
     def _filters(self, request: Any, credentials: dict[str, Any] | None) -> list[dict[str, Any]]:
-        from axes.helpers import get_client_parameters, get_client_username
-
         parameters: list[dict[str, Any]] = get_client_parameters(
             get_client_username(request, credentials),
             request.axes_ip_address,

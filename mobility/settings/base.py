@@ -286,7 +286,7 @@ STAFF_SESSION_HOURS = env.int("STAFF_SESSION_HOURS", default=8)
 # address with a higher limit because a whole school often shares one address.
 LOGIN_FAILURES_PER_ACCOUNT = env.int("LOGIN_FAILURES_PER_ACCOUNT", default=5)
 LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=50)
-AXES_FAILURE_LIMIT = LOGIN_FAILURES_PER_ACCOUNT
+AXES_FAILURE_LIMIT = "mobility.security.lockout.account_failure_limit"
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_HANDLER = "mobility.security.lockout.AccountAndAddressHandler"

@@ -128,3 +128,10 @@ def test_forms_without_authenticate_share_the_lockout(pupil: User) -> None:
     assert refused is not None and refused.status_code == 429
     # The same account is locked on the sign-in form too.
     assert web_sign_in(Client(), "pupil@school.test", PASSWORD).status_code == 429
+
+
+@override_settings(LOGIN_FAILURES_PER_ACCOUNT=2)
+def test_the_account_limit_is_a_setting(pupil: User) -> None:
+    client = Client()
+    assert web_sign_in(client, "pupil@school.test", "wrong").status_code == 200
+    assert web_sign_in(client, "pupil@school.test", "wrong").status_code == 429
