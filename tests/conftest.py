@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
+from django.core.management import call_command
 
 from placements.demo.reference import ensure_reference_data
 from placements.models import Region
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collected_static(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Static files collected once for the session: WhiteNoise then finds STATIC_ROOT instead of
+    warning on every request, and pages link to files that exist."""
+    root = tmp_path_factory.mktemp("staticfiles")
+    settings.STATIC_ROOT = str(root)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    return root
 
 
 @pytest.fixture
