@@ -1,4 +1,5 @@
-"""Every admin page the demo admin can reach renders: changelist, add form and a change form."""
+"""Every admin page the demo admin can reach renders: changelist, add form and a change form
+(over the demo, so each page has real rows to show)."""
 
 from __future__ import annotations
 
