@@ -208,7 +208,7 @@ OPS: list[Op] = [
             "site": w.side(which).site.pk,
             "title": "Lab week",
             "description": "Science",
-            "sector": "digital",
+            "sector": "digital-creative",
             "capacity": 3,
             "starts_on": "2031-06-02",
             "ends_on": "2031-06-06",

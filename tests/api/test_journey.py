@@ -15,7 +15,7 @@ from mobility.accounts.models import Role
 from placements import tasks as matching_tasks
 from placements.lifecycle.notifications import notification_send_for_change
 from placements.models import MatchStatusChange
-from tests.lifecycle import factories as f
+from tests import factories as f
 
 from .conftest import results
 
@@ -23,7 +23,7 @@ from .conftest import results
 def signed_in(email: str) -> APIClient:
     client = APIClient()
     response = client.post(
-        "/api/v1/auth/token/", {"email": email, "password": "correct horse battery"}, format="json"
+        "/api/v1/auth/token/", {"email": email, "password": f.PASSWORD}, format="json"
     )
     assert response.status_code == 200, response.content
     client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
@@ -38,7 +38,7 @@ def test_apply_run_approve_offer_confirm_accept_consent_feedback_complete(
     f.WindowFactory(school=school)
     pupil = f.PupilFactory(school=school, parental_consent="requested")
     staff = f.SchoolStaffFactory(school=school)
-    adviser = f.AdviserFactory(schools=[school])
+    adviser = f.CareersAdviserFactory(schools=[school])
     member = f.EmployerMemberFactory()
     f.SectorFactory(slug="digital")
 

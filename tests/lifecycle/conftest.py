@@ -14,7 +14,7 @@ from mobility.accounts.models import User
 from placements.lifecycle import services
 from placements.models import Match, MatchRun, MatchStatus
 from schools.models import CareersAdviser, Pupil, School, SchoolStaff
-from tests.lifecycle import factories as f
+from tests import factories as f
 
 NOW = timezone.now()
 
@@ -100,7 +100,7 @@ def world(db: None) -> World:
     return World(
         school=school,
         staff=f.SchoolStaffFactory(school=school),
-        adviser=f.AdviserFactory(schools=[school]),
+        adviser=f.CareersAdviserFactory(schools=[school]),
         employer=employer,
         member=member.user,
         opportunity=f.OpportunityFactory(employer=employer, capacity=2),

@@ -16,8 +16,7 @@ from employers.models import Opportunity
 from placements.lifecycle import services
 from placements.lifecycle.exceptions import CapacityConflict, TransitionNotAllowed
 from placements.models import SEAT_HOLDING_STATUSES, Match, MatchStatus
-
-from . import factories as f
+from tests import factories as f
 
 THREADS = 50
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -74,7 +73,7 @@ def setting() -> dict[str, object]:
     return {
         "school": school,
         "employer": employer,
-        "adviser": f.AdviserFactory(schools=[school]).user,
+        "adviser": f.CareersAdviserFactory(schools=[school]).user,
         "run": f.MatchRunFactory(),
     }
 
