@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.management import call_command
 
 from placements.demo.reference import ensure_reference_data
 from placements.models import Region
+from tests.factories import NOW, TODAY
+
+
+@pytest.fixture(scope="session", autouse=True)
+def frozen_clock() -> Iterator[time_machine.Coordinates]:
+    """One clock for the whole session: it starts at ``NOW`` on ``TODAY`` and runs on from there,
+    for module worlds, tests and the live server thread alike. A test may travel further."""
+    with time_machine.travel(NOW, tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def today() -> dt.date:
+    return TODAY
 
 
 @pytest.fixture(scope="session", autouse=True)

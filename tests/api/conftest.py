@@ -151,4 +151,4 @@ def all_keys(value: Any) -> set[str]:
     return set()
 
 
-YESTERDAY = dt.date.today() - dt.timedelta(days=1)
+YESTERDAY = f.TODAY - dt.timedelta(days=1)

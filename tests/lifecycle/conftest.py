@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from employers.models import Employer, Opportunity
 from mobility.accounts.models import User
@@ -16,7 +15,7 @@ from placements.models import Match, MatchRun, MatchStatus
 from schools.models import CareersAdviser, Pupil, School, SchoolStaff
 from tests import factories as f
 
-NOW = timezone.now()
+NOW = f.NOW
 
 
 @dataclass
