@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
-from mobility.geo import Located
+from mobility.geography.located import Located
 
 
 class School(Located):
@@ -20,7 +20,7 @@ class School(Located):
     name = models.CharField(max_length=200)
     phase = models.CharField(max_length=12, choices=Phase.choices)
     local_authority = models.ForeignKey(
-        "placements.LocalAuthority", on_delete=models.PROTECT, related_name="schools"
+        "geography.LocalAuthority", on_delete=models.PROTECT, related_name="schools"
     )
 
     class Meta:
@@ -52,7 +52,7 @@ class Pupil(Located):
     year_group = models.PositiveSmallIntegerField(validators=[MinValueValidator(7), MaxValueValidator(14)])
     date_of_birth = models.DateField()
     sector_interests = models.ManyToManyField(
-        "placements.Sector", blank=True, related_name="interested_pupils"
+        "geography.Sector", blank=True, related_name="interested_pupils"
     )
     needs_step_free_access = models.BooleanField(default=False)
     access_needs = models.TextField(

@@ -11,8 +11,8 @@ import time_machine
 from django.conf import settings
 from django.core.management import call_command
 
-from placements.demo.reference import ensure_reference_data
-from placements.models import Region
+from demo.reference import ensure_reference_data
+from mobility.geography.models import Region
 from tests.factories import NOW, TODAY
 
 

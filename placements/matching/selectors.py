@@ -16,9 +16,10 @@ from django.db.models import Count, Exists, OuterRef, Q
 from numpy.typing import NDArray
 
 from employers.models import Opportunity
+from mobility.geography.models import Region, Sector
 from placements.engine.inputs import MODE_CODES, NO_DATE, MatchInput, OpportunityTable, PupilTable
 from placements.engine.policy import Policy
-from placements.models import LIVE_STATUSES, SEAT_HOLDING_STATUSES, Application, Match, Region, Sector
+from placements.models import LIVE_STATUSES, SEAT_HOLDING_STATUSES, Application, Match
 from schools.models import Pupil, WorkExperienceWindow
 
 _FLAGS = ("care_experienced", "fsm_or_pupil_premium", "send", "young_carer", "at_risk_of_neet")

@@ -5,7 +5,7 @@ from typing import Any
 from rest_framework import serializers
 
 from mobility.accounts.models import Role
-from placements.models import LocalAuthority, Sector
+from mobility.geography.models import LocalAuthority, Sector
 from schools.models import ConsentStatus, Pupil, School, WorkExperienceWindow
 
 FLAG_FIELDS = ("fsm_or_pupil_premium", "care_experienced", "send", "young_carer", "at_risk_of_neet")

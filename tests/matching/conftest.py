@@ -22,7 +22,8 @@ from django.conf import settings
 from django.db import connection
 
 from employers.models import Employer, Opportunity
-from placements.models import Application, LocalAuthority, MatchRun, Region, Sector
+from mobility.geography.models import LocalAuthority, Region, Sector
+from placements.models import Application, MatchRun
 from schools.models import Pupil, School
 from tests import factories as f
 
