@@ -22,9 +22,7 @@ from .conftest import results
 
 def signed_in(email: str) -> APIClient:
     client = APIClient()
-    response = client.post(
-        "/api/v1/auth/token/", {"email": email, "password": f.PASSWORD}, format="json"
-    )
+    response = client.post("/api/v1/auth/token/", {"email": email, "password": f.PASSWORD}, format="json")
     assert response.status_code == 200, response.content
     client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     return client

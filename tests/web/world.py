@@ -14,8 +14,8 @@ from typing import Any
 
 from employers.models import Employer, Opportunity
 from mobility.accounts.models import Role, User
-from placements.lifecycle import services as lifecycle
 from mobility.geography.models import LocalAuthority, Region, Sector
+from placements.lifecycle import services as lifecycle
 from placements.models import Match, MatchStatus
 from schools.models import ConsentStatus, Pupil, School
 from tests import factories as f
