@@ -34,7 +34,7 @@ def test_apply_run_approve_offer_confirm_accept_consent_feedback_complete(
 ) -> None:
     school = f.SchoolFactory()
     f.WindowFactory(school=school)
-    pupil = f.PupilFactory(school=school, parental_consent="requested")
+    pupil = f.PupilFactory(school=school, postcode="L1 8JQ", parental_consent="requested")  # 1 km from L2 2DH
     staff = f.SchoolStaffFactory(school=school)
     adviser = f.CareersAdviserFactory(schools=[school])
     member = f.EmployerMemberFactory()
