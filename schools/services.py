@@ -18,20 +18,13 @@ from django.utils import timezone
 from mobility.accounts.models import Role, User
 from mobility.geography.models import Sector
 from schools.imports import Preview
-from schools.models import ConsentStatus, Pupil, School, WorkExperienceWindow
+from schools.models import DISADVANTAGE_FLAGS, ConsentStatus, Pupil, School, WorkExperienceWindow
 from schools.signals import consent_recorded
 
 PUPIL_SELF_FIELDS = frozenset(
     {"postcode", "needs_step_free_access", "access_needs", "max_travel_minutes", "sector_interests"}
 )
-PUPIL_STAFF_FIELDS = PUPIL_SELF_FIELDS | {
-    "year_group",
-    "fsm_or_pupil_premium",
-    "care_experienced",
-    "send",
-    "young_carer",
-    "at_risk_of_neet",
-}
+PUPIL_STAFF_FIELDS = PUPIL_SELF_FIELDS | {"year_group", *DISADVANTAGE_FLAGS}
 log = logging.getLogger(__name__)
 
 WINDOW_FIELDS = ("year_group", "starts_on", "ends_on", "application_deadline")
