@@ -182,6 +182,9 @@ MOBILITY = {
     # Journeys from timetables must arrive by this time (HH:MM) on the placement's first day.
     "ARRIVE_BY": env.str("ARRIVE_BY", default="08:50"),
     "OFFER_LAPSE_DAYS": env.int("OFFER_LAPSE_DAYS", default=7),
+    # A placement lasts at most this many working days and starts within this many months.
+    "PLACEMENT_MAX_WORKING_DAYS": env.int("PLACEMENT_MAX_WORKING_DAYS", default=10),
+    "PLACEMENT_MAX_MONTHS_AHEAD": env.int("PLACEMENT_MAX_MONTHS_AHEAD", default=18),
 }
 
 LOGGING = {

@@ -11,6 +11,7 @@ from employers.models import ComplianceRecord, Employer, Opportunity, Site
 from placements.lifecycle.models import PlacementFeedback
 from placements.models import Application, Match, MatchRun, MatchStatus
 from schools.models import Pupil, WorkExperienceWindow
+from tests.factories import WINDOW_END, WINDOW_START
 
 from .conftest import YESTERDAY, ApiWorld, Side
 
@@ -99,8 +100,8 @@ OPS: list[Op] = [
         body=lambda w, which, role: {
             "school": w.side(which).school.pk,
             "year_group": 12,
-            "starts_on": "2031-06-02",
-            "ends_on": "2031-06-06",
+            "starts_on": str(WINDOW_START),
+            "ends_on": str(WINDOW_END),
         },
         effect=lambda s: WorkExperienceWindow.objects.filter(school=s.school, year_group=12).exists(),
     ),
@@ -210,8 +211,8 @@ OPS: list[Op] = [
             "description": "Science",
             "sector": "digital-creative",
             "capacity": 3,
-            "starts_on": "2031-06-02",
-            "ends_on": "2031-06-06",
+            "starts_on": str(WINDOW_START),
+            "ends_on": str(WINDOW_END),
         },
         effect=lambda s: Opportunity.objects.filter(employer=s.employer, title="Lab week").exists(),
     ),

@@ -85,6 +85,7 @@ class MatchWorld:
                 employer=employer,
                 insurance_expires_on=self.window_end + dt.timedelta(days=200),
                 risk_assessment_on=self.window_start - dt.timedelta(days=30),
+                verification_note="Certificate seen.",
             )
         self.employers.append(employer)
         return employer

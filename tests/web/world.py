@@ -168,6 +168,7 @@ def build_world() -> WebWorld:
         supervisor_role="",
         safeguarding_checks="",
         checked_on=None,
+        verification_note="Certificate seen.",
     )
     member = user("member@employer.test", Role.EMPLOYER, "Morgan")
     f.EmployerMemberFactory(user=member, employer=employer, job_title="")
