@@ -68,6 +68,7 @@ ADMIN_MODELS = {
     "Match",
     "MatchStatusChange",
     "UnplacedPupil",
+    "ChangeRequest",
 }
 
 
