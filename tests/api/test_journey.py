@@ -32,13 +32,13 @@ def signed_in(email: str) -> APIClient:
 def test_apply_run_approve_offer_confirm_accept_consent_feedback_complete(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    school = f.SchoolFactory()
-    f.WindowFactory(school=school)
-    pupil = f.PupilFactory(school=school, postcode="L1 8JQ", parental_consent="requested")  # 1 km from L2 2DH
-    staff = f.SchoolStaffFactory(school=school)
-    adviser = f.CareersAdviserFactory(schools=[school])
-    member = f.EmployerMemberFactory()
-    f.SectorFactory(slug="digital")
+    school = f.SchoolFactory.create()
+    f.WindowFactory.create(school=school)
+    pupil = f.PupilFactory.create(school=school, postcode="L1 8JQ", parental_consent="requested")  # 1 km from L2 2DH
+    staff = f.SchoolStaffFactory.create(school=school)
+    adviser = f.CareersAdviserFactory.create(schools=[school])
+    member = f.EmployerMemberFactory.create()
+    f.SectorFactory.create(slug="digital")
 
     as_pupil, as_employer = signed_in(pupil.user.email), signed_in(member.user.email)
     as_adviser, as_staff = signed_in(adviser.user.email), signed_in(staff.user.email)

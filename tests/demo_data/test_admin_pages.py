@@ -25,10 +25,10 @@ REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 @pytest.fixture
 def admin_client_demo(small_demo: DemoSummary) -> Client:
     # The demo has no match runs, groups or tokens yet; give every admin page a row to show.
-    match = MatchFactory(run=MatchRunFactory(), status=MatchStatus.PROPOSED)
+    match = MatchFactory.create(run=MatchRunFactory.create(), status=MatchStatus.PROPOSED)
     MatchStatusChange.objects.create(match=match, to_status=MatchStatus.PROPOSED, reason="run")
     UnplacedPupil.objects.create(
-        run=match.run, pupil=PupilFactory(), reason="DATES", explanation="No placement matched your dates."
+        run=match.run, pupil=PupilFactory.create(), reason="DATES", explanation="No placement matched your dates."
     )
     ChangeRequest.objects.create(
         opportunity=match.opportunity, proposed={"daily_hours": "6.0"}, reason="Shorter days"

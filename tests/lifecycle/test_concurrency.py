@@ -66,25 +66,25 @@ def race(calls: list[Callable[[], object]]) -> Counter[str]:
 
 @pytest.fixture
 def setting() -> dict[str, object]:
-    school = f.SchoolFactory()
-    f.WindowFactory(school=school)
-    employer = f.EmployerFactory()
-    f.ComplianceFactory(employer=employer)
+    school = f.SchoolFactory.create()
+    f.WindowFactory.create(school=school)
+    employer = f.EmployerFactory.create()
+    f.ComplianceFactory.create(employer=employer)
     return {
         "school": school,
         "employer": employer,
-        "adviser": f.CareersAdviserFactory(schools=[school]).user,
-        "run": f.MatchRunFactory(),
+        "adviser": f.CareersAdviserFactory.create(schools=[school]).user,
+        "run": f.MatchRunFactory.create(),
     }
 
 
 @pytest.mark.parametrize("repeat", range(3))
 @pytest.mark.parametrize("capacity", [1, 2, 3, 4, 5])
 def test_fifty_advisers_approving_the_last_seats(setting: dict, capacity: int, repeat: int) -> None:
-    opportunity = f.OpportunityFactory(employer=setting["employer"], capacity=capacity)
+    opportunity = f.OpportunityFactory.create(employer=setting["employer"], capacity=capacity)
     matches = [
-        f.MatchFactory(
-            run=setting["run"], opportunity=opportunity, pupil=f.PupilFactory(school=setting["school"])
+        f.MatchFactory.create(
+            run=setting["run"], opportunity=opportunity, pupil=f.PupilFactory.create(school=setting["school"])
         )
         for _ in range(THREADS)
     ]
@@ -101,10 +101,10 @@ def test_fifty_advisers_approving_the_last_seats(setting: dict, capacity: int, r
 
 
 def test_fifty_accepts_of_one_offer_succeed_once(setting: dict) -> None:
-    pupil = f.PupilFactory(school=setting["school"])
-    opportunity = f.OpportunityFactory(employer=setting["employer"], capacity=1)
-    match = f.MatchFactory(run=setting["run"], opportunity=opportunity, pupil=pupil)
-    member = f.EmployerMemberFactory(employer=setting["employer"]).user
+    pupil = f.PupilFactory.create(school=setting["school"])
+    opportunity = f.OpportunityFactory.create(employer=setting["employer"], capacity=1)
+    match = f.MatchFactory.create(run=setting["run"], opportunity=opportunity, pupil=pupil)
+    member = f.EmployerMemberFactory.create(employer=setting["employer"]).user
     services.match_approve(match_id=match.pk, actor=setting["adviser"])
     services.match_offer(match_id=match.pk, actor=setting["adviser"])
     services.match_employer_confirm(match_id=match.pk, actor=member)
@@ -117,12 +117,12 @@ def test_fifty_accepts_of_one_offer_succeed_once(setting: dict) -> None:
 
 
 def test_one_pupil_two_proposals_approved_at_once_holds_one_seat(setting: dict) -> None:
-    pupil = f.PupilFactory(school=setting["school"])
+    pupil = f.PupilFactory.create(school=setting["school"])
     matches = [
-        f.MatchFactory(
-            run=f.MatchRunFactory(),
+        f.MatchFactory.create(
+            run=f.MatchRunFactory.create(),
             pupil=pupil,
-            opportunity=f.OpportunityFactory(employer=setting["employer"]),
+            opportunity=f.OpportunityFactory.create(employer=setting["employer"]),
         )
         for _ in range(2)
     ]
@@ -145,7 +145,7 @@ def test_one_pupil_two_proposals_approved_at_once_holds_one_seat(setting: dict) 
         winner = held.model.objects.filter(pupil=pupil, status=MatchStatus.REJECTED).latest(
             "status_changed_at"
         )
-        new = f.MatchFactory(run=f.MatchRunFactory(), pupil=pupil, opportunity=winner.opportunity)
+        new = f.MatchFactory.create(run=f.MatchRunFactory.create(), pupil=pupil, opportunity=winner.opportunity)
         matches = [m if m.pk != winner.pk else new for m in matches]
 
 
@@ -178,10 +178,10 @@ def seat_holders(opportunity: Opportunity) -> int:
 
 @pytest.mark.parametrize("repeat", range(5))
 def test_an_overdue_offer_either_lapses_or_is_accepted_never_both(setting: dict, repeat: int) -> None:
-    pupil = f.PupilFactory(school=setting["school"])
-    opportunity = f.OpportunityFactory(employer=setting["employer"], capacity=1)
-    match = f.MatchFactory(run=setting["run"], opportunity=opportunity, pupil=pupil)
-    member = f.EmployerMemberFactory(employer=setting["employer"]).user
+    pupil = f.PupilFactory.create(school=setting["school"])
+    opportunity = f.OpportunityFactory.create(employer=setting["employer"], capacity=1)
+    match = f.MatchFactory.create(run=setting["run"], opportunity=opportunity, pupil=pupil)
+    member = f.EmployerMemberFactory.create(employer=setting["employer"]).user
     services.match_approve(match_id=match.pk, actor=setting["adviser"])
     services.match_offer(match_id=match.pk, actor=setting["adviser"])
     services.match_employer_confirm(match_id=match.pk, actor=member)
@@ -211,14 +211,14 @@ def test_an_overdue_offer_either_lapses_or_is_accepted_never_both(setting: dict,
 
 @pytest.mark.parametrize("repeat", range(5))
 def test_cancelling_the_last_seat_while_another_pupil_is_approved_for_it(setting: dict, repeat: int) -> None:
-    opportunity = f.OpportunityFactory(employer=setting["employer"], capacity=1)
+    opportunity = f.OpportunityFactory.create(employer=setting["employer"], capacity=1)
     adviser = setting["adviser"]
-    placed = f.MatchFactory(
-        run=setting["run"], opportunity=opportunity, pupil=f.PupilFactory(school=setting["school"])
+    placed = f.MatchFactory.create(
+        run=setting["run"], opportunity=opportunity, pupil=f.PupilFactory.create(school=setting["school"])
     )
     services.match_approve(match_id=placed.pk, actor=adviser)
-    waiting = f.MatchFactory(
-        run=setting["run"], opportunity=opportunity, pupil=f.PupilFactory(school=setting["school"])
+    waiting = f.MatchFactory.create(
+        run=setting["run"], opportunity=opportunity, pupil=f.PupilFactory.create(school=setting["school"])
     )
 
     cancelled, approved = outcomes_of(

@@ -74,7 +74,7 @@ def test_lapse_queues_notification_and_refill_on_commit(
 
 def applicant(world: World, **fields: object) -> Pupil:
     pupil = world.pupil(**fields)
-    ApplicationFactory(pupil=pupil, opportunity=world.opportunity)
+    ApplicationFactory.create(pupil=pupil, opportunity=world.opportunity)
     return pupil
 
 
@@ -90,7 +90,7 @@ def test_freed_seat_goes_to_the_next_pupil_by_priority_then_lottery(world: World
     applicant(world, care_experienced=True, parental_consent="refused")
     applicant(world, care_experienced=True, easting=335000 + 40000)  # too far
     busy = applicant(world, care_experienced=True)
-    world.match(pupil=busy, opportunity=world.opportunity_with(), run=MatchRunFactory(), to=S.APPROVED)
+    world.match(pupil=busy, opportunity=world.opportunity_with(), run=MatchRunFactory.create(), to=S.APPROVED)
 
     offered = world.match(pupil=holder, to=S.OFFERED)
     services.match_pupil_decline(match_id=offered.pk, actor=holder.user, now=NOW)
@@ -133,8 +133,8 @@ def test_a_refill_is_a_small_run_with_the_source_seed_and_an_adviser_still_appro
 
 
 def test_no_refill_into_a_site_a_pupil_cannot_get_into(world: World) -> None:
-    site = SiteFactory(employer=world.employer, step_free_access=False)
+    site = SiteFactory.create(employer=world.employer, step_free_access=False)
     opportunity = world.opportunity_with(site=site, capacity=1)
     pupil = world.pupil(needs_step_free_access=True)
-    ApplicationFactory(pupil=pupil, opportunity=opportunity)
+    ApplicationFactory.create(pupil=pupil, opportunity=opportunity)
     assert opportunity_refill(opportunity_id=opportunity.pk, run_id=world.run.pk, now=NOW) == []

@@ -154,7 +154,7 @@ def test_roles_outside_the_table_cannot_act(world: World, event: str, who: str) 
 def test_an_adviser_for_another_school_cannot_act(world: World) -> None:
     from tests.factories import CareersAdviserFactory, SchoolFactory
 
-    stranger = CareersAdviserFactory(schools=[SchoolFactory()])
+    stranger = CareersAdviserFactory.create(schools=[SchoolFactory.create()])
     match = world.match()
     with pytest.raises(ActionNotPermitted):
         services.match_approve(match_id=match.pk, actor=stranger.user, now=NOW)

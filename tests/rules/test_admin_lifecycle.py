@@ -19,7 +19,7 @@ S = MatchStatus
 
 @pytest.fixture
 def admin_client(world: World) -> Client:
-    user = f.UserFactory(role=Role.ADMIN, is_staff=True, is_superuser=True)
+    user = f.UserFactory.create(role=Role.ADMIN, is_staff=True, is_superuser=True)
     client = Client()
     client.force_login(user)
     return client

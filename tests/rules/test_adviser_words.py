@@ -33,7 +33,7 @@ def test_the_review_queue_names_groups_and_choices_in_words(world: World, web_as
 
 
 def test_run_lists_say_what_each_policy_means(world: World, web_as) -> None:
-    f.MatchRunFactory(region=world.run.region, policy="max-coverage", what_if=True)
+    f.MatchRunFactory.create(region=world.run.region, policy="max-coverage", what_if=True)
     page = web_as(world.adviser.user).get("/adviser/").content.decode()
     assert "Stable matching" in page and "Most pupils placed (comparison only)" in page
     assert ">max-coverage<" not in page and ">stable<" not in page
@@ -41,7 +41,7 @@ def test_run_lists_say_what_each_policy_means(world: World, web_as) -> None:
 
 def test_a_refill_run_page_explains_itself_instead_of_empty_figures(world: World, web_as) -> None:
     applicant = world.pupil()
-    f.ApplicationFactory(pupil=applicant, opportunity=world.opportunity)
+    f.ApplicationFactory.create(pupil=applicant, opportunity=world.opportunity)
     holder = world.match(to=S.OFFERED)
     lifecycle.match_cancel(match_id=holder.pk, actor=world.adviser.user, reason="other", note="x")
     (made,) = opportunity_refill(opportunity_id=world.opportunity.pk, run_id=holder.run_id)

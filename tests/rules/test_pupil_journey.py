@@ -19,8 +19,8 @@ W = Application.WithdrawnReason
 
 def test_declining_an_offer_closes_that_application(world: World) -> None:
     pupil = world.pupil()
-    chosen = f.ApplicationFactory(pupil=pupil, opportunity=world.opportunity, rank=1)
-    other = f.ApplicationFactory(pupil=pupil, opportunity=world.opportunity_with(), rank=2)
+    chosen = f.ApplicationFactory.create(pupil=pupil, opportunity=world.opportunity, rank=1)
+    other = f.ApplicationFactory.create(pupil=pupil, opportunity=world.opportunity_with(), rank=2)
     match = world.match(pupil=pupil, to=S.EMPLOYER_CONFIRMED)
     lifecycle.match_pupil_decline(match_id=match.pk, actor=pupil.user, reason="changed_mind")
     chosen.refresh_from_db()
@@ -31,9 +31,9 @@ def test_declining_an_offer_closes_that_application(world: World) -> None:
 
 def test_confirmation_closes_the_other_applications_with_the_reason(world: World, web_as) -> None:
     pupil = world.pupil()
-    f.ApplicationFactory(pupil=pupil, opportunity=world.opportunity, rank=1)
+    f.ApplicationFactory.create(pupil=pupil, opportunity=world.opportunity, rank=1)
     elsewhere = world.opportunity_with(title="Second choice")
-    other = f.ApplicationFactory(pupil=pupil, opportunity=elsewhere, rank=2)
+    other = f.ApplicationFactory.create(pupil=pupil, opportunity=elsewhere, rank=2)
     world.match(pupil=pupil, to=S.CONFIRMED)
     other.refresh_from_db()
     assert (other.status, other.withdrawn_reason) == ("withdrawn", W.PLACED)
@@ -57,8 +57,8 @@ def test_an_accepted_offer_awaiting_consent_is_not_called_confirmed(world: World
 
 def test_an_unplaced_pupil_sees_why_what_is_open_and_whom_to_ask(world: World, web_as) -> None:
     pupil = world.pupil()
-    f.ApplicationFactory(pupil=pupil, opportunity=world.opportunity)
-    run = f.MatchRunFactory(region=world.school.local_authority.region)
+    f.ApplicationFactory.create(pupil=pupil, opportunity=world.opportunity)
+    run = f.MatchRunFactory.create(region=world.school.local_authority.region)
     UnplacedPupil.objects.create(
         run=run, pupil=pupil, reason="FILLED", explanation="All 1 placement(s) on your list were filled."
     )
@@ -90,7 +90,7 @@ def test_the_reflection_form_opens_on_the_first_day(world: World, web_as) -> Non
 
 def test_removing_a_choice_asks_first(world: World, web_as) -> None:
     pupil = world.pupil()
-    application = f.ApplicationFactory(pupil=pupil, opportunity=world.opportunity)
+    application = f.ApplicationFactory.create(pupil=pupil, opportunity=world.opportunity)
     client = web_as(pupil.user)
     asked = client.get(f"/pupil/choices/{application.pk}/withdraw/")
     assert asked.status_code == 200 and "Yes, remove it" in asked.content.decode()
@@ -120,7 +120,7 @@ def test_search_shows_what_the_pupil_can_apply_for_with_a_way_to_see_the_rest(wo
 
 def test_what_if_runs_do_not_tell_a_pupil_they_are_unplaced(world: World, web_as) -> None:
     pupil = world.pupil()
-    run = f.MatchRunFactory(region=world.school.local_authority.region, what_if=True, policy="max-coverage")
+    run = f.MatchRunFactory.create(region=world.school.local_authority.region, what_if=True, policy="max-coverage")
     UnplacedPupil.objects.create(run=run, pupil=pupil, reason="FILLED", explanation="Filled.")
     page = web_as(pupil.user).get("/pupil/").content.decode()
     assert "You have not been placed yet" not in page
