@@ -95,7 +95,9 @@ def build_side(code: str, la_code: str) -> Side:
         compliance=compliance,
         application=f.ApplicationFactory.create(pupil=pupil, opportunity=opportunity),
         run=run,
-        match=f.MatchFactory.create(run=run, pupil=pupil, opportunity=opportunity, status=MatchStatus.OFFERED),
+        match=f.MatchFactory.create(
+            run=run, pupil=pupil, opportunity=opportunity, status=MatchStatus.OFFERED
+        ),
     )
 
 

@@ -24,7 +24,9 @@ def proposal(world: ApiWorld, opportunity: Opportunity) -> Match:
 
 
 def test_two_advisers_one_last_seat_one_conflict(api_world: ApiWorld) -> None:
-    opportunity = f.OpportunityFactory.create(employer=api_world.own.employer, site=api_world.own.site, capacity=1)
+    opportunity = f.OpportunityFactory.create(
+        employer=api_world.own.employer, site=api_world.own.site, capacity=1
+    )
     first, second = proposal(api_world, opportunity), proposal(api_world, opportunity)
     client = api_world.client("adviser")
     assert client.post(f"/api/v1/matches/{first.pk}/approve/").status_code == 200
@@ -136,7 +138,9 @@ def test_integrity_errors_answer_409_not_500() -> None:
 
 def test_opportunity_filters(api_world: ApiWorld) -> None:
     own = api_world.own
-    far_site = f.SiteFactory.create(employer=own.employer, easting=own.site.easting + 40000, step_free_access=False)
+    far_site = f.SiteFactory.create(
+        employer=own.employer, easting=own.site.easting + 40000, step_free_access=False
+    )
     far = f.OpportunityFactory.create(employer=own.employer, site=far_site)
     later = f.OpportunityFactory.create(
         employer=own.employer,

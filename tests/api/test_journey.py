@@ -34,7 +34,9 @@ def test_apply_run_approve_offer_confirm_accept_consent_feedback_complete(
 ) -> None:
     school = f.SchoolFactory.create()
     f.WindowFactory.create(school=school)
-    pupil = f.PupilFactory.create(school=school, postcode="L1 8JQ", parental_consent="requested")  # 1 km from L2 2DH
+    pupil = f.PupilFactory.create(
+        school=school, postcode="L1 8JQ", parental_consent="requested"
+    )  # 1 km from L2 2DH
     staff = f.SchoolStaffFactory.create(school=school)
     adviser = f.CareersAdviserFactory.create(schools=[school])
     member = f.EmployerMemberFactory.create()

@@ -81,7 +81,9 @@ def test_seats_taken_cannot_exceed_capacity_on_update() -> None:
 
 def test_an_opportunity_cannot_end_before_it_starts() -> None:
     rejects(
-        lambda: OpportunityFactory.create(starts_on=WINDOW_START, ends_on=WINDOW_START - dt.timedelta(days=1)),
+        lambda: OpportunityFactory.create(
+            starts_on=WINDOW_START, ends_on=WINDOW_START - dt.timedelta(days=1)
+        ),
         "opportunity_dates_ordered",
     )
 
@@ -155,7 +157,9 @@ def test_a_role_must_be_one_of_the_roles() -> None:
 def test_a_pupil_holds_one_live_seat_at_a_time() -> None:
     held = MatchFactory.create(status=MatchStatus.APPROVED)
     for status in (MatchStatus.OFFERED, MatchStatus.ACCEPTED, MatchStatus.CONFIRMED):
-        rejects(lambda s=status: MatchFactory.create(pupil=held.pupil, status=s), "match_one_live_seat_per_pupil")
+        rejects(
+            lambda s=status: MatchFactory.create(pupil=held.pupil, status=s), "match_one_live_seat_per_pupil"
+        )
 
 
 def test_a_completed_placement_does_not_block_the_next() -> None:

@@ -28,7 +28,10 @@ def admin_client_demo(small_demo: DemoSummary) -> Client:
     match = MatchFactory.create(run=MatchRunFactory.create(), status=MatchStatus.PROPOSED)
     MatchStatusChange.objects.create(match=match, to_status=MatchStatus.PROPOSED, reason="run")
     UnplacedPupil.objects.create(
-        run=match.run, pupil=PupilFactory.create(), reason="DATES", explanation="No placement matched your dates."
+        run=match.run,
+        pupil=PupilFactory.create(),
+        reason="DATES",
+        explanation="No placement matched your dates.",
     )
     ChangeRequest.objects.create(
         opportunity=match.opportunity, proposed={"daily_hours": "6.0"}, reason="Shorter days"

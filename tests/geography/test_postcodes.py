@@ -89,7 +89,11 @@ def test_a_site_with_an_unknown_postcode_fails_validation_on_the_postcode() -> N
 @pytest.mark.django_db
 def test_a_pupil_with_a_malformed_postcode_fails_validation_on_the_postcode() -> None:
     pupil = Pupil(
-        user=UserFactory.create(), school=SchoolFactory.create(), year_group=10, date_of_birth="2011-10-01", postcode="home"
+        user=UserFactory.create(),
+        school=SchoolFactory.create(),
+        year_group=10,
+        date_of_birth="2011-10-01",
+        postcode="home",
     )
     with pytest.raises(ValidationError) as caught:
         pupil.full_clean()

@@ -63,6 +63,7 @@ PATH = [
 def advance(world: World, match: Match, to: str, *, now: dt.datetime = NOW) -> Match:
     adviser = world.adviser.user
     member = match.opportunity.employer.members.first()
+    assert member is not None
     steps = {
         MatchStatus.APPROVED: lambda: services.match_approve(match_id=match.pk, actor=adviser, now=now),
         MatchStatus.OFFERED: lambda: services.match_offer(match_id=match.pk, actor=adviser, now=now),

@@ -7,6 +7,8 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 import pytest
 from django.db import OperationalError, connection
@@ -65,7 +67,7 @@ def race(calls: list[Callable[[], object]]) -> Counter[str]:
 
 
 @pytest.fixture
-def setting() -> dict[str, object]:
+def setting() -> dict[str, Any]:
     school = f.SchoolFactory.create()
     f.WindowFactory.create(school=school)
     employer = f.EmployerFactory.create()
@@ -80,7 +82,7 @@ def setting() -> dict[str, object]:
 
 @pytest.mark.parametrize("repeat", range(3))
 @pytest.mark.parametrize("capacity", [1, 2, 3, 4, 5])
-def test_fifty_advisers_approving_the_last_seats(setting: dict, capacity: int, repeat: int) -> None:
+def test_fifty_advisers_approving_the_last_seats(setting: dict[str, Any], capacity: int, repeat: int) -> None:
     opportunity = f.OpportunityFactory.create(employer=setting["employer"], capacity=capacity)
     matches = [
         f.MatchFactory.create(
@@ -89,7 +91,7 @@ def test_fifty_advisers_approving_the_last_seats(setting: dict, capacity: int, r
         for _ in range(THREADS)
     ]
     adviser = setting["adviser"]
-    outcomes = race([lambda m=m: services.match_approve(match_id=m.pk, actor=adviser) for m in matches])
+    outcomes = race([partial(services.match_approve, match_id=m.pk, actor=adviser) for m in matches])
     assert outcomes == Counter({"ok": capacity, "capacity": THREADS - capacity})
     opportunity.refresh_from_db()
     assert opportunity.seats_taken == capacity
@@ -100,7 +102,7 @@ def test_fifty_advisers_approving_the_last_seats(setting: dict, capacity: int, r
     )
 
 
-def test_fifty_accepts_of_one_offer_succeed_once(setting: dict) -> None:
+def test_fifty_accepts_of_one_offer_succeed_once(setting: dict[str, Any]) -> None:
     pupil = f.PupilFactory.create(school=setting["school"])
     opportunity = f.OpportunityFactory.create(employer=setting["employer"], capacity=1)
     match = f.MatchFactory.create(run=setting["run"], opportunity=opportunity, pupil=pupil)
@@ -116,7 +118,7 @@ def test_fifty_accepts_of_one_offer_succeed_once(setting: dict) -> None:
     assert Opportunity.objects.get(pk=opportunity.pk).seats_taken == 1
 
 
-def test_one_pupil_two_proposals_approved_at_once_holds_one_seat(setting: dict) -> None:
+def test_one_pupil_two_proposals_approved_at_once_holds_one_seat(setting: dict[str, Any]) -> None:
     pupil = f.PupilFactory.create(school=setting["school"])
     matches = [
         f.MatchFactory.create(
@@ -128,7 +130,7 @@ def test_one_pupil_two_proposals_approved_at_once_holds_one_seat(setting: dict) 
     ]
     adviser = setting["adviser"]
     for _ in range(5):
-        outcomes = race([lambda m=m: services.match_approve(match_id=m.pk, actor=adviser) for m in matches])
+        outcomes = race([partial(services.match_approve, match_id=m.pk, actor=adviser) for m in matches])
         assert outcomes == Counter({"ok": 1, "capacity": 1})
         held = Match.objects.filter(pupil=pupil, status=MatchStatus.APPROVED)
         assert held.count() == 1
@@ -145,7 +147,9 @@ def test_one_pupil_two_proposals_approved_at_once_holds_one_seat(setting: dict) 
         winner = held.model.objects.filter(pupil=pupil, status=MatchStatus.REJECTED).latest(
             "status_changed_at"
         )
-        new = f.MatchFactory.create(run=f.MatchRunFactory.create(), pupil=pupil, opportunity=winner.opportunity)
+        new = f.MatchFactory.create(
+            run=f.MatchRunFactory.create(), pupil=pupil, opportunity=winner.opportunity
+        )
         matches = [m if m.pk != winner.pk else new for m in matches]
 
 
@@ -177,7 +181,9 @@ def seat_holders(opportunity: Opportunity) -> int:
 
 
 @pytest.mark.parametrize("repeat", range(5))
-def test_an_overdue_offer_either_lapses_or_is_accepted_never_both(setting: dict, repeat: int) -> None:
+def test_an_overdue_offer_either_lapses_or_is_accepted_never_both(
+    setting: dict[str, Any], repeat: int
+) -> None:
     pupil = f.PupilFactory.create(school=setting["school"])
     opportunity = f.OpportunityFactory.create(employer=setting["employer"], capacity=1)
     match = f.MatchFactory.create(run=setting["run"], opportunity=opportunity, pupil=pupil)
@@ -210,7 +216,9 @@ def test_an_overdue_offer_either_lapses_or_is_accepted_never_both(setting: dict,
 
 
 @pytest.mark.parametrize("repeat", range(5))
-def test_cancelling_the_last_seat_while_another_pupil_is_approved_for_it(setting: dict, repeat: int) -> None:
+def test_cancelling_the_last_seat_while_another_pupil_is_approved_for_it(
+    setting: dict[str, Any], repeat: int
+) -> None:
     opportunity = f.OpportunityFactory.create(employer=setting["employer"], capacity=1)
     adviser = setting["adviser"]
     placed = f.MatchFactory.create(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import pytest
 import redis
@@ -40,6 +41,7 @@ def test_an_offer_lapses_after_n_days_not_before(world: World) -> None:
     world.opportunity.refresh_from_db()
     assert (match.status, world.opportunity.seats_taken) == (S.LAPSED, 0)
     change = match.status_changes.last()
+    assert change is not None
     assert (change.from_status, change.changed_by, change.reason) == (S.OFFERED, None, "no_answer")
     # Running the sweep again changes nothing.
     assert services.offers_lapse_overdue(now=NOW + dt.timedelta(days=DAYS + 1)) == []
@@ -62,7 +64,7 @@ def test_the_beat_task_is_registered_and_lapses(world: World) -> None:
 
 
 def test_lapse_queues_notification_and_refill_on_commit(
-    world: World, empty_queue: None, django_capture_on_commit_callbacks
+    world: World, empty_queue: None, django_capture_on_commit_callbacks: Any
 ) -> None:
     match = world.match(to=S.OFFERED)
     with django_capture_on_commit_callbacks(execute=True):

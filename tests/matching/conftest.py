@@ -76,7 +76,9 @@ class MatchWorld:
             "local_authority_code": LIVERPOOL,
             **fields,
         }
-        return f.PupilFactory.create(school=school, sector_interests=[self.sectors[s] for s in interests], **values)
+        return f.PupilFactory.create(
+            school=school, sector_interests=[self.sectors[s] for s in interests], **values
+        )
 
     def employer(self, *, sector: str = "digital", compliant: bool = True) -> Employer:
         employer = f.EmployerFactory.create(sector=self.sectors[sector])
@@ -116,7 +118,9 @@ class MatchWorld:
             "ends_on": self.window_end,
             **fields,
         }
-        return f.OpportunityFactory.create(employer=employer, site=site, sector=self.sectors[sector], **values)
+        return f.OpportunityFactory.create(
+            employer=employer, site=site, sector=self.sectors[sector], **values
+        )
 
     def apply(self, pupil: Pupil, *opportunities: Opportunity) -> list[Application]:
         return [

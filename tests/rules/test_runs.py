@@ -12,7 +12,7 @@ from placements.matching.services import match_run_create
 from placements.models import Match, MatchRun, MatchStatus
 from tests import factories as f
 
-from .conftest import World
+from .conftest import ApiAs, WebAs, World
 
 pytestmark = pytest.mark.django_db
 S = MatchStatus
@@ -37,7 +37,7 @@ def test_the_database_refuses_a_second_live_run_whatever_the_code_checks(world: 
         MatchRun.objects.create(region=region, seed=2, status=MatchRun.Status.QUEUED)
 
 
-def test_the_api_answers_409_and_the_page_says_why(world: World, api_as, web_as) -> None:
+def test_the_api_answers_409_and_the_page_says_why(world: World, api_as: ApiAs, web_as: WebAs) -> None:
     region = world.run.region
     adviser = world.adviser.user
     first = api_as(adviser).post("/api/v1/runs/", {"region": region.code, "seed": 1}, format="json")
@@ -53,7 +53,7 @@ def test_the_api_answers_409_and_the_page_says_why(world: World, api_as, web_as)
     assert what_if.status_code == 201 and what_if.json()["what_if"] is True
 
 
-def test_what_if_proposals_cannot_be_approved_or_offered(world: World, api_as) -> None:
+def test_what_if_proposals_cannot_be_approved_or_offered(world: World, api_as: ApiAs) -> None:
     what_if = f.MatchRunFactory.create(region=world.run.region, what_if=True, policy="max-coverage")
     match = world.match(run=what_if)
     with pytest.raises(TransitionNotAllowed, match="what-if"):
