@@ -37,7 +37,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session", autouse=True)
-def frozen_clock() -> Iterator[time_machine.Coordinates]:
+def frozen_clock() -> Iterator[time_machine.Traveller]:
     """One clock for the whole session: it starts at ``NOW`` on ``TODAY`` and runs on from there,
     for module worlds, tests and the live server thread alike. A test may travel further."""
     with time_machine.travel(NOW, tick=True) as traveller:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -158,7 +159,7 @@ def test_a_pupil_holds_one_live_seat_at_a_time() -> None:
     held = MatchFactory.create(status=MatchStatus.APPROVED)
     for status in (MatchStatus.OFFERED, MatchStatus.ACCEPTED, MatchStatus.CONFIRMED):
         rejects(
-            lambda s=status: MatchFactory.create(pupil=held.pupil, status=s), "match_one_live_seat_per_pupil"
+            partial(MatchFactory.create, pupil=held.pupil, status=status), "match_one_live_seat_per_pupil"
         )
 
 

@@ -67,6 +67,7 @@ def test_region_authorities_and_sectors_are_get_or_create() -> None:
 
 def test_an_opportunity_is_published_at_its_employers_site_in_its_sector() -> None:
     opportunity = OpportunityFactory.create()
+    assert opportunity.site is not None
     assert opportunity.site.employer == opportunity.employer
     assert opportunity.sector == opportunity.employer.sector
     assert (opportunity.starts_on, opportunity.ends_on) == (WINDOW_START, WINDOW_END)
