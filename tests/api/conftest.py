@@ -141,7 +141,8 @@ def api_world(shared_api_world: ApiWorld, db: None) -> ApiWorld:
 
 def results(response: Any) -> list[dict[str, Any]]:
     body = response.json()
-    return body["results"] if isinstance(body, dict) and "results" in body else body
+    found: list[dict[str, Any]] = body["results"] if isinstance(body, dict) and "results" in body else body
+    return found
 
 
 def all_keys(value: Any) -> set[str]:

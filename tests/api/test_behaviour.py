@@ -79,9 +79,9 @@ def test_bad_input_gets_field_messages(api_world: ApiWorld) -> None:
     )
     client = api_world.client("anonymous")
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=young.user).key}")
-    apply = client.post(
-        "/api/v1/applications/", {"opportunity": api_world.spare_opportunity.pk}, format="json"
-    )
+    spare = api_world.spare_opportunity
+    assert spare is not None
+    apply = client.post("/api/v1/applications/", {"opportunity": spare.pk}, format="json")
     assert apply.status_code == 400
     assert "at least 14" in apply.json()["opportunity"][0]
 
@@ -151,7 +151,7 @@ def test_opportunity_filters(api_world: ApiWorld) -> None:
     )
     client = api_world.client("pupil")
 
-    def ids(**params: object) -> set[int]:
+    def ids(**params: str | int) -> set[int]:
         response = client.get("/api/v1/opportunities/", params)
         assert response.status_code == 200, response.content
         return {o["id"] for o in results(response)}
@@ -191,9 +191,9 @@ def test_match_filters_and_pagination(api_world: ApiWorld) -> None:
 
 def test_reorder_and_withdraw_through_the_api(api_world: ApiWorld) -> None:
     client = api_world.client("pupil")
-    second = client.post(
-        "/api/v1/applications/", {"opportunity": api_world.spare_opportunity.pk}, format="json"
-    )
+    spare = api_world.spare_opportunity
+    assert spare is not None
+    second = client.post("/api/v1/applications/", {"opportunity": spare.pk}, format="json")
     assert second.status_code == 201 and second.json()["rank"] == 2
     first_id = api_world.own.application.pk
     ranked = client.post(

@@ -86,7 +86,9 @@ def test_apply_run_approve_offer_confirm_accept_consent_feedback_complete(
     )
 
     # The pupil browses near home and applies.
-    browse = results(as_pupil.get("/api/v1/opportunities/", {"max_travel_minutes": 30, "sector": "digital"}))
+    browse = results(
+        as_pupil.get("/api/v1/opportunities/", {"max_travel_minutes": "30", "sector": "digital"})
+    )
     assert [o["id"] for o in browse] == [opportunity_id]
     assert 0 < browse[0]["travel_minutes"] <= 30
     applied = as_pupil.post("/api/v1/applications/", {"opportunity": opportunity_id}, format="json")
