@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "mobility.accounts",
+    "mobility.outbox",
     "schools",
     "employers",
     "placements",
@@ -81,6 +82,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A persistent connection is checked before each request reuses it, so a database restart costs no 500.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -114,11 +117,39 @@ CELERY_TASK_ROUTES = {"placements.tasks.match_run_execute": {"queue": "matching"
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Reliability (see README, "When a part fails"): a task whose worker died is handed out again;
+# the run recovery sweep (below) resumes a run long before the visibility timeout would.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker waits for the broker rather than exit
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=1.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Longer than any run, so a run in progress is not delivered to a second worker.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "socket_connect_timeout": 2,
+    "socket_keepalive": True,
+    "health_check_interval": 10,
+}
+# Publishing is never retried in the caller: the outbox relay retries instead.
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 # Unanswered offers lapse and their seats are re-offered by policy.
 CELERY_BEAT_SCHEDULE["lapse-overdue-offers"] = {
     "task": "placements.lifecycle.tasks.lapse_overdue_offers",
     "schedule": timedelta(hours=1),
+}
+
+# Background work recorded with each change is sent by the relay until the broker takes it.
+OUTBOX = {
+    "RELAY_SECONDS": env.float("OUTBOX_RELAY_SECONDS", default=5.0),
+    "RETRY_BASE_SECONDS": env.float("OUTBOX_RETRY_BASE_SECONDS", default=2.0),
+    "RETRY_MAX_SECONDS": env.float("OUTBOX_RETRY_MAX_SECONDS", default=60.0),
+}
+CELERY_BEAT_SCHEDULE["outbox-relay"] = {
+    "task": "outbox.relay",
+    "schedule": OUTBOX["RELAY_SECONDS"],
+    "options": {"expires": OUTBOX["RELAY_SECONDS"]},
 }
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -177,6 +208,16 @@ MOBILITY = {
     "DEFAULT_MAX_TRAVEL_MINUTES": env.int("DEFAULT_MAX_TRAVEL_MINUTES", default=45),
     "MAX_APPLICATIONS": env.int("MAX_APPLICATIONS", default=5),
     "OFFER_LAPSE_DAYS": env.int("OFFER_LAPSE_DAYS", default=7),
+    # Run recovery: a queued run not started after RUN_QUEUED_STALL_SECONDS is handed out again;
+    # a run whose worker died is resumed up to RUN_MAX_ATTEMPTS times in all, then failed.
+    "RUN_RECOVERY_SECONDS": env.float("RUN_RECOVERY_SECONDS", default=15.0),
+    "RUN_QUEUED_STALL_SECONDS": env.float("RUN_QUEUED_STALL_SECONDS", default=60.0),
+    "RUN_MAX_ATTEMPTS": env.int("RUN_MAX_ATTEMPTS", default=3),
+}
+CELERY_BEAT_SCHEDULE["recover-match-runs"] = {
+    "task": "placements.tasks.match_runs_recover",
+    "schedule": MOBILITY["RUN_RECOVERY_SECONDS"],
+    "options": {"expires": MOBILITY["RUN_RECOVERY_SECONDS"]},
 }
 
 LOGGING = {

@@ -9,7 +9,6 @@ actor's role and scope, moves seats under the opportunity's row lock, saves, wri
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -28,6 +27,8 @@ from .exceptions import (
     ConsentRequired,
     TransitionNotAllowed,
 )
+from .follow_up import follow_up_record
+from .offer_clock import offer_clock
 from .seats import seat_release, seat_take
 from .selectors import offer_lapses_at
 from .transitions import (
@@ -105,15 +106,7 @@ def _move(
         reason=reason,
         note=note,
     )
-    transaction.on_commit(partial(_follow_up, change.pk, match.opportunity_id, match.run_id, released))
-
-
-def _follow_up(change_id: int, opportunity_id: int, run_id: int, seat_freed: bool) -> None:
-    from . import tasks  # tasks import these services
-
-    tasks.notify_status_change.delay(change_id)
-    if seat_freed:
-        tasks.refill_opportunity.delay(opportunity_id, run_id)
+    follow_up_record(change=change, seat_freed=released)
 
 
 def _transition(
@@ -251,8 +244,8 @@ def match_lapse(*, match_id: int, now: dt.datetime | None = None) -> Match | Non
     with transaction.atomic():
         match = lock_match(match_id)
         deadline = offer_lapses_at(match)
-        if deadline is None or deadline > now:
-            return None
+        if deadline is None or deadline > now or offer_clock(match).notification_pending:
+            return None  # not due, or nobody has been told of the offer yet
         _move(match=match, event="lapse", actor=None, now=now, reason="no_answer")
     return match
 
