@@ -335,5 +335,4 @@ def _write_results(*, run: MatchRun, data: MatchInput, result: MatchResult, prog
             timings=progress.finish(),
             finished_at=timezone.now(),
             error="",
-            recovery_note="",
         )
