@@ -256,6 +256,12 @@ def match_run_execute(*, run_id: int) -> MatchRun | None:
         return _fresh(run_id)
 
 
+def _transient(error: Exception) -> bool:
+    # A driver error raised outside the ORM (COPY goes to psycopg directly) is not wrapped by Django.
+    driver = connection.Database
+    return isinstance(error, (*TRANSIENT_ERRORS, driver.OperationalError, driver.InterfaceError))
+
+
 class RunTakenOver(Exception):
     """This attempt lost its lock (its connection dropped) and a newer attempt owns the run."""
 
@@ -295,7 +301,7 @@ def _fail_or_retry(
     attempts, most = run.attempts, settings.MOBILITY["RUN_MAX_ATTEMPTS"]
     with transaction.atomic():
         mine = MatchRun.objects.filter(pk=run.pk, attempts=attempts, status=MatchRun.Status.RUNNING)
-        if isinstance(error, TRANSIENT_ERRORS) and attempts < most:
+        if _transient(error) and attempts < most:
             note = (
                 f"Attempt {attempts} of {most} lost its database connection while {stage_label} "
                 f"({reason[:300]}); the run is being retried."

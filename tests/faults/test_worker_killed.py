@@ -38,3 +38,23 @@ def test_worker_main_process_killed_mid_run_then_a_new_worker(lab: Lab, figures:
     assert MatchRun.objects.count() == 1
     figures.recovered_seconds = recovered
     assert_consistent(figures=figures, emails=lab.emails())
+
+
+def test_pool_process_killed_mid_write(lab: Lab, figures: FaultFigures) -> None:
+    world = build_world()
+    populate(world, pupils=20)
+    worker = lab.worker(pool="prefork", beat=False, pause_at="writing", pause_seconds=30)
+    run = services.match_run_create(region=world.region, seed=4, parameters={})
+    worker.wait_for(f"FAULT: paused in writing for run {run.pk}")
+    # The matches are inserted but not committed when the pool process dies.
+    (child,) = worker.children()
+    os.kill(child, signal.SIGKILL)
+    recovered = wait_until(lambda: run_finished(run.pk), 90, "finished", worker.output)
+
+    run.refresh_from_db()
+    assert run.status == "succeeded", run.error
+    assert run.attempts == 2
+    assert Match.objects.filter(run=run).count() == run.statistics["matches_written"] > 0
+    assert worker.process.poll() is None, "the worker itself stays up"
+    figures.recovered_seconds = recovered
+    assert_consistent(figures=figures, emails=lab.emails())
