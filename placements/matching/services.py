@@ -258,7 +258,7 @@ def match_run_execute(*, run_id: int) -> MatchRun | None:
 
 def _transient(error: Exception) -> bool:
     # A driver error raised outside the ORM (COPY goes to psycopg directly) is not wrapped by Django.
-    driver = connection.Database
+    driver = connection.Database  # type: ignore[attr-defined]
     return isinstance(error, (*TRANSIENT_ERRORS, driver.OperationalError, driver.InterfaceError))
 
 

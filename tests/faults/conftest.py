@@ -9,6 +9,7 @@ this session's own workers only, found by their application name.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import signal
@@ -25,10 +26,10 @@ from pathlib import Path
 import pytest
 import redis
 import yaml
-from kombu import pools as kombu_pools
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q
+from kombu import pools as kombu_pools
 
 from employers.models import Opportunity
 from mobility.celery import app as celery_app
@@ -162,10 +163,8 @@ class Worker:
                 self.process.kill()
                 self.process.wait(timeout=5)
         for pid in pids:  # pool processes this worker started, if they outlived it
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
 
 @dataclass
@@ -197,8 +196,9 @@ class Lab:
         }
         log = self.directory / f"{name}.log"
         command = [
-            sys.executable, "-m", "celery", "-A", "tests.faults.worker_app", "worker", "-Q", "matching,default",
-            "-P", pool, "-c", "1", "-l", "info", *production_worker_flags(), "-n", f"{name}@%h",
+            sys.executable, "-m", "celery", "-A", "tests.faults.worker_app", "worker",
+            "-Q", "matching,default", "-P", pool, "-c", "1", "-l", "info", *production_worker_flags(),
+            "-n", f"{name}@%h",
         ]  # fmt: skip
         if beat:
             command += ["-B", "-s", str(self.directory / f"{name}-beat")]

@@ -29,7 +29,9 @@ def approved_match() -> tuple[Match, object]:
     f.SchoolStaffFactory(school=school)
     adviser = f.AdviserFactory(schools=[school])
     opportunity = f.OpportunityFactory(employer=employer, capacity=2)
-    match = f.MatchFactory(run=f.MatchRunFactory(), pupil=f.PupilFactory(school=school), opportunity=opportunity)
+    match = f.MatchFactory(
+        run=f.MatchRunFactory(), pupil=f.PupilFactory(school=school), opportunity=opportunity
+    )
     lifecycle.match_approve(match_id=match.pk, actor=adviser.user)
     return match, adviser.user
 
@@ -59,8 +61,10 @@ def test_broker_down_during_an_offer(lab: Lab, figures: FaultFigures) -> None:
     back = time.monotonic()
     offer = match.status_changes.get(to_status=MatchStatus.OFFERED)
     wait_until(
-        lambda: NotificationSent.objects.filter(event_key=f"match-status-change:{offer.pk}").count() >= 2
-        and run_finished(run.pk),
+        lambda: (
+            NotificationSent.objects.filter(event_key=f"match-status-change:{offer.pk}").count() >= 2
+            and run_finished(run.pk)
+        ),
         60,
         "offer told and run finished",
         worker.output,

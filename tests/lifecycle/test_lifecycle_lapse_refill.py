@@ -81,7 +81,9 @@ def test_an_offer_whose_notification_never_went_out_does_not_lapse(world: World)
     assert services.offers_lapse_overdue(now=NOW + dt.timedelta(days=DAYS + 30)) == []
     # The broker is back 10 days later: the pupil gets the full N days from then.
     relayed(NOW + dt.timedelta(days=10))
-    assert services.offers_lapse_overdue(now=NOW + dt.timedelta(days=10 + DAYS) - dt.timedelta(minutes=1)) == []
+    assert (
+        services.offers_lapse_overdue(now=NOW + dt.timedelta(days=10 + DAYS) - dt.timedelta(minutes=1)) == []
+    )
     assert services.offers_lapse_overdue(now=NOW + dt.timedelta(days=10 + DAYS)) == [match.pk]
 
 

@@ -35,14 +35,22 @@ def orphan(run: MatchRun, *, attempts: int, stage: str = "solving") -> None:
     MatchRun.objects.filter(pk=run.pk).update(status="running", stage=stage, attempts=attempts)
 
 
-def test_creating_a_run_records_its_hand_out_in_the_same_transaction(world, django_capture_on_commit_callbacks):
+def test_creating_a_run_records_its_hand_out_in_the_same_transaction(
+    world, django_capture_on_commit_callbacks
+):
     run = queued(world, django_capture_on_commit_callbacks)
     message = OutboxMessage.objects.get()
-    assert (message.task_name, message.kwargs, message.queue) == (services.RUN_TASK, {"run_id": run.pk}, "matching")
+    assert (message.task_name, message.kwargs, message.queue) == (
+        services.RUN_TASK,
+        {"run_id": run.pk},
+        "matching",
+    )
     assert message.sent_at is None and run.dispatched_at is not None
 
 
-def test_a_run_left_running_by_a_dead_worker_is_queued_again_with_a_note(world, django_capture_on_commit_callbacks):
+def test_a_run_left_running_by_a_dead_worker_is_queued_again_with_a_note(
+    world, django_capture_on_commit_callbacks
+):
     run = queued(world, django_capture_on_commit_callbacks)
     orphan(run, attempts=1)
 
