@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -37,8 +38,14 @@ def outbox_enqueue(
     transaction.on_commit(partial(_send_after_commit, dedup_key), robust=True)
 
 
+# When this process last found the broker down: later requests skip the wait for a while.
+_broker_refused_at = -1e9
+
+
 def _send_after_commit(dedup_key: str) -> None:
     # Never raises into the request: whatever fails here, the relay sends the row later.
+    if time.monotonic() - _broker_refused_at < settings.OUTBOX["RETRY_BASE_SECONDS"]:
+        return
     try:
         outbox_send(dedup_keys=[dedup_key])
     except Exception:
@@ -79,6 +86,7 @@ def outbox_send(*, dedup_keys: list[str] | None = None, limit: int = 100) -> Rel
     two relays never send one row twice. If the commit after a publish failed, the row
     would go again: the tasks are idempotent for that reason.
     """
+    global _broker_refused_at
     now = timezone.now()
     due = OutboxMessage.objects.filter(sent_at__isnull=True)
     if dedup_keys is not None:
@@ -93,6 +101,7 @@ def outbox_send(*, dedup_keys: list[str] | None = None, limit: int = 100) -> Rel
             try:
                 _publish(message)
             except Exception as error:
+                _broker_refused_at = time.monotonic()
                 failed += 1
                 message.last_error = f"{type(error).__name__}: {error}"[:2000]
                 message.next_attempt_at = timezone.now() + _backoff(message.attempts)

@@ -128,6 +128,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Longer than any run, so a run in progress is not delivered to a second worker.
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
     "socket_connect_timeout": 2,
+    # A publisher retries the broker briefly (within CELERY_BROKER_CONNECTION_TIMEOUT), then gives up.
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
     "socket_keepalive": True,
     "health_check_interval": 10,
 }
@@ -145,7 +149,9 @@ OUTBOX = {
     "RELAY_SECONDS": env.float("OUTBOX_RELAY_SECONDS", default=5.0),
     "RETRY_BASE_SECONDS": env.float("OUTBOX_RETRY_BASE_SECONDS", default=2.0),
     "RETRY_MAX_SECONDS": env.float("OUTBOX_RETRY_MAX_SECONDS", default=60.0),
+    "KEEP_SENT_DAYS": env.int("OUTBOX_KEEP_SENT_DAYS", default=30),
 }
+CELERY_BEAT_SCHEDULE["outbox-purge"] = {"task": "outbox.purge", "schedule": timedelta(days=1)}
 CELERY_BEAT_SCHEDULE["outbox-relay"] = {
     "task": "outbox.relay",
     "schedule": OUTBOX["RELAY_SECONDS"],
@@ -213,6 +219,12 @@ MOBILITY = {
     "RUN_RECOVERY_SECONDS": env.float("RUN_RECOVERY_SECONDS", default=15.0),
     "RUN_QUEUED_STALL_SECONDS": env.float("RUN_QUEUED_STALL_SECONDS", default=60.0),
     "RUN_MAX_ATTEMPTS": env.int("RUN_MAX_ATTEMPTS", default=3),
+    # An email task the broker took but lost (a restart without persistence) is sent again after this.
+    "NOTIFY_REDELIVER_AFTER": timedelta(seconds=env.int("NOTIFY_REDELIVER_AFTER_SECONDS", default=600)),
+}
+CELERY_BEAT_SCHEDULE["redeliver-lost-notifications"] = {
+    "task": "placements.lifecycle.tasks.redeliver_lost_notifications",
+    "schedule": MOBILITY["NOTIFY_REDELIVER_AFTER"].total_seconds() / 2,
 }
 CELERY_BEAT_SCHEDULE["recover-match-runs"] = {
     "task": "placements.tasks.match_runs_recover",

@@ -11,6 +11,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from mobility.accounts.models import Role, User
+from mobility.outbox.models import OutboxMessage
 from placements.demo import DEMO_LOGINS, DEMO_PASSWORD, DemoSummary
 from placements.models import MatchStatus, MatchStatusChange, UnplacedPupil
 from tests.factories import MatchFactory, MatchRunFactory, PupilFactory
@@ -29,6 +30,7 @@ def admin_client_demo(small_demo: DemoSummary) -> Client:
         run=match.run, pupil=PupilFactory(), reason="DATES", explanation="No placement matched your dates."
     )
     Group.objects.create(name="Careers team")
+    OutboxMessage.objects.create(task_name="outbox.relay", dedup_key="admin-page")
     admin_user = User.objects.get(email=DEMO_LOGINS[Role.ADMIN])
     Token.objects.create(user=admin_user)
     client = Client()
