@@ -34,4 +34,4 @@ RUN mkdir -p var/numba-cache \
 RUN chown -R mobility var
 USER mobility
 EXPOSE 8000
-CMD ["gunicorn", "mobility.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+CMD ["gunicorn", "--config", "python:mobility.gunicorn", "mobility.wsgi"]

@@ -2,7 +2,16 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
+from employers.web import urls as employer_urls
 from mobility.accounts import web as accounts
+from placements.web import employer_urls as employer_placement_urls
+from placements.web import school_urls as school_placement_urls
+from schools.web import urls as school_urls
+
+# The employer's and school staff's pages come from two apps each: their own records, and
+# placements' pages about matches. One namespace each, as before.
+employer = [*employer_urls.urlpatterns, *employer_placement_urls.urlpatterns]
+school = [*school_urls.urlpatterns, *school_placement_urls.urlpatterns]
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", accounts.home_view, name="home"),
@@ -10,6 +19,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/logout/", accounts.logout_view, name="logout"),
     path("pupil/", include("placements.web.pupil_urls")),
     path("adviser/", include("placements.web.adviser_urls")),
-    path("employer/", include("employers.web.urls")),
-    path("school/", include("schools.web.urls")),
+    path("employer/", include((employer, "employer"))),
+    path("school/", include((school, "school"))),
 ]

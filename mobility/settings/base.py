@@ -37,11 +37,14 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "mobility.accounts",
+    "mobility.geography",
+    "mobility.transit",
     "mobility.outbox",
     "schools",
     "employers",
     "placements",
     "placements.lifecycle",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -182,7 +185,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "placements.api.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "mobility.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mobility API",
@@ -194,7 +197,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "placements.api.schema.add_error_responses",
+        "mobility.api.schema.add_error_responses",
     ],
     "COMPONENT_SPLIT_REQUEST": True,
     # Role-narrowed answers leave some read-only fields out, so they are optional in the schema.
@@ -213,6 +216,8 @@ MOBILITY = {
     "RISK_ASSESSMENT_VALID_FOR": timedelta(days=env.int("RISK_ASSESSMENT_VALID_DAYS", default=365)),
     "DEFAULT_MAX_TRAVEL_MINUTES": env.int("DEFAULT_MAX_TRAVEL_MINUTES", default=45),
     "MAX_APPLICATIONS": env.int("MAX_APPLICATIONS", default=5),
+    # Journeys from timetables must arrive by this time (HH:MM) on the placement's first day.
+    "ARRIVE_BY": env.str("ARRIVE_BY", default="08:50"),
     "OFFER_LAPSE_DAYS": env.int("OFFER_LAPSE_DAYS", default=7),
     # Run recovery: a queued run not started after RUN_QUEUED_STALL_SECONDS is handed out again;
     # a run whose worker died is resumed up to RUN_MAX_ATTEMPTS times in all, then failed.

@@ -22,10 +22,11 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.db.models import F
 from django.utils import timezone
 
+from mobility.geography.models import Region
 from mobility.outbox.services import outbox_enqueue
 from placements import engine
 from placements.engine import MatchInput, MatchResult, Policy, TravelModel
-from placements.models import MatchRun, Region
+from placements.models import MatchRun
 
 from .results import match_values, matches_insert, run_statistics, unplaced_insert, unplaced_values
 from .selectors import match_input_build

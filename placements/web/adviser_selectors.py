@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from mobility.accounts.models import Role
+from mobility.geography.models import Region
 from mobility.permissions import role_of, school_ids_of
 from placements.lifecycle.selectors import matches_for_user
-from placements.models import Match, MatchRun, MatchStatus, Region
+from placements.models import Match, MatchRun, MatchStatus
 
 REVIEW_STATUSES = (MatchStatus.PROPOSED, MatchStatus.APPROVED)
 

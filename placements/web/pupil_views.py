@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 from employers.selectors import opportunities_for_user
 from mobility.accounts.models import Role
 from mobility.accounts.web import AuthedRequest, role_required
-from mobility.permissions import pupil_of
 from mobility.web_forms import add_service_error, error_messages
 from placements.lifecycle import services as lifecycle
 from placements.lifecycle.applications import (
@@ -29,8 +28,10 @@ from placements.lifecycle.selectors import matches_for_user
 from placements.models import Application, Match, MatchStatus
 from placements.web import pupil_selectors as selectors
 from placements.web.pupil_forms import DeclineForm, ReflectionForm, SearchForm
+from placements.web.timetable_journey import timetable_journey
 from placements.web.travel import journeys
 from schools.models import Pupil
+from schools.permissions import pupil_of
 from schools.selectors import windows_for_user
 
 pupil_only = role_required(Role.PUPIL)
@@ -55,6 +56,7 @@ def home(request: AuthedRequest) -> HttpResponse:
             "pupil": pupil,
             "state": state,
             "journey": journey,
+            "timetable": timetable_journey(pupil, state.match.opportunity) if state.match else None,
             "windows": windows_for_user(user=request.user),
             "feedback_given": bool(state.match and state.match.feedback.filter(side="pupil").exists()),
             "stages": selectors.STAGES.items(),
@@ -105,6 +107,7 @@ def opportunity(request: AuthedRequest, pk: int) -> HttpResponse:
         {
             "opportunity": opp,
             "journey": journeys(pupil, [opp])[0],
+            "timetable": timetable_journey(pupil, opp),
             "applied": any(a.opportunity_id == opp.pk for a in applications),
             "full": len(applications) >= selectors.max_applications(),
             "max_applications": selectors.max_applications(),

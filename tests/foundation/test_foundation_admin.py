@@ -10,9 +10,9 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
+from demo.loader import DEMO_LOGINS, DEMO_PASSWORD, DemoSummary
 from mobility.accounts.models import Role, User
 from mobility.outbox.models import OutboxMessage
-from placements.demo import DEMO_LOGINS, DEMO_PASSWORD, DemoSummary
 from placements.models import MatchStatus, MatchStatusChange, UnplacedPupil
 from tests.factories import MatchFactory, MatchRunFactory, PupilFactory
 
