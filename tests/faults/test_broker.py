@@ -50,11 +50,14 @@ def test_broker_down_during_an_offer(lab: Lab, figures: FaultFigures) -> None:
     run = services.match_run_create(region=match.run.region, seed=1, parameters={})
 
     assert answer.status_code == 200, answer.content
-    assert took < 5, f"the offer took {took:.1f} s with the broker down"
+    assert took < 3, f"the offer took {took:.1f} s with the broker down"
     match.refresh_from_db()
     assert match.status == MatchStatus.OFFERED
     waiting = OutboxMessage.objects.filter(sent_at__isnull=True)
-    assert waiting.count() == 2 and all("Connection refused" in m.last_error for m in waiting)
+    assert waiting.count() == 2
+    # The offer's email tried the broker once; the run's hand-out, just after, did not wait again.
+    assert "Connection refused" in waiting.get(dedup_key__startswith="notify:").last_error
+    assert waiting.get(dedup_key__startswith="match-run:").attempts == 0
     time.sleep(2)  # the worker and its beat keep trying meanwhile
 
     lab.redis.start()
