@@ -61,7 +61,9 @@ def _publish(message: OutboxMessage) -> None:
     if current_app.conf.task_always_eager:  # the embedded demo: no broker, run it here
         if message.task_name not in current_app.tasks:
             current_app.loader.import_default_modules()  # the apps' tasks modules, found by name
-        current_app.tasks[message.task_name].apply(kwargs=message.kwargs, throw=True)
+        task = current_app.tasks[message.task_name]
+        # After the relay's transaction, so a long task (a match run) holds no lock and shows progress.
+        transaction.on_commit(partial(task.apply, kwargs=message.kwargs, throw=True))
         return
     # retry=False: the relay retries, so a dead broker never holds a request or the relay up.
     current_app.send_task(
