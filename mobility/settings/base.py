@@ -226,6 +226,9 @@ MOBILITY = {
     "RUN_MAX_ATTEMPTS": env.int("RUN_MAX_ATTEMPTS", default=3),
     # An email task the broker took but lost (a restart without persistence) is sent again after this.
     "NOTIFY_REDELIVER_AFTER": timedelta(seconds=env.int("NOTIFY_REDELIVER_AFTER_SECONDS", default=600)),
+    # A placement lasts at most this many working days and starts within this many months.
+    "PLACEMENT_MAX_WORKING_DAYS": env.int("PLACEMENT_MAX_WORKING_DAYS", default=10),
+    "PLACEMENT_MAX_MONTHS_AHEAD": env.int("PLACEMENT_MAX_MONTHS_AHEAD", default=18),
 }
 CELERY_BEAT_SCHEDULE["redeliver-lost-notifications"] = {
     "task": "placements.lifecycle.tasks.redeliver_lost_notifications",

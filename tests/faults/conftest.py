@@ -269,11 +269,7 @@ def run_finished(run_id: int) -> bool:
     return MatchRun.objects.filter(pk=run_id, status__in=["succeeded", "failed"]).exists()
 
 
-def assert_consistent(
-    *, figures: FaultFigures | None = None, emails: Counter[tuple[str, str]] | None = None
-) -> None:
-    """The data after a fault, checked by every fault test; counts what was lost or doubled."""
-    problems: list[str] = []
+def _runs_and_seats(problems: list[str]) -> tuple[int, int]:
     lost = duplicated = 0
     stuck = list(
         MatchRun.objects.filter(status__in=["queued", "running"]).values_list("pk", "status", "stage")
@@ -296,12 +292,15 @@ def assert_consistent(
         duplicated += len(doubled)
         problems.append(f"pupils with two live matches: {doubled}")
     holding = Count("matches", filter=Q(matches__status__in=SEAT_HOLDING_STATUSES))
-    for opportunity in Opportunity.objects.annotate(holding=holding):
-        if not opportunity.seats_taken == opportunity.holding <= opportunity.capacity:
-            problems.append(
-                f"opportunity {opportunity.pk}: seats {opportunity.seats_taken}, {opportunity.holding}"
-            )
-    # Every status change has been told to each of its recipients once, and only once.
+    for opp in Opportunity.objects.annotate(holding=holding):
+        if not opp.seats_taken == opp.holding <= opp.capacity:
+            problems.append(f"opportunity {opp.pk}: seats {opp.seats_taken}, held {opp.holding}")
+    return lost, duplicated
+
+
+def _notifications(problems: list[str], emails: Counter[tuple[str, str]] | None) -> tuple[int, int]:
+    """Every status change told to each of its recipients once, and only once."""
+    lost = duplicated = 0
     expected: Counter[tuple[str, str]] = Counter()
     for change in MatchStatusChange.objects.select_related("match"):
         messages = messages_for_change(change)
@@ -322,8 +321,18 @@ def assert_consistent(
     if unsent:
         lost += unsent
         problems.append(f"{unsent} outbox rows never sent")
+    return lost, duplicated
+
+
+def assert_consistent(
+    *, figures: FaultFigures | None = None, emails: Counter[tuple[str, str]] | None = None
+) -> None:
+    """The data after a fault, checked by every fault test; counts what was lost or doubled."""
+    problems: list[str] = []
+    lost_runs, doubled_runs = _runs_and_seats(problems)
+    lost_mail, doubled_mail = _notifications(problems, emails)
     if figures is not None:
-        figures.lost, figures.duplicated = lost, duplicated
+        figures.lost, figures.duplicated = lost_runs + lost_mail, doubled_runs + doubled_mail
     assert not problems, "\n".join(problems)
 
 

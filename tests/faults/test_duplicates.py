@@ -44,7 +44,11 @@ def test_the_beat_jobs_run_twice_at_once(lab: Lab, figures: FaultFigures) -> Non
     world = build_world()
     populate(world, pupils=20)
     lab.redis.kill()  # the runs' hand-outs wait in the outbox
-    runs = [services.match_run_create(region=world.region, seed=s, parameters={}) for s in (1, 2, 3)]
+    # One live run per region; what-if runs may sit beside it.
+    runs = [
+        services.match_run_create(region=world.region, seed=s, parameters={}, what_if=s > 1)
+        for s in (1, 2, 3)
+    ]
     lab.redis.start()
     OutboxMessage.objects.update(next_attempt_at=None)
     start = threading.Barrier(2)

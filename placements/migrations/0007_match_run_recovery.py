@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('placements', '0004_geography_moved_out'),
+        ('placements', '0006_application_withdrawn_reason'),
     ]
 
     operations = [
