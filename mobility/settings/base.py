@@ -160,6 +160,8 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# Where links in emails point when no request says (the admin site, commands, tasks).
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Mobility <no-reply@mobility.invalid>")
 
 REST_FRAMEWORK = {
@@ -222,6 +224,8 @@ MOBILITY = {
     # Journeys from timetables must arrive by this time (HH:MM) on the placement's first day.
     "ARRIVE_BY": env.str("ARRIVE_BY", default="08:50"),
     "OFFER_LAPSE_DAYS": env.int("OFFER_LAPSE_DAYS", default=7),
+    # A set-your-password link or printed activation code works this long, once.
+    "INVITATION_VALID_DAYS": env.int("INVITATION_VALID_DAYS", default=7),
 }
 
 LOGGING = {
