@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.db.models import Model
 from django.test import Client, RequestFactory
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from demo.loader import DEMO_LOGINS, DEMO_PASSWORD, DemoSummary
 from mobility.accounts.models import Role, User
@@ -31,7 +31,7 @@ def admin_client_demo(small_demo: DemoSummary) -> Client:
     )
     Group.objects.create(name="Careers team")
     admin_user = User.objects.get(email=DEMO_LOGINS[Role.ADMIN])
-    Token.objects.create(user=admin_user)
+    AuthToken.objects.create(user=admin_user)
     invitation_send(user=PupilFactory().user, sent_by=admin_user, by_email=False)
     client = Client()
     # A failed sign-in, then a good one, fill the sign-in attempt and access logs.
