@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FEED = ROOT / "data" / "gtfs" / "lcr-demo-gtfs.zip"
+FEED = ROOT / "demo" / "data" / "lcr-demo-gtfs.zip"
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mobility.settings.base")
 

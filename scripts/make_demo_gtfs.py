@@ -1,4 +1,4 @@
-"""Write the demo GTFS feed for the Liverpool City Region: data/gtfs/lcr-demo-gtfs.zip.
+"""Write the demo GTFS feed for the Liverpool City Region: demo/data/lcr-demo-gtfs.zip.
 
 DEMO TIMETABLES, NOT REAL ONES. Stations and bus stations are at their real
 places (WGS84, read off public maps to within about 100 m); the lines follow
@@ -19,7 +19,7 @@ import math
 import zipfile
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parents[1] / "data" / "gtfs" / "lcr-demo-gtfs.zip"
+OUT = Path(__file__).resolve().parents[1] / "demo" / "data" / "lcr-demo-gtfs.zip"
 LABEL = "DEMO timetables, not real - Liverpool City Region"
 
 # id: (name, lat, lon, step-free: 1 yes, 0 not known)

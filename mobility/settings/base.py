@@ -233,6 +233,9 @@ MOBILITY = {
     "OFFER_LAPSE_DAYS": env.int("OFFER_LAPSE_DAYS", default=7),
     # A set-your-password link or printed activation code works this long, once.
     "INVITATION_VALID_DAYS": env.int("INVITATION_VALID_DAYS", default=7),
+    # A placement lasts at most this many working days and starts within this many months.
+    "PLACEMENT_MAX_WORKING_DAYS": env.int("PLACEMENT_MAX_WORKING_DAYS", default=10),
+    "PLACEMENT_MAX_MONTHS_AHEAD": env.int("PLACEMENT_MAX_MONTHS_AHEAD", default=18),
 }
 
 LOGGING = {

@@ -59,9 +59,10 @@ def home(request: AuthedRequest) -> HttpResponse:
             "timetable": timetable_journey(pupil, state.match.opportunity) if state.match else None,
             "windows": windows_for_user(user=request.user),
             "feedback_given": bool(state.match and state.match.feedback.filter(side="pupil").exists()),
-            "stages": selectors.STAGES.items(),
+            "stages": [(k, v) for k, v in selectors.STAGES.items() if k != "unplaced"],
             "max_applications": selectors.max_applications(),
             "today": dt.date.today(),
+            "advisers": selectors.advisers_for(pupil=pupil),
         },
     )
 
@@ -92,6 +93,7 @@ def search(request: AuthedRequest) -> HttpResponse:
             "page": page,
             "count": len(results or []),
             "query": query.urlencode(),
+            "show_all": bool(form.is_bound and form.is_valid() and form.cleaned_data.get("show_all")),
         },
     )
 
@@ -139,6 +141,7 @@ def choices(request: AuthedRequest) -> HttpResponse:
         "pupil/choices.html",
         {
             "applications": applications,
+            "withdrawn": selectors.withdrawn_applications(user=request.user),
             "max_applications": selectors.max_applications(),
         },
     )
@@ -170,9 +173,11 @@ def move(request: AuthedRequest, pk: int, direction: str) -> HttpResponse:
 
 
 @pupil_only
-@require_POST
 def withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Asks first (a page of its own, no script needed); the POST removes the choice."""
     application = _application(request, pk)
+    if request.method != "POST":
+        return render(request, "pupil/withdraw.html", {"application": application})
     try:
         application_withdraw(application=application)
     except LifecycleError as error:

@@ -9,9 +9,9 @@ from schools.models import Pupil
 
 def timetable_journey(pupil: Pupil, opportunity: Opportunity) -> TravelAnswer | None:
     """The journey on the placement's first day, or why the estimate stands; None for online placements."""
-    if opportunity.mode == Opportunity.Mode.VIRTUAL:
-        return None
     site = opportunity.site
+    if opportunity.mode == Opportunity.Mode.VIRTUAL or site is None:
+        return None
     return journey_between(
         origin=(pupil.easting, pupil.northing),
         destination=(site.easting, site.northing),

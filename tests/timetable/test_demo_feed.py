@@ -12,7 +12,7 @@ from mobility.geography import postcodes
 from placements.engine.timetable import Journey, plan_journey, read_feed
 
 ROOT = Path(__file__).resolve().parents[2]
-FEED = ROOT / "data" / "gtfs" / "lcr-demo-gtfs.zip"
+FEED = ROOT / "demo" / "data" / "lcr-demo-gtfs.zip"
 
 
 def test_the_demo_feed_is_small_and_says_it_is_a_demo() -> None:
