@@ -55,7 +55,12 @@ def url(model: type[Model], view: str, *args: object) -> str:
 ADMIN_MODELS = {
     "User",
     "Group",
-    "TokenProxy",
+    "AuthToken",
+    "Invitation",
+    "AccessAttempt",
+    "AccessFailureLog",
+    "AccessLog",
+    "OutboxMessage",
     "School",
     "SchoolStaff",
     "CareersAdviser",
