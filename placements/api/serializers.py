@@ -23,6 +23,7 @@ from placements.lifecycle.transitions import (
     PupilDeclineReason,
     RejectionReason,
 )
+from placements.matching.figures import public_statistics
 from placements.models import Application, Match, MatchRun, MatchStatus, MatchStatusChange, Region
 
 NAMED_STATUSES = (MatchStatus.CONFIRMED, MatchStatus.COMPLETED)
@@ -237,6 +238,14 @@ class MatchRunSerializer(serializers.ModelSerializer[MatchRun]):
             "started_at",
             "finished_at",
         ]
+
+    def to_representation(self, instance: MatchRun) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        # Small numbers are suppressed for everyone but platform admins.
+        if request is not None and role_of(request.user) != Role.ADMIN:
+            data["statistics"] = public_statistics(run=instance, reveal=False)
+        return data
 
     def get_fields(self) -> dict[str, Any]:
         # Relation fields, whose choices are narrowed to what the user may pick.

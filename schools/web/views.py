@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from mobility.accounts.models import Role
 from mobility.accounts.web import AuthedRequest, role_required
-from mobility.permissions import staff_school_id_of
+from mobility.permissions import is_admin, staff_school_id_of
 from mobility.web_forms import add_service_error
 from placements.lifecycle.exceptions import LifecycleError
 from placements.lifecycle.selectors import matches_for_user
@@ -48,7 +48,7 @@ def home(request: AuthedRequest) -> HttpResponse:
             "pupil_count": pupils.count(),
             "consent_missing": sum(n for status, n in consent.items() if status != ConsentStatus.GIVEN),
             "windows": windows_for_user(user=request.user),
-            "benchmark": selectors.benchmark6(school=school),
+            "benchmark": selectors.benchmark6(school=school, reveal=is_admin(request.user)),
         },
     )
 
@@ -162,5 +162,5 @@ def import_confirm(request: AuthedRequest) -> HttpResponse:
 @staff_only
 def benchmark(request: AuthedRequest) -> HttpResponse:
     school = _school(request)
-    rows = selectors.benchmark6(school=school)
+    rows = selectors.benchmark6(school=school, reveal=is_admin(request.user))
     return render(request, "school/benchmark.html", {"school": school, "rows": rows})
