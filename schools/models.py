@@ -154,3 +154,35 @@ class WorkExperienceWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school} Y{self.year_group}: {self.starts_on}–{self.ends_on}"
+
+
+class ConsentMethod(models.TextChoices):
+    PAPER = "paper", "Paper form"
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone call"
+    ONLINE = "online", "Online form"
+
+
+class ConsentRecord(models.Model):
+    """One answer about parental consent, as recorded; the latest row is the pupil's current consent."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="consent_records")
+    status = models.CharField(max_length=14, choices=ConsentStatus.choices)
+    method = models.CharField(max_length=10, choices=ConsentMethod.choices, blank=True)
+    parent_carer_name = models.CharField("parent or carer's name", max_length=150, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["pupil", "-recorded_at", "-pk"]
+        get_latest_by = ["recorded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ConsentStatus.values), name="consent_record_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pupil_id}: {self.status} ({self.recorded_at:%Y-%m-%d})"

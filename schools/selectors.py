@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 
 from mobility.accounts.models import Role, User
 from mobility.permissions import pupil_of, role_of, school_ids_of
-from schools.models import Pupil, School, WorkExperienceWindow
+from schools.models import ConsentRecord, ConsentStatus, Pupil, School, WorkExperienceWindow
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -74,3 +74,18 @@ def application_deadline(
     if any(w.application_deadline is None for w in windows):
         return True, None
     return True, max(w.application_deadline for w in windows if w.application_deadline)
+
+
+def consent_history(*, pupil: Pupil) -> QuerySet[ConsentRecord]:
+    """Every recorded answer about a pupil's parental consent, newest first."""
+    return (
+        ConsentRecord.objects.filter(pupil=pupil)
+        .select_related("recorded_by")
+        .order_by("-recorded_at", "-pk")
+    )
+
+
+def current_consent(*, pupil: Pupil) -> str:
+    """The latest recorded answer; a pupil with no answer yet has had none requested."""
+    latest = consent_history(pupil=pupil).values_list("status", flat=True).first()
+    return str(latest) if latest is not None else str(ConsentStatus.NOT_REQUESTED)

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from placements.lifecycle import services as lifecycle
 from placements.models import LIVE_STATUSES, Match, MatchStatus, Sector
-from schools.models import ConsentStatus, Pupil, School, WorkExperienceWindow
+from schools.models import ConsentMethod, ConsentRecord, ConsentStatus, Pupil, School, WorkExperienceWindow
 
 if TYPE_CHECKING:
     from mobility.accounts.models import User
@@ -53,18 +53,35 @@ def pupil_update(*, pupil: Pupil, allowed: Iterable[str], data: dict[str, Any]) 
 
 
 def pupil_consent_record(
-    *, pupil: Pupil, status: str, actor: User, now: dt.datetime | None = None
+    *,
+    pupil: Pupil,
+    status: str,
+    actor: User,
+    method: str = "",
+    parent_carer_name: str = "",
+    now: dt.datetime | None = None,
 ) -> list[int]:
-    """Record a parent's or carer's answer, and act on it.
+    """Record a parent's or carer's answer as a new row of the pupil's consent history, and act on it.
 
     Given: accepted placements are confirmed. Refused: live placements are cancelled.
     Returns the ids of matches whose status changed.
     """
     if status not in ConsentStatus.values:
         raise ValidationError({"status": f"Choose one of: {', '.join(ConsentStatus.values)}."})
+    if method and method not in ConsentMethod.values:
+        raise ValidationError({"method": f"Choose one of: {', '.join(ConsentMethod.values)}."})
     now = now or timezone.now()
     with transaction.atomic():
         locked = Pupil.objects.select_for_update().get(pk=pupil.pk)
+        ConsentRecord.objects.create(
+            pupil=locked,
+            status=status,
+            method=method,
+            parent_carer_name=parent_carer_name.strip(),
+            recorded_by=actor,
+            recorded_at=now,
+        )
+        # Kept for the pages and API that read the current answer; the history is the record.
         locked.parental_consent = status
         locked.parental_consent_recorded_at = now
         locked.save(update_fields=["parental_consent", "parental_consent_recorded_at"])

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from mobility.accounts.models import Role
 from placements.models import LocalAuthority, Sector
-from schools.models import ConsentStatus, Pupil, School, WorkExperienceWindow
+from schools.models import ConsentMethod, ConsentStatus, Pupil, School, WorkExperienceWindow
 
 FLAG_FIELDS = ("fsm_or_pupil_premium", "care_experienced", "send", "young_carer", "at_risk_of_neet")
 
@@ -95,6 +95,12 @@ class PupilSerializer(serializers.ModelSerializer[Pupil]):
 
 class ConsentSerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=ConsentStatus.choices)
+    method = serializers.ChoiceField(
+        choices=ConsentMethod.choices, required=False, default="", help_text="How the answer came."
+    )
+    parent_carer_name = serializers.CharField(
+        max_length=150, required=False, allow_blank=True, default="", help_text="Who gave the answer."
+    )
 
 
 class ConsentResultSerializer(serializers.Serializer[Any]):

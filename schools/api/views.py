@@ -127,7 +127,11 @@ class PupilViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upda
         body = ConsentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         changed = services.pupil_consent_record(
-            pupil=pupil, status=body.validated_data["status"], actor=acting_user(request)
+            pupil=pupil,
+            status=body.validated_data["status"],
+            method=body.validated_data["method"],
+            parent_carer_name=body.validated_data["parent_carer_name"],
+            actor=acting_user(request),
         )
         pupil.refresh_from_db()
         result = {

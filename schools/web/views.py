@@ -19,7 +19,7 @@ from placements.lifecycle.selectors import matches_for_user
 from placements.models import MatchStatus
 from schools import services as school_services
 from schools.models import ConsentStatus, School
-from schools.selectors import pupils_for_user, windows_for_user
+from schools.selectors import consent_history, pupils_for_user, windows_for_user
 from schools.web import selectors, services
 from schools.web.csv_import import decode, import_preview
 from schools.web.forms import ConsentForm, ImportForm, WindowForm
@@ -80,7 +80,11 @@ def consent(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             changed = school_services.pupil_consent_record(
-                pupil=pupil, status=form.cleaned_data["status"], actor=request.user
+                pupil=pupil,
+                status=form.cleaned_data["status"],
+                method=form.cleaned_data.get("method") or "",
+                parent_carer_name=form.cleaned_data.get("parent_carer_name") or "",
+                actor=request.user,
             )
         except (LifecycleError, ValidationError) as error:
             add_service_error(form, error)
@@ -92,7 +96,8 @@ def consent(request: AuthedRequest, pk: int) -> HttpResponse:
                 text += f" {len(changed)} placement{'s' if len(changed) != 1 else ''} {done}."
             messages.success(request, text)
             return redirect("school:pupils")
-    return render(request, "school/consent.html", {"form": form, "pupil": pupil})
+    history = consent_history(pupil=pupil)
+    return render(request, "school/consent.html", {"form": form, "pupil": pupil, "history": history})
 
 
 @staff_only
