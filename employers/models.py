@@ -7,9 +7,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from mobility.audit.tracking import audited
 from mobility.geo import Located
 
 
+@audited()
 class Employer(models.Model):
     name = models.CharField(max_length=200)
     companies_house_number = models.CharField(max_length=8, blank=True)
@@ -24,6 +26,7 @@ class Employer(models.Model):
         return self.name
 
 
+@audited()
 class EmployerMember(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="employer_member"
@@ -51,6 +54,8 @@ class Site(Located):
         return f"{self.employer}: {self.name}"
 
 
+# Seats taken move with every approval; the match history records those.
+@audited(exclude=["seats_taken", "updated_at"])
 class Opportunity(models.Model):
     class Mode(models.TextChoices):
         IN_PERSON = "in_person", "In person"
@@ -110,6 +115,7 @@ class Opportunity(models.Model):
         return self.capacity - self.seats_taken
 
 
+@audited()
 class ComplianceRecord(models.Model):
     """What the placement organiser checked of an employer, with dates so expiry can be seen."""
 

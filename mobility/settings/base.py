@@ -36,7 +36,10 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "pgtrigger",
+    "pghistory",
     "mobility.accounts",
+    "mobility.audit",
     "schools",
     "employers",
     "placements",
@@ -50,6 +53,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who made each change, for the audit trail kept by database triggers.
+    "mobility.audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -121,6 +126,12 @@ CELERY_BEAT_SCHEDULE["lapse-overdue-offers"] = {
     "schedule": timedelta(hours=1),
 }
 
+# Personal data past its retention period is anonymised or deleted (placements.privacy.retention).
+CELERY_BEAT_SCHEDULE["privacy-retention"] = {
+    "task": "placements.privacy.tasks.retention_run",
+    "schedule": timedelta(days=1),
+}
+
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
@@ -177,7 +188,14 @@ MOBILITY = {
     "DEFAULT_MAX_TRAVEL_MINUTES": env.int("DEFAULT_MAX_TRAVEL_MINUTES", default=45),
     "MAX_APPLICATIONS": env.int("MAX_APPLICATIONS", default=5),
     "OFFER_LAPSE_DAYS": env.int("OFFER_LAPSE_DAYS", default=7),
+    # Retention (README, "Privacy"): how long personal data is kept.
+    "PUPIL_RETENTION": timedelta(days=env.int("PUPIL_RETENTION_DAYS", default=365)),
+    "API_TOKEN_MAX_AGE": timedelta(days=env.int("API_TOKEN_MAX_AGE_DAYS", default=30)),
+    "NOTIFICATION_RETENTION": timedelta(days=env.int("NOTIFICATION_RETENTION_DAYS", default=90)),
 }
+
+# Audit trail (django-pghistory): event tables are append-only, enforced by triggers.
+PGHISTORY_APPEND_ONLY = True
 
 LOGGING = {
     "version": 1,

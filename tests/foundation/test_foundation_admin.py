@@ -8,11 +8,14 @@ from django.contrib.auth.models import Group
 from django.db.models import Model
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from mobility.accounts.models import Role, User
+from mobility.audit.services import pupil_record_view_record
 from placements.demo import DEMO_LOGINS, DEMO_PASSWORD, DemoSummary
 from placements.models import MatchStatus, MatchStatusChange, UnplacedPupil
+from schools.models import ConsentRecord
 from tests.factories import MatchFactory, MatchRunFactory, PupilFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +34,9 @@ def admin_client_demo(small_demo: DemoSummary) -> Client:
     Group.objects.create(name="Careers team")
     admin_user = User.objects.get(email=DEMO_LOGINS[Role.ADMIN])
     Token.objects.create(user=admin_user)
+    pupil = match.pupil
+    ConsentRecord.objects.create(pupil=pupil, status="given", method="paper", recorded_at=timezone.now())
+    pupil_record_view_record(pupil_id=pupil.pk, viewer=admin_user, place="admin pupil page")
     client = Client()
     assert client.login(email=admin_user.email, password=DEMO_PASSWORD)
     return client
