@@ -1,6 +1,12 @@
-from django.contrib import admin
+from typing import Any
 
-from .models import CareersAdviser, Pupil, School, SchoolStaff, WorkExperienceWindow
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+
+from mobility.audit.services import pupil_record_view_record
+
+from .models import CareersAdviser, ConsentRecord, Pupil, School, SchoolStaff, WorkExperienceWindow
 
 
 class WindowInline(admin.TabularInline[WorkExperienceWindow, School]):
@@ -45,6 +51,49 @@ class PupilAdmin(admin.ModelAdmin[Pupil]):
     filter_horizontal = ["sector_interests"]
     readonly_fields = ["easting", "northing", "local_authority_code"]
     list_select_related = ["user", "school"]
+    actions = ["erase_personal_data"]
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        if request.method == "GET" and object_id.isdigit():
+            pupil_record_view_record(pupil_id=int(object_id), viewer=request.user, place="admin pupil page")
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.action(description="Erase personal data (anonymise) of the selected pupils")
+    def erase_personal_data(self, request: HttpRequest, queryset: QuerySet[Pupil]) -> None:
+        from placements.privacy.erasure import ErasureRefused, is_erased, pupil_erase
+
+        erased = 0
+        for pupil in queryset.select_related("user"):
+            if is_erased(pupil):
+                continue
+            try:
+                pupil_erase(pupil=pupil, actor=request.user, reason="admin")
+            except ErasureRefused as refused:
+                self.message_user(request, f"Not erased: {refused}", messages.ERROR)
+            else:
+                erased += 1
+        if erased:
+            self.message_user(request, f"{erased} pupil(s) erased.", messages.SUCCESS)
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(admin.ModelAdmin[ConsentRecord]):
+    """Consent history is a record of what was said: it is read here, never rewritten."""
+
+    list_display = ["pupil", "status", "method", "parent_carer_name", "recorded_by", "recorded_at"]
+    list_filter = ["status", "method"]
+    raw_id_fields = ["pupil", "recorded_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(SchoolStaff)

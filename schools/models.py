@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from mobility.audit.tracking import audited
 from mobility.geo import Located
 
 
@@ -44,6 +45,7 @@ def default_max_travel_minutes() -> int:
     return int(settings.MOBILITY["DEFAULT_MAX_TRAVEL_MINUTES"])
 
 
+@audited()
 class Pupil(Located):
     """A pupil's profile. `postcode` is the home postcode; the grid point is derived from it."""
 
@@ -57,6 +59,11 @@ class Pupil(Located):
     needs_step_free_access = models.BooleanField(default=False)
     access_needs = models.TextField(
         blank=True, help_text="Access needs and reasonable adjustments, shared with a matched employer."
+    )
+    share_access_needs = models.BooleanField(
+        "share access needs with the employer",
+        default=False,
+        help_text="Marked by the pupil or school: the employer sees the access needs once the pupil accepts.",
     )
     fsm_or_pupil_premium = models.BooleanField("free school meals / pupil premium", default=False)
     care_experienced = models.BooleanField(default=False)
@@ -163,6 +170,7 @@ class ConsentMethod(models.TextChoices):
     ONLINE = "online", "Online form"
 
 
+@audited()
 class ConsentRecord(models.Model):
     """One answer about parental consent, as recorded; the latest row is the pupil's current consent."""
 

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from mobility.accounts.models import Role
+from mobility.audit.services import pupil_record_view_record
 from mobility.permissions import acting_user
 from placements.api.base import IdFilter, ScopedViewSet, instance_of
 from schools import services
@@ -111,6 +112,12 @@ class PupilViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upda
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "role": self.role}
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().retrieve(request, *args, **kwargs)
+        pupil_id = int(response.data["id"])
+        pupil_record_view_record(pupil_id=pupil_id, viewer=request.user, place="API pupil record")
+        return response
 
     def perform_update(self, serializer: BaseSerializer[Pupil]) -> None:
         allowed = services.PUPIL_SELF_FIELDS if self.role == Role.PUPIL else services.PUPIL_STAFF_FIELDS

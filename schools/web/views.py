@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from mobility.accounts.models import Role
 from mobility.accounts.web import AuthedRequest, role_required
+from mobility.audit.services import pupil_record_view_record
 from mobility.permissions import is_admin, staff_school_id_of
 from mobility.web_forms import add_service_error
 from placements.lifecycle.exceptions import LifecycleError
@@ -77,6 +78,7 @@ def consent(request: AuthedRequest, pk: int) -> HttpResponse:
     _school(request)
     pupil = get_object_or_404(pupils_for_user(user=request.user), pk=pk)
     form = ConsentForm(request.POST or None, initial={"status": pupil.parental_consent})
+    pupil_record_view_record(pupil_id=pupil.pk, viewer=request.user, place="school consent page")
     if request.method == "POST" and form.is_valid():
         try:
             changed = school_services.pupil_consent_record(
