@@ -22,7 +22,14 @@ if TYPE_CHECKING:
     from mobility.accounts.models import User
 
 PUPIL_SELF_FIELDS = frozenset(
-    {"postcode", "needs_step_free_access", "access_needs", "max_travel_minutes", "sector_interests"}
+    {
+        "postcode",
+        "needs_step_free_access",
+        "access_needs",
+        "share_access_needs",
+        "max_travel_minutes",
+        "sector_interests",
+    }
 )
 PUPIL_STAFF_FIELDS = PUPIL_SELF_FIELDS | {
     "year_group",

@@ -22,8 +22,10 @@ from employers.web.forms import (
     OrganisationForm,
     SiteForm,
 )
+from employers.web.selectors import SHARED_STATUSES
 from mobility.accounts.models import Role
 from mobility.accounts.web import AuthedRequest, role_required
+from mobility.audit.services import pupil_record_view_record
 from mobility.permissions import employer_id_of
 from mobility.web_forms import add_service_error
 from placements.lifecycle import services as lifecycle
@@ -195,6 +197,8 @@ def match_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         and not feedback_given
     ):
         feedback_form = AttendanceFeedbackForm()
+    if match.status in SHARED_STATUSES:
+        pupil_record_view_record(pupil_id=match.pupil_id, viewer=request.user, place="employer match page")
     return render(
         request,
         "employer/match.html",

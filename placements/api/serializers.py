@@ -1,8 +1,9 @@
 """Request and response shapes for applications, matches and runs.
 
 What a match shows depends on who asks: employers get a matched pupil's first name,
-school, year group and stated access needs (and surname once the placement is
-confirmed), never a date of birth, home postcode, priority group or disadvantage flag.
+school and year group; the access needs the pupil or school marked to share once the
+pupil accepts; the surname once the placement is confirmed. Never a date of birth,
+home postcode, priority group or disadvantage flag.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from placements.matching.figures import public_statistics
 from placements.models import Application, Match, MatchRun, MatchStatus, MatchStatusChange, Region
 
 NAMED_STATUSES = (MatchStatus.CONFIRMED, MatchStatus.COMPLETED)
+# Access needs reach the employer after the pupil accepts, and only if marked to share.
+SHARED_STATUSES = (MatchStatus.ACCEPTED, *NAMED_STATUSES)
 
 
 class ApplicationSerializer(serializers.ModelSerializer[Application]):
@@ -135,6 +138,9 @@ class MatchSerializer(serializers.ModelSerializer[Match]):
             data.pop("id")
         if role == Role.EMPLOYER and match.status not in NAMED_STATUSES:
             data.pop("last_name")
+        if role == Role.EMPLOYER and not (match.status in SHARED_STATUSES and match.pupil.share_access_needs):
+            data.pop("access_needs")
+            data.pop("needs_step_free_access")
         return data
 
     @extend_schema_field(

@@ -77,6 +77,7 @@ class PupilSerializer(serializers.ModelSerializer[Pupil]):
             "sector_interests",
             "needs_step_free_access",
             "access_needs",
+            "share_access_needs",
             "max_travel_minutes",
             "parental_consent",
             "parental_consent_recorded_at",
