@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from mobility.accounts.models import Role
 from mobility.accounts.web import AuthedRequest, role_required
+from mobility.audit.services import pupil_record_view_record
 from mobility.permissions import is_admin
 from mobility.web_forms import add_service_error, error_messages
 from placements.lifecycle import services as lifecycle
@@ -145,6 +146,8 @@ def match_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
 def match_reject(request: AuthedRequest, pk: int) -> HttpResponse:
     match = get_object_or_404(matches_for_user(user=request.user).select_related("run"), pk=pk)
     form = RejectForm(request.POST or None)
+    if request.method == "GET":
+        pupil_record_view_record(pupil_id=match.pupil_id, viewer=request.user, place="adviser match page")
     if request.method == "POST" and form.is_valid():
         try:
             _decide(request, "reject", match.pk, **form.cleaned_data)

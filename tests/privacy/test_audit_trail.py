@@ -100,11 +100,12 @@ def test_school_staff_see_who_has_looked_at_a_pupil() -> None:
     assert employer.get(f"/employer/pupils/{match.pk}/").status_code == 200
     adviser = signed_in(world.adviser)
     adviser.get(f"/api/v1/pupils/{world.pupil.pk}/")
+    assert adviser.get(f"/adviser/matches/{match.pk}/reject/").status_code == 200
     staff = signed_in(world.staff)
     page = staff.get(f"/school/pupils/{world.pupil.pk}/").content.decode()
     assert "Who has looked at this pupil" in page
     assert world.member.email in page and "employer match page" in page
-    assert world.adviser.email in page and "API pupil record" in page
+    assert world.adviser.email in page and "API pupil record" in page and "adviser match page" in page
     assert world.staff.email in page and "school pupil page" in page
     roles = set(PupilRecordView.objects.filter(pupil_id=world.pupil.pk).values_list("viewer_role", flat=True))
     assert roles == {Role.EMPLOYER, Role.ADVISER, Role.SCHOOL_STAFF}
