@@ -44,13 +44,20 @@ class RunFigures:
     compared_placed: Count | None
 
 
-def run_figures(*, run: MatchRun, reveal: bool) -> RunFigures:
+def run_figures(*, run: MatchRun, reveal: bool, per_match: bool = True) -> RunFigures:
+    """``per_match`` adds first-choice rates and journeys per group, read from the run's matches."""
     s = run.statistics or {}
     by_tier = s.get("by_tier") or []
     placed_or_not = [[int(t["placed"]), int(t["pupils"]) - int(t["placed"])] for t in by_tier]
     table = suppress_table(placed_or_not, reveal=reveal)
-    matches = list(
-        Match.objects.filter(run=run).values_list("priority_tier", "rank", "is_suggestion", "travel_minutes")
+    matches = (
+        list(
+            Match.objects.filter(run=run).values_list(
+                "priority_tier", "rank", "is_suggestion", "travel_minutes"
+            )
+        )
+        if per_match
+        else []
     )
     own_by_tier: list[list[int]] = []
     for tier in range(len(by_tier)):
@@ -118,7 +125,7 @@ def public_statistics(*, run: MatchRun, reveal: bool) -> dict[str, Any]:
     s: dict[str, Any] = dict(run.statistics or {})
     if reveal or not s:
         return s
-    figures = run_figures(run=run, reveal=False)
+    figures = run_figures(run=run, reveal=False, per_match=False)
 
     def out(count: Count | None) -> Any:
         return None if count is None else (count.value if not count.hidden else count.label)
