@@ -29,4 +29,4 @@ RUN mkdir -p var && chown mobility var
 ENV NUMBA_CACHE_DIR=/app/var/numba-cache
 USER mobility
 EXPOSE 8000
-CMD ["gunicorn", "mobility.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+CMD ["gunicorn", "--config", "python:mobility.gunicorn", "mobility.wsgi"]
