@@ -86,6 +86,6 @@ def consent_history(*, pupil: Pupil) -> QuerySet[ConsentRecord]:
 
 
 def current_consent(*, pupil: Pupil) -> str:
-    """The latest recorded answer; a pupil with no answer yet has had none requested."""
+    """The latest recorded answer; without one, what the pupil's record says (an import or older data)."""
     latest = consent_history(pupil=pupil).values_list("status", flat=True).first()
-    return str(latest) if latest is not None else str(ConsentStatus.NOT_REQUESTED)
+    return str(latest) if latest is not None else str(pupil.parental_consent or ConsentStatus.NOT_REQUESTED)
