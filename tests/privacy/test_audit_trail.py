@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.apps import apps
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
 
@@ -87,6 +88,12 @@ def test_the_admin_shows_audit_rows_read_only() -> None:
     assert client.post(f"/admin/audit/pupilrecordview/{view.pk}/delete/", {"post": "yes"}).status_code == 403
     assert client.get("/admin/audit/pupilrecordview/add/").status_code == 403
     assert PupilRecordView.objects.filter(pk=view.pk).exists()
+    # Change events too: listed and readable, never editable.
+    event = apps.get_model("schools", "PupilEvent").objects.filter(pgh_obj_id=world.pupil.pk).first()
+    assert client.get("/admin/schools/pupilevent/").status_code == 200
+    shown = client.get(f"/admin/schools/pupilevent/{event.pk}/change/")
+    assert shown.status_code == 200 and 'name="_save"' not in shown.content.decode()
+    assert client.post(f"/admin/schools/pupilevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
 
 
 def test_school_staff_see_who_has_looked_at_a_pupil() -> None:
