@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
 from mobility.accounts.models import Role
+from mobility.audit.services import pupil_record_view_record
 from placements.lifecycle import services
 from placements.lifecycle.feedback import match_feedback_record
 from placements.lifecycle.selectors import matches_for_user
@@ -20,6 +21,7 @@ from placements.models import Match, MatchStatus
 
 from .base import IdFilter, ScopedViewSet
 from .serializers import (
+    SHARED_STATUSES,
     CancelSerializer,
     EmployerDeclineSerializer,
     FeedbackSerializer,
@@ -66,6 +68,14 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
 
     def scoped_queryset(self) -> QuerySet[Match]:
         return matches_for_user(user=self.request.user).prefetch_related("feedback").order_by("-pk")
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        match = self.get_object()
+        response = super().retrieve(request, *args, **kwargs)
+        # An employer is shown a pupil's details only once the pupil has accepted.
+        if self.role == Role.EMPLOYER and match.status in SHARED_STATUSES:
+            pupil_record_view_record(pupil_id=match.pupil_id, viewer=request.user, place="employer API match")
+        return response
 
     action_roles = {
         "approve": ADVISING,

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from mobility.accounts.models import User
+from mobility.audit.models import PupilRecordView
 from placements.models import Match, MatchStatus
 from tests.web.world import WebWorld, build_world
 
@@ -36,8 +37,11 @@ def test_employer_sees_access_needs_only_after_acceptance_and_only_if_shared() -
     world.pupil.share_access_needs = True
     world.pupil.save()
     assert shows_needs() == (False, False)  # shared, but the pupil has not accepted yet
+    assert not PupilRecordView.objects.filter(viewer=world.member).exists()
     Match.objects.filter(pk=match.pk).update(status=MatchStatus.ACCEPTED)
     assert shows_needs() == (True, True)
+    places = set(PupilRecordView.objects.filter(viewer=world.member).values_list("place", flat=True))
+    assert places == {"employer match page", "employer API match"}
     world.pupil.share_access_needs = False
     world.pupil.save()
     assert shows_needs() == (False, False)  # accepted, but not marked to share
