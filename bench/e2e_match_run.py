@@ -73,9 +73,10 @@ def main() -> None:
     django.setup()
     from django.db import connection
 
+    from mobility.geography.models import Region
     from placements.matching.report import report_lines
     from placements.matching.services import match_run_create
-    from placements.models import MatchRun, Region
+    from placements.models import MatchRun
 
     if args.load and not Region.objects.filter(code=args.region).exists():
         manage("migrate", "--noinput", "--verbosity", "0")

@@ -8,14 +8,14 @@ from django.db import models
 from django.db.models import F, Q
 
 from mobility.audit.tracking import audited
-from mobility.geo import Located
+from mobility.geography.located import Located
 
 
 @audited()
 class Employer(models.Model):
     name = models.CharField(max_length=200)
     companies_house_number = models.CharField(max_length=8, blank=True)
-    sector = models.ForeignKey("placements.Sector", on_delete=models.PROTECT, related_name="employers")
+    sector = models.ForeignKey("geography.Sector", on_delete=models.PROTECT, related_name="employers")
     website = models.URLField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -71,7 +71,7 @@ class Opportunity(models.Model):
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="opportunities")
     title = models.CharField(max_length=200)
     description = models.TextField()
-    sector = models.ForeignKey("placements.Sector", on_delete=models.PROTECT, related_name="opportunities")
+    sector = models.ForeignKey("geography.Sector", on_delete=models.PROTECT, related_name="opportunities")
     capacity = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(50)])
     seats_taken = models.PositiveSmallIntegerField(
         default=0, editable=False, help_text="Seats held by approved matches; kept by the services."

@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import numpy as np
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from employers.models import ComplianceRecord, Employer, Opportunity, Site
 from mobility.accounts.models import Role
+from mobility.geography.travel import GridPoint, journey_minutes, reach_metres
 from mobility.permissions import employer_id_of, role_of, school_ids_of
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from mobility.accounts.models import User
-    from schools.models import Pupil
 
 
 def compliance_problems(*, employer: Employer, through: dt.date) -> list[str]:
@@ -81,8 +79,6 @@ def compliance_for_user(*, user: User | AnonymousUser) -> QuerySet[ComplianceRec
 def opportunities_for_user(*, user: User | AnonymousUser) -> QuerySet[Opportunity]:
     """Members see all their organisation's; pupils browse published ones; school staff and
     advisers also see any their pupils are matched to."""
-    from placements.models import Match
-
     base = Opportunity.objects.select_related("employer", "site", "sector")
     role = role_of(user)
     published = Q(status=Opportunity.Status.PUBLISHED)
@@ -94,55 +90,39 @@ def opportunities_for_user(*, user: User | AnonymousUser) -> QuerySet[Opportunit
     if role == Role.PUPIL:
         return base.filter(published)
     if role in (Role.SCHOOL_STAFF, Role.ADVISER):
-        matched = Match.objects.filter(
-            opportunity_id=OuterRef("pk"), pupil__school_id__in=school_ids_of(user)
+        # Through the reverse relation placements adds, so this app imports nothing of it.
+        matched = Opportunity.objects.filter(
+            pk=OuterRef("pk"), matches__pupil__school_id__in=school_ids_of(user)
         )
         return base.filter(published | Q(Exists(matched)))
     return base.none()
 
 
-def _travel_model() -> Any:
-    from placements.engine.policy import TravelModel
-
-    return TravelModel()
-
-
-def _estimate(pupil: Pupil, rows: list[Opportunity]) -> Any:
-    from placements.engine.travel import estimate_travel_minutes
-
-    return estimate_travel_minutes(
-        np.full(len(rows), pupil.easting),
-        np.full(len(rows), pupil.northing),
-        np.array([o.site.easting for o in rows]),
-        np.array([o.site.northing for o in rows]),
-        np.array([o.mode == Opportunity.Mode.VIRTUAL for o in rows]),
-        _travel_model(),
-    )
+def _minutes(home: GridPoint, rows: list[Opportunity]) -> list[int]:
+    destinations = [None if o.mode == Opportunity.Mode.VIRTUAL else o.site.grid_point for o in rows]
+    return journey_minutes(home=home, destinations=destinations)
 
 
-def opportunity_travel_minutes(*, pupil: Pupil, opportunities: Iterable[Opportunity]) -> dict[int, int]:
-    """The pupil's estimated one-way minutes to each opportunity's site (0 for virtual ones)."""
+def opportunity_travel_minutes(*, home: GridPoint, opportunities: Iterable[Opportunity]) -> dict[int, int]:
+    """Estimated one-way minutes from ``home`` to each opportunity's site (0 for virtual ones)."""
     rows = list(opportunities)
-    if not rows:
-        return {}
-    return {o.pk: math.ceil(m) for o, m in zip(rows, _estimate(pupil, rows), strict=True)}
+    return {o.pk: m for o, m in zip(rows, _minutes(home, rows), strict=True)}
 
 
 def opportunities_within(
-    *, pupil: Pupil, opportunities: QuerySet[Opportunity], minutes: int
+    *, home: GridPoint, opportunities: QuerySet[Opportunity], minutes: int
 ) -> QuerySet[Opportunity]:
-    """Those within ``minutes`` of the pupil's home, by the one travel estimate the engine uses."""
-    from placements.engine.travel import reach_metres
-
-    reach = int(reach_metres(minutes, _travel_model()))
+    """Those within ``minutes`` of ``home``, by the kernel's one travel estimate."""
+    reach = int(reach_metres(minutes))
+    easting, northing = home
     near = list(
         opportunities.filter(
             Q(mode=Opportunity.Mode.VIRTUAL)
             | Q(
-                site__easting__range=(pupil.easting - reach, pupil.easting + reach),
-                site__northing__range=(pupil.northing - reach, pupil.northing + reach),
+                site__easting__range=(easting - reach, easting + reach),
+                site__northing__range=(northing - reach, northing + reach),
             )
         ).select_related("site")
     )
-    keep = [o.pk for o, m in zip(near, _estimate(pupil, near), strict=True) if m <= minutes] if near else []
+    keep = [o.pk for o, m in zip(near, _minutes(home, near), strict=True) if m <= minutes]
     return opportunities.filter(pk__in=keep)

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from employers.models import ComplianceRecord, Employer, Opportunity, Site
-from placements.lifecycle.exceptions import TransitionNotAllowed
+from mobility.errors import Conflict
 
 if TYPE_CHECKING:
     from mobility.accounts.models import User
@@ -62,7 +62,7 @@ def site_save(*, employer: Employer, data: dict[str, Any], site: Site | None = N
 
 def site_delete(*, site: Site) -> None:
     if site.opportunities.exists():
-        raise TransitionNotAllowed("This site has opportunities; move or delete them first.")
+        raise Conflict("This site has opportunities; move or delete them first.")
     site.delete()
 
 
@@ -99,7 +99,7 @@ def opportunity_set_status(*, opportunity: Opportunity, status: str) -> Opportun
         if status == Opportunity.Status.DRAFT and (
             opportunity.seats_taken or opportunity.applications.exists()
         ):
-            raise TransitionNotAllowed("Pupils have applied or hold places, so this cannot go back to draft.")
+            raise Conflict("Pupils have applied or hold places, so this cannot go back to draft.")
         opportunity.status = status
         opportunity.save(update_fields=["status", "updated_at"])
     return opportunity
@@ -109,7 +109,7 @@ def opportunity_delete(*, opportunity: Opportunity) -> None:
     with transaction.atomic():
         opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
         if opportunity.status != Opportunity.Status.DRAFT or opportunity.matches.exists():
-            raise TransitionNotAllowed(
+            raise Conflict(
                 "Only a draft nobody has been matched to can be deleted; close it instead."
             )
         opportunity.delete()

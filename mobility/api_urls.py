@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import SimpleRouter
 
 from employers.api.views import ComplianceViewSet, EmployerViewSet, OpportunityViewSet, SiteViewSet
-from placements.api.account import MeView, TokenView
+from mobility.api.account import MeView, TokenView
 from placements.api.applications import ApplicationViewSet
 from placements.api.matches import MatchViewSet
 from placements.api.runs import MatchRunViewSet

@@ -1,7 +1,8 @@
 """Who a user is, in the platform's terms, and what they may reach.
 
-Scoping is by queryset (see each app's ``selectors``); these helpers answer the
-per-object questions services ask before they act, and give DRF a role gate.
+Scoping is by queryset (see each app's ``selectors``); these helpers need only the user and
+give DRF a role gate. Per-object questions live with the app that owns the object
+(``schools.permissions``, ``employers.permissions``, ``placements.permissions``).
 """
 
 from __future__ import annotations
@@ -16,10 +17,9 @@ from rest_framework.request import Request
 from mobility.accounts.models import Role
 
 if TYPE_CHECKING:
-    from employers.models import Opportunity
     from mobility.accounts.models import User
-    from placements.models import Match
-    from schools.models import Pupil
+    from mobility.geography.located import Located
+    from mobility.geography.travel import GridPoint
 
 
 def role_of(user: User | AnonymousUser | None) -> str | None:
@@ -43,10 +43,19 @@ def is_admin(user: User | AnonymousUser | None) -> bool:
     return role_of(user) == Role.ADMIN
 
 
-def pupil_of(user: User | AnonymousUser | None) -> Pupil | None:
+def pupil_home_of(user: User | AnonymousUser | None) -> GridPoint | None:
+    """A signed-in pupil's home grid point. The kernel knows a pupil only as a located record."""
     if role_of(user) != Role.PUPIL:
         return None
-    return getattr(user, "pupil", None)
+    pupil: Located | None = getattr(user, "pupil", None)
+    return pupil.grid_point if pupil else None
+
+
+def pupil_id_of(user: User | AnonymousUser | None) -> int | None:
+    if role_of(user) != Role.PUPIL:
+        return None
+    pupil: Located | None = getattr(user, "pupil", None)
+    return pupil.pk if pupil else None
 
 
 def employer_id_of(user: User | AnonymousUser | None) -> int | None:
@@ -74,29 +83,6 @@ def school_ids_of(user: User | AnonymousUser | None) -> list[int]:
     """Schools a member of school staff or an adviser works with."""
     staff_school = staff_school_id_of(user)
     return [staff_school] if staff_school else adviser_school_ids_of(user)
-
-
-def pupil_in_scope(user: User | AnonymousUser | None, pupil: Pupil) -> bool:
-    """May this user see this pupil's own record (not the employer's narrow view)?"""
-    role = role_of(user)
-    if role == Role.ADMIN:
-        return True
-    if role == Role.PUPIL:
-        return pupil.user_id == getattr(user, "pk", None)
-    return pupil.school_id in school_ids_of(user)
-
-
-def opportunity_managed_by(user: User | AnonymousUser | None, opportunity: Opportunity) -> bool:
-    return is_admin(user) or (
-        employer_id_of(user) is not None and opportunity.employer_id == employer_id_of(user)
-    )
-
-
-def match_in_scope(user: User | AnonymousUser | None, match: Match) -> bool:
-    """Is this match one the user's role concerns: their own, their employer's, their school's?"""
-    if role_of(user) == Role.EMPLOYER:
-        return opportunity_managed_by(user, match.opportunity)
-    return pupil_in_scope(user, match.pupil)
 
 
 class ActionRoles(BasePermission):

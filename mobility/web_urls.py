@@ -2,8 +2,17 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
+from employers.web import urls as employer_urls
 from mobility.accounts import web as accounts
 from mobility.privacy_notice import privacy_notice
+from placements.web import employer_urls as employer_placement_urls
+from placements.web import school_urls as school_placement_urls
+from schools.web import urls as school_urls
+
+# The employer's and school staff's pages come from two apps each: their own records, and
+# placements' pages about matches. One namespace each, as before.
+employer = [*employer_urls.urlpatterns, *employer_placement_urls.urlpatterns]
+school = [*school_urls.urlpatterns, *school_placement_urls.urlpatterns]
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", accounts.home_view, name="home"),
@@ -12,7 +21,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/logout/", accounts.logout_view, name="logout"),
     path("pupil/", include("placements.web.pupil_urls")),
     path("adviser/", include("placements.web.adviser_urls")),
-    path("employer/", include("employers.web.urls")),
-    path("school/", include("schools.web.urls")),
-    path("school/pupils/<int:pk>/", include("placements.web.pupil_record_urls")),
+    path("employer/", include((employer, "employer"))),
+    path("school/", include((school, "school"))),
 ]

@@ -1,41 +1,14 @@
 from django.contrib import admin
 
+from placements.privacy.admin import register as register_pupil_erasure
+
 from .models import (
     Application,
-    LocalAuthority,
     Match,
     MatchRun,
     MatchStatusChange,
-    Region,
-    Sector,
     UnplacedPupil,
 )
-
-
-class LocalAuthorityInline(admin.TabularInline[LocalAuthority, Region]):
-    model = LocalAuthority
-    extra = 0
-
-
-@admin.register(Region)
-class RegionAdmin(admin.ModelAdmin[Region]):
-    list_display = ["name", "code"]
-    search_fields = ["name", "code"]
-    filter_horizontal = ["growth_sectors"]
-    inlines = [LocalAuthorityInline]
-
-
-@admin.register(LocalAuthority)
-class LocalAuthorityAdmin(admin.ModelAdmin[LocalAuthority]):
-    list_display = ["name", "code", "region"]
-    list_filter = ["region"]
-    search_fields = ["name", "code"]
-
-
-@admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin[Sector]):
-    list_display = ["name", "slug", "sic_sections"]
-    search_fields = ["name", "slug"]
 
 
 @admin.register(Application)
@@ -116,3 +89,7 @@ class UnplacedPupilAdmin(admin.ModelAdmin[UnplacedPupil]):
     search_fields = ["pupil__user__email", "pupil__user__last_name"]
     raw_id_fields = ["pupil", "run"]
     list_select_related = ["pupil__user", "run"]
+
+
+# Pupils' admin page, with the erase action (placements.privacy owns erasure).
+register_pupil_erasure()

@@ -1,56 +1,8 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-
-
-class Region(models.Model):
-    """A combined authority or other area that runs matching for its schools."""
-
-    code = models.SlugField(max_length=20, unique=True)
-    name = models.CharField(max_length=120)
-    growth_sectors: models.ManyToManyField[Sector, Any] = models.ManyToManyField(
-        "Sector",
-        blank=True,
-        related_name="growth_regions",
-        help_text="Sectors the region's industrial strategy names for growth.",
-    )
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class LocalAuthority(models.Model):
-    code = models.CharField(max_length=9, unique=True, help_text="ONS code, e.g. E08000012.")
-    name = models.CharField(max_length=120)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="local_authorities")
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name_plural = "local authorities"
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Sector(models.Model):
-    slug = models.SlugField(max_length=50, unique=True)
-    name = models.CharField(max_length=120, unique=True)
-    sic_sections = models.CharField(
-        max_length=21, help_text="UK SIC 2007 section letters this sector covers, e.g. 'C' or 'J,M'."
-    )
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Application(models.Model):
@@ -108,7 +60,7 @@ class MatchRun(models.Model):
         WRITING = "writing", "Writing results"
         DONE = "done", "Done"
 
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="match_runs")
+    region = models.ForeignKey("geography.Region", on_delete=models.PROTECT, related_name="match_runs")
     policy = models.CharField(max_length=20, choices=Policy.choices, default=Policy.STABLE)
     parameters = models.JSONField(default=dict, blank=True)
     seed = models.BigIntegerField()

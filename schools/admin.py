@@ -1,12 +1,19 @@
 from typing import Any
 
-from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 
 from mobility.audit.services import pupil_record_view_record
 
-from .models import CareersAdviser, ConsentRecord, Pupil, School, SchoolStaff, WorkExperienceWindow
+from .models import (
+    DISADVANTAGE_FLAGS,
+    CareersAdviser,
+    ConsentRecord,
+    Pupil,
+    School,
+    SchoolStaff,
+    WorkExperienceWindow,
+)
 
 
 class WindowInline(admin.TabularInline[WorkExperienceWindow, School]):
@@ -38,11 +45,7 @@ class PupilAdmin(admin.ModelAdmin[Pupil]):
     list_filter = [
         "school__local_authority",
         "year_group",
-        "care_experienced",
-        "fsm_or_pupil_premium",
-        "send",
-        "young_carer",
-        "at_risk_of_neet",
+        *DISADVANTAGE_FLAGS,
         "needs_step_free_access",
         "parental_consent",
     ]
@@ -51,7 +54,6 @@ class PupilAdmin(admin.ModelAdmin[Pupil]):
     filter_horizontal = ["sector_interests"]
     readonly_fields = ["easting", "northing", "local_authority_code"]
     list_select_related = ["user", "school"]
-    actions = ["erase_personal_data"]
 
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
@@ -59,23 +61,6 @@ class PupilAdmin(admin.ModelAdmin[Pupil]):
         if request.method == "GET" and object_id.isdigit():
             pupil_record_view_record(pupil_id=int(object_id), viewer=request.user, place="admin pupil page")
         return super().change_view(request, object_id, form_url, extra_context)
-
-    @admin.action(description="Erase personal data (anonymise) of the selected pupils")
-    def erase_personal_data(self, request: HttpRequest, queryset: QuerySet[Pupil]) -> None:
-        from placements.privacy.erasure import ErasureRefused, is_erased, pupil_erase
-
-        erased = 0
-        for pupil in queryset.select_related("user"):
-            if is_erased(pupil):
-                continue
-            try:
-                pupil_erase(pupil=pupil, actor=request.user, reason="admin")
-            except ErasureRefused as refused:
-                self.message_user(request, f"Not erased: {refused}", messages.ERROR)
-            else:
-                erased += 1
-        if erased:
-            self.message_user(request, f"{erased} pupil(s) erased.", messages.SUCCESS)
 
 
 @admin.register(ConsentRecord)

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from mobility.audit.tracking import audited
-from mobility.geo import Located
+from mobility.geography.located import Located
 
 
 class School(Located):
@@ -21,7 +21,7 @@ class School(Located):
     name = models.CharField(max_length=200)
     phase = models.CharField(max_length=12, choices=Phase.choices)
     local_authority = models.ForeignKey(
-        "placements.LocalAuthority", on_delete=models.PROTECT, related_name="schools"
+        "geography.LocalAuthority", on_delete=models.PROTECT, related_name="schools"
     )
 
     class Meta:
@@ -41,6 +41,19 @@ class ConsentStatus(models.TextChoices):
     REFUSED = "refused", "Refused"
 
 
+# The disadvantage flags a school holds for a pupil, in the order pages show them. The matching
+# engine keeps its own copy (placements.engine.policy.FLAG_NAMES); a test keeps the two equal.
+DISADVANTAGE_FLAGS = ("fsm_or_pupil_premium", "care_experienced", "send", "young_carer", "at_risk_of_neet")
+
+
+def disadvantaged_q(prefix: str = "") -> Q:
+    """Pupils with any disadvantage flag; ``prefix`` reaches them through a relation ("pupil__")."""
+    q = Q()
+    for flag in DISADVANTAGE_FLAGS:
+        q |= Q(**{f"{prefix}{flag}": True})
+    return q
+
+
 def default_max_travel_minutes() -> int:
     return int(settings.MOBILITY["DEFAULT_MAX_TRAVEL_MINUTES"])
 
@@ -54,7 +67,7 @@ class Pupil(Located):
     year_group = models.PositiveSmallIntegerField(validators=[MinValueValidator(7), MaxValueValidator(14)])
     date_of_birth = models.DateField()
     sector_interests = models.ManyToManyField(
-        "placements.Sector", blank=True, related_name="interested_pupils"
+        "geography.Sector", blank=True, related_name="interested_pupils"
     )
     needs_step_free_access = models.BooleanField(default=False)
     access_needs = models.TextField(
@@ -95,15 +108,7 @@ class Pupil(Located):
 
     @property
     def is_disadvantaged(self) -> bool:
-        return any(
-            (
-                self.fsm_or_pupil_premium,
-                self.care_experienced,
-                self.send,
-                self.young_carer,
-                self.at_risk_of_neet,
-            )
-        )
+        return any(getattr(self, flag) for flag in DISADVANTAGE_FLAGS)
 
     def age_on(self, day: dt.date) -> int:
         born = self.date_of_birth

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 
 from mobility.accounts.models import Role, User
-from mobility.permissions import pupil_of, role_of, school_ids_of
+from mobility.permissions import role_of, school_ids_of
 from schools.models import ConsentRecord, ConsentStatus, Pupil, School, WorkExperienceWindow
+from schools.permissions import pupil_of
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser

@@ -1,4 +1,4 @@
-"""Writes for pupils' profiles, parental consent and work-experience windows.
+"""Writes for pupils' profiles and their import, parental consent and work-experience windows.
 
 Callers pass only the fields a role may change; ``school``, consent and the located grid
 point are never taken from a client.
@@ -7,19 +7,27 @@ point are never taken from a client.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from placements.lifecycle import services as lifecycle
-from placements.models import LIVE_STATUSES, Match, MatchStatus, Sector
-from schools.models import ConsentMethod, ConsentRecord, ConsentStatus, Pupil, School, WorkExperienceWindow
-
-if TYPE_CHECKING:
-    from mobility.accounts.models import User
+from mobility.accounts.models import Role, User
+from mobility.geography.models import Sector
+from schools.imports import Preview
+from schools.models import (
+    DISADVANTAGE_FLAGS,
+    ConsentMethod,
+    ConsentRecord,
+    ConsentStatus,
+    Pupil,
+    School,
+    WorkExperienceWindow,
+)
+from schools.signals import consent_recorded
 
 PUPIL_SELF_FIELDS = frozenset(
     {
@@ -31,14 +39,9 @@ PUPIL_SELF_FIELDS = frozenset(
         "sector_interests",
     }
 )
-PUPIL_STAFF_FIELDS = PUPIL_SELF_FIELDS | {
-    "year_group",
-    "fsm_or_pupil_premium",
-    "care_experienced",
-    "send",
-    "young_carer",
-    "at_risk_of_neet",
-}
+PUPIL_STAFF_FIELDS = PUPIL_SELF_FIELDS | {"year_group", *DISADVANTAGE_FLAGS}
+log = logging.getLogger(__name__)
+
 WINDOW_FIELDS = ("year_group", "starts_on", "ends_on", "application_deadline")
 
 
@@ -70,8 +73,8 @@ def pupil_consent_record(
 ) -> list[int]:
     """Record a parent's or carer's answer as a new row of the pupil's consent history, and act on it.
 
-    Given: accepted placements are confirmed. Refused: live placements are cancelled.
-    Returns the ids of matches whose status changed.
+    Placements act on it (given confirms accepted placements, refused cancels live ones) through
+    the ``consent_recorded`` signal. Returns the ids of matches whose status changed.
     """
     if status not in ConsentStatus.values:
         raise ValidationError({"status": f"Choose one of: {', '.join(ConsentStatus.values)}."})
@@ -92,19 +95,8 @@ def pupil_consent_record(
         locked.parental_consent = status
         locked.parental_consent_recorded_at = now
         locked.save(update_fields=["parental_consent", "parental_consent_recorded_at"])
-        changed = []
-        if status == ConsentStatus.GIVEN:
-            for match_id in Match.objects.filter(pupil=locked, status=MatchStatus.ACCEPTED).values_list(
-                "pk", flat=True
-            ):
-                lifecycle.match_confirm(match_id=match_id, actor=actor, now=now)
-                changed.append(match_id)
-        elif status == ConsentStatus.REFUSED:
-            for match_id in Match.objects.filter(pupil=locked, status__in=LIVE_STATUSES).values_list(
-                "pk", flat=True
-            ):
-                lifecycle.match_cancel(match_id=match_id, actor=actor, reason="consent_refused", now=now)
-                changed.append(match_id)
+        answers = consent_recorded.send(sender=Pupil, pupil=locked, status=status, actor=actor, now=now)
+        changed: list[int] = [record_id for _, ids in answers for record_id in cast(list[int], ids)]
     return changed
 
 
@@ -119,3 +111,51 @@ def window_save(
     window.full_clean()
     window.save()
     return window
+
+
+class ImportFailed(Exception):
+    """The file could not be imported; nothing was saved."""
+
+
+def pupils_import(*, school: School, preview: Preview, actor: User) -> list[Pupil]:
+    """Create a login and a pupil record per row, all or none. Pupils set a password by reset."""
+    if not preview.clean:
+        raise ImportFailed("Fix the errors in the file and upload it again. Nothing was saved.")
+    created: list[Pupil] = []
+    try:
+        with transaction.atomic():
+            for row in preview.rows:
+                v = row.values
+                user = User.objects.create_user(
+                    email=v["email"],
+                    password=None,
+                    first_name=v["first_name"],
+                    last_name=v["last_name"],
+                    role=Role.PUPIL,
+                )
+                pupil = Pupil(
+                    user=user,
+                    school=school,
+                    year_group=v["year_group"],
+                    date_of_birth=v["date_of_birth"],
+                    postcode=v["postcode"],
+                    access_needs=v["access_needs"],
+                    **{
+                        flag: v[flag]
+                        for flag in (
+                            "fsm_or_pupil_premium",
+                            "care_experienced",
+                            "send",
+                            "young_carer",
+                            "at_risk_of_neet",
+                            "needs_step_free_access",
+                        )
+                    },
+                )
+                pupil.full_clean(exclude=["user", "school"])
+                pupil.save()
+                created.append(pupil)
+    except (ValidationError, IntegrityError) as error:
+        raise ImportFailed(f"Row {row.number} could not be saved ({error}). Nothing was saved.") from error
+    log.info("%s imported %d pupils into school %s", actor.email, len(created), school.pk)
+    return created

@@ -19,8 +19,8 @@ def main() -> int:
     import django
 
     django.setup()
+    from demo.loader import DEMO_LOGINS, DEMO_PASSWORD, demo_exists
     from mobility.accounts.models import Role
-    from placements.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_exists
 
     if not demo_exists():
         return NOT_LOADED

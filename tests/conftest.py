@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from placements.demo.reference import ensure_reference_data
-from placements.models import Region
+from demo.reference import ensure_reference_data
+from mobility.geography.models import Region
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 Conventions, so tests can rely on them:
 - Places use real Liverpool City Region postcodes; the grid point and local authority are
-  looked up with `mobility.postcodes.locate`, never typed in. Pass `postcode=` to pin one.
+  looked up with `mobility.geography.postcodes.locate`, never typed in. Pass `postcode=` to pin one.
 - Dates hang off today: the Year 10 window and opportunities run the week of `WINDOW_START`
   (a Monday about two months ahead); applications close on `DEADLINE`.
 - A pupil is Year 10, aged 15 on `WINDOW_START`, with parental consent given.
@@ -24,11 +24,12 @@ from typing import Any
 import factory
 from django.utils import timezone
 
+from demo.reference import LOCAL_AUTHORITIES, REGION_CODE, REGION_NAME, SECTORS
 from employers.models import ComplianceRecord, Employer, EmployerMember, Opportunity, Site
 from mobility.accounts.models import Role, User
-from mobility.postcodes import locate
-from placements.demo.reference import LOCAL_AUTHORITIES, REGION_CODE, REGION_NAME, SECTORS
-from placements.models import Application, LocalAuthority, Match, MatchRun, MatchStatus, Region, Sector
+from mobility.geography.models import LocalAuthority, Region, Sector
+from mobility.geography.postcodes import locate
+from placements.models import Application, Match, MatchRun, MatchStatus
 from schools.models import CareersAdviser, ConsentStatus, Pupil, School, SchoolStaff, WorkExperienceWindow
 
 PASSWORD = "factory-password-1"
@@ -84,7 +85,7 @@ class LocalAuthorityFactory(factory.django.DjangoModelFactory):
 
 
 class SectorFactory(factory.django.DjangoModelFactory):
-    """Known slugs (see placements.demo.reference.SECTORS) get their real name and SIC sections."""
+    """Known slugs (see demo.reference.SECTORS) get their real name and SIC sections."""
 
     class Meta:
         model = Sector

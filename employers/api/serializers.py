@@ -5,7 +5,7 @@ from typing import Any
 from rest_framework import serializers
 
 from employers.models import ComplianceRecord, Employer, Opportunity, Site
-from placements.models import Sector
+from mobility.geography.models import Sector
 
 
 class EmployerSerializer(serializers.ModelSerializer[Employer]):

@@ -24,9 +24,9 @@ from employers.selectors import (
     sites_for_user,
 )
 from mobility.accounts.models import Role
-from mobility.permissions import acting_user, employer_id_of, pupil_of
-from placements.api.base import IdFilter, IntegerFilter, ScopedViewSet, instance_of
-from placements.lifecycle.exceptions import TransitionNotAllowed
+from mobility.api.base import IdFilter, IntegerFilter, ScopedViewSet, instance_of
+from mobility.errors import Conflict
+from mobility.permissions import acting_user, employer_id_of, pupil_home_of
 
 from .serializers import ComplianceSerializer, EmployerSerializer, OpportunitySerializer, SiteSerializer
 
@@ -116,10 +116,10 @@ class OpportunityFilter(filters.FilterSet):
 
     @extend_schema_field({"type": "integer", "minimum": 1, "maximum": 240})
     def filter_travel(self, queryset: QuerySet[Opportunity], name: str, value: Any) -> QuerySet[Opportunity]:
-        pupil = pupil_of(self.request.user) if self.request else None
-        if pupil is None or value is None:
+        home = pupil_home_of(self.request.user) if self.request else None
+        if home is None or value is None:
             return queryset
-        return opportunities_within(pupil=pupil, opportunities=queryset, minutes=int(value))
+        return opportunities_within(home=home, opportunities=queryset, minutes=int(value))
 
 
 class OpportunityViewSet(
@@ -155,11 +155,11 @@ class OpportunityViewSet(
         return context
 
     def get_serializer(self, *args: Any, **kwargs: Any) -> BaseSerializer[Opportunity]:
-        pupil = pupil_of(self.request.user)
-        if pupil is not None and args:
+        home = pupil_home_of(self.request.user)
+        if home is not None and args:
             rows = args[0] if isinstance(args[0], list | QuerySet) else [args[0]]
             kwargs.setdefault("context", self.get_serializer_context())
-            kwargs["context"]["travel_minutes"] = opportunity_travel_minutes(pupil=pupil, opportunities=rows)
+            kwargs["context"]["travel_minutes"] = opportunity_travel_minutes(home=home, opportunities=rows)
         return super().get_serializer(*args, **kwargs)
 
     def perform_create(self, serializer: BaseSerializer[Opportunity]) -> None:
@@ -213,7 +213,7 @@ class ComplianceViewSet(
     def perform_create(self, serializer: BaseSerializer[ComplianceRecord]) -> None:
         employer = self.own_employer()
         if ComplianceRecord.objects.filter(employer=employer).exists():
-            raise TransitionNotAllowed(
+            raise Conflict(
                 "Your organisation already has a compliance record; update it instead."
             )
         serializer.instance = services.compliance_save(

@@ -40,10 +40,12 @@ INSTALLED_APPS = [
     "pghistory",
     "mobility.accounts",
     "mobility.audit",
+    "mobility.geography",
     "schools",
     "employers",
     "placements",
     "placements.lifecycle",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -156,7 +158,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "placements.api.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "mobility.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mobility API",
@@ -168,7 +170,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "placements.api.schema.add_error_responses",
+        "mobility.api.schema.add_error_responses",
     ],
     "COMPONENT_SPLIT_REQUEST": True,
     # Role-narrowed answers leave some read-only fields out, so they are optional in the schema.

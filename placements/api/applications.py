@@ -12,13 +12,13 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from mobility.accounts.models import Role
-from mobility.permissions import pupil_of
+from mobility.api.base import IdFilter, ScopedViewSet
 from placements.lifecycle.applications import application_reorder, application_submit, application_withdraw
 from placements.lifecycle.selectors import applications_for_user
 from placements.models import Application
 from schools.models import Pupil
+from schools.permissions import pupil_of
 
-from .base import IdFilter, ScopedViewSet
 from .serializers import ApplicationSerializer, ReorderSerializer
 
 

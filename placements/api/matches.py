@@ -13,15 +13,19 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
 from mobility.accounts.models import Role
+from mobility.api.base import IdFilter, ScopedViewSet
 from mobility.audit.services import pupil_record_view_record
+from mobility.permissions import acting_user
 from placements.lifecycle import services
 from placements.lifecycle.feedback import match_feedback_record
 from placements.lifecycle.selectors import matches_for_user
 from placements.models import Match, MatchStatus
+from placements.selectors import SHARED_STATUSES
 
-from .base import IdFilter, ScopedViewSet
 from .serializers import (
-    SHARED_STATUSES,
+    BulkOutcomeSerializer,
+    BulkRejectSerializer,
+    BulkSerializer,
     CancelSerializer,
     EmployerDeclineSerializer,
     FeedbackSerializer,
@@ -33,6 +37,8 @@ from .serializers import (
 )
 
 ADVISING = {Role.ADVISER, Role.ADMIN}
+# A bulk action answers one row per id asked, unfiltered and unpaginated.
+ANSWER_PER_ID: dict[str, Any] = {"filter_backends": [], "pagination_class": None}
 EMPLOYING = {Role.EMPLOYER, Role.ADMIN}
 STAFF = {Role.SCHOOL_STAFF, Role.ADVISER, Role.ADMIN}
 
@@ -89,6 +95,9 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
         "cancel": {*STAFF, Role.PUPIL, Role.EMPLOYER},
         "feedback": {Role.PUPIL, Role.EMPLOYER},
         "history": STAFF,
+        "bulk_approve": ADVISING,
+        "bulk_offer": ADVISING,
+        "bulk_reject": ADVISING,
     }
 
     def _event(
@@ -142,6 +151,42 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
     @_act(FeedbackSerializer, "Pupil or employer gives feedback (employer records attendance)", "feedback")
     def feedback(self, request: Request, pk: str | None = None) -> Response:
         return self._event(request, FeedbackSerializer, match_feedback_record)
+
+    def _bulk(self, request: Request, event: str, body_class: type[Serializer[Any]]) -> Response:
+        body = body_class(data=request.data)
+        body.is_valid(raise_exception=True)
+        values = dict(body.validated_data)
+        outcomes = services.matches_bulk_decide(
+            actor=acting_user(request), event=event, match_ids=values.pop("ids"), **values
+        )
+        return Response(BulkOutcomeSerializer(outcomes, many=True).data)
+
+    @extend_schema(
+        summary="Adviser approves many matches; each moves or fails on its own",
+        request=BulkSerializer,
+        responses={200: BulkOutcomeSerializer(many=True)},
+    )
+    @action(detail=False, methods=["post"], url_path="bulk-approve", **ANSWER_PER_ID)
+    def bulk_approve(self, request: Request) -> Response:
+        return self._bulk(request, "approve", BulkSerializer)
+
+    @extend_schema(
+        summary="Adviser offers many approved matches; each moves or fails on its own",
+        request=BulkSerializer,
+        responses={200: BulkOutcomeSerializer(many=True)},
+    )
+    @action(detail=False, methods=["post"], url_path="bulk-offer", **ANSWER_PER_ID)
+    def bulk_offer(self, request: Request) -> Response:
+        return self._bulk(request, "offer", BulkSerializer)
+
+    @extend_schema(
+        summary="Adviser rejects many matches with one reason and note",
+        request=BulkRejectSerializer,
+        responses={200: BulkOutcomeSerializer(many=True)},
+    )
+    @action(detail=False, methods=["post"], url_path="bulk-reject", **ANSWER_PER_ID)
+    def bulk_reject(self, request: Request) -> Response:
+        return self._bulk(request, "reject", BulkRejectSerializer)
 
     @extend_schema(
         summary="Status history (who, when, from, to, why)",

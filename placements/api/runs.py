@@ -7,12 +7,12 @@ from rest_framework import mixins
 from rest_framework.serializers import BaseSerializer
 
 from mobility.accounts.models import Role
+from mobility.api.base import ScopedViewSet
 from mobility.permissions import acting_user
 from placements.lifecycle.selectors import regions_for_user, runs_for_user
 from placements.matching.services import match_run_create
 from placements.models import MatchRun
 
-from .base import ScopedViewSet
 from .serializers import MatchRunSerializer
 
 

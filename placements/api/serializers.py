@@ -15,6 +15,7 @@ from rest_framework import serializers
 
 from employers.models import Opportunity
 from mobility.accounts.models import Role
+from mobility.geography.models import Region
 from mobility.permissions import role_of
 from placements.lifecycle.selectors import offer_lapses_at
 from placements.lifecycle.transitions import (
@@ -25,11 +26,8 @@ from placements.lifecycle.transitions import (
     RejectionReason,
 )
 from placements.matching.figures import public_statistics
-from placements.models import Application, Match, MatchRun, MatchStatus, MatchStatusChange, Region
-
-NAMED_STATUSES = (MatchStatus.CONFIRMED, MatchStatus.COMPLETED)
-# Access needs reach the employer after the pupil accepts, and only if marked to share.
-SHARED_STATUSES = (MatchStatus.ACCEPTED, *NAMED_STATUSES)
+from placements.models import Application, Match, MatchRun, MatchStatusChange
+from placements.selectors import NAMED_STATUSES, SHARED_STATUSES
 
 
 class ApplicationSerializer(serializers.ModelSerializer[Application]):
@@ -178,6 +176,26 @@ class NoteSerializer(serializers.Serializer[Any]):
 class RejectSerializer(serializers.Serializer[Any]):
     reason = serializers.ChoiceField(choices=RejectionReason.choices)
     note = serializers.CharField(max_length=2000, help_text="Why, for the pupil's record.")
+
+
+class BulkSerializer(serializers.Serializer[Any]):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), min_length=1, max_length=500, help_text="Match ids."
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class BulkRejectSerializer(BulkSerializer):
+    reason = serializers.ChoiceField(choices=RejectionReason.choices)
+    note = serializers.CharField(max_length=2000, help_text="Why, for the pupils' records.")
+
+
+class BulkOutcomeSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField(source="match_id")
+    ok = serializers.BooleanField()
+    status = serializers.CharField(allow_null=True, help_text="The match's new status when it moved.")
+    code = serializers.CharField(allow_blank=True, help_text="Why it did not move: an error code.")
+    messages = serializers.ListField(child=serializers.CharField())
 
 
 class EmployerDeclineSerializer(NoteSerializer):

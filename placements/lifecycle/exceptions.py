@@ -1,22 +1,16 @@
-"""Domain errors raised by the lifecycle services.
+"""Domain errors raised by the lifecycle services, on the kernel's ``mobility.errors``.
 
-Each carries a message for a person. Views map ``LifecycleError`` to a 409 (or a form
-error); ``ActionNotPermitted`` is a ``PermissionDenied`` and maps to a 403.
+Views map a ``LifecycleError`` (a ``Conflict``) to a 409 or a form error; ``ActionNotPermitted``
+(a ``NotPermitted``) maps to a 403.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from mobility.errors import Conflict, NotPermitted
 
 
-class LifecycleError(Exception):
-    """A request that conflicts with the current state of things."""
-
-    code = "conflict"
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class LifecycleError(Conflict):
+    """A request that conflicts with the current state of a match or application."""
 
 
 class TransitionNotAllowed(LifecycleError):
@@ -43,9 +37,5 @@ class ConsentRequired(LifecycleError):
     code = "consent_required"
 
 
-class ActionNotPermitted(PermissionDenied):
+class ActionNotPermitted(NotPermitted):
     """The user can see the object but their role may not do this to it."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message

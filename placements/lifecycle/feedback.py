@@ -10,8 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from mobility.accounts.models import Role
-from mobility.permissions import match_in_scope, role_of
+from mobility.permissions import role_of
 from placements.models import MatchStatus
+from placements.permissions import match_in_scope
 
 from .exceptions import ActionNotPermitted, TransitionNotAllowed
 from .models import PlacementFeedback

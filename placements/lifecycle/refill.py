@@ -6,7 +6,7 @@ incremental match run with the source run's seed:
 
 1. pupils with an active application to that opportunity;
 2. eligible: consent not refused, old enough on the first day, dates overlap one of
-   their windows, within their maximum travel time (``placements.engine.travel``),
+   their windows, within their maximum travel time (``mobility.geography.travel``),
    step-free access if they need it;
 3. unmatched: no live placement and no proposal waiting for an adviser, and never
    matched to this opportunity before (a pupil turned down for it is not asked again);
@@ -31,9 +31,9 @@ from django.utils import timezone
 
 from employers.models import Opportunity
 from employers.selectors import compliance_problems
+from mobility.geography.travel import estimate_travel_minutes
 from placements.engine.inputs import MODE_CODES, MODE_VIRTUAL
-from placements.engine.policy import DEFAULT_TIERS, TravelModel
-from placements.engine.travel import estimate_travel_minutes
+from placements.engine.policy import DEFAULT_TIERS
 from placements.models import LIVE_STATUSES, Application, Match, MatchRun, MatchStatus, MatchStatusChange
 from schools.models import ConsentStatus, Pupil, WorkExperienceWindow
 
@@ -87,7 +87,6 @@ def refill_candidates(*, opportunity: Opportunity, run: MatchRun | None) -> list
         np.full(len(pupils), site.easting),
         np.full(len(pupils), site.northing),
         np.full(len(pupils), virtual),
-        TravelModel(),
     )
     tiers, seed = _tiers(run), run.seed if run else 0
     ranked = [

@@ -9,8 +9,9 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from mobility.accounts.models import Role, User
+from mobility.geography.models import Region
 from mobility.permissions import employer_id_of, role_of, school_ids_of
-from placements.models import Application, Match, MatchRun, MatchStatus, Region
+from placements.models import Application, Match, MatchRun, MatchStatus
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser

@@ -9,6 +9,8 @@ actor's role and scope, moves seats under the opportunity's row lock, saves, wri
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -17,8 +19,10 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from employers.selectors import compliance_problems
-from mobility.permissions import match_in_scope, role_of
+from mobility.errors import DomainError
+from mobility.permissions import role_of
 from placements.models import LIVE_STATUSES, Match, MatchStatus, MatchStatusChange
+from placements.permissions import match_in_scope
 from schools.models import ConsentStatus
 
 from .exceptions import (
@@ -274,3 +278,69 @@ def match_complete(*, match_id: int, now: dt.datetime | None = None) -> Match | 
             return None
         _move(match=match, event="complete", actor=None, now=now, reason="feedback_received")
     return match
+
+
+BULK_EVENTS = ("approve", "offer", "reject")
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    """What one adviser decision did to one match: its new status, or why it did not move."""
+
+    match_id: int
+    status: str | None
+    code: str = ""
+    messages: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None
+
+
+def _failure(match_id: int, error: Exception) -> BulkOutcome:
+    if isinstance(error, ValidationError):
+        return BulkOutcome(match_id, None, "invalid", tuple(str(m) for m in error.messages))
+    code = getattr(error, "code", "conflict")
+    return BulkOutcome(match_id, None, str(code), (str(getattr(error, "message", error)),))
+
+
+def matches_bulk_decide(
+    *,
+    actor: User,
+    event: str,
+    match_ids: Iterable[int],
+    run_id: int | None = None,
+    reason: str = "",
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> list[BulkOutcome]:
+    """Approve, offer or reject many matches, each in its own transaction, so one blocked match
+    does not undo the others. Ids the actor cannot reach (or not in ``run_id``) answer
+    ``not_found``, the same as ids that do not exist."""
+    from .selectors import matches_for_user
+
+    if event not in BULK_EVENTS:
+        raise ValidationError({"event": f"Choose one of: {', '.join(BULK_EVENTS)}."})
+    decisions: dict[str, Callable[..., Match]] = {
+        "approve": partial(match_approve, note=note),
+        "offer": match_offer,
+        "reject": partial(match_reject, reason=reason, note=note),
+    }
+    decide = decisions[event]
+    wanted = list(dict.fromkeys(match_ids))
+    reachable = matches_for_user(user=actor).filter(pk__in=wanted)
+    if run_id is not None:
+        reachable = reachable.filter(run_id=run_id)
+    found = set(reachable.values_list("pk", flat=True))
+    outcomes = []
+    for match_id in wanted:  # in the order asked: the first of two for one last seat gets it
+        if match_id not in found:
+            outcomes.append(BulkOutcome(match_id, None, "not_found", ("Not found.",)))
+            continue
+        try:
+            match = decide(match_id=match_id, actor=actor, now=now)
+        except (DomainError, ValidationError) as error:
+            outcomes.append(_failure(match_id, error))
+        else:
+            outcomes.append(BulkOutcome(match_id, str(match.status)))
+    return outcomes

@@ -16,12 +16,11 @@ from django.db.models import Count, Exists, OuterRef, Q
 from numpy.typing import NDArray
 
 from employers.models import Opportunity
+from mobility.geography.models import Region, Sector
 from placements.engine.inputs import MODE_CODES, NO_DATE, MatchInput, OpportunityTable, PupilTable
 from placements.engine.policy import Policy
-from placements.models import LIVE_STATUSES, SEAT_HOLDING_STATUSES, Application, Match, Region, Sector
-from schools.models import Pupil, WorkExperienceWindow
-
-_FLAGS = ("care_experienced", "fsm_or_pupil_premium", "send", "young_carer", "at_risk_of_neet")
+from placements.models import LIVE_STATUSES, SEAT_HOLDING_STATUSES, Application, Match
+from schools.models import DISADVANTAGE_FLAGS, Pupil, WorkExperienceWindow
 
 
 def _csr(
@@ -74,10 +73,10 @@ def pupil_table_build(*, region: Region, as_of: dt.date) -> PupilTable:
             "northing",
             "max_travel_minutes",
             "needs_step_free_access",
-            *_FLAGS,
+            *DISADVANTAGE_FLAGS,
         )
     )
-    cols = list(zip(*rows, strict=True)) if rows else [()] * (10 + len(_FLAGS))
+    cols = list(zip(*rows, strict=True)) if rows else [()] * (10 + len(DISADVANTAGE_FLAGS))
     ids = np.asarray(cols[0], dtype=np.int64)
     # Lists are read for all the region's pupils (a plain join, cheaper than repeating
     # the scope test); rows of pupils outside the snapshot are dropped by _csr.
@@ -125,11 +124,7 @@ def pupil_table_build(*, region: Region, as_of: dt.date) -> PupilTable:
         northing=np.asarray(cols[6]),
         max_travel_minutes=np.asarray(cols[7]),
         needs_step_free=np.asarray(cols[8], dtype=bool),
-        care_experienced=np.asarray(cols[9], dtype=bool),
-        fsm_or_pupil_premium=np.asarray(cols[10], dtype=bool),
-        send=np.asarray(cols[11], dtype=bool),
-        young_carer=np.asarray(cols[12], dtype=bool),
-        at_risk_of_neet=np.asarray(cols[13], dtype=bool),
+        **{flag: np.asarray(cols[9 + i], dtype=bool) for i, flag in enumerate(DISADVANTAGE_FLAGS)},
         approved_opportunity_id=approved,
         interest_ptr=interest_ptr,
         interest_sector=interest_sector.astype(np.int32),

@@ -19,9 +19,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from mobility.geography.models import Region
 from placements import engine
 from placements.engine import MatchInput, MatchResult, Policy, TravelModel
-from placements.models import MatchRun, Region
+from placements.models import MatchRun
 
 from .results import match_values, matches_insert, run_statistics, unplaced_insert, unplaced_values
 from .selectors import match_input_build

@@ -4,9 +4,10 @@ from typing import Any
 
 from django import forms
 
+from mobility.geography.models import Region
 from mobility.web_forms import GovukForm
 from placements.lifecycle.transitions import RejectionReason
-from placements.models import MatchRun, Region
+from placements.models import MatchRun
 
 
 class RunForm(GovukForm):

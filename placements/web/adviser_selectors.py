@@ -7,11 +7,12 @@ from typing import Any
 
 from mobility.accounts.models import Role
 from mobility.disclosure import suppress_count
+from mobility.geography.models import Region
 from mobility.permissions import role_of, school_ids_of
 from placements.lifecycle.selectors import matches_for_user
 from placements.matching.figures import GroupRow, Unmet, run_figures
 from placements.matching.figures import unmet as figures_unmet
-from placements.models import MatchRun, MatchStatus, Region
+from placements.models import MatchRun, MatchStatus
 
 REVIEW_STATUSES = (MatchStatus.PROPOSED, MatchStatus.APPROVED)
 

@@ -23,7 +23,7 @@ from placements.lifecycle.exceptions import LifecycleError
 from placements.lifecycle.selectors import matches_for_user, runs_for_user
 from placements.matching.figures import run_figures
 from placements.matching.services import match_run_create
-from placements.models import MatchRun, MatchStatus
+from placements.models import Match, MatchRun, MatchStatus
 from placements.web import adviser_selectors as selectors
 from placements.web.adviser_forms import BulkForm, RejectForm, RunForm
 
@@ -184,21 +184,21 @@ def bulk(request: AuthedRequest, pk: int) -> HttpResponse:
             },
             status=400,
         )
-    matches = matches_for_user(user=request.user).filter(run=run, pk__in=ids).select_related("pupil__user")
-    done, failed = 0, []
-    for match in matches:
-        # Each in its own transaction: one blocked match must not undo the others.
-        try:
-            _decide(
-                request,
-                form.cleaned_data["action"],
-                match.pk,
-                form.cleaned_data["reason"],
-                form.cleaned_data["note"],
-            )
-            done += 1
-        except (LifecycleError, ValidationError) as error:
-            failed.append(f"{match.pupil.user.get_full_name()}: {' '.join(error_messages(error))}")
+    outcomes = lifecycle.matches_bulk_decide(
+        actor=request.user,
+        event=form.cleaned_data["action"],
+        match_ids=ids,
+        run_id=run.pk,
+        reason=form.cleaned_data["reason"],
+        note=form.cleaned_data["note"],
+    )
+    failures = [o for o in outcomes if not o.ok and o.code != "not_found"]
+    names = {
+        m.pk: m.pupil.user.get_full_name()
+        for m in Match.objects.filter(pk__in=[o.match_id for o in failures]).select_related("pupil__user")
+    }
+    done = sum(o.ok for o in outcomes)
+    failed = [f"{names[o.match_id]}: {' '.join(o.messages)}" for o in failures]
     if done:
         messages.success(request, f"{done} match{'es' if done != 1 else ''} updated.")
     for text in failed:

@@ -4,9 +4,9 @@ from typing import Any
 
 from django import forms
 
+from mobility.geography.models import Sector
 from mobility.web_forms import DateField, GovukForm
 from placements.lifecycle.transitions import PupilDeclineReason
-from placements.models import Sector
 
 TRAVEL_CHOICES = [
     (15, "15 minutes"),

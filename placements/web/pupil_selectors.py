@@ -10,10 +10,10 @@ from django.conf import settings
 
 from employers.models import Opportunity
 from employers.selectors import opportunities_for_user
-from placements.engine.travel import reach_metres
+from mobility.geography.travel import Journey, reach_metres
 from placements.lifecycle.selectors import applications_for_user, matches_for_user
 from placements.models import Application, Match, MatchStatus
-from placements.web.travel import TRAVEL_MODEL, Journey, journeys
+from placements.web.travel import journeys
 from schools.models import Pupil
 
 S = MatchStatus
@@ -103,7 +103,7 @@ def opportunity_search(
         qs = qs.filter(site__step_free_access=True)
     minutes = max_minutes or pupil.max_travel_minutes
     # A grid box around home first, so the exact estimate runs on few rows.
-    reach = int(reach_metres(minutes, TRAVEL_MODEL))
+    reach = int(reach_metres(minutes))
     near = qs.filter(
         site__easting__range=(pupil.easting - reach, pupil.easting + reach),
         site__northing__range=(pupil.northing - reach, pupil.northing + reach),

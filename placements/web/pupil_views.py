@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 from employers.selectors import opportunities_for_user
 from mobility.accounts.models import Role
 from mobility.accounts.web import AuthedRequest, role_required
-from mobility.permissions import pupil_of
 from mobility.web_forms import add_service_error, error_messages
 from placements.lifecycle import services as lifecycle
 from placements.lifecycle.applications import (
@@ -31,6 +30,7 @@ from placements.web import pupil_selectors as selectors
 from placements.web.pupil_forms import DeclineForm, ReflectionForm, SearchForm
 from placements.web.travel import journeys
 from schools.models import Pupil
+from schools.permissions import pupil_of
 from schools.selectors import windows_for_user
 
 pupil_only = role_required(Role.PUPIL)

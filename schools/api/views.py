@@ -12,9 +12,9 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from mobility.accounts.models import Role
+from mobility.api.base import IdFilter, ScopedViewSet, instance_of
 from mobility.audit.services import pupil_record_view_record
 from mobility.permissions import acting_user
-from placements.api.base import IdFilter, ScopedViewSet, instance_of
 from schools import services
 from schools.models import Pupil, School, WorkExperienceWindow
 from schools.selectors import pupils_for_user, schools_for_user, windows_for_user

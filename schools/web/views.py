@@ -1,4 +1,8 @@
-"""School staff's pages: pupils and their import, work-experience weeks, consent, Benchmark 6."""
+"""School staff's own pages: pupil import, work-experience weeks, consent.
+
+The home page, the pupil list and Benchmark 6 show placements, so they are placements'
+(``placements.web.school_views``), served under ``/school/`` too.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +10,19 @@ import hashlib
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from mobility.accounts.models import Role
 from mobility.accounts.web import AuthedRequest, role_required
 from mobility.audit.services import pupil_record_view_record
-from mobility.permissions import is_admin, staff_school_id_of
+from mobility.errors import DomainError
+from mobility.permissions import staff_school_id_of
 from mobility.web_forms import add_service_error
-from placements.lifecycle.exceptions import LifecycleError
-from placements.lifecycle.selectors import matches_for_user
-from placements.models import MatchStatus
 from schools import services as school_services
+from schools.imports import decode, import_preview
 from schools.models import ConsentStatus, School
 from schools.selectors import consent_history, pupils_for_user, windows_for_user
-from schools.web import selectors, services
-from schools.web.csv_import import decode, import_preview
 from schools.web.forms import ConsentForm, ImportForm, WindowForm
 
 staff_only = role_required(Role.SCHOOL_STAFF)
@@ -34,43 +34,6 @@ def _school(request: AuthedRequest) -> School:
     if school_id is None:
         raise Http404("This account is not linked to a school.")
     return School.objects.get(pk=school_id)
-
-
-@staff_only
-def home(request: AuthedRequest) -> HttpResponse:
-    school = _school(request)
-    pupils = pupils_for_user(user=request.user)
-    consent = dict(pupils.order_by().values_list("parental_consent").annotate(n=Count("pk")))
-    return render(
-        request,
-        "school/home.html",
-        {
-            "school": school,
-            "pupil_count": pupils.count(),
-            "consent_missing": sum(n for status, n in consent.items() if status != ConsentStatus.GIVEN),
-            "windows": windows_for_user(user=request.user),
-            "benchmark": selectors.benchmark6(school=school, reveal=is_admin(request.user)),
-        },
-    )
-
-
-@staff_only
-def pupils(request: AuthedRequest) -> HttpResponse:
-    _school(request)
-    qs = pupils_for_user(user=request.user).order_by("year_group", "user__last_name", "user__first_name")
-    year = request.GET.get("year", "")
-    if year.isdigit():
-        qs = qs.filter(year_group=int(year))
-    live = matches_for_user(user=request.user).exclude(
-        status__in=("rejected", "employer_declined", "pupil_declined", "lapsed", "cancelled")
-    )
-    status_by_pupil = dict(live.order_by("pupil_id", "created_at").values_list("pupil_id", "status"))
-    rows = [(p, status_by_pupil.get(p.pk), _status_label(status_by_pupil.get(p.pk))) for p in qs]
-    return render(request, "school/pupils.html", {"rows": rows, "year": year, "years": range(7, 15)})
-
-
-def _status_label(status: str | None) -> str:
-    return MatchStatus(status).label if status else ""
 
 
 @staff_only
@@ -88,7 +51,7 @@ def consent(request: AuthedRequest, pk: int) -> HttpResponse:
                 parent_carer_name=form.cleaned_data.get("parent_carer_name") or "",
                 actor=request.user,
             )
-        except (LifecycleError, ValidationError) as error:
+        except (DomainError, ValidationError) as error:
             add_service_error(form, error)
         else:
             status = ConsentStatus(form.cleaned_data["status"])
@@ -156,18 +119,11 @@ def import_confirm(request: AuthedRequest) -> HttpResponse:
     # Checked again now: another import may have taken an email address meanwhile.
     preview = import_preview(stored["text"])
     try:
-        created = services.pupils_import(school=school, preview=preview, actor=request.user)
-    except services.ImportFailed as error:
+        created = school_services.pupils_import(school=school, preview=preview, actor=request.user)
+    except school_services.ImportFailed as error:
         return render(
             request, "school/import_preview.html", {"preview": preview, "token": "", "failure": str(error)}
         )
     request.session.pop(SESSION_KEY, None)
     messages.success(request, f"{len(created)} pupil{'s' if len(created) != 1 else ''} imported.")
     return redirect("school:pupils")
-
-
-@staff_only
-def benchmark(request: AuthedRequest) -> HttpResponse:
-    school = _school(request)
-    rows = selectors.benchmark6(school=school, reveal=is_admin(request.user))
-    return render(request, "school/benchmark.html", {"school": school, "rows": rows})

@@ -9,7 +9,7 @@ from django.db import IntegrityError
 from rest_framework.authtoken.models import Token
 
 from employers.models import ComplianceRecord, Opportunity
-from placements.api.exceptions import exception_handler
+from mobility.api.exceptions import exception_handler
 from placements.lifecycle.exceptions import CapacityConflict
 from placements.models import Match, MatchStatus
 from schools.models import Pupil

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from placements.demo import DemoSummary, build_demo, reset_demo
+from demo.loader import DemoSummary, build_demo, reset_demo
 
 DEMO_SEED = 4242
 

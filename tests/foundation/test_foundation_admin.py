@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from demo.loader import DEMO_LOGINS, DEMO_PASSWORD, DemoSummary
 from mobility.accounts.models import Role, User
 from mobility.audit.services import pupil_record_view_record
-from placements.demo import DEMO_LOGINS, DEMO_PASSWORD, DemoSummary
 from placements.models import MatchStatus, MatchStatusChange, UnplacedPupil
 from schools.models import ConsentRecord
 from tests.factories import MatchFactory, MatchRunFactory, PupilFactory

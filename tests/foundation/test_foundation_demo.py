@@ -11,10 +11,7 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
-from employers.models import Employer, Opportunity, Site
-from mobility.accounts.models import Role, User
-from mobility.postcodes import locate
-from placements.demo import (
+from demo.loader import (
     DEMO_LOGINS,
     DEMO_PASSWORD,
     SIZES,
@@ -24,8 +21,12 @@ from placements.demo import (
     demo_digest,
     reset_demo,
 )
-from placements.demo.reference import KNOWSLEY, LIVERPOOL, LOCAL_AUTHORITIES
-from placements.models import Application, Region
+from demo.reference import KNOWSLEY, LIVERPOOL, LOCAL_AUTHORITIES
+from employers.models import Employer, Opportunity, Site
+from mobility.accounts.models import Role, User
+from mobility.geography.models import Region
+from mobility.geography.postcodes import locate
+from placements.models import Application
 from schools.models import Pupil, School, WorkExperienceWindow
 
 from .conftest import DEMO_SEED

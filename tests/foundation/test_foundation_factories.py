@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mobility.postcodes import locate
-from placements.models import LocalAuthority, Region, Sector
+from mobility.geography.models import LocalAuthority, Region, Sector
+from mobility.geography.postcodes import locate
 from tests.factories import (
     WINDOW_END,
     WINDOW_START,

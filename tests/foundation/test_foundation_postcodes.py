@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
+from demo.reference import LOCAL_AUTHORITIES, POSTCODE_LETTERS
 from employers.models import Site
-from mobility import postcodes
-from mobility.postcodes import PostcodeError, grid_distance_metres, locate, normalise
-from placements.demo.reference import LOCAL_AUTHORITIES, POSTCODE_LETTERS
+from mobility.geography import postcodes
+from mobility.geography.postcodes import PostcodeError, grid_distance_metres, locate, normalise
 from schools.models import Pupil
 from tests.factories import POSTCODE_IN, EmployerFactory, SchoolFactory, UserFactory
 

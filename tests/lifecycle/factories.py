@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from employers.models import ComplianceRecord, Employer, EmployerMember, Opportunity, Site
 from mobility.accounts.models import Role, User
-from placements.models import Application, LocalAuthority, Match, MatchRun, MatchStatus, Region, Sector
+from mobility.geography.models import LocalAuthority, Region, Sector
+from placements.models import Application, Match, MatchRun, MatchStatus
 from schools.models import CareersAdviser, Pupil, School, SchoolStaff, WorkExperienceWindow
 
 TODAY = timezone.localdate()

@@ -24,7 +24,8 @@ from django.db import connection
 
 from employers.models import ComplianceRecord, Employer, Opportunity, Site
 from mobility.accounts.models import Role, User
-from placements.models import Application, LocalAuthority, MatchRun, Region, Sector
+from mobility.geography.models import LocalAuthority, Region, Sector
+from placements.models import Application, MatchRun
 from schools.models import Pupil, School, WorkExperienceWindow
 
 LIVERPOOL = "E08000012"

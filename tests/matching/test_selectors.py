@@ -11,9 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from employers.models import ComplianceRecord, Opportunity
+from mobility.geography.models import Region
 from placements.engine import MODE_CODES, NO_DATE, Policy
 from placements.matching.selectors import match_input_build
-from placements.models import Application, Match, MatchRun, MatchStatus, Region
+from placements.models import Application, Match, MatchRun, MatchStatus
 from schools.models import WorkExperienceWindow
 
 from .conftest import HOME, LIVERPOOL, WIRRAL, MatchWorld

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from mobility.geography.models import Region
 from placements.matching.services import match_run_create, match_run_execute
-from placements.models import MatchRun, Region
+from placements.models import MatchRun
 
 
 @pytest.fixture(scope="package")

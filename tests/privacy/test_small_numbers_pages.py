@@ -13,8 +13,8 @@ from mobility.disclosure import is_small
 from placements.matching.figures import run_figures
 from placements.matching.figures import unmet as unmet_rows
 from placements.models import MatchRun
+from placements.web.school_selectors import benchmark6
 from schools.models import SchoolStaff
-from schools.web.selectors import benchmark6
 
 pytestmark = pytest.mark.django_db
 

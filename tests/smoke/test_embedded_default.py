@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-LOAD_DEMO = REPO / "placements" / "management" / "commands" / "load_demo.py"
+LOAD_DEMO = REPO / "demo" / "management" / "commands" / "load_demo.py"
 SERVICE_VARIABLES = ("DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "REDIS_URL")
 # A login line as scripts/demo prints it: "<role label>  <email>  <password>".
 LOGIN_RE = re.compile(r"^[ \t]+\S.*?[ \t]+([\w.+-]+@[\w.-]+\.[a-z]{2,})[ \t]+(\S+)[ \t]*$", re.MULTILINE)

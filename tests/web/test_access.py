@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from employers.models import ComplianceRecord, Employer, EmployerMember, Opportunity
 from mobility.accounts.models import Role
-from placements.models import MatchRun, MatchStatus, Region
+from mobility.geography.models import Region
+from placements.models import MatchRun, MatchStatus
 from schools.models import School
 from tests.web.world import HOME, LIVERPOOL, PASSWORD, WebWorld, build_world, user
 

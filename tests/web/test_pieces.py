@@ -7,12 +7,12 @@ import datetime as dt
 import pytest
 
 from mobility.accounts.models import Role, User
+from mobility.geography.fares import fare_for
 from placements.models import MatchStatus
-from placements.web.fares import fare_for
+from placements.web.school_selectors import benchmark6
+from schools import services
+from schools.imports import import_preview
 from schools.models import Pupil
-from schools.web import services
-from schools.web.csv_import import import_preview
-from schools.web.selectors import benchmark6
 from tests.web.world import WebWorld, build_world
 
 DAY = dt.date(2027, 6, 14)

@@ -13,8 +13,9 @@ from typing import Any
 
 from employers.models import ComplianceRecord, Employer, EmployerMember, Opportunity, Site
 from mobility.accounts.models import Role, User
+from mobility.geography.models import LocalAuthority, Region, Sector
 from placements.lifecycle import services as lifecycle
-from placements.models import Application, LocalAuthority, Match, MatchRun, MatchStatus, Region, Sector
+from placements.models import Application, Match, MatchRun, MatchStatus
 from schools.models import CareersAdviser, ConsentStatus, Pupil, School, SchoolStaff, WorkExperienceWindow
 
 PASSWORD = "correct-horse-battery"

@@ -8,9 +8,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from mobility.geography.models import Region
 from placements.matching.report import report_lines
 from placements.matching.services import match_run_create
-from placements.models import MatchRun, Region
+from placements.models import MatchRun
 
 
 class Command(BaseCommand):

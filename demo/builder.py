@@ -1,0 +1,107 @@
+"""Build the Liverpool City Region demo: one seeded random stream, bulk inserts, one password hash."""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.db.models import Q, Sum
+
+from employers.models import Opportunity, Site
+from mobility.accounts.models import Role
+from mobility.geography.models import Sector
+from placements.models import Application
+from schools.models import CareersAdviser, Pupil, SchoolStaff
+
+from .accounts import DEMO_LOGINS, DEMO_PASSWORD, new_user
+from .applications import build_applications
+from .cleanup import demo_employers, demo_exists, demo_schools, demo_users
+from .employers import build_employers
+from .places import PostcodeIndex
+from .plan import SIZES, SUMMER
+from .pupils import build_pupils
+from .reference import SECTORS, ensure_reference_data
+from .schools import build_schools, build_staff_and_advisers
+
+DEFAULT_SEED = 2027
+
+
+class DemoAlreadyLoaded(Exception):
+    """Demo rows exist already; reset them first rather than load a second copy."""
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    size: str
+    seed: int
+    seconds: float
+    counts: dict[str, int] = field(default_factory=dict)
+    logins: dict[str, str] = field(default_factory=lambda: dict(DEMO_LOGINS))
+    password: str = DEMO_PASSWORD
+
+
+@cache
+def postcode_index() -> PostcodeIndex:
+    """Loaded once per process: reading the ONS tables takes a couple of seconds."""
+    return PostcodeIndex.load()
+
+
+def build_demo(*, size: str = "small", seed: int = DEFAULT_SEED) -> DemoSummary:
+    """Load the demo into an empty database (or one without demo rows). Same size and seed, same data."""
+    if size not in SIZES:
+        raise ValueError(f"Unknown demo size {size!r}; choose one of {', '.join(SIZES)}.")
+    spec = SIZES[size]
+    started = time.perf_counter()
+    index = postcode_index()
+    with transaction.atomic():
+        if demo_exists():
+            raise DemoAlreadyLoaded("Demo data is already loaded. Use --reset to replace it.")
+        rng = random.Random(seed)
+        password_hash = make_password(DEMO_PASSWORD)
+        region = ensure_reference_data()
+        authorities = {la.code: la for la in region.local_authorities.all()}
+        sectors = {s.slug: s for s in Sector.objects.filter(slug__in=[spec.slug for spec in SECTORS])}
+
+        plans = build_schools(rng, index, spec, authorities)
+        build_staff_and_advisers(rng, plans, spec, password_hash)
+        pupils, interests = build_pupils(rng, index, plans, spec, sectors, password_hash)
+        opportunities = build_employers(rng, index, spec, sectors, password_hash)
+        build_applications(rng, plans, pupils, interests, opportunities)
+        new_user(DEMO_LOGINS[Role.ADMIN], "Robin", "Hale", Role.ADMIN, password_hash).save()
+    return DemoSummary(size=size, seed=seed, seconds=time.perf_counter() - started, counts=demo_counts())
+
+
+def demo_counts() -> dict[str, int]:
+    """What the demo holds, for the loader's report."""
+    schools, employers = demo_schools(), demo_employers()
+    pupils = Pupil.objects.filter(school__in=schools)
+    opportunities = Opportunity.objects.filter(employer__in=employers)
+    published = opportunities.filter(status=Opportunity.Status.PUBLISHED)
+    risk_assessed_after = SUMMER[1] - settings.MOBILITY["RISK_ASSESSMENT_VALID_FOR"]
+    not_cleared = employers.filter(
+        Q(compliance__isnull=True) | Q(compliance__insurance_expires_on__isnull=True)
+        | Q(compliance__insurance_expires_on__lt=SUMMER[1]) | Q(compliance__risk_assessment_on__isnull=True)
+        | Q(compliance__risk_assessment_on__lt=risk_assessed_after)
+    )
+    return {
+        "schools": schools.count(),
+        "pupils": pupils.count(),
+        "Year 10 pupils": pupils.filter(year_group=10).count(),
+        "Year 12 pupils": pupils.filter(year_group=12).count(),
+        "pupils with no applications": pupils.filter(applications__isnull=True).count(),
+        "school staff": SchoolStaff.objects.filter(school__in=schools).count(),
+        "careers advisers": CareersAdviser.objects.filter(user__in=demo_users()).count(),
+        "employers": employers.count(),
+        "employers not cleared for the summer": not_cleared.count(),
+        "sites": Site.objects.filter(employer__in=employers).count(),
+        "opportunities": opportunities.count(),
+        "published opportunities": published.count(),
+        "seats on published opportunities": published.aggregate(seats=Sum("capacity"))["seats"] or 0,
+        "applications": Application.objects.filter(pupil__in=pupils).count(),
+        "users": demo_users().count(),
+    }

@@ -1,0 +1,1 @@
+"""Geography every app shares: regions, local authorities, sectors, postcodes, travel and fares."""

@@ -1,0 +1,29 @@
+from django.contrib import admin
+
+from .models import LocalAuthority, Region, Sector
+
+
+class LocalAuthorityInline(admin.TabularInline[LocalAuthority, Region]):
+    model = LocalAuthority
+    extra = 0
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin[Region]):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+    filter_horizontal = ["growth_sectors"]
+    inlines = [LocalAuthorityInline]
+
+
+@admin.register(LocalAuthority)
+class LocalAuthorityAdmin(admin.ModelAdmin[LocalAuthority]):
+    list_display = ["name", "code", "region"]
+    list_filter = ["region"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin[Sector]):
+    list_display = ["name", "slug", "sic_sections"]
+    search_fields = ["name", "slug"]

@@ -1,0 +1,166 @@
+"""The employer's pages about matches: home (offers waiting), matched pupils, confirm, decline,
+attendance feedback. Served under ``/employer/`` with the employer's own pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from employers.models import Employer
+from employers.selectors import opportunities_for_user, sites_for_user
+from employers.web.selectors import compliance_expiries
+from mobility.accounts.models import Role
+from mobility.accounts.web import AuthedRequest, role_required
+from mobility.audit.services import pupil_record_view_record
+from mobility.permissions import employer_id_of
+from mobility.web_forms import add_service_error
+from placements.lifecycle import services as lifecycle
+from placements.lifecycle.exceptions import LifecycleError
+from placements.lifecycle.feedback import match_feedback_record
+from placements.lifecycle.models import PlacementFeedback
+from placements.models import Match, MatchStatus
+from placements.selectors import SHARED_STATUSES, employer_matches, matched_pupil, matched_pupils
+from placements.web.employer_forms import AttendanceFeedbackForm, EmployerDeclineForm
+
+member_only = role_required(Role.EMPLOYER)
+
+
+def _employer(request: AuthedRequest) -> Employer:
+    employer_id = employer_id_of(request.user)
+    if employer_id is None:
+        raise Http404("This account is not linked to an organisation.")
+    return Employer.objects.select_related("sector").get(pk=employer_id)
+
+
+def _matches(request: AuthedRequest) -> QuerySet[Match]:
+    return employer_matches(user=request.user)
+
+
+@member_only
+def home(request: AuthedRequest) -> HttpResponse:
+    employer = _employer(request)
+    matches = _matches(request)
+    return render(
+        request,
+        "employer/home.html",
+        {
+            "employer": employer,
+            "expiries": compliance_expiries(employer=employer),
+            "waiting": matched_pupils(matches.filter(status=MatchStatus.OFFERED)),
+            "opportunity_count": opportunities_for_user(user=request.user).count(),
+            "site_count": sites_for_user(user=request.user).count(),
+        },
+    )
+
+
+@member_only
+def pupils(request: AuthedRequest) -> HttpResponse:
+    _employer(request)
+    return render(request, "employer/pupils.html", {"pupils": matched_pupils(_matches(request))})
+
+
+@member_only
+def match_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    _employer(request)
+    match = get_object_or_404(_matches(request), pk=pk)
+    decline_form = EmployerDeclineForm()
+    feedback_form = None
+    feedback_given = PlacementFeedback.objects.filter(
+        match=match, side=PlacementFeedback.Side.EMPLOYER
+    ).exists()
+    if (
+        match.status == MatchStatus.CONFIRMED
+        and match.opportunity.starts_on <= dt.date.today()
+        and not feedback_given
+    ):
+        feedback_form = AttendanceFeedbackForm()
+    if match.status in SHARED_STATUSES:
+        pupil_record_view_record(pupil_id=match.pupil_id, viewer=request.user, place="employer match page")
+    return render(
+        request,
+        "employer/match.html",
+        {
+            "pupil": matched_pupil(match),
+            "match": match,
+            "decline_form": decline_form,
+            "feedback_form": feedback_form,
+            "feedback_given": feedback_given,
+        },
+    )
+
+
+@member_only
+@require_POST
+def match_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
+    match = get_object_or_404(_matches(request), pk=pk)
+    try:
+        lifecycle.match_employer_confirm(match_id=match.pk, actor=request.user)
+    except LifecycleError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, f"You confirmed {match.pupil.user.first_name}'s placement. We will tell the pupil."
+        )
+    return redirect("employer:match", pk=match.pk)
+
+
+@member_only
+@require_POST
+def match_decline(request: AuthedRequest, pk: int) -> HttpResponse:
+    match = get_object_or_404(_matches(request), pk=pk)
+    form = EmployerDeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            lifecycle.match_employer_decline(match_id=match.pk, actor=request.user, **form.cleaned_data)
+        except (LifecycleError, ValidationError) as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request, "You declined this pupil. The careers adviser will find them another placement."
+            )
+            return redirect("employer:pupils")
+    return render(
+        request,
+        "employer/match.html",
+        {
+            "pupil": matched_pupil(match),
+            "match": match,
+            "decline_form": form,
+            "form": form,
+            "feedback_form": None,
+            "feedback_given": False,
+        },
+    )
+
+
+@member_only
+@require_POST
+def match_feedback(request: AuthedRequest, pk: int) -> HttpResponse:
+    match = get_object_or_404(_matches(request), pk=pk)
+    form = AttendanceFeedbackForm(request.POST)
+    if form.is_valid():
+        try:
+            match_feedback_record(match_id=match.pk, actor=request.user, **form.cleaned_data)
+        except (LifecycleError, ValidationError) as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Attendance and feedback recorded. Thank you.")
+            return redirect("employer:match", pk=match.pk)
+    return render(
+        request,
+        "employer/match.html",
+        {
+            "pupil": matched_pupil(match),
+            "match": match,
+            "decline_form": EmployerDeclineForm(),
+            "feedback_form": form,
+            "form": form,
+            "feedback_given": False,
+        },
+    )

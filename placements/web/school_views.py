@@ -1,0 +1,69 @@
+"""School staff's pages about placements: home, the pupil list with match status, Benchmark 6."""
+
+from __future__ import annotations
+
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+
+from mobility.accounts.models import Role
+from mobility.accounts.web import AuthedRequest, role_required
+from mobility.permissions import is_admin, staff_school_id_of
+from placements.lifecycle.selectors import matches_for_user
+from placements.models import MatchStatus
+from placements.web.school_selectors import benchmark6
+from schools.models import ConsentStatus, School
+from schools.selectors import pupils_for_user, windows_for_user
+
+staff_only = role_required(Role.SCHOOL_STAFF)
+
+
+def _school(request: AuthedRequest) -> School:
+    school_id = staff_school_id_of(request.user)
+    if school_id is None:
+        raise Http404("This account is not linked to a school.")
+    return School.objects.get(pk=school_id)
+
+
+@staff_only
+def home(request: AuthedRequest) -> HttpResponse:
+    school = _school(request)
+    pupils = pupils_for_user(user=request.user)
+    consent = dict(pupils.order_by().values_list("parental_consent").annotate(n=Count("pk")))
+    return render(
+        request,
+        "school/home.html",
+        {
+            "school": school,
+            "pupil_count": pupils.count(),
+            "consent_missing": sum(n for status, n in consent.items() if status != ConsentStatus.GIVEN),
+            "windows": windows_for_user(user=request.user),
+            "benchmark": benchmark6(school=school, reveal=is_admin(request.user)),
+        },
+    )
+
+
+@staff_only
+def pupils(request: AuthedRequest) -> HttpResponse:
+    _school(request)
+    qs = pupils_for_user(user=request.user).order_by("year_group", "user__last_name", "user__first_name")
+    year = request.GET.get("year", "")
+    if year.isdigit():
+        qs = qs.filter(year_group=int(year))
+    live = matches_for_user(user=request.user).exclude(
+        status__in=("rejected", "employer_declined", "pupil_declined", "lapsed", "cancelled")
+    )
+    status_by_pupil = dict(live.order_by("pupil_id", "created_at").values_list("pupil_id", "status"))
+    rows = [(p, status_by_pupil.get(p.pk), _status_label(status_by_pupil.get(p.pk))) for p in qs]
+    return render(request, "school/pupils.html", {"rows": rows, "year": year, "years": range(7, 15)})
+
+
+def _status_label(status: str | None) -> str:
+    return MatchStatus(status).label if status else ""
+
+
+@staff_only
+def benchmark(request: AuthedRequest) -> HttpResponse:
+    school = _school(request)
+    rows = benchmark6(school=school, reveal=is_admin(request.user))
+    return render(request, "school/benchmark.html", {"school": school, "rows": rows})
