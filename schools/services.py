@@ -103,13 +103,37 @@ def pupil_consent_record(
 def window_save(
     *, school: School, data: dict[str, Any], window: WorkExperienceWindow | None = None
 ) -> WorkExperienceWindow:
-    """Create or change a school's work-experience window."""
-    window = window or WorkExperienceWindow(school=school)
-    for name in WINDOW_FIELDS:
-        if name in data:
-            setattr(window, name, data[name])
-    window.full_clean()
-    window.save()
+    """Create or change a school's work-experience window. New or moved dates must not lie in
+    the past, and one year group's windows at a school never overlap."""
+    with transaction.atomic():
+        School.objects.select_for_update().get(pk=school.pk)  # one window change per school at a time
+        window = window or WorkExperienceWindow(school=school)
+        before = (window.starts_on, window.ends_on) if window.pk else None
+        for name in WINDOW_FIELDS:
+            if name in data:
+                setattr(window, name, data[name])
+        window.full_clean()
+        if (window.starts_on, window.ends_on) != before and window.starts_on < timezone.localdate():
+            raise ValidationError({"starts_on": "The first day must be today or later."})
+        overlapping = (
+            WorkExperienceWindow.objects.filter(
+                school=school,
+                year_group=window.year_group,
+                starts_on__lte=window.ends_on,
+                ends_on__gte=window.starts_on,
+            )
+            .exclude(pk=window.pk)
+            .first()
+        )
+        if overlapping is not None:
+            raise ValidationError(
+                {
+                    "starts_on": f"Year {window.year_group} already has a week from "
+                    f"{overlapping.starts_on:%-d %B} to {overlapping.ends_on:%-d %B %Y}; "
+                    "weeks cannot overlap."
+                }
+            )
+        window.save()
     return window
 
 

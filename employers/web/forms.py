@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -194,8 +193,10 @@ class OpportunityForm(GovukModelForm):
         start, end = data.get("starts_on"), data.get("ends_on")
         if start and end and end < start:
             self.add_error("ends_on", "The last day must be the same as or after the first day")
-        if start and not self.instance.pk and start < dt.date.today():
-            self.add_error("starts_on", "The first day must be today or in the future")
+        # The model holds the rule; said here too so every missing answer is listed at once.
+        virtual = data.get("mode") == Opportunity.Mode.VIRTUAL
+        if not virtual and not data.get("site") and "site" not in self.errors:
+            self.add_error("site", "Select where the placement happens")
         return data
 
     def _post_clean(self) -> None:

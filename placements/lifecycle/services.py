@@ -25,6 +25,7 @@ from placements.models import LIVE_STATUSES, Match, MatchStatus, MatchStatusChan
 from placements.permissions import match_in_scope
 from schools.models import ConsentStatus
 
+from .applications import applications_close_after
 from .exceptions import (
     ActionNotPermitted,
     CapacityConflict,
@@ -39,6 +40,7 @@ from .transitions import (
     TRANSITIONS,
     CancelReason,
     EmployerDeclineReason,
+    Event,
     PupilDeclineReason,
     RejectionReason,
 )
@@ -58,7 +60,7 @@ def lock_match(match_id: int) -> Match:
     )
 
 
-def _check_actor(event: str, match: Match, actor: User | None) -> None:
+def _check_actor(event: Event, match: Match, actor: User | None) -> None:
     allowed = TRANSITIONS[event].actors
     if actor is None:
         if SYSTEM not in allowed:
@@ -80,7 +82,7 @@ def _choice(
 
 
 def _move(
-    *, match: Match, event: str, actor: User | None, now: dt.datetime, reason: str = "", note: str = ""
+    *, match: Match, event: Event, actor: User | None, now: dt.datetime, reason: str = "", note: str = ""
 ) -> None:
     """Apply one transition to a match already locked in this transaction."""
     transition = TRANSITIONS[event]
@@ -109,6 +111,12 @@ def _move(
         reason=reason,
         note=note,
     )
+    if transition.target in (MatchStatus.PUPIL_DECLINED, MatchStatus.CONFIRMED):
+        applications_close_after(
+            pupil_id=match.pupil_id,
+            opportunity_id=match.opportunity_id,
+            confirmed=transition.target == MatchStatus.CONFIRMED,
+        )
     transaction.on_commit(partial(_follow_up, change.pk, match.opportunity_id, match.run_id, released))
 
 
@@ -123,7 +131,7 @@ def _follow_up(change_id: int, opportunity_id: int, run_id: int, seat_freed: boo
 def _transition(
     *,
     match_id: int,
-    event: str,
+    event: Event,
     actor: User | None,
     now: dt.datetime | None,
     reason: str = "",
@@ -138,7 +146,11 @@ def _transition(
 
 
 def _check_placeable(match: Match, now: dt.datetime) -> None:
-    """Guards shared by approval and offer: compliance, consent, dates, one seat per pupil."""
+    """Guards shared by approval and offer: a live run, compliance, consent, dates, one seat per pupil."""
+    if match.run.what_if:
+        raise TransitionNotAllowed(
+            "This match comes from a what-if run, kept for comparison only; it cannot be approved or offered."
+        )
     opportunity = match.opportunity
     problems = compliance_problems(employer=opportunity.employer, through=opportunity.ends_on)
     if problems:
@@ -162,10 +174,10 @@ def match_approve(*, match_id: int, actor: User, note: str = "", now: dt.datetim
     now = now or timezone.now()
     with transaction.atomic():
         match = lock_match(match_id)
-        _check_actor("approve", match, actor)
+        _check_actor(Event.APPROVE, match, actor)
         if match.status == MatchStatus.PROPOSED:
             _check_placeable(match, now)
-        _move(match=match, event="approve", actor=actor, now=now, note=note)
+        _move(match=match, event=Event.APPROVE, actor=actor, now=now, note=note)
     return match
 
 
@@ -176,7 +188,7 @@ def match_reject(
     reason = _choice(reason, RejectionReason)
     if not note.strip():
         raise ValidationError({"note": "Add a note explaining the rejection."})
-    return _transition(match_id=match_id, event="reject", actor=actor, now=now, reason=reason, note=note)
+    return _transition(match_id=match_id, event=Event.REJECT, actor=actor, now=now, reason=reason, note=note)
 
 
 def match_offer(*, match_id: int, actor: User, now: dt.datetime | None = None) -> Match:
@@ -184,17 +196,17 @@ def match_offer(*, match_id: int, actor: User, now: dt.datetime | None = None) -
     now = now or timezone.now()
     with transaction.atomic():
         match = lock_match(match_id)
-        _check_actor("offer", match, actor)
+        _check_actor(Event.OFFER, match, actor)
         if match.status == MatchStatus.APPROVED:
             _check_placeable(match, now)
-        _move(match=match, event="offer", actor=actor, now=now)
+        _move(match=match, event=Event.OFFER, actor=actor, now=now)
     return match
 
 
 def match_employer_confirm(
     *, match_id: int, actor: User, note: str = "", now: dt.datetime | None = None
 ) -> Match:
-    return _transition(match_id=match_id, event="employer_confirm", actor=actor, now=now, note=note)
+    return _transition(match_id=match_id, event=Event.EMPLOYER_CONFIRM, actor=actor, now=now, note=note)
 
 
 def match_employer_decline(
@@ -202,7 +214,7 @@ def match_employer_decline(
 ) -> Match:
     reason = _choice(reason, EmployerDeclineReason)
     return _transition(
-        match_id=match_id, event="employer_decline", actor=actor, now=now, reason=reason, note=note
+        match_id=match_id, event=Event.EMPLOYER_DECLINE, actor=actor, now=now, reason=reason, note=note
     )
 
 
@@ -211,12 +223,12 @@ def match_accept(*, match_id: int, actor: User, now: dt.datetime | None = None) 
     now = now or timezone.now()
     with transaction.atomic():
         match = lock_match(match_id)
-        _check_actor("accept", match, actor)
+        _check_actor(Event.ACCEPT, match, actor)
         if match.pupil.parental_consent == ConsentStatus.REFUSED and consent_needed(match):
             raise ConsentRequired("Your parent or carer has refused consent, so this cannot be accepted.")
-        _move(match=match, event="accept", actor=actor, now=now)
+        _move(match=match, event=Event.ACCEPT, actor=actor, now=now)
         if not consent_needed(match) or match.pupil.parental_consent == ConsentStatus.GIVEN:
-            _move(match=match, event="confirm", actor=None, now=now, reason="consent_on_file")
+            _move(match=match, event=Event.CONFIRM, actor=None, now=now, reason="consent_on_file")
     return match
 
 
@@ -225,7 +237,7 @@ def match_pupil_decline(
 ) -> Match:
     reason = _choice(reason, PupilDeclineReason, required=False)
     return _transition(
-        match_id=match_id, event="pupil_decline", actor=actor, now=now, reason=reason, note=note
+        match_id=match_id, event=Event.PUPIL_DECLINE, actor=actor, now=now, reason=reason, note=note
     )
 
 
@@ -234,10 +246,10 @@ def match_confirm(*, match_id: int, actor: User | None = None, now: dt.datetime 
     now = now or timezone.now()
     with transaction.atomic():
         match = lock_match(match_id)
-        _check_actor("confirm", match, actor)
+        _check_actor(Event.CONFIRM, match, actor)
         if consent_needed(match) and match.pupil.parental_consent != ConsentStatus.GIVEN:
             raise ConsentRequired(f"{match.pupil.user.first_name}'s parental consent has not been recorded.")
-        _move(match=match, event="confirm", actor=actor, now=now, reason="consent_recorded")
+        _move(match=match, event=Event.CONFIRM, actor=actor, now=now, reason="consent_recorded")
     return match
 
 
@@ -246,7 +258,7 @@ def match_cancel(
 ) -> Match:
     """Cancel a live placement; the seat goes back and is re-offered by policy."""
     reason = _choice(reason, CancelReason)
-    return _transition(match_id=match_id, event="cancel", actor=actor, now=now, reason=reason, note=note)
+    return _transition(match_id=match_id, event=Event.CANCEL, actor=actor, now=now, reason=reason, note=note)
 
 
 def match_lapse(*, match_id: int, now: dt.datetime | None = None) -> Match | None:
@@ -257,7 +269,7 @@ def match_lapse(*, match_id: int, now: dt.datetime | None = None) -> Match | Non
         deadline = offer_lapses_at(match)
         if deadline is None or deadline > now:
             return None
-        _move(match=match, event="lapse", actor=None, now=now, reason="no_answer")
+        _move(match=match, event=Event.LAPSE, actor=None, now=now, reason="no_answer")
     return match
 
 
@@ -276,7 +288,7 @@ def match_complete(*, match_id: int, now: dt.datetime | None = None) -> Match | 
         match = lock_match(match_id)
         if match.status != MatchStatus.CONFIRMED or match.feedback.count() < 2:
             return None
-        _move(match=match, event="complete", actor=None, now=now, reason="feedback_received")
+        _move(match=match, event=Event.COMPLETE, actor=None, now=now, reason="feedback_received")
     return match
 
 

@@ -11,10 +11,11 @@ from django.conf import settings
 from employers.models import Opportunity
 from employers.selectors import opportunities_for_user
 from mobility.geography.travel import Journey, reach_metres
-from placements.lifecycle.selectors import applications_for_user, matches_for_user
-from placements.models import Application, Match, MatchStatus
+from placements.lifecycle.selectors import applications_for_user, matches_for_user, offer_lapses_at
+from placements.models import Application, Match, MatchRun, MatchStatus, UnplacedPupil
 from placements.web.travel import journeys
-from schools.models import Pupil
+from schools.models import CareersAdviser, Pupil
+from schools.selectors import application_deadline
 
 S = MatchStatus
 
@@ -24,13 +25,15 @@ STAGES = {
     "applied": "You have applied",
     "matched": "You have been matched",
     "offer": "An offer is waiting for your answer",
+    "accepted": "You said yes: waiting for your parent or carer's consent",
+    "unplaced": "You have not been placed yet",
     "confirmed": "Your placement is confirmed",
     "done": "Your placement is finished",
 }
 STAGE_OF_STATUS: dict[str, str] = {
     S.OFFERED: "matched",
     S.EMPLOYER_CONFIRMED: "offer",
-    S.ACCEPTED: "confirmed",
+    S.ACCEPTED: "accepted",
     S.CONFIRMED: "confirmed",
     S.COMPLETED: "done",
 }
@@ -41,10 +44,16 @@ class PupilState:
     stage: str
     match: Match | None
     applications: list[Application]
+    unplaced: UnplacedPupil | None = None
 
     @property
     def heading(self) -> str:
         return STAGES[self.stage]
+
+    @property
+    def answer_by(self) -> dt.datetime | None:
+        """When an open offer lapses if the pupil has not answered."""
+        return offer_lapses_at(self.match) if self.match else None
 
 
 def pupil_state(*, user: Any) -> PupilState:
@@ -61,7 +70,35 @@ def pupil_state(*, user: Any) -> PupilState:
         if match.status == S.CONFIRMED and match.opportunity.ends_on < dt.date.today():
             stage = "done"  # finished; completed once both sides have given feedback
         return PupilState(stage, match, applications)
+    unplaced = latest_unplaced(user=user)
+    if unplaced is not None:
+        return PupilState("unplaced", None, applications, unplaced)
     return PupilState("applied" if applications else "none", None, applications)
+
+
+def latest_unplaced(*, user: Any) -> UnplacedPupil | None:
+    """Why the region's latest live run could not place the pupil, if it could not."""
+    pupil = Pupil.objects.filter(user=user).select_related("school__local_authority").first()
+    if pupil is None:
+        return None
+    latest = (
+        MatchRun.objects.filter(
+            region_id=pupil.school.local_authority.region_id,
+            what_if=False,
+            status=MatchRun.Status.SUCCEEDED,
+        )
+        .exclude(parameters__has_key="refill")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if latest is None:
+        return None
+    return UnplacedPupil.objects.filter(run=latest, pupil=pupil).first()
+
+
+def advisers_for(*, pupil: Pupil) -> list[CareersAdviser]:
+    """Who the pupil can talk to about their placement."""
+    return list(CareersAdviser.objects.filter(schools=pupil.school_id).select_related("user"))
 
 
 def active_applications(*, user: Any) -> list[Application]:
@@ -89,8 +126,10 @@ def opportunity_search(
     ends_before: dt.date | None = None,
     max_minutes: int | None = None,
     step_free: bool = False,
+    show_all: bool = False,
 ) -> list[Result]:
-    """Published opportunities a pupil could reach, nearest first."""
+    """Published opportunities a pupil could reach, nearest first. Unless ``show_all``, only
+    those they can apply for now: in one of their work-experience windows, applications open."""
     today = dt.date.today()
     qs = opportunities_for_user(user=user).filter(status=Opportunity.Status.PUBLISHED, starts_on__gte=today)
     if sector is not None:
@@ -110,6 +149,8 @@ def opportunity_search(
     )
     opportunities = list(near | qs.filter(mode=Opportunity.Mode.VIRTUAL))
     applied = {a.opportunity_id for a in active_applications(user=user)}
+    if not show_all:
+        opportunities = [o for o in opportunities if open_to(pupil, o, today)]
     results = [
         Result(o, j, o.pk in applied)
         for o, j in zip(opportunities, journeys(pupil, opportunities), strict=True)
@@ -117,6 +158,23 @@ def opportunity_search(
     ]
     results.sort(key=lambda r: (r.journey.minutes, r.opportunity.starts_on, r.opportunity.pk))
     return results
+
+
+def open_to(pupil: Pupil, opportunity: Opportunity, today: dt.date) -> bool:
+    """The pupil could apply now: the dates fall in one of their windows, applications open."""
+    overlaps, deadline = application_deadline(
+        pupil=pupil, starts_on=opportunity.starts_on, ends_on=opportunity.ends_on
+    )
+    return overlaps and (deadline is None or today <= deadline)
+
+
+def withdrawn_applications(*, user: Any) -> list[Application]:
+    return list(
+        applications_for_user(user=user)
+        .filter(status=Application.Status.WITHDRAWN)
+        .select_related("opportunity__employer")
+        .order_by("-updated_at")[:10]
+    )
 
 
 def max_applications() -> int:

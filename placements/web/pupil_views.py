@@ -28,6 +28,7 @@ from placements.lifecycle.selectors import matches_for_user
 from placements.models import Application, Match, MatchStatus
 from placements.web import pupil_selectors as selectors
 from placements.web.pupil_forms import DeclineForm, ReflectionForm, SearchForm
+from placements.web.timetable_journey import timetable_journey
 from placements.web.travel import journeys
 from schools.models import Pupil
 from schools.permissions import pupil_of
@@ -55,11 +56,13 @@ def home(request: AuthedRequest) -> HttpResponse:
             "pupil": pupil,
             "state": state,
             "journey": journey,
+            "timetable": timetable_journey(pupil, state.match.opportunity) if state.match else None,
             "windows": windows_for_user(user=request.user),
             "feedback_given": bool(state.match and state.match.feedback.filter(side="pupil").exists()),
-            "stages": selectors.STAGES.items(),
+            "stages": [(k, v) for k, v in selectors.STAGES.items() if k != "unplaced"],
             "max_applications": selectors.max_applications(),
             "today": dt.date.today(),
+            "advisers": selectors.advisers_for(pupil=pupil),
         },
     )
 
@@ -90,6 +93,7 @@ def search(request: AuthedRequest) -> HttpResponse:
             "page": page,
             "count": len(results or []),
             "query": query.urlencode(),
+            "show_all": bool(form.is_bound and form.is_valid() and form.cleaned_data.get("show_all")),
         },
     )
 
@@ -105,6 +109,7 @@ def opportunity(request: AuthedRequest, pk: int) -> HttpResponse:
         {
             "opportunity": opp,
             "journey": journeys(pupil, [opp])[0],
+            "timetable": timetable_journey(pupil, opp),
             "applied": any(a.opportunity_id == opp.pk for a in applications),
             "full": len(applications) >= selectors.max_applications(),
             "max_applications": selectors.max_applications(),
@@ -136,6 +141,7 @@ def choices(request: AuthedRequest) -> HttpResponse:
         "pupil/choices.html",
         {
             "applications": applications,
+            "withdrawn": selectors.withdrawn_applications(user=request.user),
             "max_applications": selectors.max_applications(),
         },
     )
@@ -167,9 +173,11 @@ def move(request: AuthedRequest, pk: int, direction: str) -> HttpResponse:
 
 
 @pupil_only
-@require_POST
 def withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Asks first (a page of its own, no script needed); the POST removes the choice."""
     application = _application(request, pk)
+    if request.method != "POST":
+        return render(request, "pupil/withdraw.html", {"application": application})
     try:
         application_withdraw(application=application)
     except LifecycleError as error:

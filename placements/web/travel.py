@@ -10,7 +10,7 @@ from schools.models import Pupil
 
 def destination_of(opportunity: Opportunity) -> GridPoint | None:
     """Where the pupil travels to; ``None`` for an online placement."""
-    if opportunity.mode == Opportunity.Mode.VIRTUAL:
+    if opportunity.mode == Opportunity.Mode.VIRTUAL or opportunity.site is None:
         return None
     return opportunity.site.grid_point
 
