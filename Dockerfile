@@ -28,5 +28,7 @@ RUN mkdir -p var && chown mobility var
 # The engine's compiled matching loops are cached here, so a new container compiles them once.
 ENV NUMBA_CACHE_DIR=/app/var/numba-cache
 USER mobility
+# Compile them at build time, so a new container's first run does not.
+RUN python -m placements.engine.warm
 EXPOSE 8000
 CMD ["gunicorn", "--config", "python:mobility.gunicorn", "mobility.wsgi"]

@@ -113,7 +113,10 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="memory://localhost/")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=env.str("REDIS_URL", default="")) or None
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"placements.tasks.match_run_execute": {"queue": "matching"}}
+CELERY_TASK_ROUTES = {
+    "placements.tasks.match_run_execute": {"queue": "matching"},
+    "placements.tasks.national_run_combine": {"queue": "matching"},
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE

@@ -23,7 +23,7 @@ from mobility.geography.models import Region
 from placements import engine
 from placements.engine import MatchInput, MatchResult, Policy, TravelModel
 from placements.lifecycle.exceptions import RunInProgress
-from placements.models import MatchRun
+from placements.models import MatchRun, NationalRun
 
 from .results import match_values, matches_insert, run_statistics, unplaced_insert, unplaced_values
 from .selectors import match_input_build
@@ -78,6 +78,25 @@ def match_run_create(
     """
     from placements.tasks import match_run_execute as match_run_execute_task
 
+    run = match_run_record(
+        region=region, policy=policy, seed=seed, parameters=parameters, created_by=created_by, what_if=what_if
+    )
+    run_id = run.pk
+    transaction.on_commit(lambda: match_run_execute_task.delay(run_id))
+    return run
+
+
+def match_run_record(
+    *,
+    region: Region,
+    policy: str = MatchRun.Policy.STABLE,
+    seed: int | None = None,
+    parameters: dict[str, Any] | None = None,
+    created_by: User | None = None,
+    what_if: bool = False,
+    national_run: NationalRun | None = None,
+) -> MatchRun:
+    """Save a queued run without handing it to a worker (``match_run_create`` does both)."""
     if seed is None:
         seed = secrets.randbelow(2**31)
     parameters = dict(parameters or {})
@@ -91,6 +110,7 @@ def match_run_create(
         status=MatchRun.Status.QUEUED,
         stage=Stage.QUEUED,
         what_if=what_if or policy == MatchRun.Policy.MAX_COVERAGE,
+        national_run=national_run,
     )
     run.full_clean(validate_constraints=False)  # the one-live-run rule is answered below
     busy = _live_run(region) if not run.what_if else None
@@ -101,8 +121,6 @@ def match_run_create(
             run.save()
     except IntegrityError as error:  # another adviser started one at the same moment
         raise _in_progress(region, _live_run(region)) from error
-    run_id = run.pk
-    transaction.on_commit(lambda: match_run_execute_task.delay(run_id))
     return run
 
 
