@@ -63,7 +63,7 @@ def stop(workers: list[subprocess.Popen[bytes]]) -> None:
 
 
 def load_regions(regions: int, pupils: int, seed: int) -> None:
-    """Synthetic regions 100 km apart: ~1 seat per pupil, 3-5 applications each, mostly nearby."""
+    """Synthetic regions 60 km apart: ~1 seat per pupil, 3-5 applications each, mostly nearby."""
     from django.db import transaction
     from django.utils import timezone
 
@@ -89,7 +89,7 @@ def load_regions(regions: int, pupils: int, seed: int) -> None:
             region = Region.objects.create(code=code, name=f"Fan-out region {r}")
             la_code = f"F{r:02d}00001"
             la = LocalAuthority.objects.create(code=la_code, name=f"Fan-out authority {r}", region=region)
-            x0, y0 = 100_000 * r, 300_000
+            x0, y0 = 60_000 * r, 300_000  # on the national grid (eastings up to 700 km)
             schools = School.objects.bulk_create(
                 School(
                     urn=f"9{r:02d}{s:03d}", name=f"Fan-out school {r}-{s}", phase=School.Phase.SECONDARY,
