@@ -242,7 +242,8 @@ def snapshot_load(*, run: MatchRun) -> MatchInput:
     with transaction.atomic():
         if connection.vendor == "postgresql" and outermost:
             with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                # Not READ ONLY: journeys worked out for the first time are cached as it reads.
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         return match_input_build(region=run.region, policy=policy, as_of=as_of)
 
 
