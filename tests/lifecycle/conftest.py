@@ -7,16 +7,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from employers.models import Employer, Opportunity
 from mobility.accounts.models import User
 from placements.lifecycle import services
 from placements.models import Match, MatchRun, MatchStatus
 from schools.models import CareersAdviser, Pupil, School, SchoolStaff
-from tests.lifecycle import factories as f
+from tests import factories as f
 
-NOW = timezone.now()
+NOW = f.NOW
 
 
 @dataclass
@@ -100,7 +99,7 @@ def world(db: None) -> World:
     return World(
         school=school,
         staff=f.SchoolStaffFactory(school=school),
-        adviser=f.AdviserFactory(schools=[school]),
+        adviser=f.CareersAdviserFactory(schools=[school]),
         employer=employer,
         member=member.user,
         opportunity=f.OpportunityFactory(employer=employer, capacity=2),

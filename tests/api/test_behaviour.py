@@ -13,7 +13,7 @@ from mobility.api.exceptions import exception_handler
 from placements.lifecycle.exceptions import CapacityConflict
 from placements.models import Match, MatchStatus
 from schools.models import Pupil
-from tests.lifecycle import factories as f
+from tests import factories as f
 
 from .conftest import ApiWorld, results
 
@@ -136,7 +136,7 @@ def test_integrity_errors_answer_409_not_500() -> None:
 
 def test_opportunity_filters(api_world: ApiWorld) -> None:
     own = api_world.own
-    far_site = f.SiteFactory(employer=own.employer, easting=f.HOME[0] + 40000, step_free_access=False)
+    far_site = f.SiteFactory(employer=own.employer, easting=own.site.easting + 40000, step_free_access=False)
     far = f.OpportunityFactory(employer=own.employer, site=far_site)
     later = f.OpportunityFactory(
         employer=own.employer,
@@ -212,7 +212,7 @@ def test_token_needs_the_right_password(api_world: ApiWorld) -> None:
     )
     assert (
         client.post(
-            "/api/v1/auth/token/", {"email": email, "password": "correct horse battery"}, format="json"
+            "/api/v1/auth/token/", {"email": email, "password": f.PASSWORD}, format="json"
         ).status_code
         == 200
     )

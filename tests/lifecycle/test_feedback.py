@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from placements.lifecycle.exceptions import ActionNotPermitted, TransitionNotAllowed
 from placements.lifecycle.feedback import match_feedback_record
 from placements.models import MatchStatus
+from tests.factories import WINDOW_END, WINDOW_START
 
 from .conftest import NOW, World
-from .factories import WINDOW_END, WINDOW_START
 
 S = MatchStatus
 LAST_DAY = dt.datetime.combine(WINDOW_END, dt.time(16), tzinfo=dt.UTC)

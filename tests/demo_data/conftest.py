@@ -1,4 +1,4 @@
-"""The small demo, built once for the foundation tests and removed after them."""
+"""The small demo, built once for these tests and removed after them."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from .conftest import ROLES, ApiWorld, all_keys, results
-from .matrix import LISTS, OPS, PUPIL_SECRETS, Op, prepare
+from .matrix import LISTS, OPS, PUPIL_SECRETS, Op, prepare, snapshot
 
 CASES = [(op, role, which) for op in OPS for which in op.sides for role in ROLES]
 
@@ -17,9 +17,17 @@ def test_operation(api_world: ApiWorld, op: Op, role: str, which: str) -> None:
     prepare(api_world, op)
     client = api_world.client(role)
     body = op.body(api_world, which, role) if op.body else None
+    before = snapshot()
     response = getattr(client, op.method)(op.url(api_world, which), body, format="json")
     expected = op.expected(role, which)
     assert response.status_code in expected, (response.status_code, expected, getattr(response, "data", None))
+    if op.method == "get" or response.status_code >= 300:
+        assert snapshot() == before, f"{op.name} as {role} answered {response.status_code} but wrote"
+    else:
+        assert op.effect is not None, f"{op.name} needs an expected effect"
+        assert op.effect(api_world.side(which)), (
+            f"{op.name} as {role} answered {response.status_code}, no effect"
+        )
     if response.status_code == 404:
         assert set(response.json()) <= {"detail", "code"}  # nothing about the object
     if role == "employer" and response.status_code < 300 and response.content:

@@ -1,4 +1,5 @@
-"""Every admin page the demo admin can reach renders: changelist, add form and a change form."""
+"""Every admin page the demo admin can reach renders: changelist, add form and a change form
+(over the demo, so each page has real rows to show)."""
 
 from __future__ import annotations
 
@@ -36,7 +37,9 @@ def admin_client_demo(small_demo: DemoSummary) -> Client:
     admin_user = User.objects.get(email=DEMO_LOGINS[Role.ADMIN])
     Token.objects.create(user=admin_user)
     client = Client()
-    assert client.login(email=admin_user.email, password=DEMO_PASSWORD)
+    # A failed sign-in, then a good one, fill the sign-in attempt and access logs.
+    client.post("/accounts/login/", {"email": admin_user.email, "password": "not-the-password"})
+    client.post("/accounts/login/", {"email": admin_user.email, "password": DEMO_PASSWORD})
     return client
 
 
@@ -44,10 +47,35 @@ def url(model: type[Model], view: str, *args: object) -> str:
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
 
+# Named by class, not app label, so moving a model between apps does not hide it.
+ADMIN_MODELS = {
+    "User",
+    "Group",
+    "TokenProxy",
+    "School",
+    "SchoolStaff",
+    "CareersAdviser",
+    "Pupil",
+    "WorkExperienceWindow",
+    "Employer",
+    "EmployerMember",
+    "Site",
+    "ComplianceRecord",
+    "Opportunity",
+    "Region",
+    "LocalAuthority",
+    "Sector",
+    "Application",
+    "MatchRun",
+    "Match",
+    "MatchStatusChange",
+    "UnplacedPupil",
+    "ChangeRequest",
+}
+
+
 def test_the_admin_covers_every_model_of_ours() -> None:
-    ours = {"accounts", "schools", "employers", "placements"}
-    registered = {m._meta.label for m in REGISTERED if m._meta.app_label in ours}
-    assert len(registered) >= 15
+    assert {m.__name__ for m in REGISTERED} == ADMIN_MODELS
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)

@@ -13,9 +13,9 @@ from employers.models import Opportunity
 from placements.lifecycle.applications import application_reorder, application_submit, application_withdraw
 from placements.lifecycle.exceptions import TransitionNotAllowed
 from placements.models import Application
+from tests.factories import DEADLINE, WINDOW_START
 
 from .conftest import NOW, World
-from .factories import DEADLINE, WINDOW_START
 
 AFTER_DEADLINE = dt.datetime.combine(DEADLINE + dt.timedelta(days=1), dt.time(12), tzinfo=dt.UTC)
 

@@ -15,16 +15,14 @@ from mobility.accounts.models import Role
 from placements import tasks as matching_tasks
 from placements.lifecycle.notifications import notification_send_for_change
 from placements.models import MatchStatusChange
-from tests.lifecycle import factories as f
+from tests import factories as f
 
 from .conftest import results
 
 
 def signed_in(email: str) -> APIClient:
     client = APIClient()
-    response = client.post(
-        "/api/v1/auth/token/", {"email": email, "password": "correct horse battery"}, format="json"
-    )
+    response = client.post("/api/v1/auth/token/", {"email": email, "password": f.PASSWORD}, format="json")
     assert response.status_code == 200, response.content
     client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     return client
@@ -36,9 +34,9 @@ def test_apply_run_approve_offer_confirm_accept_consent_feedback_complete(
 ) -> None:
     school = f.SchoolFactory()
     f.WindowFactory(school=school)
-    pupil = f.PupilFactory(school=school, parental_consent="requested")
+    pupil = f.PupilFactory(school=school, postcode="L1 8JQ", parental_consent="requested")  # 1 km from L2 2DH
     staff = f.SchoolStaffFactory(school=school)
-    adviser = f.AdviserFactory(schools=[school])
+    adviser = f.CareersAdviserFactory(schools=[school])
     member = f.EmployerMemberFactory()
     f.SectorFactory(slug="digital")
 

@@ -1,7 +1,8 @@
-"""Capacity holds under real concurrency: 50 threads, each on its own database connection."""
+"""Capacity holds under real concurrency: threads, each on its own database connection."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from collections import Counter
@@ -9,13 +10,13 @@ from collections.abc import Callable
 
 import pytest
 from django.db import OperationalError, connection
+from django.utils import timezone
 
 from employers.models import Opportunity
 from placements.lifecycle import services
 from placements.lifecycle.exceptions import CapacityConflict, TransitionNotAllowed
-from placements.models import Match, MatchStatus
-
-from . import factories as f
+from placements.models import SEAT_HOLDING_STATUSES, Match, MatchStatus
+from tests import factories as f
 
 THREADS = 50
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -72,7 +73,7 @@ def setting() -> dict[str, object]:
     return {
         "school": school,
         "employer": employer,
-        "adviser": f.AdviserFactory(schools=[school]).user,
+        "adviser": f.CareersAdviserFactory(schools=[school]).user,
         "run": f.MatchRunFactory(),
     }
 
@@ -146,3 +147,97 @@ def test_one_pupil_two_proposals_approved_at_once_holds_one_seat(setting: dict) 
         )
         new = f.MatchFactory(run=f.MatchRunFactory(), pupil=pupil, opportunity=winner.opportunity)
         matches = [m if m.pk != winner.pk else new for m in matches]
+
+
+def outcomes_of(calls: list[Callable[[], object]]) -> list[object]:
+    """Run the calls at once, one thread each; each call's result, or the exception it raised."""
+    results: list[object] = [None] * len(calls)
+    barrier = threading.Barrier(len(calls))
+
+    def run(i: int) -> None:
+        try:
+            connect()
+            barrier.wait(timeout=60)
+            results[i] = calls[i]()
+        except Exception as error:
+            results[i] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def seat_holders(opportunity: Opportunity) -> int:
+    return Match.objects.filter(opportunity=opportunity, status__in=SEAT_HOLDING_STATUSES).count()
+
+
+@pytest.mark.parametrize("repeat", range(5))
+def test_an_overdue_offer_either_lapses_or_is_accepted_never_both(setting: dict, repeat: int) -> None:
+    pupil = f.PupilFactory(school=setting["school"])
+    opportunity = f.OpportunityFactory(employer=setting["employer"], capacity=1)
+    match = f.MatchFactory(run=setting["run"], opportunity=opportunity, pupil=pupil)
+    member = f.EmployerMemberFactory(employer=setting["employer"]).user
+    services.match_approve(match_id=match.pk, actor=setting["adviser"])
+    services.match_offer(match_id=match.pk, actor=setting["adviser"])
+    services.match_employer_confirm(match_id=match.pk, actor=member)
+    now = timezone.now()
+    Match.objects.filter(pk=match.pk).update(status_changed_at=now - dt.timedelta(days=60))
+
+    accepted, lapsed = outcomes_of(
+        [
+            lambda: services.match_accept(match_id=match.pk, actor=pupil.user, now=now),
+            lambda: services.match_lapse(match_id=match.pk, now=now),
+        ]
+    )
+
+    match.refresh_from_db()
+    seats = Opportunity.objects.get(pk=opportunity.pk).seats_taken
+    if match.status == MatchStatus.LAPSED:  # the sweep won; the pupil is told it is too late
+        assert isinstance(accepted, TransitionNotAllowed), accepted
+        assert isinstance(lapsed, Match)
+        assert seats == 0
+    else:  # the pupil won; the sweep finds an answered offer and leaves it
+        assert match.status == MatchStatus.CONFIRMED, match.status
+        assert isinstance(accepted, Match) and lapsed is None, (accepted, lapsed)
+        assert seats == 1
+    assert seats == seat_holders(opportunity)
+    assert match.status_changes.filter(to_status__in=[MatchStatus.LAPSED, MatchStatus.ACCEPTED]).count() == 1
+
+
+@pytest.mark.parametrize("repeat", range(5))
+def test_cancelling_the_last_seat_while_another_pupil_is_approved_for_it(setting: dict, repeat: int) -> None:
+    opportunity = f.OpportunityFactory(employer=setting["employer"], capacity=1)
+    adviser = setting["adviser"]
+    placed = f.MatchFactory(
+        run=setting["run"], opportunity=opportunity, pupil=f.PupilFactory(school=setting["school"])
+    )
+    services.match_approve(match_id=placed.pk, actor=adviser)
+    waiting = f.MatchFactory(
+        run=setting["run"], opportunity=opportunity, pupil=f.PupilFactory(school=setting["school"])
+    )
+
+    cancelled, approved = outcomes_of(
+        [
+            lambda: services.match_cancel(
+                match_id=placed.pk, actor=adviser, reason="other", note="Moved away"
+            ),
+            lambda: services.match_approve(match_id=waiting.pk, actor=adviser),
+        ]
+    )
+
+    assert isinstance(cancelled, Match), cancelled  # a cancel never waits on capacity
+    placed.refresh_from_db()
+    waiting.refresh_from_db()
+    assert placed.status == MatchStatus.CANCELLED
+    if isinstance(approved, Match):  # the cancel committed first and freed the seat
+        assert waiting.status == MatchStatus.APPROVED
+    else:  # the approval came first, found the seat taken, and changed nothing
+        assert isinstance(approved, CapacityConflict), approved
+        assert waiting.status == MatchStatus.PROPOSED
+    seats = Opportunity.objects.get(pk=opportunity.pk).seats_taken
+    assert seats == seat_holders(opportunity) <= 1

@@ -13,9 +13,9 @@ from placements.lifecycle import services, tasks
 from placements.lifecycle.refill import lottery_number, opportunity_refill
 from placements.models import Match, MatchRun, MatchStatus
 from schools.models import Pupil
+from tests.factories import ApplicationFactory, MatchRunFactory, SiteFactory
 
 from .conftest import NOW, World
-from .factories import ApplicationFactory, MatchRunFactory, SiteFactory
 
 S = MatchStatus
 DAYS = settings.MOBILITY["OFFER_LAPSE_DAYS"]

@@ -152,9 +152,9 @@ def test_roles_outside_the_table_cannot_act(world: World, event: str, who: str) 
 
 
 def test_an_adviser_for_another_school_cannot_act(world: World) -> None:
-    from tests.lifecycle.factories import AdviserFactory, SchoolFactory
+    from tests.factories import CareersAdviserFactory, SchoolFactory
 
-    stranger = AdviserFactory(schools=[SchoolFactory()])
+    stranger = CareersAdviserFactory(schools=[SchoolFactory()])
     match = world.match()
     with pytest.raises(ActionNotPermitted):
         services.match_approve(match_id=match.pk, actor=stranger.user, now=NOW)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from placements.lifecycle.exceptions import CapacityConflict
 from placements.models import Match, MatchStatus
-from tests.lifecycle import factories as f
+from tests import factories as f
 
 from .conftest import ApiWorld
 

@@ -16,9 +16,9 @@ from placements.lifecycle.exceptions import (
     TransitionNotAllowed,
 )
 from placements.models import Match, MatchStatus
+from tests.factories import WINDOW_END, WINDOW_START, MatchRunFactory
 
 from .conftest import NOW, World
-from .factories import WINDOW_END, WINDOW_START, MatchRunFactory
 
 S = MatchStatus
 
