@@ -132,7 +132,9 @@ def load_regions(regions: int, pupils: int, seed: int) -> None:
                 for i, e in enumerate(employers)
             )  # fmt: skip
             users = User.objects.bulk_create(
-                User(email=f"fan{r:02d}-{p}@example.org", first_name=f"Pupil{p}", role=Role.PUPIL, password="!")
+                User(
+                    email=f"fan{r:02d}-{p}@example.org", first_name=f"Pupil{p}", role=Role.PUPIL, password="!"
+                )
                 for p in range(pupils)
             )
             home = rng.integers(0, len(schools), pupils)
@@ -159,11 +161,16 @@ def load_regions(regions: int, pupils: int, seed: int) -> None:
                 for rank, o in enumerate(rng.choice(near, int(rng.integers(3, 6)), replace=False), start=1):
                     applications.append(Application(pupil=pupil, opportunity=opps[int(o)], rank=rank))
             Application.objects.bulk_create(applications, batch_size=5000)
-        print(f"loaded region {code}: {pupils} pupils, {n_opps} opportunities in {time.perf_counter() - began:.1f} s")
+        print(
+            f"loaded region {code}: {pupils} pupils, {n_opps} opportunities "
+            f"in {time.perf_counter() - began:.1f} s"
+        )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--regions", type=int, default=10)
     parser.add_argument("--pupils", type=int, default=5000, help="Pupils per region.")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])

@@ -17,10 +17,11 @@ def main() -> int:
     if not ready:
         print("engine compiled code not available (numba missing or switched off)")
         return 0
-    from ._compiled import config
+    from numba.core import config
 
     seconds = time.perf_counter() - began
-    print(f"engine compiled code ready in {seconds:.1f} s (cache: {config.CACHE_DIR})")
+    where = getattr(config, "CACHE_DIR", "")
+    print(f"engine compiled code ready in {seconds:.1f} s (cache: {where})")
     return 0
 
 
