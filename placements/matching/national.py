@@ -87,6 +87,8 @@ def national_run_combine(*, national_run_id: int) -> NationalRun:
             group["placed"] += tier["placed"]
     for group in by_tier.values():
         group["rate"] = group["placed"] / group["pupils"] if group["pupils"] else 0.0
+    # From the first region's start to the last one's end, both on the workers' clocks.
+    started = [run.started_at for run in runs if run.started_at is not None]
     finished = [run.finished_at for run in runs if run.finished_at is not None]
     national.statistics = {
         "regions": len(runs),
@@ -97,7 +99,7 @@ def national_run_combine(*, national_run_id: int) -> NationalRun:
         "placed_rate": placed / pupils if pupils else 0.0,
         "by_tier": list(by_tier.values()),
         "by_region": by_region,
-        "seconds": (max(finished) - national.created_at).total_seconds() if finished else None,
+        "seconds": (max(finished) - min(started)).total_seconds() if finished and started else None,
     }
     national.finished_at = timezone.now()
     national.save(update_fields=["statistics", "finished_at"])

@@ -141,7 +141,7 @@ def test_a_run_after_an_import_caches_its_journeys(lcr_region: Region, tmp_path:
     from placements.matching import services
 
     feed = city_feed()
-    feed.calendar[0]["end_date"] = "20301231"
+    feed.calendar[0]["end_date"] = FEED_END
     _import(feed.write(tmp_path / "city"))
     near_pk, opportunity_pk = _world(lcr_region)
     ApplicationFactory(pupil=Pupil.objects.get(pk=near_pk), opportunity_id=opportunity_pk)
