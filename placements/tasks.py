@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from placements.matching import national, services
+from placements.matching import services
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -13,7 +13,9 @@ def match_run_execute(run_id: int) -> None:
     services.match_run_execute(run_id=run_id)
 
 
-@shared_task(acks_late=True)
-def national_run_combine(national_run_id: int) -> None:
-    """Combine the regions' reports once every region's run has finished (a chord's callback)."""
-    national.national_run_combine(national_run_id=national_run_id)
+@shared_task(name="placements.tasks.match_runs_recover", ignore_result=True)
+def match_runs_recover() -> None:
+    """Run by beat: hand stalled runs out again, resume orphaned ones, fail those out of attempts."""
+    from placements.matching.recovery import match_runs_recover as recover
+
+    recover()

@@ -1,8 +1,9 @@
 """A national run: one match run per region, fanned out over the workers, and a combined report.
 
-Regions never share pupils or seats, so their runs are independent; a Celery chord runs them
-on whichever workers are free and, once every one has finished, combines their reports.
-Adding workers (on more machines) shortens the national run.
+Regions never share pupils or seats, so their runs are independent. Each is handed out through
+the outbox like any run (so the recovery sweep covers them too), whichever worker is free takes
+the next one, and the worker that finishes the last region writes the combined report. Adding
+workers (on more machines) shortens the national run.
 """
 
 from __future__ import annotations
@@ -11,14 +12,13 @@ import secrets
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from celery import chord
 from django.db import transaction
 from django.utils import timezone
 
 from mobility.geography.models import Region
 from placements.models import MatchRun, NationalRun
 
-from .services import match_run_record
+from .services import match_run_create
 
 if TYPE_CHECKING:
     from mobility.accounts.models import User
@@ -37,27 +37,31 @@ def national_run_start(
     All or nothing: if any region already has a live run, ``RunInProgress`` is raised and no
     run is recorded.
     """
-    from placements.tasks import match_run_execute, national_run_combine
-
     if seed is None:
         seed = secrets.randbelow(2**31)
     with transaction.atomic():
         national = NationalRun.objects.create(policy=policy, seed=seed, created_by=actor)
-        run_ids = [
-            match_run_record(
+        for region in regions:
+            match_run_create(
                 region=region,
                 policy=policy,
                 seed=seed,
                 parameters=parameters,
                 created_by=actor,
                 national_run=national,
-            ).pk
-            for region in regions
-        ]
-    header = [match_run_execute.si(run_id) for run_id in run_ids]
-    national_id = national.pk
-    transaction.on_commit(lambda: chord(header)(national_run_combine.si(national_id)))
+            )
     return national
+
+
+def national_run_combine_if_done(*, national_run_id: int) -> None:
+    """Combine the report once every region's run has succeeded or failed for good (called by
+    the worker that finished a region; the row lock makes sure only one of them writes it)."""
+    with transaction.atomic():
+        national = NationalRun.objects.select_for_update().get(pk=national_run_id)
+        finished = (MatchRun.Status.SUCCEEDED, MatchRun.Status.FAILED)
+        if national.finished_at is not None or national.match_runs.exclude(status__in=finished).exists():
+            return
+        national_run_combine(national_run_id=national_run_id)
 
 
 def national_run_combine(*, national_run_id: int) -> NationalRun:

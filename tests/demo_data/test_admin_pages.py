@@ -13,6 +13,7 @@ from rest_framework.authtoken.models import Token
 
 from demo.loader import DEMO_LOGINS, DEMO_PASSWORD, DemoSummary
 from mobility.accounts.models import Role, User
+from mobility.outbox.models import OutboxMessage
 from placements.lifecycle.models import ChangeRequest
 from placements.models import MatchStatus, MatchStatusChange, UnplacedPupil
 from tests.factories import MatchFactory, MatchRunFactory, PupilFactory
@@ -34,6 +35,7 @@ def admin_client_demo(small_demo: DemoSummary) -> Client:
         opportunity=match.opportunity, proposed={"daily_hours": "6.0"}, reason="Shorter days"
     )
     Group.objects.create(name="Careers team")
+    OutboxMessage.objects.create(task_name="outbox.relay", dedup_key="admin-page")
     admin_user = User.objects.get(email=DEMO_LOGINS[Role.ADMIN])
     Token.objects.create(user=admin_user)
     client = Client()
