@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('placements', '0006_application_withdrawn_reason'),
+        ('placements', '0007_match_run_recovery'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
