@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import secrets
 import statistics
 import subprocess
 import sys
@@ -184,6 +185,8 @@ def main() -> None:
     if not os.environ.get("CELERY_BROKER_URL", "").startswith("redis"):
         sys.exit("Set CELERY_BROKER_URL (and REDIS_URL, the chord's result store) to a Redis of your own.")
     os.environ["DJANGO_SETTINGS_MODULE"] = "mobility.settings.base"
+    # Production settings refuse the public demo key; the workers inherit this one.
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     sys.path.insert(0, str(ROOT))
     import django
 
