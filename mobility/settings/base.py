@@ -33,7 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -197,12 +197,15 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# Where links in emails point when no request says (the admin site, commands, tasks).
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Mobility <no-reply@mobility.invalid>")
 
 REST_FRAMEWORK = {
+    # Tokens first: their WWW-Authenticate header makes missing or bad credentials a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -223,6 +226,12 @@ REST_FRAMEWORK = {
         "anon": env.str("API_THROTTLE_ANON", default="60/min"),
         "user": env.str("API_THROTTLE_USER", default="600/min"),
     },
+}
+# API tokens (django-rest-knox): stored as SHA-512 digests, each expires, owners list and revoke them.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env.int("API_TOKEN_HOURS", default=168)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_LIMIT_PER_USER": env.int("API_TOKENS_PER_USER", default=10),
 }
 # Nesting deeper than this in a JSON body is refused with 400.
 JSON_MAX_DEPTH = env.int("JSON_MAX_DEPTH", default=32)
@@ -266,6 +275,8 @@ MOBILITY = {
     "RUN_MAX_ATTEMPTS": env.int("RUN_MAX_ATTEMPTS", default=3),
     # An email task the broker took but lost (a restart without persistence) is sent again after this.
     "NOTIFY_REDELIVER_AFTER": timedelta(seconds=env.int("NOTIFY_REDELIVER_AFTER_SECONDS", default=600)),
+    # A set-your-password link or printed activation code works this long, once.
+    "INVITATION_VALID_DAYS": env.int("INVITATION_VALID_DAYS", default=7),
     # A placement lasts at most this many working days and starts within this many months.
     "PLACEMENT_MAX_WORKING_DAYS": env.int("PLACEMENT_MAX_WORKING_DAYS", default=10),
     "PLACEMENT_MAX_MONTHS_AHEAD": env.int("PLACEMENT_MAX_MONTHS_AHEAD", default=18),

@@ -128,6 +128,10 @@ def test_apply_run_approve_offer_confirm_accept_consent_feedback_complete(
     # The week happens; both sides give feedback, which completes it.
     first_day = dt.datetime.combine(f.WINDOW_START, dt.time(17), tzinfo=dt.UTC)
     monkeypatch.setattr(timezone, "now", lambda: first_day)
+    # Weeks later: the tokens from before have expired (API_TOKEN_HOURS), so sign in again.
+    assert as_pupil.get(match_url).status_code == 401
+    as_pupil, as_employer = signed_in(pupil.user.email), signed_in(member.user.email)
+    as_adviser = signed_in(adviser.user.email)
     assert (
         as_pupil.post(
             match_url + "feedback/", {"rating": 5, "comment": "Loved it"}, format="json"

@@ -9,10 +9,11 @@ from django.contrib.auth.models import Group
 from django.db.models import Model
 from django.test import Client, RequestFactory
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from demo.loader import DEMO_LOGINS, DEMO_PASSWORD, DemoSummary
 from mobility.accounts.models import Role, User
+from mobility.accounts.services import invitation_send
 from mobility.outbox.models import OutboxMessage
 from placements.lifecycle.models import ChangeRequest
 from placements.models import MatchStatus, MatchStatusChange, UnplacedPupil
@@ -25,7 +26,7 @@ REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 
 @pytest.fixture
 def admin_client_demo(small_demo: DemoSummary) -> Client:
-    # The demo has no match runs, groups or tokens yet; give every admin page a row to show.
+    # The demo has no match runs, groups, tokens or invitations yet; give every admin page a row to show.
     match = MatchFactory(run=MatchRunFactory(), status=MatchStatus.PROPOSED)
     MatchStatusChange.objects.create(match=match, to_status=MatchStatus.PROPOSED, reason="run")
     UnplacedPupil.objects.create(
@@ -37,7 +38,8 @@ def admin_client_demo(small_demo: DemoSummary) -> Client:
     Group.objects.create(name="Careers team")
     OutboxMessage.objects.create(task_name="outbox.relay", dedup_key="admin-page")
     admin_user = User.objects.get(email=DEMO_LOGINS[Role.ADMIN])
-    Token.objects.create(user=admin_user)
+    AuthToken.objects.create(user=admin_user)
+    invitation_send(user=PupilFactory().user, sent_by=admin_user, by_email=False)
     client = Client()
     # A failed sign-in, then a good one, fill the sign-in attempt and access logs.
     client.post("/accounts/login/", {"email": admin_user.email, "password": "not-the-password"})
@@ -53,7 +55,12 @@ def url(model: type[Model], view: str, *args: object) -> str:
 ADMIN_MODELS = {
     "User",
     "Group",
-    "TokenProxy",
+    "AuthToken",
+    "Invitation",
+    "AccessAttempt",
+    "AccessFailureLog",
+    "AccessLog",
+    "OutboxMessage",
     "School",
     "SchoolStaff",
     "CareersAdviser",
