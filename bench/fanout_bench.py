@@ -183,7 +183,7 @@ def main() -> None:
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("Set DATABASE_URL to a PostgreSQL database.")
     if not os.environ.get("CELERY_BROKER_URL", "").startswith("redis"):
-        sys.exit("Set CELERY_BROKER_URL (and REDIS_URL) to a Redis of your own: runs go through real workers.")
+        sys.exit("Set CELERY_BROKER_URL (and REDIS_URL) to a Redis of your own: the runs use real workers.")
     os.environ["DJANGO_SETTINGS_MODULE"] = "mobility.settings.base"
     # Production settings refuse the public demo key; the workers inherit this one.
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
