@@ -27,7 +27,7 @@ from mobility.outbox.services import outbox_enqueue
 from placements import engine
 from placements.engine import MatchInput, MatchResult, Policy, TravelModel
 from placements.lifecycle.exceptions import RunInProgress
-from placements.models import MatchRun
+from placements.models import MatchRun, NationalRun
 
 from .results import match_values, matches_insert, run_statistics, unplaced_insert, unplaced_values
 from .selectors import match_input_build
@@ -94,11 +94,13 @@ def match_run_create(
     parameters: dict[str, Any] | None = None,
     created_by: User | None = None,
     what_if: bool = False,
+    national_run: NationalRun | None = None,
 ) -> MatchRun:
     """Record a queued run and hand it to a worker once this transaction commits.
 
     A region has at most one live run queued or running (``RunInProgress`` otherwise).
     Max-coverage runs, and any run asked for as ``what_if``, are for comparison only.
+    ``national_run``: the national run this region's run is part of.
     """
     if seed is None:
         seed = secrets.randbelow(2**31)
@@ -113,6 +115,7 @@ def match_run_create(
         status=MatchRun.Status.QUEUED,
         stage=Stage.QUEUED,
         what_if=what_if or policy == MatchRun.Policy.MAX_COVERAGE,
+        national_run=national_run,
     )
     run.full_clean(validate_constraints=False)  # the one-live-run rule is answered below
     busy = _live_run(region) if not run.what_if else None
@@ -261,7 +264,8 @@ def snapshot_load(*, run: MatchRun) -> MatchInput:
     with transaction.atomic():
         if connection.vendor == "postgresql" and outermost:
             with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                # Not READ ONLY: journeys worked out for the first time are cached as it reads.
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         return match_input_build(region=run.region, policy=policy, as_of=as_of)
 
 
@@ -290,6 +294,10 @@ def match_run_execute(*, run_id: int) -> MatchRun | None:
         except Exception as error:
             logger.exception("Match run %s failed during %s.", run_id, progress.stage)
             _record_failure(run=run, progress=progress, error=error)
+        if run.national_run_id is not None:
+            from .national import national_run_combine_if_done
+
+            national_run_combine_if_done(national_run_id=run.national_run_id)
         return _fresh(run_id)
 
 
