@@ -63,11 +63,22 @@ def one_run(args: argparse.Namespace) -> dict[str, object]:
         t = time.perf_counter()
         stable.warm_up(coverage=coverage_too)
         figures["compiled_code_s"] = time.perf_counter() - t
-    t = time.perf_counter()
-    result = run_match(data)
+    cpu_stages: dict[str, float] = {}
+    clock = [time.process_time()]
+
+    def on_stage(stage: str, _fraction: float) -> None:
+        now = time.process_time()
+        cpu_stages[stage] = cpu_stages.get(stage, 0.0) + now - clock[0]
+        clock[0] = now
+
+    t, cpu = time.perf_counter(), time.process_time()
+    clock[0] = cpu
+    result = run_match(data, on_stage=on_stage)
     figures["run_s"] = time.perf_counter() - t
+    figures["run_cpu_s"] = time.process_time() - cpu
     figures["solve_ms"] = result.timings["solving"] * 1000
     figures["stages_ms"] = {k: v * 1000 for k, v in result.timings.items()}
+    figures["stages_cpu_ms"] = {k: v * 1000 for k, v in cpu_stages.items()}
     report = result.report
     figures |= {
         "pupils": report.pupils,
@@ -95,9 +106,15 @@ def show(f: dict[str, object]) -> None:
     )
     print(
         f"load avg {f['load_average']:.2f} | load {f['load_s']:.2f}s | {warm} | "
-        f"solve {f['solve_ms']:.1f} ms | run {f['run_s']:.2f}s | peak RSS {f['peak_rss_mb']:.0f} MB"
+        f"solve {f['solve_ms']:.1f} ms | run {f['run_s']:.2f}s (CPU {f['run_cpu_s']:.2f}s) | "
+        f"peak RSS {f['peak_rss_mb']:.0f} MB"
     )
-    print("   stages: " + ", ".join(f"{k} {v:.0f} ms" for k, v in stages.items()))
+    cpu = f["stages_cpu_ms"]
+    assert isinstance(cpu, dict)
+    print(
+        "   stages (wall / CPU): "
+        + ", ".join(f"{k} {v:.0f} / {cpu.get(k, 0):.0f} ms" for k, v in stages.items())
+    )
     print(
         f"   pupils={f['pupils']} opportunities={f['opportunities']} ranked pairs={f['ranked_pairs']} "
         f"placed={f['placed']} ({f['placed_rate']:.1%}) blocking pairs={f['blocking_pairs']} "
@@ -140,10 +157,25 @@ def main() -> None:
         show(figures)
         runs.append(figures)
     print(f"size={args.size} policy={args.policy} seed={args.seed} runs={len(runs)}")
-    for name in ("solve_ms", "run_s", "peak_rss_mb", "numba_import_s", "compiled_code_s", "ortools_import_s"):
+    for name in (
+        "solve_ms",
+        "run_s",
+        "run_cpu_s",
+        "peak_rss_mb",
+        "numba_import_s",
+        "compiled_code_s",
+        "ortools_import_s",
+    ):
         values = [float(str(r[name])) for r in runs if name in r]
         if values:
             print(f"  {name:<16} best {min(values):10.2f}   median {statistics.median(values):10.2f}")
+    for stage in runs[0]["stages_ms"]:
+        wall = [float(r["stages_ms"][stage]) for r in runs]
+        cpu = [float(r["stages_cpu_ms"].get(stage, 0.0)) for r in runs]
+        print(
+            f"  {stage:<16} median {statistics.median(wall):8.0f} ms wall "
+            f"{statistics.median(cpu):8.0f} ms CPU"
+        )
     loads = [float(str(r["load_average"])) for r in runs]
     print(f"  load average     {min(loads):.2f} - {max(loads):.2f}")
 

@@ -47,6 +47,29 @@ class Application(models.Model):
         return f"{self.pupil} → {self.opportunity} (#{self.rank})"
 
 
+class NationalRun(models.Model):
+    """One match run per region, executed in parallel by the workers, with a combined report."""
+
+    policy = models.CharField(max_length=20, default="stable")
+    seed = models.BigIntegerField()
+    statistics = models.JSONField(default=dict, blank=True, help_text="Combined report once all are done.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="national_runs",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"National run {self.pk} ({self.policy})"
+
+
 class MatchRun(models.Model):
     class Policy(models.TextChoices):
         STABLE = "stable", "Stable (pupil-proposing deferred acceptance)"
@@ -81,12 +104,18 @@ class MatchRun(models.Model):
     input_hash = models.CharField(max_length=64, blank=True)
     result_hash = models.CharField(max_length=64, blank=True)
     error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Times a worker has started the run.")
+    dispatched_at = models.DateTimeField(null=True, blank=True, help_text="Last handed to a worker.")
+    recovery_note = models.TextField(blank=True, help_text="Why the run is being retried, if it is.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="match_runs",
+    )
+    national_run = models.ForeignKey(
+        NationalRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="match_runs"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -6,8 +6,19 @@ from celery import shared_task
 
 from placements.matching import services
 
+# The worker loads each app's tasks module; this makes the daily retention job known to it.
+from placements.privacy.tasks import retention_run  # noqa: F401
+
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def match_run_execute(run_id: int) -> None:
     """Run a match run on the ``matching`` queue (routed in settings)."""
     services.match_run_execute(run_id=run_id)
+
+
+@shared_task(name="placements.tasks.match_runs_recover", ignore_result=True)
+def match_runs_recover() -> None:
+    """Run by beat: hand stalled runs out again, resume orphaned ones, fail those out of attempts."""
+    from placements.matching.recovery import match_runs_recover as recover
+
+    recover()

@@ -1,9 +1,11 @@
 """Inner loops compiled with numba.
 
 Imported on first use only: numba itself takes about a second to import.
-The machine code is cached in ``__pycache__`` next to this file, or in
-``NUMBA_CACHE_DIR``; where neither is writable (a read-only container) it
-goes to a temporary directory, so each new container compiles once.
+The machine code is cached in ``NUMBA_CACHE_DIR`` if set, else in the
+project's ``var/numba-cache`` (``python -m placements.engine.warm`` fills it
+ahead of the first run: scripts/demo, scripts/test and the Docker build do);
+where that is not writable it goes to a temporary directory, so each new
+container compiles once.
 Every function is a small compiled helper; ``f.py_func`` is the plain
 Python version, to read or step through.
 """
@@ -22,13 +24,20 @@ from numba.core import config
 
 from ._types import I32, I64, Bools
 
+# The project's var/ (three levels up: placements/engine/_compiled.py).
+PROJECT_CACHE = Path(__file__).resolve().parents[2] / "var" / "numba-cache"
+
 
 def _cache_where_writable() -> None:
-    here = Path(__file__).resolve().parent
-    in_tree = here / "__pycache__"
-    if getattr(config, "CACHE_DIR", "") or os.access(in_tree if in_tree.exists() else here, os.W_OK):
+    if getattr(config, "CACHE_DIR", ""):
         return
-    config.CACHE_DIR = str(Path(tempfile.gettempdir()) / "mobility-numba-cache")  # type: ignore[attr-defined]
+    try:
+        PROJECT_CACHE.mkdir(parents=True, exist_ok=True)
+        writable = os.access(PROJECT_CACHE, os.W_OK)
+    except OSError:
+        writable = False
+    where = PROJECT_CACHE if writable else Path(tempfile.gettempdir()) / "mobility-numba-cache"
+    config.CACHE_DIR = str(where)  # type: ignore[attr-defined]
 
 
 _cache_where_writable()

@@ -33,6 +33,8 @@ from .exceptions import (
     ConsentRequired,
     TransitionNotAllowed,
 )
+from .follow_up import follow_up_record
+from .offer_clock import offer_clock
 from .seats import seat_release, seat_take
 from .selectors import offer_lapses_at
 from .transitions import (
@@ -117,15 +119,7 @@ def _move(
             opportunity_id=match.opportunity_id,
             confirmed=transition.target == MatchStatus.CONFIRMED,
         )
-    transaction.on_commit(partial(_follow_up, change.pk, match.opportunity_id, match.run_id, released))
-
-
-def _follow_up(change_id: int, opportunity_id: int, run_id: int, seat_freed: bool) -> None:
-    from . import tasks  # tasks import these services
-
-    tasks.notify_status_change.delay(change_id)
-    if seat_freed:
-        tasks.refill_opportunity.delay(opportunity_id, run_id)
+    follow_up_record(change=change, seat_freed=released)
 
 
 def _transition(
@@ -267,8 +261,8 @@ def match_lapse(*, match_id: int, now: dt.datetime | None = None) -> Match | Non
     with transaction.atomic():
         match = lock_match(match_id)
         deadline = offer_lapses_at(match)
-        if deadline is None or deadline > now:
-            return None
+        if deadline is None or deadline > now or offer_clock(match).notification_pending:
+            return None  # not due, or nobody has been told of the offer yet
         _move(match=match, event=Event.LAPSE, actor=None, now=now, reason="no_answer")
     return match
 

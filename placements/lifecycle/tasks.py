@@ -30,3 +30,11 @@ def refill_opportunity(opportunity_id: int, run_id: int | None = None) -> list[i
 def lapse_overdue_offers() -> list[int]:
     """Run by beat: unanswered offers lapse, which frees their seats for re-offer."""
     return services.offers_lapse_overdue()
+
+
+@shared_task(name="placements.lifecycle.tasks.redeliver_lost_notifications", ignore_result=True)
+def redeliver_lost_notifications() -> list[int]:
+    """Run by beat: send again the notifications a broker lost after the outbox sent them."""
+    from .redelivery import notifications_redeliver_lost
+
+    return notifications_redeliver_lost()

@@ -13,7 +13,9 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from numpy.typing import NDArray
 
 from employers.models import Opportunity
@@ -150,6 +152,15 @@ def pupil_table_build(*, region: Region, as_of: dt.date) -> PupilTable:
     )
 
 
+def _one_of(ids: Iterable[int]) -> Any:
+    """Right-hand side of an ``__in`` filter on thousands of ids: on PostgreSQL one array
+    parameter, so the query is not thousands of placeholders long (slow to build and parse)."""
+    values = sorted(int(i) for i in ids)
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [values])
+    return values
+
+
 def opportunity_table_build(*, region: Region, pupils: PupilTable, as_of: dt.date) -> OpportunityTable:
     """Published opportunities in the region (and virtual ones anywhere) that have not
     ended, plus every opportunity the region's pupils applied to or hold, whatever its
@@ -162,7 +173,7 @@ def opportunity_table_build(*, region: Region, pupils: PupilTable, as_of: dt.dat
         Q(site__local_authority_code__in=la_codes) | Q(mode=Opportunity.Mode.VIRTUAL)
     )
     rows = list(
-        Opportunity.objects.filter(open_here | Q(id__in=wanted))
+        Opportunity.objects.filter(open_here | Q(id__in=_one_of(wanted)))
         .order_by("id")
         .values_list(
             "id",
@@ -189,7 +200,7 @@ def opportunity_table_build(*, region: Region, pupils: PupilTable, as_of: dt.dat
     # Seats held by approved-or-later matches, counted from the matches themselves.
     seats_taken = np.zeros(len(ids), dtype=np.int32)
     held = list(
-        Match.objects.filter(opportunity_id__in=ids.tolist(), status__in=SEAT_HOLDING_STATUSES)
+        Match.objects.filter(opportunity_id__in=_one_of(ids.tolist()), status__in=SEAT_HOLDING_STATUSES)
         .values("opportunity_id")
         .annotate(n=Count("id"))
         .values_list("opportunity_id", "n")

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 import numpy as np
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from numpy.typing import ArrayLike, NDArray
 
 from mobility.transit.models import JourneyMatrix, TimetableFeed
@@ -183,8 +183,10 @@ def journey_matrix(
         buffer = io.BytesIO()
         # Uncompressed: a warm run reads it back in milliseconds.
         np.savez(buffer, origins=have_o, destinations=have_d, minutes=have)
-        # The feed may have been replaced meanwhile: then this matrix is not worth keeping.
-        with contextlib.suppress(IntegrityError), transaction.atomic():
+        # The feed may have been replaced meanwhile: then this matrix is not worth keeping. Inside
+        # a run's repeatable-read snapshot another run storing the same matrix is a serialization
+        # failure (OperationalError): theirs is as good, so keep going.
+        with contextlib.suppress(IntegrityError, OperationalError), transaction.atomic():
             JourneyMatrix.objects.update_or_create(
                 **key,
                 defaults={"data": buffer.getvalue(), "origins": len(have_o), "destinations": len(have_d)},

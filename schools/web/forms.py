@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from mobility.web_forms import DateField, GovukForm
-from schools.models import ConsentStatus, School
+from schools.models import ConsentMethod, ConsentStatus, School
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
@@ -66,4 +66,39 @@ class ConsentForm(GovukForm):
         widget=forms.RadioSelect,
         label="Parental consent",
         error_messages={"required": "Select the consent status"},
+    )
+    method = forms.ChoiceField(
+        choices=ConsentMethod.choices, widget=forms.RadioSelect, label="How the answer came", required=False
+    )
+    parent_carer_name = forms.CharField(
+        max_length=150,
+        label="Parent's or carer's name",
+        help_text="The person who gave the answer.",
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # An answer (given or refused) says how it came and from whom; a request needs neither.
+        if data.get("status") in (ConsentStatus.GIVEN, ConsentStatus.REFUSED):
+            if not data.get("method"):
+                self.add_error("method", "Select how the answer came")
+            if not (data.get("parent_carer_name") or "").strip():
+                self.add_error("parent_carer_name", "Enter the parent's or carer's name")
+        return data
+
+
+class ColleagueForm(GovukForm):
+    first_name = forms.CharField(label="First name", max_length=150)
+    last_name = forms.CharField(label="Last name", max_length=150)
+    email = forms.EmailField(label="Email address", max_length=254)
+    job_title = forms.CharField(label="Job title", max_length=120, required=False, initial="Careers leader")
+
+
+class SheetForm(GovukForm):
+    year_group = forms.TypedChoiceField(
+        label="Year group",
+        coerce=int,
+        choices=[(year, f"Year {year}") for year in range(7, 15)],
+        help_text="Pupils in this year group who have not activated their account get a new code.",
     )

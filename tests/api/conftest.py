@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from django.db import transaction
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from employers.models import ComplianceRecord, Employer, Opportunity, Site
@@ -49,6 +49,7 @@ class ApiWorld:
     own: Side
     other: Side
     users: dict[str, User] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)  # plain API tokens, by role
     spare_opportunity: Opportunity | None = None
 
     def side(self, which: str) -> Side:
@@ -57,8 +58,7 @@ class ApiWorld:
     def client(self, role: str) -> APIClient:
         client = APIClient()
         if role != "anonymous":
-            token = Token.objects.get(user=self.users[role])
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            client.credentials(HTTP_AUTHORIZATION=f"Token {self.tokens[role]}")
         return client
 
     def set_status(self, status: str, **opportunity_fields: Any) -> None:
@@ -112,8 +112,8 @@ def build_world() -> ApiWorld:
         "adviser": f.CareersAdviserFactory.create(schools=[own.school]).user,
         "admin": f.UserFactory.create(role=Role.ADMIN),
     }
-    for user in world.users.values():
-        Token.objects.create(user=user)
+    for role, user in world.users.items():
+        world.tokens[role] = AuthToken.objects.create(user=user)[1]
     f.EmployerMemberFactory.create(employer=other.employer)
     world.spare_opportunity = f.OpportunityFactory.create(employer=own.employer, site=own.site)
     return world

@@ -51,7 +51,7 @@ class Op:
 
     def expected(self, role: str, which: str) -> set[int]:
         if role == "anonymous":
-            return {401, 403}
+            return {401}
         if role not in self.roles:
             return {403}
         return (

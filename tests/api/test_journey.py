@@ -114,13 +114,7 @@ def test_apply_run_approve_offer_confirm_accept_consent_feedback_complete(
     offered = as_adviser.post(match_url + "offer/").json()
     assert offered["status"] == "offered" and offered["offer_lapses_at"]
     employer_view = as_employer.get(match_url).json()
-    assert set(employer_view["pupil"]) == {
-        "first_name",
-        "school",
-        "year_group",
-        "access_needs",
-        "needs_step_free_access",
-    }
+    assert set(employer_view["pupil"]) == {"first_name", "school", "year_group"}
     assert as_employer.post(match_url + "employer-confirm/").json()["status"] == "employer_confirmed"
     assert as_pupil.post(match_url + "accept/").json()["status"] == "accepted"
 
@@ -132,6 +126,10 @@ def test_apply_run_approve_offer_confirm_accept_consent_feedback_complete(
     # The week happens; both sides give feedback, which completes it.
     first_day = dt.datetime.combine(f.WINDOW_START, dt.time(17), tzinfo=dt.UTC)
     monkeypatch.setattr(timezone, "now", lambda: first_day)
+    # Weeks later: the tokens from before have expired (API_TOKEN_HOURS), so sign in again.
+    assert as_pupil.get(match_url).status_code == 401
+    as_pupil, as_employer = signed_in(pupil.user.email), signed_in(member.user.email)
+    as_adviser = signed_in(adviser.user.email)
     assert (
         as_pupil.post(
             match_url + "feedback/", {"rating": 5, "comment": "Loved it"}, format="json"

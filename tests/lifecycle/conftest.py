@@ -10,6 +10,7 @@ import pytest
 
 from employers.models import Employer, Opportunity
 from mobility.accounts.models import User
+from mobility.outbox.models import OutboxMessage
 from placements.lifecycle import services
 from placements.models import Match, MatchRun, MatchStatus
 from schools.models import CareersAdviser, Pupil, School, SchoolStaff
@@ -83,11 +84,17 @@ def advance(world: World, match: Match, to: str, *, now: dt.datetime = NOW) -> M
         match.refresh_from_db()
         if match.status != status:
             steps[status]()
+            relayed(now)
         if status == to:
             break
     match.refresh_from_db()
     assert match.status == to, (match.status, to)
     return match
+
+
+def relayed(at: dt.datetime) -> None:
+    """The outbox relay handed the waiting tasks to the broker at ``at`` (these tests run no relay)."""
+    OutboxMessage.objects.filter(sent_at__isnull=True).update(sent_at=at)
 
 
 @pytest.fixture

@@ -10,13 +10,14 @@ import pytest
 import redis
 from django.conf import settings
 
+from mobility.outbox.models import OutboxMessage
 from placements.lifecycle import services, tasks
 from placements.lifecycle.refill import lottery_number, opportunity_refill
 from placements.models import Match, MatchRun, MatchStatus
 from schools.models import Pupil
 from tests.factories import ApplicationFactory, MatchRunFactory, SiteFactory
 
-from .conftest import NOW, World
+from .conftest import NOW, World, relayed
 
 S = MatchStatus
 DAYS = settings.MOBILITY["OFFER_LAPSE_DAYS"]
@@ -51,6 +52,7 @@ def test_the_pupil_gets_their_own_n_days_after_the_employer_confirms(world: Worl
     match = world.match(to=S.OFFERED)
     later = NOW + dt.timedelta(days=DAYS - 1)
     services.match_employer_confirm(match_id=match.pk, actor=world.member, now=later)
+    relayed(later)
     assert services.offers_lapse_overdue(now=NOW + dt.timedelta(days=DAYS)) == []
     assert services.offers_lapse_overdue(now=later + dt.timedelta(days=DAYS)) == [match.pk]
 
@@ -60,6 +62,7 @@ def test_the_beat_task_is_registered_and_lapses(world: World) -> None:
     match = world.match(to=S.OFFERED)
     match.status_changed_at = NOW - dt.timedelta(days=DAYS + 1)
     match.save(update_fields=["status_changed_at"])
+    OutboxMessage.objects.update(sent_at=match.status_changed_at)
     assert tasks.lapse_overdue_offers() == [match.pk]
 
 
@@ -72,6 +75,18 @@ def test_lapse_queues_notification_and_refill_on_commit(
     assert sorted(queued_task_names()) == [tasks.notify_status_change.name, tasks.refill_opportunity.name]
     match.refresh_from_db()
     assert match.status == S.LAPSED
+
+
+def test_an_offer_whose_notification_never_went_out_does_not_lapse(world: World) -> None:
+    match = world.match(to=S.APPROVED)
+    services.match_offer(match_id=match.pk, actor=world.adviser.user, now=NOW)  # the broker is down
+    assert services.offers_lapse_overdue(now=NOW + dt.timedelta(days=DAYS + 30)) == []
+    # The broker is back 10 days later: the pupil gets the full N days from then.
+    relayed(NOW + dt.timedelta(days=10))
+    assert (
+        services.offers_lapse_overdue(now=NOW + dt.timedelta(days=10 + DAYS) - dt.timedelta(minutes=1)) == []
+    )
+    assert services.offers_lapse_overdue(now=NOW + dt.timedelta(days=10 + DAYS)) == [match.pk]
 
 
 def applicant(world: World, **fields: object) -> Pupil:

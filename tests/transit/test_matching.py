@@ -131,3 +131,24 @@ def test_run_explanations_say_where_the_travel_time_came_from(lcr_region: Region
     explanations = {row[0]: row[8] for row in match_values(data=data, result=run_match(data))}
     assert explanations[near_pk].endswith("Travel time from the timetable (demo timetables, not real ones).")
     assert explanations[far.pk].endswith("Travel time estimated from distance.")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_after_an_import_caches_its_journeys(lcr_region: Region, tmp_path: Path) -> None:
+    """As in a worker: the snapshot is the outermost transaction, and the journeys it works
+    out for the first time are stored for the next run."""
+    from mobility.transit.models import JourneyMatrix
+    from placements.matching import services
+
+    feed = city_feed()
+    feed.calendar[0]["end_date"] = FEED_END
+    _import(feed.write(tmp_path / "city"))
+    near_pk, opportunity_pk = _world(lcr_region)
+    ApplicationFactory.create(pupil=Pupil.objects.get(pk=near_pk), opportunity_id=opportunity_pk)
+    assert JourneyMatrix.objects.count() == 0
+    run = services.match_run_create(region=lcr_region, seed=1)
+
+    run = services.match_run_execute(run_id=run.pk)
+
+    assert run is not None and run.status == "succeeded", run and run.error
+    assert JourneyMatrix.objects.count() == 1
