@@ -7,6 +7,7 @@ import time
 import pytest
 from django.test import Client
 
+from mobility.accounts.models import User
 from mobility.outbox.models import OutboxMessage
 from placements.lifecycle import services as lifecycle
 from placements.lifecycle.models import NotificationSent
@@ -20,7 +21,7 @@ from .conftest import FaultFigures, Lab, assert_consistent, run_finished, run_in
 pytestmark = [pytest.mark.faults, pytest.mark.celery]
 
 
-def approved_match() -> tuple[Match, object]:
+def approved_match() -> tuple[Match, User]:
     school = f.SchoolFactory.create()
     f.WindowFactory.create(school=school)
     employer = f.EmployerFactory.create()

@@ -146,9 +146,9 @@ def test_a_run_after_an_import_caches_its_journeys(lcr_region: Region, tmp_path:
     near_pk, opportunity_pk = _world(lcr_region)
     ApplicationFactory.create(pupil=Pupil.objects.get(pk=near_pk), opportunity_id=opportunity_pk)
     assert JourneyMatrix.objects.count() == 0
-    run = services.match_run_create(region=lcr_region, seed=1)
+    created = services.match_run_create(region=lcr_region, seed=1)
 
-    run = services.match_run_execute(run_id=run.pk)
+    run = services.match_run_execute(run_id=created.pk)
 
     assert run is not None and run.status == "succeeded", run and run.error
     assert JourneyMatrix.objects.count() == 1
