@@ -10,6 +10,7 @@ from employers.api.views import ComplianceViewSet, EmployerViewSet, OpportunityV
 from mobility.api.account import MeView, TokenView
 from placements.api.applications import ApplicationViewSet
 from placements.api.matches import MatchViewSet
+from placements.api.reach import ReachableOpportunitiesView
 from placements.api.runs import MatchRunViewSet
 from schools.api.views import PupilViewSet, SchoolViewSet, WindowViewSet
 
@@ -35,6 +36,8 @@ router.register("runs", MatchRunViewSet, basename="run")
 v1: list[URLPattern | URLResolver] = [
     path("me/", MeView.as_view(), name="me"),
     path("auth/token/", TokenView.as_view(), name="token"),
+    # Before the router, whose opportunities/<pk>/ would otherwise take it.
+    path("opportunities/reachable/", ReachableOpportunitiesView.as_view(), name="opportunity-reachable"),
     *router.urls,
 ]
 

@@ -27,6 +27,7 @@ class SearchForm(GovukForm):
         choices=TRAVEL_CHOICES, coerce=int, required=False, label="Longest journey from home"
     )
     step_free = forms.BooleanField(required=False, label="Only workplaces with step-free access")
+    show_all = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
