@@ -163,8 +163,9 @@ class OpportunityForm(GovukModelForm):
             "status": forms.RadioSelect,
         }
 
-    def __init__(self, *args: Any, employer: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, employer: Any, today: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.today = today
         site = self.fields["site"]
         sector = self.fields["sector"]
         assert isinstance(site, forms.ModelChoiceField) and isinstance(sector, forms.ModelChoiceField)
@@ -194,7 +195,7 @@ class OpportunityForm(GovukModelForm):
         start, end = data.get("starts_on"), data.get("ends_on")
         if start and end and end < start:
             self.add_error("ends_on", "The last day must be the same as or after the first day")
-        if start and not self.instance.pk and start < dt.date.today():
+        if start and not self.instance.pk and start < self.today:
             self.add_error("starts_on", "The first day must be today or in the future")
         return data
 

@@ -5,12 +5,11 @@ The home page and the matched pupils' pages are placements' (``placements.web.em
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from employers import services as employer_services
 from employers.models import ComplianceRecord, Employer
@@ -86,9 +85,10 @@ def compliance(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, "Compliance records saved.")
             return redirect("employer:compliance")
+    today = timezone.localdate()
     next_end = (
         opportunities_for_user(user=request.user)
-        .filter(ends_on__gte=dt.date.today())
+        .filter(ends_on__gte=today)
         .order_by("-ends_on")
         .values_list("ends_on", flat=True)
         .first()
@@ -99,7 +99,7 @@ def compliance(request: AuthedRequest) -> HttpResponse:
         {
             "form": form,
             "record": record,
-            "expiries": selectors.compliance_expiries(employer=employer),
+            "expiries": selectors.compliance_expiries(employer=employer, today=today),
             "problems": compliance_problems(employer=employer, through=next_end) if next_end else [],
             "through": next_end,
         },
@@ -122,7 +122,9 @@ def opportunities(request: AuthedRequest) -> HttpResponse:
 def opportunity_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     employer = _employer(request)
     opportunity = get_object_or_404(opportunities_for_user(user=request.user), pk=pk) if pk else None
-    form = OpportunityForm(request.POST or None, instance=opportunity, employer=employer)
+    form = OpportunityForm(
+        request.POST or None, instance=opportunity, employer=employer, today=timezone.localdate()
+    )
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.opportunity_save(

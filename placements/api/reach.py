@@ -20,7 +20,7 @@ from employers.models import Opportunity
 from employers.selectors import opportunities_for_user
 from mobility.api.base import Pagination
 from mobility.geography.models import Sector
-from placements.reach import opportunities_reachable
+from placements.reach import Reachable, opportunities_reachable
 from schools.permissions import pupil_of
 
 
@@ -81,7 +81,7 @@ class ReachableOpportunitiesView(APIView):
             show_all=params["show_all"],
         )
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(rows, request, view=self) or []  # type: ignore[arg-type]
+        page: list[Reachable] = paginator.paginate_queryset(rows, request, view=self) or []  # type: ignore[arg-type]
         context = {
             "request": request,
             "travel_minutes": {r.opportunity.pk: r.minutes for r in page},

@@ -3,13 +3,12 @@ attendance feedback. Served under ``/employer/`` with the employer's own pages."
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from employers.models import Employer
@@ -50,7 +49,7 @@ def home(request: AuthedRequest) -> HttpResponse:
         "employer/home.html",
         {
             "employer": employer,
-            "expiries": compliance_expiries(employer=employer),
+            "expiries": compliance_expiries(employer=employer, today=timezone.localdate()),
             "waiting": matched_pupils(matches.filter(status=MatchStatus.OFFERED)),
             "opportunity_count": opportunities_for_user(user=request.user).count(),
             "site_count": sites_for_user(user=request.user).count(),
@@ -75,7 +74,7 @@ def match_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     ).exists()
     if (
         match.status == MatchStatus.CONFIRMED
-        and match.opportunity.starts_on <= dt.date.today()
+        and match.opportunity.starts_on <= timezone.localdate()
         and not feedback_given
     ):
         feedback_form = AttendanceFeedbackForm()

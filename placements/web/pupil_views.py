@@ -74,7 +74,7 @@ def search(request: AuthedRequest) -> HttpResponse:
     bound = bool(set(request.GET) - {"page", "show_all"})
     form = SearchForm(request.GET if bound else None, initial=initial)
     today = timezone.localdate()
-    rows, page = None, None
+    rows, page, results = None, None, []
     if bound and form.is_valid():
         criteria = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
         criteria.pop("show_all", None)
@@ -92,9 +92,7 @@ def search(request: AuthedRequest) -> HttpResponse:
         )
     if rows is not None:
         page = Paginator(rows, 20).get_page(request.GET.get("page"))
-        page.object_list = selectors.search_results(
-            user=request.user, pupil=pupil, rows=list(page.object_list)
-        )
+        results = selectors.search_results(user=request.user, pupil=pupil, rows=list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     toggle = query.copy()
@@ -108,6 +106,7 @@ def search(request: AuthedRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            "results": results,
             "count": len(rows or []),
             "query": query.urlencode(),
             "show_all": show_all,

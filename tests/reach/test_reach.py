@@ -114,11 +114,18 @@ def test_rows_carry_minutes_nearest_first_and_who_can_apply(pupil: Pupil) -> Non
 
 def test_refill_reads_the_same_rules(pupil: Pupil) -> None:
     step_free = f.PupilFactory(
-        school=pupil.school, easting=HOME[0], northing=HOME[1], needs_step_free_access=True,
-        date_of_birth=pupil.date_of_birth, max_travel_minutes=45,
+        school=pupil.school,
+        easting=HOME[0],
+        northing=HOME[1],
+        needs_step_free_access=True,
+        date_of_birth=pupil.date_of_birth,
+        max_travel_minutes=45,
     )
     far = f.PupilFactory(
-        school=pupil.school, easting=HOME[0] - 7000, northing=HOME[1], date_of_birth=pupil.date_of_birth,
+        school=pupil.school,
+        easting=HOME[0] - 7000,
+        northing=HOME[1],
+        date_of_birth=pupil.date_of_birth,
         max_travel_minutes=45,
     )
     everyone = [pupil, step_free, far]
@@ -144,7 +151,7 @@ def test_the_page_and_the_api_list_what_the_query_lists(pupil: Pupil) -> None:
         query = {"show_all": "1"} if show_all else {}
         page = client.get("/pupil/opportunities/", query)
         assert page.status_code == 200
-        assert [r.opportunity.pk for r in page.context["page"]] == expected
+        assert [r.opportunity.pk for r in page.context["results"]] == expected
         api = client.get("/api/v1/opportunities/reachable/", {"show_all": str(show_all).lower()})
         assert api.status_code == 200, api.content
         assert [o["id"] for o in api.json()["results"]] == expected
