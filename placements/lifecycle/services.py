@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -58,13 +59,19 @@ def lock_match(match_id: int) -> Match:
     )
 
 
-def _check_actor(event: str, match: Match, actor: User | None) -> None:
+def _check_role(event: str, actor: User | None) -> None:
     allowed = TRANSITIONS[event].actors
     if actor is None:
         if SYSTEM not in allowed:
             raise ActionNotPermitted("This step needs a person to take it.")
         return
-    if role_of(actor) not in allowed or not match_in_scope(actor, match):
+    if role_of(actor) not in allowed:
+        raise ActionNotPermitted(f"Your role cannot {event.replace('_', ' ')} this placement.")
+
+
+def _check_actor(event: str, match: Match, actor: User | None) -> None:
+    _check_role(event, actor)
+    if actor is not None and not match_in_scope(actor, match):
         raise ActionNotPermitted(f"Your role cannot {event.replace('_', ' ')} this placement.")
 
 
@@ -97,8 +104,8 @@ def _move(
     match.status = transition.target
     match.status_changed_at = now
     try:
-        with transaction.atomic():
-            match.save(update_fields=["status", "status_changed_at"])
+        # No savepoint: on a clash the error leaves the caller's transaction, which rolls back.
+        match.save(update_fields=["status", "status_changed_at"])
     except IntegrityError as error:  # the one-live-seat-per-pupil constraint, raced
         raise CapacityConflict(f"{match.pupil.user.first_name} already holds another placement.") from error
     change = MatchStatusChange.objects.create(
@@ -112,11 +119,27 @@ def _move(
     transaction.on_commit(partial(_follow_up, change.pk, match.opportunity_id, match.run_id, released))
 
 
+FollowUp = tuple[int, int, int, bool]  # status change, opportunity, run, seat freed
+# Inside a bulk decision, follow-ups gather here and leave as one message at the end.
+_gathered: ContextVar[list[FollowUp] | None] = ContextVar("lifecycle_follow_ups", default=None)
+
+
 def _follow_up(change_id: int, opportunity_id: int, run_id: int, seat_freed: bool) -> None:
+    gathered = _gathered.get()
+    if gathered is not None:
+        gathered.append((change_id, opportunity_id, run_id, seat_freed))
+        return
+    _dispatch([(change_id, opportunity_id, run_id, seat_freed)])
+
+
+def _dispatch(follow_ups: list[FollowUp]) -> None:
     from . import tasks  # tasks import these services
 
-    tasks.notify_status_change.delay(change_id)
-    if seat_freed:
+    if len(follow_ups) == 1:
+        tasks.notify_status_change.delay(follow_ups[0][0])
+    elif follow_ups:
+        tasks.notify_status_changes.delay([f[0] for f in follow_ups])
+    for opportunity_id, run_id in dict.fromkeys((f[1], f[2]) for f in follow_ups if f[3]):
         tasks.refill_opportunity.delay(opportunity_id, run_id)
 
 
@@ -137,10 +160,15 @@ def _transition(
     return match
 
 
-def _check_placeable(match: Match, now: dt.datetime) -> None:
+ComplianceCheck = Callable[..., list[str]]  # compliance_problems(employer=, through=)
+
+
+def _check_placeable(
+    match: Match, now: dt.datetime, compliance: ComplianceCheck = compliance_problems
+) -> None:
     """Guards shared by approval and offer: compliance, consent, dates, one seat per pupil."""
     opportunity = match.opportunity
-    problems = compliance_problems(employer=opportunity.employer, through=opportunity.ends_on)
+    problems = compliance(employer=opportunity.employer, through=opportunity.ends_on)
     if problems:
         raise ComplianceBlocked("This placement cannot go ahead yet. " + " ".join(problems))
     if match.pupil.parental_consent == ConsentStatus.REFUSED:
@@ -163,20 +191,39 @@ def match_approve(*, match_id: int, actor: User, note: str = "", now: dt.datetim
     with transaction.atomic():
         match = lock_match(match_id)
         _check_actor("approve", match, actor)
-        if match.status == MatchStatus.PROPOSED:
-            _check_placeable(match, now)
-        _move(match=match, event="approve", actor=actor, now=now, note=note)
+        _approve(match, actor, now, note=note)
     return match
+
+
+def _approve(
+    match: Match,
+    actor: User,
+    now: dt.datetime,
+    *,
+    note: str = "",
+    compliance: ComplianceCheck = compliance_problems,
+) -> None:
+    if match.status == MatchStatus.PROPOSED:
+        _check_placeable(match, now, compliance)
+    _move(match=match, event="approve", actor=actor, now=now, note=note)
 
 
 def match_reject(
     *, match_id: int, actor: User, reason: str, note: str, now: dt.datetime | None = None
 ) -> Match:
     """Adviser rejects a proposed (or approved, not yet offered) match, with a reason and a note."""
-    reason = _choice(reason, RejectionReason)
+    _check_rejection(reason, note)
+    return _transition(match_id=match_id, event="reject", actor=actor, now=now, reason=reason, note=note)
+
+
+def _check_rejection(reason: str, note: str) -> None:
+    _choice(reason, RejectionReason)
     if not note.strip():
         raise ValidationError({"note": "Add a note explaining the rejection."})
-    return _transition(match_id=match_id, event="reject", actor=actor, now=now, reason=reason, note=note)
+
+
+def _reject(match: Match, actor: User, now: dt.datetime, *, reason: str, note: str) -> None:
+    _move(match=match, event="reject", actor=actor, now=now, reason=reason, note=note)
 
 
 def match_offer(*, match_id: int, actor: User, now: dt.datetime | None = None) -> Match:
@@ -185,10 +232,16 @@ def match_offer(*, match_id: int, actor: User, now: dt.datetime | None = None) -
     with transaction.atomic():
         match = lock_match(match_id)
         _check_actor("offer", match, actor)
-        if match.status == MatchStatus.APPROVED:
-            _check_placeable(match, now)
-        _move(match=match, event="offer", actor=actor, now=now)
+        _offer(match, actor, now)
     return match
+
+
+def _offer(
+    match: Match, actor: User, now: dt.datetime, *, compliance: ComplianceCheck = compliance_problems
+) -> None:
+    if match.status == MatchStatus.APPROVED:
+        _check_placeable(match, now, compliance)
+    _move(match=match, event="offer", actor=actor, now=now)
 
 
 def match_employer_confirm(
@@ -316,18 +369,50 @@ def matches_bulk_decide(
 ) -> list[BulkOutcome]:
     """Approve, offer or reject many matches, each in its own transaction, so one blocked match
     does not undo the others. Ids the actor cannot reach (or not in ``run_id``) answer
-    ``not_found``, the same as ids that do not exist."""
-    from .selectors import matches_for_user
+    ``not_found``, the same as ids that do not exist.
+
+    The same guards as one decision at a time, with what does not change between matches
+    worked out once: the actor's scope (the query below) and each employer's compliance."""
 
     if event not in BULK_EVENTS:
         raise ValidationError({"event": f"Choose one of: {', '.join(BULK_EVENTS)}."})
-    decisions: dict[str, Callable[..., Match]] = {
-        "approve": partial(match_approve, note=note),
-        "offer": match_offer,
-        "reject": partial(match_reject, reason=reason, note=note),
+    compliance = _memo(compliance_problems)
+    steps: dict[str, Callable[[Match, User, dt.datetime], None]] = {
+        "approve": partial(_approve, note=note, compliance=compliance),
+        "offer": partial(_offer, compliance=compliance),
+        "reject": partial(_reject, reason=reason, note=note),
     }
-    decide = decisions[event]
+    step = steps[event]
+    invalid: ValidationError | None = None
+    if event == "reject":
+        try:
+            _check_rejection(reason, note)
+        except ValidationError as error:
+            invalid = error
     wanted = list(dict.fromkeys(match_ids))
+    gathered: list[FollowUp] = []
+    token = _gathered.set(gathered)
+    try:
+        return _decide_each(
+            wanted, actor=actor, event=event, run_id=run_id, step=step, invalid=invalid, now=now
+        )
+    finally:
+        _gathered.reset(token)
+        _dispatch(gathered)
+
+
+def _decide_each(
+    wanted: list[int],
+    *,
+    actor: User,
+    event: str,
+    run_id: int | None,
+    step: Callable[[Match, User, dt.datetime], None],
+    invalid: ValidationError | None,
+    now: dt.datetime | None,
+) -> list[BulkOutcome]:
+    from .selectors import matches_for_user
+
     reachable = matches_for_user(user=actor).filter(pk__in=wanted)
     if run_id is not None:
         reachable = reachable.filter(run_id=run_id)
@@ -337,10 +422,29 @@ def matches_bulk_decide(
         if match_id not in found:
             outcomes.append(BulkOutcome(match_id, None, "not_found", ("Not found.",)))
             continue
+        if invalid is not None:
+            outcomes.append(_failure(match_id, invalid))
+            continue
         try:
-            match = decide(match_id=match_id, actor=actor, now=now)
+            with transaction.atomic():
+                match = lock_match(match_id)
+                _check_role(event, actor)  # the scope was checked by the query above
+                step(match, actor, now or timezone.now())
         except (DomainError, ValidationError) as error:
             outcomes.append(_failure(match_id, error))
         else:
             outcomes.append(BulkOutcome(match_id, str(match.status)))
     return outcomes
+
+
+def _memo(check: ComplianceCheck) -> ComplianceCheck:
+    """``check`` answered once per employer and end date within one bulk decision."""
+    seen: dict[tuple[int, dt.date], list[str]] = {}
+
+    def memoised(*, employer: Any, through: dt.date) -> list[str]:
+        key = (employer.pk, through)
+        if key not in seen:
+            seen[key] = check(employer=employer, through=through)
+        return seen[key]
+
+    return memoised

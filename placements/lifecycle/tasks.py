@@ -14,6 +14,14 @@ def notify_status_change(change_id: int) -> int:
     return notifications.notification_send_for_change(change_id=change_id)
 
 
+@shared_task(
+    name="placements.lifecycle.tasks.notify_status_changes", autoretry_for=(OSError,), retry_backoff=True
+)
+def notify_status_changes(change_ids: list[int]) -> int:
+    """The emails for a bulk decision's changes, in one message. Each is sent at most once."""
+    return sum(notifications.notification_send_for_change(change_id=pk) for pk in change_ids)
+
+
 @shared_task(name="placements.lifecycle.tasks.refill_opportunity")
 def refill_opportunity(opportunity_id: int, run_id: int | None = None) -> list[int]:
     return [m.pk for m in refill.opportunity_refill(opportunity_id=opportunity_id, run_id=run_id)]
