@@ -37,9 +37,27 @@ from schools.models import Pupil, WorkExperienceWindow
 
 @dataclass(frozen=True)
 class Reachable:
-    opportunity: Opportunity
+    opportunity_id: int
+    starts_on: dt.date
     minutes: int
     can_apply: bool  # old enough and within an open window of the pupil's
+
+
+@dataclass(frozen=True)
+class _Row:
+    """The columns the rules need, read for every candidate (full rows only for a page)."""
+
+    pk: int
+    mode: str
+    starts_on: dt.date
+    ends_on: dt.date
+    minimum_age: int
+    easting: int
+    northing: int
+
+    @property
+    def destination(self) -> GridPoint | None:
+        return None if self.mode == Opportunity.Mode.VIRTUAL else (self.easting, self.northing)
 
 
 def destination_of(opportunity: Opportunity) -> GridPoint | None:
@@ -58,11 +76,11 @@ def open_windows(*, pupil: Pupil, today: dt.date) -> list[WorkExperienceWindow]:
     )
 
 
-def in_a_window(opportunity: Opportunity, windows: Iterable[WorkExperienceWindow]) -> bool:
+def in_a_window(opportunity: Opportunity | _Row, windows: Iterable[WorkExperienceWindow]) -> bool:
     return any(w.starts_on <= opportunity.ends_on and opportunity.starts_on <= w.ends_on for w in windows)
 
 
-def old_enough(pupil: Pupil, opportunity: Opportunity) -> bool:
+def old_enough(pupil: Pupil, opportunity: Opportunity | _Row) -> bool:
     return pupil.age_on(opportunity.starts_on) >= opportunity.minimum_age
 
 
@@ -86,7 +104,8 @@ def opportunities_reachable(
 ) -> list[Reachable]:
     """The opportunities (from ``opportunities``, default all) the pupil can reach, nearest first.
 
-    Only minutes are computed here; fares for the rows shown come from ``journeys_to``.
+    Only a few columns and the minutes are worked out here, for every candidate; the rows shown
+    come from ``opportunities_of`` and their fares from ``journeys_to``.
     """
     base = opportunities if opportunities is not None else Opportunity.objects.all()
     qs = base.filter(status=Opportunity.Status.PUBLISHED, starts_on__gte=today)
@@ -106,18 +125,31 @@ def opportunities_reachable(
             site__easting__range=(pupil.easting - reach, pupil.easting + reach),
             site__northing__range=(pupil.northing - reach, pupil.northing + reach),
         )
-    ).select_related("employer", "site", "sector")
-    rows = list(qs)
-    minutes = journey_minutes(home=pupil.grid_point, destinations=[destination_of(o) for o in rows])
+    )
+    rows = [
+        _Row(*values)
+        for values in qs.values_list(
+            "pk", "mode", "starts_on", "ends_on", "minimum_age", "site__easting", "site__northing"
+        )
+    ]
+    minutes = journey_minutes(home=pupil.grid_point, destinations=[r.destination for r in rows])
     found = []
-    for opportunity, mins in zip(rows, minutes, strict=True):
+    for row, mins in zip(rows, minutes, strict=True):
         if mins > limit:
             continue
-        can_apply = old_enough(pupil, opportunity) and in_a_window(opportunity, windows)
+        can_apply = old_enough(pupil, row) and in_a_window(row, windows)
         if can_apply or show_all:
-            found.append(Reachable(opportunity, mins, can_apply))
-    found.sort(key=lambda r: (r.minutes, r.opportunity.starts_on, r.opportunity.pk))
+            found.append(Reachable(row.pk, row.starts_on, mins, can_apply))
+    found.sort(key=lambda r: (r.minutes, r.starts_on, r.opportunity_id))
     return found
+
+
+def opportunities_of(rows: Sequence[Reachable]) -> list[Opportunity]:
+    """The full opportunities behind ``rows`` (a page of them), in the same order."""
+    by_id = Opportunity.objects.select_related("employer", "site", "sector").in_bulk(
+        [r.opportunity_id for r in rows]
+    )
+    return [by_id[r.opportunity_id] for r in rows]
 
 
 def pupils_reaching(*, opportunity: Opportunity, pupils: Sequence[Pupil]) -> list[tuple[Pupil, int]]:

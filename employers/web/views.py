@@ -24,6 +24,7 @@ from employers.web.forms import (
 from mobility.accounts.models import Role
 from mobility.accounts.web import AuthedRequest, role_required
 from mobility.errors import DomainError
+from mobility.pagination import matching_words, page_of, query_without_page
 from mobility.permissions import employer_id_of
 from mobility.web_forms import add_service_error
 
@@ -109,11 +110,19 @@ def compliance(request: AuthedRequest) -> HttpResponse:
 @member_only
 def opportunities(request: AuthedRequest) -> HttpResponse:
     _employer(request)
+    qs = opportunities_for_user(user=request.user).order_by("-starts_on", "title", "pk")
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(matching_words(q, "title", "site__name"))
+    page = page_of(qs, request.GET.get("page"))
     return render(
         request,
         "employer/opportunities.html",
         {
-            "opportunities": opportunities_for_user(user=request.user).order_by("-starts_on", "title"),
+            "opportunities": page.object_list,
+            "page": page,
+            "q": q,
+            "query": query_without_page(request.GET),
         },
     )
 

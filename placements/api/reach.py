@@ -20,7 +20,7 @@ from employers.models import Opportunity
 from employers.selectors import opportunities_for_user
 from mobility.api.base import Pagination
 from mobility.geography.models import Sector
-from placements.reach import Reachable, opportunities_reachable
+from placements.reach import Reachable, opportunities_of, opportunities_reachable
 from schools.permissions import pupil_of
 
 
@@ -81,11 +81,11 @@ class ReachableOpportunitiesView(APIView):
             show_all=params["show_all"],
         )
         paginator = self.pagination_class()
-        page: list[Reachable] = paginator.paginate_queryset(rows, request, view=self) or []  # type: ignore[arg-type]
+        page: list[Reachable] = paginator.paginate_queryset(rows, request, view=self) or []
         context = {
             "request": request,
-            "travel_minutes": {r.opportunity.pk: r.minutes for r in page},
-            "can_apply": {r.opportunity.pk: r.can_apply for r in page},
+            "travel_minutes": {r.opportunity_id: r.minutes for r in page},
+            "can_apply": {r.opportunity_id: r.can_apply for r in page},
         }
-        data = ReachableSerializer([r.opportunity for r in page], many=True, context=context).data
+        data = ReachableSerializer(opportunities_of(page), many=True, context=context).data
         return paginator.get_paginated_response(data)

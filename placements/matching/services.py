@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from mobility.geography.models import Region
@@ -88,8 +90,29 @@ def match_run_create(
     run.full_clean()
     run.save()
     run_id = run.pk
-    transaction.on_commit(lambda: match_run_execute_task.delay(run_id))
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        # Embedded demo, no worker: a thread, so the request that started the run returns at once.
+        transaction.on_commit(lambda: _execute_in_background(run_id))
+    else:
+        transaction.on_commit(lambda: match_run_execute_task.delay(run_id))
     return run
+
+
+def _execute_in_background(run_id: int) -> threading.Thread:
+    thread = threading.Thread(
+        target=_execute_then_close, args=(run_id,), name=f"match-run-{run_id}", daemon=True
+    )
+    thread.start()
+    return thread
+
+
+def _execute_then_close(run_id: int) -> None:
+    try:
+        match_run_execute(run_id=run_id)
+    except Exception:
+        logger.exception("Match run %s failed in the background.", run_id)
+    finally:
+        connections.close_all()  # this thread's own connections; the request's are untouched
 
 
 @contextmanager

@@ -6,8 +6,11 @@ import statistics as stats
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
+
 from mobility.accounts.models import Role
 from mobility.geography.models import Region
+from mobility.pagination import matching_words
 from mobility.permissions import role_of, school_ids_of
 from placements.lifecycle.selectors import matches_for_user
 from placements.models import Match, MatchRun, MatchStatus
@@ -21,11 +24,27 @@ def regions_for_user(*, user: Any) -> Any:
     return Region.objects.filter(local_authorities__schools__id__in=school_ids_of(user)).distinct()
 
 
-def review_queue(*, user: Any, run: MatchRun, status: str | None = None) -> Any:
-    """The run's matches for this adviser's schools that still need a decision."""
+def review_queue(*, user: Any, run: MatchRun, status: str | None = None, search: str = "") -> Any:
+    """The run's matches for this adviser's schools that still need a decision; ``search`` finds
+    words in the pupil's name, their school or the placement's title or employer."""
     qs = matches_for_user(user=user).filter(run=run)
     qs = qs.filter(status=status) if status else qs.filter(status__in=REVIEW_STATUSES)
-    return qs.order_by("priority_tier", "pupil__school__name", "pupil__user__last_name", "pk")
+    if search:
+        qs = qs.filter(
+            matching_words(
+                search,
+                "pupil__user__first_name",
+                "pupil__user__last_name",
+                "pupil__school__name",
+                "opportunity__title",
+                "opportunity__employer__name",
+            )
+        )
+    return (
+        qs.select_related(None)
+        .select_related("pupil__user", "pupil__school", "opportunity__employer")
+        .order_by("priority_tier", "pupil__school__name", "pupil__user__last_name", "pk")
+    )
 
 
 @dataclass(frozen=True)
@@ -47,10 +66,26 @@ class GroupRow:
 
 
 def fairness(*, run: MatchRun) -> list[GroupRow]:
-    """Per priority group: placed rate (engine report), first-choice rate and travel (this run's matches)."""
+    """Per priority group: placed rate (engine report), first-choice rate and travel (this run's matches).
+
+    A finished run's matches keep their tier, rank and journey whatever happens to them next,
+    so the figures are cached per run."""
+    if run.status != MatchRun.Status.SUCCEEDED:
+        return _fairness(run)
+    key = f"adviser:fairness:{run.pk}:{run.finished_at.isoformat() if run.finished_at else ''}"
+    rows: list[GroupRow] | None = cache.get(key)
+    if rows is None:
+        rows = _fairness(run)
+        cache.set(key, rows, timeout=24 * 3600)
+    return rows
+
+
+def _fairness(run: MatchRun) -> list[GroupRow]:
     by_tier = run.statistics.get("by_tier") or []
     matches = list(
-        Match.objects.filter(run=run).values_list("priority_tier", "rank", "is_suggestion", "travel_minutes")
+        Match.objects.filter(run=run)
+        .order_by()  # no joins for the model's default order: all rows are read
+        .values_list("priority_tier", "rank", "is_suggestion", "travel_minutes")
     )
     rows = []
     for tier, stat in enumerate(by_tier):

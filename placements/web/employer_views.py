@@ -16,6 +16,7 @@ from employers.selectors import opportunities_for_user, sites_for_user
 from employers.web.selectors import compliance_expiries
 from mobility.accounts.models import Role
 from mobility.accounts.web import AuthedRequest, role_required
+from mobility.pagination import matching_words, page_of, query_without_page
 from mobility.permissions import employer_id_of
 from mobility.web_forms import add_service_error
 from placements.lifecycle import services as lifecycle
@@ -60,7 +61,21 @@ def home(request: AuthedRequest) -> HttpResponse:
 @member_only
 def pupils(request: AuthedRequest) -> HttpResponse:
     _employer(request)
-    return render(request, "employer/pupils.html", {"pupils": matched_pupils(_matches(request))})
+    qs = _matches(request)
+    q = request.GET.get("q", "").strip()
+    if q:  # first names only: an employer sees a surname once the placement is confirmed
+        qs = qs.filter(matching_words(q, "pupil__user__first_name", "opportunity__title"))
+    page = page_of(qs, request.GET.get("page"))
+    return render(
+        request,
+        "employer/pupils.html",
+        {
+            "pupils": matched_pupils(page.object_list),
+            "page": page,
+            "q": q,
+            "query": query_without_page(request.GET),
+        },
+    )
 
 
 @member_only

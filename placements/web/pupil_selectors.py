@@ -13,7 +13,7 @@ from employers.selectors import opportunities_for_user
 from mobility.geography.travel import Journey
 from placements.lifecycle.selectors import applications_for_user, matches_for_user
 from placements.models import Application, Match, MatchStatus
-from placements.reach import Reachable, journeys_to, opportunities_reachable
+from placements.reach import Reachable, journeys_to, opportunities_of, opportunities_reachable
 from schools.models import Pupil
 
 S = MatchStatus
@@ -113,11 +113,15 @@ def opportunity_search(
 
 def search_results(*, user: Any, pupil: Pupil, rows: list[Reachable]) -> list[Result]:
     """The shown page of a search, with journeys and fares worked out for those rows only."""
-    applied = {a.opportunity_id for a in active_applications(user=user)}
-    opportunities = [r.opportunity for r in rows]
+    applied = set(
+        applications_for_user(user=user)
+        .filter(status=Application.Status.ACTIVE)
+        .values_list("opportunity_id", flat=True)
+    )
+    opportunities = opportunities_of(rows)
     return [
-        Result(r.opportunity, j, r.opportunity.pk in applied, r.can_apply)
-        for r, j in zip(rows, journeys_to(pupil, opportunities), strict=True)
+        Result(o, j, o.pk in applied, r.can_apply)
+        for r, o, j in zip(rows, opportunities, journeys_to(pupil, opportunities), strict=True)
     ]
 
 
