@@ -21,10 +21,13 @@ def seat_take(*, opportunity_id: int) -> None:
         seats_taken=F("seats_taken") + 1
     )
     if not claimed:
-        opportunity = Opportunity.objects.only("title", "capacity").get(pk=opportunity_id)
-        raise CapacityConflict(
-            f"“{opportunity.title}” has no places left: all {opportunity.capacity} are taken."
-        )
+        raise seats_full(Opportunity.objects.only("title", "capacity").get(pk=opportunity_id))
+
+
+def seats_full(opportunity: Opportunity) -> CapacityConflict:
+    return CapacityConflict(
+        f"“{opportunity.title}” has no places left: all {opportunity.capacity} are taken."
+    )
 
 
 def seat_release(*, opportunity_id: int) -> None:

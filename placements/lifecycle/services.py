@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from employers.models import Opportunity
 from employers.selectors import compliance_problems
 from mobility.errors import DomainError
 from mobility.permissions import role_of
@@ -33,7 +34,7 @@ from .exceptions import (
     ConsentRequired,
     TransitionNotAllowed,
 )
-from .seats import seat_release, seat_take
+from .seats import seat_release, seat_take, seats_full
 from .selectors import offer_lapses_at
 from .transitions import (
     SYSTEM,
@@ -92,10 +93,7 @@ def _move(
     """Apply one transition to a match already locked in this transaction."""
     transition = TRANSITIONS[event]
     source = match.status
-    if source not in transition.sources:
-        raise TransitionNotAllowed(
-            f"This placement is {MatchStatus(source).label.lower()}, so it cannot be {transition.verb} now."
-        )
+    _check_source(event, source)
     released = transition.releases_seat(source)
     if transition.claims_seat(source):
         seat_take(opportunity_id=match.opportunity_id)
@@ -122,6 +120,14 @@ def _move(
 FollowUp = tuple[int, int, int, bool]  # status change, opportunity, run, seat freed
 # Inside a bulk decision, follow-ups gather here and leave as one message at the end.
 _gathered: ContextVar[list[FollowUp] | None] = ContextVar("lifecycle_follow_ups", default=None)
+
+
+def _check_source(event: str, source: str) -> None:
+    transition = TRANSITIONS[event]
+    if source not in transition.sources:
+        raise TransitionNotAllowed(
+            f"This placement is {MatchStatus(source).label.lower()}, so it cannot be {transition.verb} now."
+        )
 
 
 def _follow_up(change_id: int, opportunity_id: int, run_id: int, seat_freed: bool) -> None:
@@ -164,7 +170,10 @@ ComplianceCheck = Callable[..., list[str]]  # compliance_problems(employer=, thr
 
 
 def _check_placeable(
-    match: Match, now: dt.datetime, compliance: ComplianceCheck = compliance_problems
+    match: Match,
+    now: dt.datetime,
+    compliance: ComplianceCheck = compliance_problems,
+    holds_another: Callable[[Match], bool] | None = None,
 ) -> None:
     """Guards shared by approval and offer: compliance, consent, dates, one seat per pupil."""
     opportunity = match.opportunity
@@ -175,8 +184,10 @@ def _check_placeable(
         raise ConsentRequired(f"{match.pupil.user.first_name}'s parent or carer has refused consent.")
     if opportunity.starts_on < timezone.localdate(now):
         raise TransitionNotAllowed("The placement has already started.")
-    others = Match.objects.filter(pupil_id=match.pupil_id, status__in=LIVE_STATUSES).exclude(pk=match.pk)
-    if others.exists():
+    if holds_another is None:
+        others = Match.objects.filter(pupil_id=match.pupil_id, status__in=LIVE_STATUSES).exclude(pk=match.pk)
+        holds_another = lambda m: others.exists()  # noqa: E731
+    if holds_another(match):
         raise CapacityConflict(f"{match.pupil.user.first_name} already holds another placement.")
 
 
@@ -394,7 +405,7 @@ def matches_bulk_decide(
     token = _gathered.set(gathered)
     try:
         return _decide_each(
-            wanted, actor=actor, event=event, run_id=run_id, step=step, invalid=invalid, now=now
+            wanted, actor=actor, event=event, run_id=run_id, step=step, invalid=invalid, note=note, now=now
         )
     finally:
         _gathered.reset(token)
@@ -409,6 +420,7 @@ def _decide_each(
     run_id: int | None,
     step: Callable[[Match, User, dt.datetime], None],
     invalid: ValidationError | None,
+    note: str,
     now: dt.datetime | None,
 ) -> list[BulkOutcome]:
     from .selectors import matches_for_user
@@ -417,6 +429,13 @@ def _decide_each(
     if run_id is not None:
         reachable = reachable.filter(run_id=run_id)
     found = set(reachable.values_list("pk", flat=True))
+    if event in ("approve", "offer") and invalid is None and role_of(actor) in TRANSITIONS[event].actors:
+        try:
+            return _decide_together(
+                wanted, found, actor=actor, event=event, note=note, now=now or timezone.now()
+            )
+        except IntegrityError:
+            pass  # raced by another writer: decide one at a time below, each in its own transaction
     outcomes = []
     for match_id in wanted:  # in the order asked: the first of two for one last seat gets it
         if match_id not in found:
@@ -435,6 +454,104 @@ def _decide_each(
         else:
             outcomes.append(BulkOutcome(match_id, str(match.status)))
     return outcomes
+
+
+def _decide_together(
+    wanted: list[int], found: set[int], *, actor: User, event: str, note: str, now: dt.datetime
+) -> list[BulkOutcome]:
+    """Approve or offer in one transaction: the same guards as one at a time, read for all the
+    matches at once (rows locked, seats counted under the opportunities' locks), and the moves
+    written in a few statements. A match that fails a guard is left as it was."""
+    transition = TRANSITIONS[event]
+    compliance = _memo(compliance_problems)
+    with transaction.atomic():
+        matches = {
+            m.pk: m
+            for m in Match.objects.select_for_update(of=("self",))
+            .select_related("pupil__user", "pupil__school", "opportunity__employer", "run")
+            .filter(pk__in=found)
+            .order_by("pk")
+        }
+        seats = {
+            o.pk: o
+            for o in Opportunity.objects.select_for_update()
+            .filter(pk__in={m.opportunity_id for m in matches.values()})
+            .order_by("pk")
+            .only("pk", "title", "capacity", "seats_taken")
+        }
+        live: dict[int, set[int]] = {}
+        for pk, pupil_id in Match.objects.filter(
+            pupil_id__in={m.pupil_id for m in matches.values()}, status__in=LIVE_STATUSES
+        ).values_list("pk", "pupil_id"):
+            live.setdefault(pupil_id, set()).add(pk)
+        guard = "approve" if event == "approve" else "offer"
+        check_from = MatchStatus.PROPOSED if guard == "approve" else MatchStatus.APPROVED
+        outcomes, moved = [], []
+        for match_id in wanted:
+            match = matches.get(match_id)
+            if match is None:
+                outcomes.append(BulkOutcome(match_id, None, "not_found", ("Not found.",)))
+                continue
+            try:
+                source = match.status
+                _check_source(event, source)
+                if source == check_from:
+                    _check_placeable(
+                        match, now, compliance, lambda m: bool(live.get(m.pupil_id, set()) - {m.pk})
+                    )
+                opportunity = seats[match.opportunity_id]
+                if transition.claims_seat(source):
+                    if opportunity.seats_taken >= opportunity.capacity:
+                        raise seats_full(opportunity)
+                    opportunity.seats_taken += 1
+                elif transition.releases_seat(source):
+                    opportunity.seats_taken = max(0, opportunity.seats_taken - 1)
+            except (DomainError, ValidationError) as error:
+                outcomes.append(_failure(match_id, error))
+                continue
+            if transition.target in LIVE_STATUSES:
+                live.setdefault(match.pupil_id, set()).add(match.pk)
+            moved.append((match, source))
+            match.status, match.status_changed_at = transition.target, now
+            outcomes.append(BulkOutcome(match_id, str(transition.target)))
+        _write_moves(moved, seats, actor=actor, event=event, note=note if event == "approve" else "", now=now)
+    return outcomes
+
+
+def _write_moves(
+    moved: list[tuple[Match, str]],
+    seats: dict[int, Opportunity],
+    *,
+    actor: User,
+    event: str,
+    note: str,
+    now: dt.datetime,
+) -> None:
+    if not moved:
+        return
+    transition = TRANSITIONS[event]
+    target = transition.target
+    Match.objects.filter(pk__in=[m.pk for m, _ in moved]).update(status=target, status_changed_at=now)
+    changed = {
+        m.opportunity_id
+        for m, source in moved
+        if transition.claims_seat(source) or transition.releases_seat(source)
+    }
+    taken = [(pk, o.seats_taken) for pk, o in seats.items() if pk in changed]
+    if taken:
+        Opportunity.objects.filter(pk__in=[pk for pk, _ in taken]).update(
+            seats_taken=models.Case(
+                *(models.When(pk=pk, then=models.Value(n)) for pk, n in taken),
+                output_field=models.IntegerField(),
+            )
+        )
+    changes = MatchStatusChange.objects.bulk_create(
+        MatchStatusChange(match=m, from_status=source, to_status=target, changed_by=actor, note=note)
+        for m, source in moved
+    )
+    for change, (match, source) in zip(changes, moved, strict=True):
+        freed = transition.releases_seat(source)
+        transaction.on_commit(partial(_follow_up, change.pk, match.opportunity_id, match.run_id, freed))
 
 
 def _memo(check: ComplianceCheck) -> ComplianceCheck:
