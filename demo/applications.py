@@ -54,8 +54,8 @@ def build_applications(
 
 class _OpportunityTable:
     def __init__(self, opportunities: list[Opportunity]) -> None:
-        self.easting = np.array([o.site.easting for o in opportunities], dtype=np.float64)
-        self.northing = np.array([o.site.northing for o in opportunities], dtype=np.float64)
+        self.easting = np.array([o.site.easting if o.site else 0 for o in opportunities], dtype=np.float64)
+        self.northing = np.array([o.site.northing if o.site else 0 for o in opportunities], dtype=np.float64)
         self.start = np.array([o.starts_on.toordinal() for o in opportunities])
         self.end = np.array([o.ends_on.toordinal() for o in opportunities])
         self.minimum_age = np.array([o.minimum_age for o in opportunities])

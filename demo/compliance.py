@@ -21,6 +21,7 @@ PROBLEMS = (
     "risk_assessment_stale",  # done more than a year before the placement
     "missing",  # never recorded
 )
+VERIFIED_NOTE = "Insurance certificate and risk assessment seen by the placement organiser."
 SAFEGUARDING = "Named supervisor briefed on safeguarding; no regulated activity, so no DBS check."
 
 
@@ -49,5 +50,7 @@ def build_compliance(rng: random.Random, plans: list[EmployerPlan]) -> None:
             supervisor_name=f"{first} {last}", supervisor_role=rng.choice(names.SUPERVISOR_ROLES),
             safeguarding_checks=SAFEGUARDING,
             checked_on=checked_on,
+            verified_at=dt.datetime.combine(checked_on, dt.time(10), tzinfo=dt.UTC),
+            verification_note=VERIFIED_NOTE,
         ))
     ComplianceRecord.objects.bulk_create(records)

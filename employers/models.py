@@ -3,11 +3,17 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from mobility.geography.located import Located
+
+# Free-text limits: a page of description, a paragraph of notes.
+DESCRIPTION_MAX = 4000
+NOTE_MAX = 2000
 
 
 class Employer(models.Model):
@@ -63,9 +69,16 @@ class Opportunity(models.Model):
         CLOSED = "closed", "Closed"
 
     employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="opportunities")
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="opportunities")
+    site = models.ForeignKey(
+        Site,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="opportunities",
+        help_text="Where pupils go; a virtual placement needs none.",
+    )
     title = models.CharField(max_length=200)
-    description = models.TextField()
+    description = models.TextField(validators=[MaxLengthValidator(DESCRIPTION_MAX)])
     sector = models.ForeignKey("geography.Sector", on_delete=models.PROTECT, related_name="opportunities")
     capacity = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(50)])
     seats_taken = models.PositiveSmallIntegerField(
@@ -79,7 +92,9 @@ class Opportunity(models.Model):
     )
     mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.IN_PERSON)
     accessibility = models.TextField(
-        blank=True, help_text="What the workplace offers beyond step-free access."
+        blank=True,
+        validators=[MaxLengthValidator(NOTE_MAX)],
+        help_text="What the workplace offers beyond step-free access.",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -109,6 +124,13 @@ class Opportunity(models.Model):
     def seats_left(self) -> int:
         return self.capacity - self.seats_taken
 
+    def clean(self) -> None:
+        super().clean()
+        if self.mode != self.Mode.VIRTUAL and self.site_id is None:
+            raise ValidationError(
+                {"site": "Choose where the placement happens; only a virtual one needs no site."}
+            )
+
 
 class ComplianceRecord(models.Model):
     """What the placement organiser checked of an employer, with dates so expiry can be seen."""
@@ -125,15 +147,33 @@ class ComplianceRecord(models.Model):
     supervisor_name = models.CharField(max_length=120, blank=True)
     supervisor_role = models.CharField(max_length=120, blank=True)
     safeguarding_checks = models.TextField(
-        blank=True, help_text="What was checked, e.g. DBS for named supervisor."
+        blank=True,
+        validators=[MaxLengthValidator(NOTE_MAX)],
+        help_text="What was checked, e.g. DBS for named supervisor.",
     )
     checked_on = models.DateField(null=True, blank=True)
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Only an adviser's verification makes the record count for approval; any employer edit clears it.
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verification_note = models.TextField(
+        blank=True,
+        validators=[MaxLengthValidator(1000)],
+        help_text="The evidence the adviser saw, e.g. the insurance certificate.",
+    )
 
     class Meta:
         ordering = ["employer"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(verified_at__isnull=True) | ~Q(verification_note=""),
+                name="compliance_verified_with_note",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Compliance: {self.employer}"
@@ -145,8 +185,17 @@ class ComplianceRecord(models.Model):
         valid_for: dt.timedelta = settings.MOBILITY["RISK_ASSESSMENT_VALID_FOR"]
         return self.risk_assessment_on + valid_for
 
+    def clean(self) -> None:
+        super().clean()
+        if self.risk_assessment_on and self.risk_assessment_on > timezone.localdate():
+            raise ValidationError({"risk_assessment_on": "The risk assessment date cannot be in the future."})
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
     def valid_through(self, day: dt.date) -> bool:
-        """Insurance and risk assessment both cover `day`."""
+        """Insurance and risk assessment both cover `day` (verification is checked separately)."""
         until = self.risk_assessment_valid_until
         return bool(
             self.insurance_expires_on

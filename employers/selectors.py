@@ -19,14 +19,22 @@ if TYPE_CHECKING:
     from mobility.accounts.models import User
 
 
+NOT_VERIFIED = "The compliance record is not yet verified by an adviser."
+
+
+def compliance_awaiting_verification() -> QuerySet[ComplianceRecord]:
+    """Records an adviser has not verified since the employer last changed them, oldest first."""
+    return ComplianceRecord.objects.filter(verified_at__isnull=True).select_related("employer").order_by("pk")
+
+
 def compliance_problems(*, employer: Employer, through: dt.date) -> list[str]:
     """Why the employer's checks do not cover a placement ending on ``through`` (empty if they do)."""
     record = ComplianceRecord.objects.filter(employer=employer).first()
     if record is None:
         return [f"{employer.name} has no insurance or risk assessment on file."]
+    problems = [] if record.is_verified else [NOT_VERIFIED]
     if record.valid_through(through):
-        return []
-    problems = []
+        return problems
     when = through.strftime("%-d %B %Y")
     if record.insurance_expires_on is None:
         problems.append("No employer's liability insurance is on file.")
@@ -99,7 +107,9 @@ def opportunities_for_user(*, user: User | AnonymousUser) -> QuerySet[Opportunit
 
 
 def _minutes(home: GridPoint, rows: list[Opportunity]) -> list[int]:
-    destinations = [None if o.mode == Opportunity.Mode.VIRTUAL else o.site.grid_point for o in rows]
+    destinations = [
+        None if o.mode == Opportunity.Mode.VIRTUAL or o.site is None else o.site.grid_point for o in rows
+    ]
     return journey_minutes(home=home, destinations=destinations)
 
 

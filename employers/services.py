@@ -7,15 +7,20 @@ they cannot undercut seats being taken at the same moment.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from employers.models import ComplianceRecord, Employer, Opportunity, Site
 from mobility.errors import Conflict
+from mobility.geography.models import LocalAuthority
 
 if TYPE_CHECKING:
     from mobility.accounts.models import User
@@ -34,6 +39,10 @@ OPPORTUNITY_FIELDS = (
     "mode",
     "accessibility",
 )
+# Once a pupil holds an offer, these only change through an adviser-approved change request.
+LOCKED_FIELDS = ("site", "starts_on", "ends_on", "daily_hours", "minimum_age", "mode")
+# Match statuses (as stored) during which a placement must not move under the pupil.
+LOCKING_STATUSES = ("offered", "employer_confirmed", "accepted", "confirmed")
 COMPLIANCE_FIELDS = (
     "insurer",
     "insurance_policy_number",
@@ -52,12 +61,24 @@ def _assign(instance: Any, fields: tuple[str, ...], data: dict[str, Any]) -> Non
 
 
 def site_save(*, employer: Employer, data: dict[str, Any], site: Site | None = None) -> Site:
-    """Create or change a site; its postcode is located (a bad one is a field error)."""
+    """Create or change a site; its postcode is located (a bad one is a field error) and must
+    lie in a local authority of a region the platform serves."""
     site = site or Site(employer=employer)
     _assign(site, SITE_FIELDS, data)
     site.full_clean(exclude=["employer"])
+    if not served_local_authority(site.local_authority_code):
+        raise ValidationError(
+            {
+                "postcode": f"{site.postcode} is outside the areas this service covers, "
+                "so pupils cannot be placed there."
+            }
+        )
     site.save()
     return site
+
+
+def served_local_authority(code: str) -> bool:
+    return LocalAuthority.objects.filter(code=code).exists()
 
 
 def site_delete(*, site: Site) -> None:
@@ -70,26 +91,86 @@ def opportunity_create(*, employer: Employer, data: dict[str, Any]) -> Opportuni
     """A new opportunity starts as a draft at one of the employer's own sites."""
     opportunity = Opportunity(employer=employer, status=Opportunity.Status.DRAFT)
     _assign(opportunity, OPPORTUNITY_FIELDS, data)
-    if opportunity.site_id and opportunity.site.employer_id != employer.pk:
-        raise ValidationError({"site": "Choose one of your own sites."})
-    opportunity.full_clean()
+    opportunity_check(opportunity=opportunity)
     opportunity.save()
     return opportunity
 
 
-def opportunity_update(*, opportunity: Opportunity, data: dict[str, Any]) -> Opportunity:
+def locked_values(opportunity: Opportunity) -> dict[str, Any]:
+    return {name: getattr(opportunity, "site_id" if name == "site" else name) for name in LOCKED_FIELDS}
+
+
+def opportunity_is_live(opportunity: Opportunity) -> bool:
+    """A pupil holds an offer or a placement here, so its dates, site and hours are fixed."""
+    return opportunity.matches.filter(status__in=LOCKING_STATUSES).exists()
+
+
+def opportunity_update(
+    *, opportunity: Opportunity, data: dict[str, Any], approved_change: bool = False
+) -> Opportunity:
+    """Change an opportunity. While it is live, the locked fields change only through an
+    approved change request (``approved_change``), never directly."""
     with transaction.atomic():
         opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+        before = locked_values(opportunity)
+        dates_before = (opportunity.starts_on, opportunity.ends_on)
         _assign(opportunity, OPPORTUNITY_FIELDS, data)
-        if opportunity.site.employer_id != opportunity.employer_id:
-            raise ValidationError({"site": "Choose one of your own sites."})
-        if opportunity.capacity < opportunity.seats_taken:
-            raise ValidationError(
-                {"capacity": f"{opportunity.seats_taken} places are taken; capacity cannot go below that."}
+        moved = [name for name, value in locked_values(opportunity).items() if before[name] != value]
+        if moved and not approved_change and opportunity_is_live(opportunity):
+            raise Conflict(
+                "A pupil has been offered this placement, so its dates, site, hours and minimum age "
+                "cannot be changed here. Ask the careers adviser for a change instead."
             )
-        opportunity.full_clean()
+        opportunity_check(opportunity=opportunity, dates_before=dates_before)
         opportunity.save()
     return opportunity
+
+
+def _months_later(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(day.day, last))
+
+
+def placement_dates_problems(*, starts_on: dt.date, ends_on: dt.date, today: dt.date) -> dict[str, str]:
+    """Why these dates cannot be a placement's (empty if they can)."""
+    rules = settings.MOBILITY
+    most_days, months = rules["PLACEMENT_MAX_WORKING_DAYS"], rules["PLACEMENT_MAX_MONTHS_AHEAD"]
+    problems = {}
+    if starts_on < today:
+        problems["starts_on"] = "The first day must be today or later."
+    elif starts_on > _months_later(today, months):
+        problems["starts_on"] = f"The first day must be within the next {months} months."
+    if ends_on < starts_on:
+        problems["ends_on"] = "The last day must be the same as or after the first day."
+    elif int(np.busday_count(starts_on, ends_on + dt.timedelta(days=1))) > most_days:
+        problems["ends_on"] = f"A placement lasts at most {most_days} working days."
+    return problems
+
+
+def opportunity_check(
+    *, opportunity: Opportunity, dates_before: tuple[Any, Any] | None = None, today: dt.date | None = None
+) -> None:
+    """Every rule an opportunity's values must meet, whoever sets them (raises ValidationError).
+
+    Dates are checked when they are new or changed (``dates_before`` is the saved pair), so a
+    placement under way can still have its other details corrected.
+    """
+    dates = (opportunity.starts_on, opportunity.ends_on)
+    if dates != dates_before and all(isinstance(d, dt.date) for d in dates):
+        problems = placement_dates_problems(
+            starts_on=dates[0], ends_on=dates[1], today=today or timezone.localdate()
+        )
+        if problems:
+            raise ValidationError(problems)
+    if opportunity.site is not None and opportunity.site.employer_id != opportunity.employer_id:
+        raise ValidationError({"site": "Choose one of your own sites."})
+    if opportunity.capacity is not None and opportunity.capacity < opportunity.seats_taken:
+        raise ValidationError(
+            {"capacity": f"{opportunity.seats_taken} places are taken; capacity cannot go below that."}
+        )
+    opportunity.full_clean()
 
 
 def opportunity_set_status(*, opportunity: Opportunity, status: str) -> Opportunity:
@@ -121,14 +202,42 @@ def compliance_save(
     """Create or change an employer's compliance record.
 
     ``checker``: the actor is a placement organiser (adviser or admin), so the record counts
-    as checked today; an employer's own change clears the check until someone looks again.
+    as checked today; an employer's own change clears the check and the adviser's verification
+    until someone looks again, and the advisers are told.
     """
+    now = now or timezone.now()
     with transaction.atomic():
         record = ComplianceRecord.objects.select_for_update().filter(employer=employer).first()
         record = record or ComplianceRecord(employer=employer)
         _assign(record, COMPLIANCE_FIELDS, data)
-        record.checked_on = timezone.localdate(now or timezone.now()) if checker else None
+        record.checked_on = timezone.localdate(now) if checker else None
         record.checked_by = actor if checker else None
+        if not checker:
+            record.verified_by, record.verified_at, record.verification_note = None, None, ""
+        record.full_clean()
+        record.save()
+        if not checker:
+            transaction.on_commit(partial(_advisers_told, record.pk, now))
+    return record
+
+
+def compliance_verify(
+    *, record: ComplianceRecord, actor: User, note: str, now: dt.datetime | None = None
+) -> ComplianceRecord:
+    """An adviser has seen the evidence; from now the record counts for approval."""
+    if not note.strip():
+        raise ValidationError({"note": "Say what evidence you saw, e.g. the insurance certificate."})
+    now = now or timezone.now()
+    with transaction.atomic():
+        record = ComplianceRecord.objects.select_for_update().get(pk=record.pk)
+        record.verified_by, record.verified_at, record.verification_note = actor, now, note.strip()
+        record.checked_by, record.checked_on = actor, timezone.localdate(now)
         record.full_clean()
         record.save()
     return record
+
+
+def _advisers_told(record_id: int, changed_at: dt.datetime) -> None:
+    from employers.tasks import notify_compliance_changed
+
+    notify_compliance_changed.delay(record_id, changed_at.isoformat())

@@ -9,6 +9,7 @@ from rest_framework.routers import SimpleRouter
 from employers.api.views import ComplianceViewSet, EmployerViewSet, OpportunityViewSet, SiteViewSet
 from mobility.api.account import MeView, TokenView
 from placements.api.applications import ApplicationViewSet
+from placements.api.changes import ChangeRequestViewSet
 from placements.api.matches import MatchViewSet
 from placements.api.reach import ReachableOpportunitiesView
 from placements.api.runs import MatchRunViewSet
@@ -32,6 +33,7 @@ router.register("compliance", ComplianceViewSet, basename="compliance")
 router.register("applications", ApplicationViewSet, basename="application")
 router.register("matches", MatchViewSet, basename="match")
 router.register("runs", MatchRunViewSet, basename="run")
+router.register("change-requests", ChangeRequestViewSet, basename="change-request")
 
 v1: list[URLPattern | URLResolver] = [
     path("me/", MeView.as_view(), name="me"),

@@ -21,4 +21,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("adviser/", include("placements.web.adviser_urls")),
     path("employer/", include((employer, "employer"))),
     path("school/", include((school, "school"))),
+    path("changes/", include("placements.web.change_urls")),
 ]

@@ -1,4 +1,15 @@
-from django.contrib import admin
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from mobility.accounts.models import User
+from mobility.errors import DomainError
+from placements.lifecycle import services as lifecycle
+from placements.lifecycle.transitions import CancelReason
 
 from .models import (
     Application,
@@ -50,9 +61,64 @@ class MatchStatusChangeInline(admin.TabularInline[MatchStatusChange, Match]):
     readonly_fields = ["from_status", "to_status", "changed_by", "changed_at", "reason", "note"]
     can_delete = False
 
+    def has_add_permission(self, request: HttpRequest, obj: Match | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # the base classes disagree on obj's type: a match or its change row
+
+
+def _lifecycle_action(
+    modeladmin: admin.ModelAdmin[Match], request: HttpRequest, queryset: QuerySet[Match], event: str
+) -> None:
+    """Run one lifecycle service per match, each in its own transaction, and report each outcome."""
+    actor = request.user
+    assert isinstance(actor, User)
+    calls: dict[str, Callable[[int], Match]] = {
+        "approve": lambda pk: lifecycle.match_approve(match_id=pk, actor=actor, note="Approved in the admin"),
+        "offer": lambda pk: lifecycle.match_offer(match_id=pk, actor=actor),
+        "cancel": lambda pk: lifecycle.match_cancel(
+            match_id=pk, actor=actor, reason=CancelReason.OTHER, note="Cancelled in the admin"
+        ),
+    }
+    done = 0
+    for match in queryset.select_related("pupil__user"):
+        try:
+            calls[event](match.pk)
+            done += 1
+        except (DomainError, ValidationError, PermissionDenied) as error:
+            text = getattr(error, "message", None) or " ".join(getattr(error, "messages", [str(error)]))
+            modeladmin.message_user(request, f"{match}: {text}", level=messages.ERROR)
+    if done:
+        modeladmin.message_user(request, f"{done} match(es): {event} done.", level=messages.SUCCESS)
+
+
+@admin.action(description="Approve (through the lifecycle)")
+def approve_matches(
+    modeladmin: admin.ModelAdmin[Match], request: HttpRequest, queryset: QuerySet[Match]
+) -> None:
+    _lifecycle_action(modeladmin, request, queryset, "approve")
+
+
+@admin.action(description="Offer (through the lifecycle)")
+def offer_matches(
+    modeladmin: admin.ModelAdmin[Match], request: HttpRequest, queryset: QuerySet[Match]
+) -> None:
+    _lifecycle_action(modeladmin, request, queryset, "offer")
+
+
+@admin.action(description="Cancel (through the lifecycle)")
+def cancel_matches(
+    modeladmin: admin.ModelAdmin[Match], request: HttpRequest, queryset: QuerySet[Match]
+) -> None:
+    _lifecycle_action(modeladmin, request, queryset, "cancel")
+
 
 @admin.register(Match)
 class MatchAdmin(admin.ModelAdmin[Match]):
+    """Matches change only through the lifecycle services: every field is read-only here and
+    the actions call those services, so seats and the status history stay right."""
+
     list_display = [
         "pupil",
         "opportunity",
@@ -65,19 +131,39 @@ class MatchAdmin(admin.ModelAdmin[Match]):
     ]
     list_filter = ["status", "is_suggestion", "priority_tier", "run", "opportunity__sector"]
     search_fields = ["pupil__user__email", "pupil__user__last_name", "opportunity__title"]
-    raw_id_fields = ["pupil", "opportunity", "run"]
     list_select_related = ["pupil__user", "opportunity__employer", "run"]
-    # Status changes go through the lifecycle services, so they are read-only here.
-    readonly_fields = ["status", "status_changed_at"]
+    actions = [approve_matches, offer_matches, cancel_matches]
     inlines = [MatchStatusChangeInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Match | None = None) -> list[str]:
+        return [field.name for field in Match._meta.concrete_fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # matches come from runs and refills
+
+    def has_delete_permission(self, request: HttpRequest, obj: Match | None = None) -> bool:
+        return False
 
 
 @admin.register(MatchStatusChange)
 class MatchStatusChangeAdmin(admin.ModelAdmin[MatchStatusChange]):
+    """The audit trail: read-only."""
+
     list_display = ["match", "from_status", "to_status", "changed_by", "changed_at", "reason"]
     list_filter = ["to_status", "reason"]
     search_fields = ["match__pupil__user__email", "note"]
-    raw_id_fields = ["match"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: MatchStatusChange | None = None) -> list[str]:
+        return [field.name for field in MatchStatusChange._meta.concrete_fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: MatchStatusChange | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: MatchStatusChange | None = None) -> bool:
+        return False
 
 
 @admin.register(UnplacedPupil)

@@ -12,12 +12,18 @@ class Application(models.Model):
         ACTIVE = "active", "Active"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
+    class WithdrawnReason(models.TextChoices):
+        REMOVED = "removed", "You removed this choice"
+        OFFER_DECLINED = "offer_declined", "You said no to the offer"
+        PLACED = "placed", "Your placement elsewhere is confirmed"
+
     pupil = models.ForeignKey("schools.Pupil", on_delete=models.CASCADE, related_name="applications")
     opportunity = models.ForeignKey(
         "employers.Opportunity", on_delete=models.CASCADE, related_name="applications"
     )
     rank = models.PositiveSmallIntegerField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    withdrawn_reason = models.CharField(max_length=20, choices=WithdrawnReason.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -62,6 +68,9 @@ class MatchRun(models.Model):
 
     region = models.ForeignKey("geography.Region", on_delete=models.PROTECT, related_name="match_runs")
     policy = models.CharField(max_length=20, choices=Policy.choices, default=Policy.STABLE)
+    what_if = models.BooleanField(
+        default=False, help_text="For comparison only: its proposals can never be approved or offered."
+    )
     parameters = models.JSONField(default=dict, blank=True)
     seed = models.BigIntegerField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
@@ -88,6 +97,16 @@ class MatchRun(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(progress__gte=0) & Q(progress__lte=1), name="match_run_progress_range"
+            ),
+            # One live run per region at a time; what-if runs may run alongside.
+            models.UniqueConstraint(
+                fields=["region"],
+                condition=Q(status__in=["queued", "running"], what_if=False),
+                name="match_run_one_live_per_region",
+            ),
+            models.CheckConstraint(
+                condition=~Q(policy="max-coverage") | Q(what_if=True),
+                name="match_run_max_coverage_is_what_if",
             ),
         ]
 

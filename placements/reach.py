@@ -52,17 +52,19 @@ class _Row:
     starts_on: dt.date
     ends_on: dt.date
     minimum_age: int
-    easting: int
-    northing: int
+    easting: int | None  # None: no site (an online placement)
+    northing: int | None
 
     @property
     def destination(self) -> GridPoint | None:
-        return None if self.mode == Opportunity.Mode.VIRTUAL else (self.easting, self.northing)
+        if self.mode == Opportunity.Mode.VIRTUAL or self.easting is None or self.northing is None:
+            return None
+        return (self.easting, self.northing)
 
 
 def destination_of(opportunity: Opportunity) -> GridPoint | None:
     """Where the pupil travels to; ``None`` for an online placement."""
-    if opportunity.mode == Opportunity.Mode.VIRTUAL:
+    if opportunity.mode == Opportunity.Mode.VIRTUAL or opportunity.site is None:
         return None
     return opportunity.site.grid_point
 
@@ -85,7 +87,8 @@ def old_enough(pupil: Pupil, opportunity: Opportunity | _Row) -> bool:
 
 
 def step_free_ok(opportunity: Opportunity, *, step_free: bool) -> bool:
-    return not step_free or opportunity.mode == Opportunity.Mode.VIRTUAL or opportunity.site.step_free_access
+    site = opportunity.site
+    return not step_free or destination_of(opportunity) is None or bool(site and site.step_free_access)
 
 
 def minutes_limit(pupil: Pupil, max_minutes: int | None) -> int:
@@ -162,14 +165,14 @@ def pupils_reaching(*, opportunity: Opportunity, pupils: Sequence[Pupil]) -> lis
     ]
     if not pupils:
         return []
-    virtual = opportunity.mode == Opportunity.Mode.VIRTUAL
-    site = opportunity.site
+    destination = destination_of(opportunity)
+    homes = (np.array([p.easting for p in pupils]), np.array([p.northing for p in pupils]))
     minutes = estimate_travel_minutes(
-        np.array([p.easting for p in pupils]),
-        np.array([p.northing for p in pupils]),
-        np.full(len(pupils), site.easting),
-        np.full(len(pupils), site.northing),
-        np.full(len(pupils), virtual),
+        homes[0],
+        homes[1],
+        np.full(len(pupils), destination[0]) if destination else homes[0],
+        np.full(len(pupils), destination[1]) if destination else homes[1],
+        np.full(len(pupils), destination is None),
     )
     whole = [math.ceil(float(m)) for m in minutes]
     return [(p, m) for p, m in zip(pupils, whole, strict=True) if m <= minutes_limit(p, None)]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import CareersAdviser, Pupil, School, SchoolStaff, WorkExperienceWindow
+from .models import DISADVANTAGE_FLAGS, CareersAdviser, Pupil, School, SchoolStaff, WorkExperienceWindow
 
 
 class WindowInline(admin.TabularInline[WorkExperienceWindow, School]):
@@ -32,11 +32,7 @@ class PupilAdmin(admin.ModelAdmin[Pupil]):
     list_filter = [
         "school__local_authority",
         "year_group",
-        "care_experienced",
-        "fsm_or_pupil_premium",
-        "send",
-        "young_carer",
-        "at_risk_of_neet",
+        *DISADVANTAGE_FLAGS,
         "needs_step_free_access",
         "parental_consent",
     ]

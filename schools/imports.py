@@ -18,17 +18,11 @@ from django.core.validators import validate_email
 
 from mobility.accounts.models import User
 from mobility.geography import postcodes
+from schools.models import DISADVANTAGE_FLAGS
 
 MAX_ROWS = 3000
 REQUIRED = ("first_name", "last_name", "email", "date_of_birth", "year_group", "postcode")
-FLAGS = (
-    "fsm_or_pupil_premium",
-    "care_experienced",
-    "send",
-    "young_carer",
-    "at_risk_of_neet",
-    "needs_step_free_access",
-)
+FLAGS = (*DISADVANTAGE_FLAGS, "needs_step_free_access")
 
 # Column names used by common MIS exports, lower-cased with punctuation removed.
 ALIASES = {

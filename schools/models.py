@@ -40,6 +40,19 @@ class ConsentStatus(models.TextChoices):
     REFUSED = "refused", "Refused"
 
 
+# The disadvantage flags a school holds for a pupil, in the order pages show them. The matching
+# engine keeps its own copy (placements.engine.policy.FLAG_NAMES); a test keeps the two equal.
+DISADVANTAGE_FLAGS = ("fsm_or_pupil_premium", "care_experienced", "send", "young_carer", "at_risk_of_neet")
+
+
+def disadvantaged_q(prefix: str = "") -> Q:
+    """Pupils with any disadvantage flag; ``prefix`` reaches them through a relation ("pupil__")."""
+    q = Q()
+    for flag in DISADVANTAGE_FLAGS:
+        q |= Q(**{f"{prefix}{flag}": True})
+    return q
+
+
 def default_max_travel_minutes() -> int:
     return int(settings.MOBILITY["DEFAULT_MAX_TRAVEL_MINUTES"])
 
@@ -88,15 +101,7 @@ class Pupil(Located):
 
     @property
     def is_disadvantaged(self) -> bool:
-        return any(
-            (
-                self.fsm_or_pupil_premium,
-                self.care_experienced,
-                self.send,
-                self.young_carer,
-                self.at_risk_of_neet,
-            )
-        )
+        return any(getattr(self, flag) for flag in DISADVANTAGE_FLAGS)
 
     def age_on(self, day: dt.date) -> int:
         born = self.date_of_birth

@@ -18,20 +18,13 @@ from django.utils import timezone
 from mobility.accounts.models import Role, User
 from mobility.geography.models import Sector
 from schools.imports import Preview
-from schools.models import ConsentStatus, Pupil, School, WorkExperienceWindow
+from schools.models import DISADVANTAGE_FLAGS, ConsentStatus, Pupil, School, WorkExperienceWindow
 from schools.signals import consent_recorded
 
 PUPIL_SELF_FIELDS = frozenset(
     {"postcode", "needs_step_free_access", "access_needs", "max_travel_minutes", "sector_interests"}
 )
-PUPIL_STAFF_FIELDS = PUPIL_SELF_FIELDS | {
-    "year_group",
-    "fsm_or_pupil_premium",
-    "care_experienced",
-    "send",
-    "young_carer",
-    "at_risk_of_neet",
-}
+PUPIL_STAFF_FIELDS = PUPIL_SELF_FIELDS | {"year_group", *DISADVANTAGE_FLAGS}
 log = logging.getLogger(__name__)
 
 WINDOW_FIELDS = ("year_group", "starts_on", "ends_on", "application_deadline")
@@ -78,13 +71,37 @@ def pupil_consent_record(
 def window_save(
     *, school: School, data: dict[str, Any], window: WorkExperienceWindow | None = None
 ) -> WorkExperienceWindow:
-    """Create or change a school's work-experience window."""
-    window = window or WorkExperienceWindow(school=school)
-    for name in WINDOW_FIELDS:
-        if name in data:
-            setattr(window, name, data[name])
-    window.full_clean()
-    window.save()
+    """Create or change a school's work-experience window. New or moved dates must not lie in
+    the past, and one year group's windows at a school never overlap."""
+    with transaction.atomic():
+        School.objects.select_for_update().get(pk=school.pk)  # one window change per school at a time
+        window = window or WorkExperienceWindow(school=school)
+        before = (window.starts_on, window.ends_on) if window.pk else None
+        for name in WINDOW_FIELDS:
+            if name in data:
+                setattr(window, name, data[name])
+        window.full_clean()
+        if (window.starts_on, window.ends_on) != before and window.starts_on < timezone.localdate():
+            raise ValidationError({"starts_on": "The first day must be today or later."})
+        overlapping = (
+            WorkExperienceWindow.objects.filter(
+                school=school,
+                year_group=window.year_group,
+                starts_on__lte=window.ends_on,
+                ends_on__gte=window.starts_on,
+            )
+            .exclude(pk=window.pk)
+            .first()
+        )
+        if overlapping is not None:
+            raise ValidationError(
+                {
+                    "starts_on": f"Year {window.year_group} already has a week from "
+                    f"{overlapping.starts_on:%-d %B} to {overlapping.ends_on:%-d %B %Y}; "
+                    "weeks cannot overlap."
+                }
+            )
+        window.save()
     return window
 
 

@@ -248,6 +248,8 @@ class ComplianceFactory(factory.django.DjangoModelFactory):
     supervisor_role = "Team leader"
     safeguarding_checks = "Supervisor briefed on safeguarding."
     checked_on = TODAY
+    verified_at = factory.LazyFunction(timezone.now)
+    verification_note = "Insurance certificate and risk assessment seen."
 
 
 class ApplicationFactory(factory.django.DjangoModelFactory):

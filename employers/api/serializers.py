@@ -35,7 +35,7 @@ class OpportunitySerializer(serializers.ModelSerializer[Opportunity]):
     through the lifecycle. ``travel_minutes`` is the pupil's own estimated journey."""
 
     employer_name = serializers.CharField(source="employer.name", read_only=True)
-    site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.none())
+    site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.none(), allow_null=True, required=False)
     site_detail = SiteSummarySerializer(source="site", read_only=True)
     sector = serializers.SlugRelatedField(slug_field="slug", queryset=Sector.objects.all())
     seats_left = serializers.IntegerField(read_only=True)
@@ -108,5 +108,21 @@ class ComplianceSerializer(serializers.ModelSerializer[ComplianceRecord]):
             "safeguarding_checks",
             "checked_on",
             "checked_by",
+            "verified_by",
+            "verified_at",
+            "verification_note",
         ]
-        read_only_fields = ["employer", "checked_on", "checked_by"]
+        read_only_fields = [
+            "employer",
+            "checked_on",
+            "checked_by",
+            "verified_by",
+            "verified_at",
+            "verification_note",
+        ]
+
+
+class VerifySerializer(serializers.Serializer[Any]):
+    note = serializers.CharField(
+        max_length=1000, help_text="The evidence seen, e.g. the insurance certificate."
+    )

@@ -28,7 +28,13 @@ from mobility.api.base import IdFilter, IntegerFilter, ScopedViewSet, instance_o
 from mobility.errors import Conflict
 from mobility.permissions import acting_user, employer_id_of, pupil_home_of
 
-from .serializers import ComplianceSerializer, EmployerSerializer, OpportunitySerializer, SiteSerializer
+from .serializers import (
+    ComplianceSerializer,
+    EmployerSerializer,
+    OpportunitySerializer,
+    SiteSerializer,
+    VerifySerializer,
+)
 
 MANAGERS = {Role.EMPLOYER, Role.ADMIN}
 
@@ -205,10 +211,25 @@ class ComplianceViewSet(
     model = ComplianceRecord
     serializer_class = ComplianceSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
-    action_roles = {"create": {Role.EMPLOYER}, "partial_update": {Role.EMPLOYER, Role.ADVISER, Role.ADMIN}}
+    action_roles = {
+        "create": {Role.EMPLOYER},
+        "partial_update": {Role.EMPLOYER, Role.ADVISER, Role.ADMIN},
+        "verify": {Role.ADVISER, Role.ADMIN},
+    }
 
     def scoped_queryset(self) -> QuerySet[ComplianceRecord]:
         return compliance_for_user(user=self.request.user)
+
+    @extend_schema(request=VerifySerializer, responses={200: ComplianceSerializer})
+    @action(detail=True, methods=["post"])
+    def verify(self, request: Request, pk: str | None = None) -> Response:
+        """An adviser has seen the evidence: the record now counts for approval."""
+        body = VerifySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        record = services.compliance_verify(
+            record=self.get_object(), actor=acting_user(request), note=body.validated_data["note"]
+        )
+        return Response(ComplianceSerializer(record, context=self.get_serializer_context()).data)
 
     def perform_create(self, serializer: BaseSerializer[ComplianceRecord]) -> None:
         employer = self.own_employer()

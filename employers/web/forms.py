@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -163,9 +162,8 @@ class OpportunityForm(GovukModelForm):
             "status": forms.RadioSelect,
         }
 
-    def __init__(self, *args: Any, employer: Any, today: dt.date, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, employer: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.today = today
         site = self.fields["site"]
         sector = self.fields["sector"]
         assert isinstance(site, forms.ModelChoiceField) and isinstance(sector, forms.ModelChoiceField)
@@ -195,8 +193,10 @@ class OpportunityForm(GovukModelForm):
         start, end = data.get("starts_on"), data.get("ends_on")
         if start and end and end < start:
             self.add_error("ends_on", "The last day must be the same as or after the first day")
-        if start and not self.instance.pk and start < self.today:
-            self.add_error("starts_on", "The first day must be today or in the future")
+        # The model holds the rule; said here too so every missing answer is listed at once.
+        virtual = data.get("mode") == Opportunity.Mode.VIRTUAL
+        if not virtual and not data.get("site") and "site" not in self.errors:
+            self.add_error("site", "Select where the placement happens")
         return data
 
     def _post_clean(self) -> None:

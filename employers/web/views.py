@@ -131,9 +131,7 @@ def opportunities(request: AuthedRequest) -> HttpResponse:
 def opportunity_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     employer = _employer(request)
     opportunity = get_object_or_404(opportunities_for_user(user=request.user), pk=pk) if pk else None
-    form = OpportunityForm(
-        request.POST or None, instance=opportunity, employer=employer, today=timezone.localdate()
-    )
+    form = OpportunityForm(request.POST or None, instance=opportunity, employer=employer)
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.opportunity_save(

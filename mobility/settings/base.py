@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "mobility.accounts",
     "mobility.geography",
+    "mobility.transit",
     "schools",
     "employers",
     "placements",
@@ -179,7 +180,12 @@ MOBILITY = {
     "RISK_ASSESSMENT_VALID_FOR": timedelta(days=env.int("RISK_ASSESSMENT_VALID_DAYS", default=365)),
     "DEFAULT_MAX_TRAVEL_MINUTES": env.int("DEFAULT_MAX_TRAVEL_MINUTES", default=45),
     "MAX_APPLICATIONS": env.int("MAX_APPLICATIONS", default=5),
+    # Journeys from timetables must arrive by this time (HH:MM) on the placement's first day.
+    "ARRIVE_BY": env.str("ARRIVE_BY", default="08:50"),
     "OFFER_LAPSE_DAYS": env.int("OFFER_LAPSE_DAYS", default=7),
+    # A placement lasts at most this many working days and starts within this many months.
+    "PLACEMENT_MAX_WORKING_DAYS": env.int("PLACEMENT_MAX_WORKING_DAYS", default=10),
+    "PLACEMENT_MAX_MONTHS_AHEAD": env.int("PLACEMENT_MAX_MONTHS_AHEAD", default=18),
 }
 
 LOGGING = {

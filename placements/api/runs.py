@@ -43,4 +43,5 @@ class MatchRunViewSet(
             policy=data.get("policy", MatchRun.Policy.STABLE),
             seed=data.get("seed"),
             created_by=acting_user(self.request),
+            what_if=data.get("what_if", False),
         )

@@ -74,8 +74,8 @@ class MatchPupilSerializer(serializers.Serializer[Any]):
 
 class MatchOpportunitySerializer(serializers.ModelSerializer[Opportunity]):
     employer_name = serializers.CharField(source="employer.name", read_only=True)
-    site_name = serializers.CharField(source="site.name", read_only=True)
-    site_address = serializers.CharField(source="site.address", read_only=True)
+    site_name = serializers.CharField(source="site.name", read_only=True, allow_null=True)
+    site_address = serializers.CharField(source="site.address", read_only=True, allow_null=True)
 
     class Meta:
         model = Opportunity
@@ -242,6 +242,7 @@ class MatchRunSerializer(serializers.ModelSerializer[MatchRun]):
             "id",
             "region",
             "policy",
+            "what_if",
             "seed",
             "status",
             "stage",
@@ -262,6 +263,7 @@ class MatchRunSerializer(serializers.ModelSerializer[MatchRun]):
             "started_at",
             "finished_at",
         ]
+        validators: list[Any] = []  # one live run per region: the service answers with a 409
 
     def get_fields(self) -> dict[str, Any]:
         # Relation fields, whose choices are narrowed to what the user may pick.

@@ -419,6 +419,8 @@ def _physical(
                 rows.easting[r], rows.northing[r], grid.easting[at], grid.northing[at], False, policy.travel
             )
             o = grid.opp[at]
+            if policy.travel.timetable is not None:
+                minutes = policy.travel.timetable.apply(minutes, rows.pupil[r], o)
             ok = rows.eligible(r, o, grid.start_day[at], grid.end_day[at], grid.latest_birth_day[at], minutes)
             ok &= ~(rows.needs_step_free[r] & ~grid.step_free[at])
             keep = np.flatnonzero(ok)

@@ -95,6 +95,8 @@ def check_pairs(
     minutes = estimate_travel_minutes(
         pupils.easting[p], pupils.northing[p], opp.easting[oo], opp.northing[oo], virtual, travel
     )
+    if travel.timetable is not None:
+        minutes = travel.timetable.apply(minutes, p, np.where(virtual, -1, o))
     start, end = opp.start_day[oo], opp.end_day[oo]
     # Checks in Reason order; later ones are only evaluated where still unset.
     checks: list[tuple[Reason, NDArray[np.bool_]]] = []

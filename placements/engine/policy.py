@@ -8,6 +8,8 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from .timetable.override import TimetableMinutes
+
 FLAG_NAMES = (
     "care_experienced",
     "fsm_or_pupil_premium",
@@ -52,6 +54,8 @@ class TravelModel:
     bus_speed_km_h: float = 16.0
     bus_wait_minutes: float = 8.0
     bus_access_minutes: float = 8.0
+    # Timetable journeys for a run's pairs, used instead of the estimate where they exist.
+    timetable: TimetableMinutes | None = None
 
 
 @dataclass(frozen=True)

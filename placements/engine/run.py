@@ -154,6 +154,11 @@ def run_match(data: MatchInput, on_stage: StageCallback | None = None) -> MatchR
         opps.mode[j[known]] == MODE_VIRTUAL,
         policy.travel,
     )
+    if policy.travel.timetable is not None:
+        virtual = opps.mode[j[known]] == MODE_VIRTUAL
+        minutes[fixed[known]] = policy.travel.timetable.apply(
+            minutes[fixed[known]], fixed[known], np.where(virtual, -1, j[known])
+        )
     at = np.where(final_opp >= 0, final_opp, -1)
     at[fixed[known]] = j[known]
     placed_at = np.flatnonzero(at >= 0)

@@ -109,7 +109,9 @@ def application_reorder(
     return [by_id[pk] for pk in application_ids]
 
 
-def application_withdraw(*, application: Application) -> Application:
+def application_withdraw(
+    *, application: Application, reason: str = Application.WithdrawnReason.REMOVED
+) -> Application:
     """Withdraw one application; the ones ranked below move up. Allowed at any time."""
     with transaction.atomic():
         _lock_pupil(application.pupil)
@@ -117,10 +119,26 @@ def application_withdraw(*, application: Application) -> Application:
         if application.status != Active:
             raise TransitionNotAllowed("This application has already been withdrawn.")
         application.status = Application.Status.WITHDRAWN
-        application.save(update_fields=["status", "updated_at"])
+        application.withdrawn_reason = reason
+        application.save(update_fields=["status", "withdrawn_reason", "updated_at"])
         below = Application.objects.filter(
             pupil_id=application.pupil_id, status=Active, rank__gt=application.rank
         )
         for other in below.order_by("rank"):
             Application.objects.filter(pk=other.pk).update(rank=other.rank - 1, updated_at=timezone.now())
     return application
+
+
+def applications_close_after(*, pupil_id: int, opportunity_id: int, confirmed: bool) -> None:
+    """After an answer: a declined offer closes that application; a confirmed placement closes
+    every other one, so no choice is left live that can never be offered."""
+    active = Application.objects.filter(pupil_id=pupil_id, status=Active)
+    if confirmed:
+        closing, reason = active.exclude(opportunity_id=opportunity_id), Application.WithdrawnReason.PLACED
+    else:
+        closing, reason = (
+            active.filter(opportunity_id=opportunity_id),
+            Application.WithdrawnReason.OFFER_DECLINED,
+        )
+    for application in closing.order_by("-rank"):
+        application_withdraw(application=application, reason=reason)

@@ -37,5 +37,11 @@ class ConsentRequired(LifecycleError):
     code = "consent_required"
 
 
+class RunInProgress(LifecycleError):
+    """The region already has a live match run queued or running."""
+
+    code = "run_in_progress"
+
+
 class ActionNotPermitted(NotPermitted):
     """The user can see the object but their role may not do this to it."""

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -61,3 +61,41 @@ class PlacementFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.side} feedback on match {self.match_id}"
+
+
+class ChangeRequest(models.Model):
+    """An employer's request to move a live placement (dates, site, hours, minimum age),
+    applied only once an adviser approves it; the pupils then confirm again."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an adviser"
+        APPROVED = "approved", "Approved and applied"
+        REFUSED = "refused", "Refused"
+
+    opportunity = models.ForeignKey(
+        "employers.Opportunity", on_delete=models.CASCADE, related_name="change_requests"
+    )
+    proposed = models.JSONField(help_text="The new values, by field name.")
+    previous = models.JSONField(default=dict, blank=True, help_text="The values they replace.")
+    reason = models.TextField(validators=[MaxLengthValidator(1000)])
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True, validators=[MaxLengthValidator(1000)])
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opportunity"], condition=Q(status="pending"), name="change_request_one_pending"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Change to {self.opportunity_id} ({self.status})"

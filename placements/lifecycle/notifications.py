@@ -12,13 +12,14 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 
-from employers.models import EmployerMember
+from employers.models import EmployerMember, Site
 from placements.models import Match, MatchStatus, MatchStatusChange
 from schools.models import CareersAdviser, SchoolStaff
 
-from .models import NotificationSent
+from .models import ChangeRequest, NotificationSent
 
 PUPIL, EMPLOYER, ADVISERS, SCHOOL = "pupil", "employer", "advisers", "school"
+PLACEMENT_CHANGED = "placement_changed"
 S = MatchStatus
 
 # Who hears of each new status, and the headline each audience gets.
@@ -90,6 +91,8 @@ def _emails(match: Match, audience: str) -> list[str]:
 
 
 def messages_for_change(change: MatchStatusChange) -> list[Message]:
+    if change.reason == PLACEMENT_CHANGED:
+        return []  # the change request's own message tells the pupil and school (see below)
     match = change.match
     opportunity = match.opportunity
     words = {
@@ -130,4 +133,50 @@ def notification_send_for_change(*, change_id: int) -> int:
                 continue
             send_mail(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.recipient])
         sent += 1
+    return sent
+
+
+def _describe(name: str, value: object) -> str:
+    labels = {
+        "starts_on": "first day",
+        "ends_on": "last day",
+        "site": "place",
+        "daily_hours": "hours a day",
+        "minimum_age": "youngest age",
+        "mode": "how it runs",
+    }
+    if name == "site" and isinstance(value, int):
+        site = Site.objects.filter(pk=value).first()
+        value = f"{site.name}, {site.address}" if site else value
+    return f"{labels.get(name, name)}: {value}"
+
+
+def notification_send_for_change_request(*, request_id: int) -> int:
+    """Tell each pupil holding the changed placement, and their school, once each."""
+    request = ChangeRequest.objects.select_related("opportunity__employer").get(pk=request_id)
+    opportunity = request.opportunity
+    changes = "\n".join(_describe(name, value) for name, value in request.proposed.items())
+    key, sent = f"placement-change:{request.pk}", 0
+    matches = Match.objects.filter(
+        opportunity=opportunity,
+        status__in=[S.OFFERED, S.EMPLOYER_CONFIRMED, S.ACCEPTED, S.CONFIRMED],
+    ).select_related("pupil__user")
+    for match in matches:
+        body = (
+            f"{opportunity.title} with {opportunity.employer.name} has changed.\n{changes}\n\n"
+            "Please sign in to Mobility and accept the placement again, or decline it to free the place."
+        )
+        for audience, subject in (
+            (PUPIL, f"Your placement has changed: {opportunity.title}"),
+            (SCHOOL, f"{match.pupil.user.first_name}'s placement has changed: {opportunity.title}"),
+        ):
+            for email in _emails(match, audience):
+                with transaction.atomic():
+                    _, created = NotificationSent.objects.get_or_create(
+                        event_key=key, recipient=email, defaults={"subject": subject[:200]}
+                    )
+                    if not created:
+                        continue
+                    send_mail(subject[:200], body, settings.DEFAULT_FROM_EMAIL, [email])
+                sent += 1
     return sent

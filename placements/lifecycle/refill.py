@@ -53,13 +53,35 @@ def _tiers(run: MatchRun | None) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(t) for t in raw) if raw else DEFAULT_TIERS
 
 
+def current_run(*, region_id: int) -> MatchRun | None:
+    """The region's latest finished live run: the one whose proposals advisers act on."""
+    return (
+        MatchRun.objects.filter(region_id=region_id, what_if=False, status=MatchRun.Status.SUCCEEDED)
+        .exclude(parameters__has_key="refill")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def run_family(run: MatchRun | None) -> Q:
+    """Matches of ``run`` and of the refills made from it."""
+    if run is None:
+        return Q(pk__in=[])
+    return Q(run=run) | Q(run__parameters__refill__source_run_id=run.pk)
+
+
 def refill_candidates(*, opportunity: Opportunity, run: MatchRun | None) -> list[tuple[Pupil, int, int]]:
-    """Eligible unmatched applicants in policy order, as (pupil, tier, travel minutes)."""
+    """Eligible unmatched applicants in policy order, as (pupil, tier, travel minutes).
+
+    Only the current run's proposals count as waiting; what-if runs count for nothing.
+    """
     applied = Application.objects.filter(
         pupil_id=OuterRef("pk"), opportunity=opportunity, status=Application.Status.ACTIVE
     )
     busy = Match.objects.filter(pupil_id=OuterRef("pk")).filter(
-        Q(status__in=[*LIVE_STATUSES, MatchStatus.PROPOSED]) | Q(opportunity=opportunity)
+        Q(status__in=LIVE_STATUSES)
+        | (Q(status=MatchStatus.PROPOSED) & run_family(run))
+        | (Q(opportunity=opportunity) & Q(run__what_if=False))
     )
     window = WorkExperienceWindow.objects.filter(
         school_id=OuterRef("school_id"),
@@ -86,21 +108,30 @@ def opportunity_refill(
     now = now or timezone.now()
     with transaction.atomic():
         opportunity = (
-            Opportunity.objects.select_for_update().select_related("employer", "site").get(pk=opportunity_id)
+            Opportunity.objects.select_for_update(of=("self",))
+            .select_related("employer", "site")
+            .get(pk=opportunity_id)
         )
         if opportunity.status != Opportunity.Status.PUBLISHED or opportunity.starts_on <= timezone.localdate(
             now
         ):
             return []
-        waiting = Match.objects.filter(opportunity=opportunity, status=MatchStatus.PROPOSED).count()
+        hint = (
+            MatchRun.objects.filter(pk=run_id).first()
+            if run_id
+            else MatchRun.objects.filter(matches__opportunity=opportunity, what_if=False)
+            .order_by("-created_at")
+            .first()
+        )
+        source = current_run(region_id=hint.region_id) if hint else None
+        waiting = (
+            Match.objects.filter(opportunity=opportunity, status=MatchStatus.PROPOSED)
+            .filter(run_family(source))
+            .count()
+        )
         free = opportunity.capacity - opportunity.seats_taken - waiting
         if free <= 0 or compliance_problems(employer=opportunity.employer, through=opportunity.ends_on):
             return []
-        source = (
-            MatchRun.objects.filter(pk=run_id).first()
-            if run_id
-            else MatchRun.objects.filter(matches__opportunity=opportunity).order_by("-created_at").first()
-        )
         chosen = refill_candidates(opportunity=opportunity, run=source)[:free]
         if not chosen or source is None:
             return []

@@ -27,6 +27,7 @@ from placements.models import LIVE_STATUSES, Match, MatchStatus, MatchStatusChan
 from placements.permissions import match_in_scope
 from schools.models import ConsentStatus
 
+from .applications import applications_close_after
 from .exceptions import (
     ActionNotPermitted,
     CapacityConflict,
@@ -114,6 +115,12 @@ def _move(
         reason=reason,
         note=note,
     )
+    if transition.target in (MatchStatus.PUPIL_DECLINED, MatchStatus.CONFIRMED):
+        applications_close_after(
+            pupil_id=match.pupil_id,
+            opportunity_id=match.opportunity_id,
+            confirmed=transition.target == MatchStatus.CONFIRMED,
+        )
     transaction.on_commit(partial(_follow_up, change.pk, match.opportunity_id, match.run_id, released))
 
 
@@ -175,7 +182,11 @@ def _check_placeable(
     compliance: ComplianceCheck = compliance_problems,
     holds_another: Callable[[Match], bool] | None = None,
 ) -> None:
-    """Guards shared by approval and offer: compliance, consent, dates, one seat per pupil."""
+    """Guards shared by approval and offer: a live run, compliance, consent, dates, one seat per pupil."""
+    if match.run.what_if:
+        raise TransitionNotAllowed(
+            "This match comes from a what-if run, kept for comparison only; it cannot be approved or offered."
+        )
     opportunity = match.opportunity
     problems = compliance(employer=opportunity.employer, through=opportunity.ends_on)
     if problems:

@@ -22,6 +22,13 @@ def notify_status_changes(change_ids: list[int]) -> int:
     return sum(notifications.notification_send_for_change(change_id=pk) for pk in change_ids)
 
 
+@shared_task(
+    name="placements.lifecycle.tasks.notify_placement_change", autoretry_for=(OSError,), retry_backoff=True
+)
+def notify_placement_change(request_id: int) -> int:
+    return notifications.notification_send_for_change_request(request_id=request_id)
+
+
 @shared_task(name="placements.lifecycle.tasks.refill_opportunity")
 def refill_opportunity(opportunity_id: int, run_id: int | None = None) -> list[int]:
     return [m.pk for m in refill.opportunity_refill(opportunity_id=opportunity_id, run_id=run_id)]

@@ -76,6 +76,14 @@ TRANSITIONS: dict[str, Transition] = {
             "confirmed",
         ),
         Transition("complete", frozenset({S.CONFIRMED}), S.COMPLETED, frozenset({SYSTEM}), "completed"),
+        # An adviser approved a change of dates, site or hours: the pupil answers the offer again.
+        Transition(
+            "placement_change",
+            frozenset({S.OFFERED, S.ACCEPTED, S.CONFIRMED}),
+            S.EMPLOYER_CONFIRMED,
+            _ADVISING,
+            "changed",
+        ),
         Transition(
             "cancel",
             _CANCELLABLE,

@@ -19,6 +19,7 @@ from placements.engine import MatchInput, MatchResult
 from placements.models import Match, MatchRun, MatchStatus, UnplacedPupil
 
 from .selectors import run_labels
+from .timetable import with_travel_source
 
 # Columns of Match filled from the result, in this order in every row tuple.
 MATCH_COLUMNS = (
@@ -55,6 +56,9 @@ def match_values(*, data: MatchInput, result: MatchResult) -> list[tuple[Any, ..
     explanations = [
         _explanation(result, i, r, o) for i, r, o in zip(placed.tolist(), rank, own.tolist(), strict=True)
     ]
+    explanations = with_travel_source(
+        data=data, placed=placed, opportunity_id=result.opportunity_id[placed], explanations=explanations
+    )
     return list(
         zip(
             result.pupil_id[placed].tolist(),

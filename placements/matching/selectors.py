@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -19,10 +20,9 @@ from employers.models import Opportunity
 from mobility.geography.models import Region, Sector
 from placements.engine.inputs import MODE_CODES, NO_DATE, MatchInput, OpportunityTable, PupilTable
 from placements.engine.policy import Policy
+from placements.matching.timetable import timetable_minutes_build
 from placements.models import LIVE_STATUSES, SEAT_HOLDING_STATUSES, Application, Match
-from schools.models import Pupil, WorkExperienceWindow
-
-_FLAGS = ("care_experienced", "fsm_or_pupil_premium", "send", "young_carer", "at_risk_of_neet")
+from schools.models import DISADVANTAGE_FLAGS, Pupil, WorkExperienceWindow
 
 
 def _csr(
@@ -75,10 +75,10 @@ def pupil_table_build(*, region: Region, as_of: dt.date) -> PupilTable:
             "northing",
             "max_travel_minutes",
             "needs_step_free_access",
-            *_FLAGS,
+            *DISADVANTAGE_FLAGS,
         )
     )
-    cols = list(zip(*rows, strict=True)) if rows else [()] * (10 + len(_FLAGS))
+    cols = list(zip(*rows, strict=True)) if rows else [()] * (10 + len(DISADVANTAGE_FLAGS))
     ids = np.asarray(cols[0], dtype=np.int64)
     # Lists are read for all the region's pupils (a plain join, cheaper than repeating
     # the scope test); rows of pupils outside the snapshot are dropped by _csr.
@@ -126,11 +126,7 @@ def pupil_table_build(*, region: Region, as_of: dt.date) -> PupilTable:
         northing=np.asarray(cols[6]),
         max_travel_minutes=np.asarray(cols[7]),
         needs_step_free=np.asarray(cols[8], dtype=bool),
-        care_experienced=np.asarray(cols[9], dtype=bool),
-        fsm_or_pupil_premium=np.asarray(cols[10], dtype=bool),
-        send=np.asarray(cols[11], dtype=bool),
-        young_carer=np.asarray(cols[12], dtype=bool),
-        at_risk_of_neet=np.asarray(cols[13], dtype=bool),
+        **{flag: np.asarray(cols[9 + i], dtype=bool) for i, flag in enumerate(DISADVANTAGE_FLAGS)},
         approved_opportunity_id=approved,
         interest_ptr=interest_ptr,
         interest_sector=interest_sector.astype(np.int32),
@@ -172,9 +168,10 @@ def opportunity_table_build(*, region: Region, pupils: PupilTable, as_of: dt.dat
             "employer__compliance__insurance_expires_on",
             "employer__compliance__risk_assessment_on",
             "employer__compliance__supervisor_name",
+            "employer__compliance__verified_at",
         )
     )
-    cols = list(zip(*rows, strict=True)) if rows else [()] * 15
+    cols = list(zip(*rows, strict=True)) if rows else [()] * 16
     ids = np.asarray(cols[0], dtype=np.int64)
 
     # Seats held by approved-or-later matches, counted from the matches themselves.
@@ -198,18 +195,20 @@ def opportunity_table_build(*, region: Region, pupils: PupilTable, as_of: dt.dat
         start_day=_days(cols[2]),
         end_day=_days(cols[3]),
         min_age=np.asarray(cols[4]),
-        easting=np.asarray(cols[5]),
-        northing=np.asarray(cols[6]),
-        step_free=np.asarray(cols[7], dtype=bool),
+        # A virtual placement may have no site: no journey, nothing to step over.
+        easting=np.asarray([0 if e is None else e for e in cols[5]]),
+        northing=np.asarray([0 if n is None else n for n in cols[6]]),
+        step_free=np.asarray([True if s is None else s for s in cols[7]], dtype=bool),
         mode=np.asarray([MODE_CODES[m] for m in cols[8]], dtype=np.int8),
         sector_id=np.asarray(cols[9]),
         is_growth_sector=np.asarray([s in growth for s in cols[9]], dtype=bool),
-        la_code=np.asarray(cols[10], dtype=str),
+        la_code=np.asarray([c or "" for c in cols[10]], dtype=str),
         published=np.asarray([s == Opportunity.Status.PUBLISHED for s in cols[11]], dtype=bool),
-        # Compliance without a named supervisor is incomplete: approval would be blocked,
-        # so the engine must not propose it either.
+        # Compliance without a named supervisor, or not verified by an adviser, would block
+        # approval, so the engine must not propose it either.
         insurance_valid_until=_days(
-            expires if supervisor else None for expires, supervisor in zip(cols[12], cols[14], strict=True)
+            expires if supervisor and verified else None
+            for expires, supervisor, verified in zip(cols[12], cols[14], cols[15], strict=True)
         ),
         risk_assessment_valid_until=_days(None if d is None else d + valid_for for d in cols[13]),
     )
@@ -219,6 +218,9 @@ def match_input_build(*, region: Region, policy: Policy, as_of: dt.date) -> Matc
     """The whole frozen input of a run for ``region`` on day ``as_of``."""
     pupils = pupil_table_build(region=region, as_of=as_of)
     opportunities = opportunity_table_build(region=region, pupils=pupils, as_of=as_of)
+    timetable = timetable_minutes_build(pupils=pupils, opportunities=opportunities)
+    if timetable is not None:
+        policy = replace(policy, travel=replace(policy.travel, timetable=timetable))
     return MatchInput(pupils=pupils, opportunities=opportunities, policy=policy)
 
 

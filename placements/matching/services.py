@@ -18,12 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, connections, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
 from mobility.geography.models import Region
 from placements import engine
 from placements.engine import MatchInput, MatchResult, Policy, TravelModel
+from placements.lifecycle.exceptions import RunInProgress
 from placements.models import MatchRun
 
 from .results import match_values, matches_insert, run_statistics, unplaced_insert, unplaced_values
@@ -70,8 +71,13 @@ def match_run_create(
     seed: int | None = None,
     parameters: dict[str, Any] | None = None,
     created_by: User | None = None,
+    what_if: bool = False,
 ) -> MatchRun:
-    """Record a queued run and hand it to a worker once this transaction commits."""
+    """Record a queued run and hand it to a worker once this transaction commits.
+
+    A region has at most one live run queued or running (``RunInProgress`` otherwise).
+    Max-coverage runs, and any run asked for as ``what_if``, are for comparison only.
+    """
     from placements.tasks import match_run_execute as match_run_execute_task
 
     if seed is None:
@@ -86,9 +92,17 @@ def match_run_create(
         created_by=created_by,
         status=MatchRun.Status.QUEUED,
         stage=Stage.QUEUED,
+        what_if=what_if or policy == MatchRun.Policy.MAX_COVERAGE,
     )
-    run.full_clean()
-    run.save()
+    run.full_clean(validate_constraints=False)  # the one-live-run rule is answered below
+    busy = _live_run(region) if not run.what_if else None
+    if busy is not None:
+        raise _in_progress(region, busy)
+    try:
+        with transaction.atomic():
+            run.save()
+    except IntegrityError as error:  # another adviser started one at the same moment
+        raise _in_progress(region, _live_run(region)) from error
     run_id = run.pk
     if settings.CELERY_TASK_ALWAYS_EAGER:
         # Embedded demo, no worker: a thread, so the request that started the run returns at once.
@@ -113,6 +127,19 @@ def _execute_then_close(run_id: int) -> None:
         logger.exception("Match run %s failed in the background.", run_id)
     finally:
         connections.close_all()  # this thread's own connections; the request's are untouched
+
+
+def _live_run(region: Region) -> MatchRun | None:
+    live = (MatchRun.Status.QUEUED, MatchRun.Status.RUNNING)
+    return MatchRun.objects.filter(region=region, what_if=False, status__in=live).first()
+
+
+def _in_progress(region: Region, busy: MatchRun | None) -> RunInProgress:
+    which = f" (run {busy.pk}, {busy.get_status_display().lower()})" if busy else ""
+    return RunInProgress(
+        f"A match run for {region.name} is already under way{which}. "
+        "Wait for it to finish, or start a what-if run to compare."
+    )
 
 
 @contextmanager
@@ -182,8 +209,19 @@ class _Progress:
 
 
 def _claim(run_id: int) -> MatchRun | None:
-    """Move the run to running unless it already succeeded (or is gone)."""
-    claimed = (
+    """Move the run to running unless it already succeeded (or is gone, or another live run
+    of its region is under way)."""
+    try:
+        with transaction.atomic():
+            claimed = _claim_update(run_id)
+    except IntegrityError:
+        logger.info("Match run %s waits: another live run of its region is under way.", run_id)
+        return None
+    return MatchRun.objects.select_related("region").get(pk=run_id) if claimed else None
+
+
+def _claim_update(run_id: int) -> int:
+    return (
         MatchRun.objects.filter(pk=run_id)
         .exclude(status=MatchRun.Status.SUCCEEDED)
         .update(
@@ -199,7 +237,6 @@ def _claim(run_id: int) -> MatchRun | None:
             finished_at=None,
         )
     )
-    return MatchRun.objects.select_related("region").get(pk=run_id) if claimed else None
 
 
 def snapshot_load(*, run: MatchRun) -> MatchInput:

@@ -29,6 +29,13 @@ class RunForm(GovukForm):
             "Maximum coverage places as many pupils as possible, but is not stable: use it to compare."
         ),
     )
+    what_if = forms.BooleanField(
+        required=False,
+        label="What-if run: for comparison only",
+        help_text=(
+            "Its matches can be compared but never approved or offered. Maximum coverage is always what-if."
+        ),
+    )
     seed = forms.IntegerField(
         required=False,
         min_value=0,

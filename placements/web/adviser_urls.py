@@ -1,5 +1,6 @@
 from django.urls import path
 
+from employers.web import verification
 from placements.web import adviser_views as views
 
 app_name = "adviser"
@@ -14,4 +15,6 @@ urlpatterns = [
     path("matches/<int:pk>/reject/", views.match_reject, name="reject"),
     path("compare/", views.compare, name="compare"),
     path("unmet-demand/", views.unmet, name="unmet"),
+    path("compliance/", verification.awaiting, name="compliance"),
+    path("compliance/<int:pk>/verify/", verification.verify, name="compliance_verify"),
 ]

@@ -22,6 +22,7 @@ from placements.lifecycle.selectors import matches_for_user, runs_for_user
 from placements.matching.services import match_run_create
 from placements.models import Match, MatchRun, MatchStatus
 from placements.web import adviser_selectors as selectors
+from placements.web import adviser_words as words
 from placements.web.adviser_forms import BulkForm, RejectForm, RunForm
 
 adviser_only = role_required(Role.ADVISER, Role.ADMIN)
@@ -53,8 +54,9 @@ def run_new(request: AuthedRequest) -> HttpResponse:
                 seed=data["seed"],
                 parameters={},
                 created_by=request.user,
+                what_if=data.get("what_if", False),
             )
-        except ValidationError as error:
+        except (ValidationError, LifecycleError) as error:
             add_service_error(form, error)
         else:
             return redirect("adviser:run", pk=run.pk)
@@ -90,11 +92,11 @@ def run_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _with_groups(run: MatchRun, page: Any) -> Any:
-    """Name each match's priority group in the run's own words."""
-    names = [str(t["group"]) for t in run.statistics.get("by_tier") or []]
+    """Name each match's priority group, and how it was chosen, in the adviser's words."""
+    tiers = words.run_tiers(run)
     for match in page.object_list:
-        tier = match.priority_tier
-        match.group = names[tier] if tier < len(names) else f"group {tier + 1}"
+        match.group = words.group_words(match.priority_tier, tiers)
+        match.how_chosen = words.how_chosen(match)
     return page
 
 
@@ -206,6 +208,7 @@ def compare(request: AuthedRequest) -> HttpResponse:
         raw = request.GET.get(key, "")
         run = runs.filter(pk=int(raw)).first() if raw.isdigit() else runs.filter(policy=policy).first()
         if run is not None:
+            setattr(run, "words", words.policy_words(run))  # noqa: B010  (a label for the template)
             chosen.append(run)
     return render(
         request,

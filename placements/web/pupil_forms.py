@@ -27,7 +27,11 @@ class SearchForm(GovukForm):
         choices=TRAVEL_CHOICES, coerce=int, required=False, label="Longest journey from home"
     )
     step_free = forms.BooleanField(required=False, label="Only workplaces with step-free access")
-    show_all = forms.CharField(required=False, widget=forms.HiddenInput)
+    show_all = forms.BooleanField(
+        required=False,
+        label="Also show placements I cannot apply for now",
+        help_text="For example outside your work-experience dates, or after applications closed",
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -11,10 +11,10 @@ from django.conf import settings
 from employers.models import Opportunity
 from employers.selectors import opportunities_for_user
 from mobility.geography.travel import Journey
-from placements.lifecycle.selectors import applications_for_user, matches_for_user
-from placements.models import Application, Match, MatchStatus
+from placements.lifecycle.selectors import applications_for_user, matches_for_user, offer_lapses_at
+from placements.models import Application, Match, MatchRun, MatchStatus, UnplacedPupil
 from placements.reach import Reachable, journeys_to, opportunities_of, opportunities_reachable
-from schools.models import Pupil
+from schools.models import CareersAdviser, Pupil
 
 S = MatchStatus
 
@@ -24,13 +24,15 @@ STAGES = {
     "applied": "You have applied",
     "matched": "You have been matched",
     "offer": "An offer is waiting for your answer",
+    "accepted": "You said yes: waiting for your parent or carer's consent",
+    "unplaced": "You have not been placed yet",
     "confirmed": "Your placement is confirmed",
     "done": "Your placement is finished",
 }
 STAGE_OF_STATUS: dict[str, str] = {
     S.OFFERED: "matched",
     S.EMPLOYER_CONFIRMED: "offer",
-    S.ACCEPTED: "confirmed",
+    S.ACCEPTED: "accepted",
     S.CONFIRMED: "confirmed",
     S.COMPLETED: "done",
 }
@@ -41,10 +43,16 @@ class PupilState:
     stage: str
     match: Match | None
     applications: list[Application]
+    unplaced: UnplacedPupil | None = None
 
     @property
     def heading(self) -> str:
         return STAGES[self.stage]
+
+    @property
+    def answer_by(self) -> dt.datetime | None:
+        """When an open offer lapses if the pupil has not answered."""
+        return offer_lapses_at(self.match) if self.match else None
 
 
 def pupil_state(*, user: Any, today: dt.date) -> PupilState:
@@ -61,7 +69,35 @@ def pupil_state(*, user: Any, today: dt.date) -> PupilState:
         if match.status == S.CONFIRMED and match.opportunity.ends_on < today:
             stage = "done"  # finished; completed once both sides have given feedback
         return PupilState(stage, match, applications)
+    unplaced = latest_unplaced(user=user)
+    if unplaced is not None:
+        return PupilState("unplaced", None, applications, unplaced)
     return PupilState("applied" if applications else "none", None, applications)
+
+
+def latest_unplaced(*, user: Any) -> UnplacedPupil | None:
+    """Why the region's latest live run could not place the pupil, if it could not."""
+    pupil = Pupil.objects.filter(user=user).select_related("school__local_authority").first()
+    if pupil is None:
+        return None
+    latest = (
+        MatchRun.objects.filter(
+            region_id=pupil.school.local_authority.region_id,
+            what_if=False,
+            status=MatchRun.Status.SUCCEEDED,
+        )
+        .exclude(parameters__has_key="refill")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if latest is None:
+        return None
+    return UnplacedPupil.objects.filter(run=latest, pupil=pupil).first()
+
+
+def advisers_for(*, pupil: Pupil) -> list[CareersAdviser]:
+    """Who the pupil can talk to about their placement."""
+    return list(CareersAdviser.objects.filter(schools=pupil.school_id).select_related("user"))
 
 
 def active_applications(*, user: Any) -> list[Application]:
@@ -123,6 +159,15 @@ def search_results(*, user: Any, pupil: Pupil, rows: list[Reachable]) -> list[Re
         Result(o, j, o.pk in applied, r.can_apply)
         for r, o, j in zip(rows, opportunities, journeys_to(pupil, opportunities), strict=True)
     ]
+
+
+def withdrawn_applications(*, user: Any) -> list[Application]:
+    return list(
+        applications_for_user(user=user)
+        .filter(status=Application.Status.WITHDRAWN)
+        .select_related("opportunity__employer")
+        .order_by("-updated_at")[:10]
+    )
 
 
 def max_applications() -> int:

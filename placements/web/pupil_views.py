@@ -28,6 +28,7 @@ from placements.models import Application, Match, MatchStatus
 from placements.reach import journeys_to
 from placements.web import pupil_selectors as selectors
 from placements.web.pupil_forms import DeclineForm, ReflectionForm, SearchForm
+from placements.web.timetable_journey import timetable_journey
 from schools.models import Pupil
 from schools.permissions import pupil_of
 from schools.selectors import windows_for_user
@@ -55,11 +56,13 @@ def home(request: AuthedRequest) -> HttpResponse:
             "pupil": pupil,
             "state": state,
             "journey": journey,
+            "timetable": timetable_journey(pupil, state.match.opportunity) if state.match else None,
             "windows": windows_for_user(user=request.user),
             "feedback_given": bool(state.match and state.match.feedback.filter(side="pupil").exists()),
-            "stages": selectors.STAGES.items(),
+            "stages": [(k, v) for k, v in selectors.STAGES.items() if k != "unplaced"],
             "max_applications": selectors.max_applications(),
             "today": today,
+            "advisers": selectors.advisers_for(pupil=pupil),
         },
     )
 
@@ -68,38 +71,25 @@ def home(request: AuthedRequest) -> HttpResponse:
 def search(request: AuthedRequest) -> HttpResponse:
     pupil = _pupil(request)
     max_minutes, step_free = min(pupil.max_travel_minutes, 90), pupil.needs_step_free_access
-    show_all = request.GET.get("show_all") == "1"
-    initial = {"max_minutes": max_minutes, "step_free": step_free, "show_all": "1" if show_all else ""}
-    # Only the page and the "show all" toggle: a first visit, not a filtered search.
-    bound = bool(set(request.GET) - {"page", "show_all"})
+    initial = {"max_minutes": max_minutes, "step_free": step_free}
+    # Only a page number: the first visit's defaults, not a filtered search.
+    bound = bool(set(request.GET) - {"page"})
     form = SearchForm(request.GET if bound else None, initial=initial)
     today = timezone.localdate()
     rows, page, results = None, None, []
     if bound and form.is_valid():
         criteria = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
-        criteria.pop("show_all", None)
-        rows = selectors.opportunity_search(
-            user=request.user, pupil=pupil, today=today, show_all=show_all, **criteria
-        )
+        criteria["show_all"] = bool(criteria.get("show_all"))
+        rows = selectors.opportunity_search(user=request.user, pupil=pupil, today=today, **criteria)
     elif not bound:
         rows = selectors.opportunity_search(
-            user=request.user,
-            pupil=pupil,
-            today=today,
-            max_minutes=max_minutes,
-            step_free=step_free,
-            show_all=show_all,
+            user=request.user, pupil=pupil, today=today, max_minutes=max_minutes, step_free=step_free
         )
     if rows is not None:
         page = Paginator(rows, 20).get_page(request.GET.get("page"))
         results = selectors.search_results(user=request.user, pupil=pupil, rows=list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
-    toggle = query.copy()
-    if show_all:
-        toggle.pop("show_all", None)
-    else:
-        toggle["show_all"] = "1"
     return render(
         request,
         "pupil/search.html",
@@ -109,8 +99,7 @@ def search(request: AuthedRequest) -> HttpResponse:
             "results": results,
             "count": len(rows or []),
             "query": query.urlencode(),
-            "show_all": show_all,
-            "toggle_query": toggle.urlencode(),
+            "show_all": bool(bound and form.is_valid() and form.cleaned_data.get("show_all")),
         },
     )
 
@@ -126,6 +115,7 @@ def opportunity(request: AuthedRequest, pk: int) -> HttpResponse:
         {
             "opportunity": opp,
             "journey": journeys_to(pupil, [opp])[0],
+            "timetable": timetable_journey(pupil, opp),
             "applied": any(a.opportunity_id == opp.pk for a in applications),
             "full": len(applications) >= selectors.max_applications(),
             "max_applications": selectors.max_applications(),
@@ -157,6 +147,7 @@ def choices(request: AuthedRequest) -> HttpResponse:
         "pupil/choices.html",
         {
             "applications": applications,
+            "withdrawn": selectors.withdrawn_applications(user=request.user),
             "max_applications": selectors.max_applications(),
         },
     )
@@ -188,9 +179,11 @@ def move(request: AuthedRequest, pk: int, direction: str) -> HttpResponse:
 
 
 @pupil_only
-@require_POST
 def withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Asks first (a page of its own, no script needed); the POST removes the choice."""
     application = _application(request, pk)
+    if request.method != "POST":
+        return render(request, "pupil/withdraw.html", {"application": application})
     try:
         application_withdraw(application=application)
     except LifecycleError as error:

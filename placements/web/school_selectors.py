@@ -4,20 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 
 from placements.models import Match, MatchStatus
-from schools.models import Pupil, School
+from schools.models import Pupil, School, disadvantaged_q
 
 # A workplace experience counts once it is agreed: confirmed, or completed.
 EXPERIENCE_STATUSES = (MatchStatus.CONFIRMED, MatchStatus.COMPLETED)
-DISADVANTAGE = (
-    Q(fsm_or_pupil_premium=True)
-    | Q(care_experienced=True)
-    | Q(send=True)
-    | Q(young_carer=True)
-    | Q(at_risk_of_neet=True)
-)
+DISADVANTAGE = disadvantaged_q()
 
 
 @dataclass(frozen=True)

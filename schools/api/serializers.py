@@ -6,9 +6,7 @@ from rest_framework import serializers
 
 from mobility.accounts.models import Role
 from mobility.geography.models import LocalAuthority, Sector
-from schools.models import ConsentStatus, Pupil, School, WorkExperienceWindow
-
-FLAG_FIELDS = ("fsm_or_pupil_premium", "care_experienced", "send", "young_carer", "at_risk_of_neet")
+from schools.models import DISADVANTAGE_FLAGS, ConsentStatus, Pupil, School, WorkExperienceWindow
 
 
 class SchoolSerializer(serializers.ModelSerializer[School]):
@@ -80,14 +78,14 @@ class PupilSerializer(serializers.ModelSerializer[Pupil]):
             "max_travel_minutes",
             "parental_consent",
             "parental_consent_recorded_at",
-            *FLAG_FIELDS,
+            *DISADVANTAGE_FLAGS,
         ]
         read_only_fields = ["school", "date_of_birth", "parental_consent", "parental_consent_recorded_at"]
 
     def get_fields(self) -> dict[str, Any]:
         fields = super().get_fields()
         if self.context.get("role") == Role.PUPIL:
-            for name in FLAG_FIELDS:
+            for name in DISADVANTAGE_FLAGS:
                 fields.pop(name)
             fields["year_group"].read_only = True
         return fields

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from mobility.web_forms import DateField, GovukForm
-from schools.models import ConsentStatus, School, WorkExperienceWindow
+from schools.models import ConsentStatus, School
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
@@ -53,15 +53,6 @@ class WindowForm(GovukForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end, deadline = data.get("starts_on"), data.get("ends_on"), data.get("application_deadline")
-        year = data.get("year_group")
-        if (
-            start
-            and year
-            and WorkExperienceWindow.objects.filter(
-                school=self.school, year_group=year, starts_on=start
-            ).exists()
-        ):
-            self.add_error("starts_on", f"Year {year} already has a week starting on {start:%-d %B %Y}")
         if start and end and end < start:
             self.add_error("ends_on", "The last day must be the same as or after the first day")
         if start and deadline and deadline > start:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from placements.models import MatchStatus
+from tests.lifecycle.factories import WINDOW_END, WINDOW_START
 
 from .conftest import YESTERDAY, ApiWorld
 
@@ -86,8 +87,8 @@ OPS: list[Op] = [
         body=lambda w, which, role: {
             "school": w.side(which).school.pk,
             "year_group": 12,
-            "starts_on": "2031-06-02",
-            "ends_on": "2031-06-06",
+            "starts_on": str(WINDOW_START),
+            "ends_on": str(WINDOW_END),
         },
     ),
     Op(
@@ -180,8 +181,8 @@ OPS: list[Op] = [
             "description": "Science",
             "sector": "digital",
             "capacity": 3,
-            "starts_on": "2031-06-02",
-            "ends_on": "2031-06-06",
+            "starts_on": str(WINDOW_START),
+            "ends_on": str(WINDOW_END),
         },
     ),
     Op(

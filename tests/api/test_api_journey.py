@@ -54,7 +54,11 @@ def test_apply_run_approve_offer_confirm_accept_consent_feedback_complete(
         "risk_assessment_on": str(f.TODAY - dt.timedelta(days=10)),
         "supervisor_name": "Sam Supervisor",
     }
-    assert as_employer.post("/api/v1/compliance/", compliance, format="json").status_code == 201
+    recorded = as_employer.post("/api/v1/compliance/", compliance, format="json")
+    assert recorded.status_code == 201
+    # An adviser sees the evidence and verifies it; only then does it count for approval.
+    verify_url = f"/api/v1/compliance/{recorded.json()['id']}/verify/"
+    assert as_adviser.post(verify_url, {"note": "Certificate seen"}, format="json").status_code == 200
     site = as_employer.post(
         "/api/v1/sites/",
         {"name": "Office", "address": "Dale Street", "postcode": "L2 2DH", "step_free_access": True},

@@ -12,6 +12,7 @@ from rest_framework.authtoken.models import Token
 
 from demo.loader import DEMO_LOGINS, DEMO_PASSWORD, DemoSummary
 from mobility.accounts.models import Role, User
+from placements.lifecycle.models import ChangeRequest
 from placements.models import MatchStatus, MatchStatusChange, UnplacedPupil
 from tests.factories import MatchFactory, MatchRunFactory, PupilFactory
 
@@ -27,6 +28,9 @@ def admin_client_demo(small_demo: DemoSummary) -> Client:
     MatchStatusChange.objects.create(match=match, to_status=MatchStatus.PROPOSED, reason="run")
     UnplacedPupil.objects.create(
         run=match.run, pupil=PupilFactory(), reason="DATES", explanation="No placement matched your dates."
+    )
+    ChangeRequest.objects.create(
+        opportunity=match.opportunity, proposed={"daily_hours": "6.0"}, reason="Shorter days"
     )
     Group.objects.create(name="Careers team")
     admin_user = User.objects.get(email=DEMO_LOGINS[Role.ADMIN])
@@ -67,4 +71,3 @@ def test_a_non_admin_cannot_open_the_admin(small_demo: DemoSummary) -> None:
     assert client.login(email=DEMO_LOGINS[Role.ADVISER], password=DEMO_PASSWORD)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
-

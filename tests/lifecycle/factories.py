@@ -148,6 +148,8 @@ class ComplianceFactory(factory.django.DjangoModelFactory):
     risk_assessment_on = TODAY - dt.timedelta(days=30)
     supervisor_name = "Sam Supervisor"
     supervisor_role = "Team leader"
+    verified_at = factory.LazyFunction(timezone.now)
+    verification_note = "Insurance certificate and risk assessment seen."
 
 
 class EmployerMemberFactory(factory.django.DjangoModelFactory):

@@ -21,6 +21,7 @@ import pytest
 import redis
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from employers.models import ComplianceRecord, Employer, Opportunity, Site
 from mobility.accounts.models import Role, User
@@ -94,6 +95,8 @@ class MatchWorld:
                 employer=employer,
                 insurance_expires_on=self.window_end + dt.timedelta(days=200),
                 risk_assessment_on=self.window_start - dt.timedelta(days=30),
+                verified_at=timezone.now(),
+                verification_note="Certificate seen.",
                 supervisor_name="A Supervisor",
             )
         self.employers.append(employer)

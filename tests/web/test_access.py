@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from employers.models import ComplianceRecord, Employer, EmployerMember, Opportunity
 from mobility.accounts.models import Role
@@ -104,6 +105,8 @@ def test_objects_out_of_scope_are_not_found(world: WebWorld) -> None:
         employer=other_employer,
         insurance_expires_on=world.window_end + dt.timedelta(days=100),
         risk_assessment_on=world.window_start,
+        verified_at=timezone.now(),
+        verification_note="Certificate seen.",
         supervisor_name="Sol Supervisor",
     )
     theirs = world.add_opportunity("Their placement", employer=other_employer)

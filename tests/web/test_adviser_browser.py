@@ -97,8 +97,8 @@ def test_adviser_runs_matching_and_reviews_the_matches(
     _start_run(page, "Maximum coverage (what-if)", "7")
     visit(page, "/adviser/compare/")
     table = page.get_by_role("table", name="Side by side")
-    expect(table).to_contain_text("(stable)")
-    expect(table).to_contain_text("(max-coverage)")
+    expect(table).to_contain_text("(Stable matching")
+    expect(table).to_contain_text("(Most pupils placed")
     expect(table.get_by_role("row", name=re.compile("Blocking pairs"))).to_contain_text("0")
 
     visit(page, "/adviser/unmet-demand/")

@@ -119,7 +119,10 @@ def test_pupil_finds_applies_ranks_and_accepts_with_the_keyboard(page: Any, web_
     page.get_by_role("link", name="Back").click()
 
     page.get_by_role("button", name="Yes, I want this placement").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your placement is confirmed")
+    # Not "confirmed" until the parent or carer has consented.
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "You said yes: waiting for your parent or carer's consent"
+    )
     check_accessibility(page)
     match.refresh_from_db()
     # Under 18 with no consent recorded yet: accepted, waiting for the school.

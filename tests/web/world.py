@@ -11,6 +11,8 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
+
 from employers.models import ComplianceRecord, Employer, EmployerMember, Opportunity, Site
 from mobility.accounts.models import Role, User
 from mobility.geography.models import LocalAuthority, Region, Sector
@@ -166,6 +168,8 @@ def build_world() -> WebWorld:
         insurer="Acme Insurance",
         insurance_expires_on=start + dt.timedelta(days=20),
         risk_assessment_on=start - dt.timedelta(days=30),
+        verified_at=timezone.now(),
+        verification_note="Certificate seen.",
         supervisor_name="Pat Supervisor",
     )
     member = user("member@employer.test", Role.EMPLOYER, "Morgan")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from argparse import ArgumentParser
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -10,6 +11,10 @@ from django.db import transaction
 
 from demo.loader import DEFAULT_SEED, SIZES, DemoAlreadyLoaded, build_demo, reset_demo
 from mobility.accounts.models import Role
+from mobility.transit.models import TimetableFeed
+from placements.transit.services import timetable_feed_import
+
+DEMO_FEED = Path(__file__).resolve().parents[2] / "data" / "lcr-demo-gtfs.zip"
 
 
 class Command(BaseCommand):
@@ -17,13 +22,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
-            "--size", choices=list(SIZES), default="small",
+            "--size",
+            choices=list(SIZES),
+            default="small",
             help="small: 12 schools, ~600 pupils (seconds); full: ~17,000 Year 10 pupils (benchmarks).",
         )
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="Same seed, same data.")
         parser.add_argument("--reset", action="store_true", help="Delete earlier demo data first.")
+        parser.add_argument(
+            "--no-timetable",
+            dest="timetable",
+            action="store_false",
+            help="Do not import the demo's generated bus and rail timetable.",
+        )
 
-    def handle(self, *args: Any, size: str, seed: int, reset: bool, **options: Any) -> None:
+    def handle(self, *args: Any, size: str, seed: int, reset: bool, timetable: bool, **options: Any) -> None:
         # One transaction: if loading fails, the earlier demo is still there.
         try:
             with transaction.atomic():
@@ -34,9 +47,13 @@ class Command(BaseCommand):
         except DemoAlreadyLoaded as error:
             raise CommandError(str(error)) from error
 
-        self.stdout.write(self.style.SUCCESS(
-            f"Loaded the {summary.size} demo (seed {summary.seed}) in {summary.seconds:.1f} s."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Loaded the {summary.size} demo (seed {summary.seed}) in {summary.seconds:.1f} s."
+            )
+        )
+        if timetable:
+            self._import_demo_timetable()
         width = max(len(name) for name in summary.counts)
         for name, count in summary.counts.items():
             self.stdout.write(f"  {name:<{width}}  {count:>7,}")
@@ -44,3 +61,11 @@ class Command(BaseCommand):
         self.stdout.write(f"  {'Role':<32} {'Email':<32} Password")
         for role, email in summary.logins.items():
             self.stdout.write(f"  {Role(role).label:<32} {email:<32} {summary.password}")
+
+    def _import_demo_timetable(self) -> None:
+        """The demo's generated feed, unless a real one has been imported (that one is kept)."""
+        if TimetableFeed.objects.filter(is_demo=False).exists():
+            self.stdout.write("Kept the imported timetable; the demo timetable was not loaded.")
+            return
+        feed = timetable_feed_import(path=DEMO_FEED)
+        self.stdout.write(f"Imported {feed} (generated, not a real operator's times).")

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mobility.geography.models import Region
+from placements.lifecycle.exceptions import RunInProgress
 from placements.matching.report import report_lines
 from placements.matching.services import match_run_create
 from placements.models import MatchRun
@@ -40,6 +41,8 @@ class Command(BaseCommand):
             run = match_run_create(region=region, policy=options["policy"], seed=options["seed"])
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
+        except RunInProgress as error:
+            raise CommandError(error.message) from error
         self.stdout.write(f"Match run {run.pk} queued for {region.name} ({run.policy}, seed {run.seed}).")
         if not options["wait"]:
             return

@@ -1,0 +1,20 @@
+"""The engine keeps its own list of disadvantage flags (it imports no Django); it must name the
+same flags as the pupil model, or a flag would silently stop giving priority."""
+
+from placements.engine.policy import DEFAULT_TIERS, FLAG_NAMES
+from schools.models import DISADVANTAGE_FLAGS, Pupil
+
+
+def test_engine_flags_are_the_pupil_model_flags() -> None:
+    assert set(FLAG_NAMES) == set(DISADVANTAGE_FLAGS)
+    assert len(FLAG_NAMES) == len(DISADVANTAGE_FLAGS)
+
+
+def test_every_flag_is_a_boolean_field_of_the_pupil() -> None:
+    for flag in DISADVANTAGE_FLAGS:
+        assert Pupil._meta.get_field(flag).get_internal_type() == "BooleanField"
+
+
+def test_every_flag_has_a_priority_tier() -> None:
+    tiered = {flag for tier in DEFAULT_TIERS for flag in tier}
+    assert tiered == set(DISADVANTAGE_FLAGS)

@@ -1,0 +1,33 @@
+"""Rules that hold for everyone: the lifecycle world plus logged-in web and API clients."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+from mobility.accounts.models import User
+from tests.lifecycle.conftest import World, world  # noqa: F401  (the shared fixture)
+
+
+@pytest.fixture
+def web_as():
+    def login(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
+def api_as():
+    def login(user: User) -> APIClient:
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return login
+
+
+__all__ = ["World"]
