@@ -152,9 +152,16 @@ def save(data: MatchInput, path: Path) -> None:
 
 def load(path: Path, policy: Policy) -> MatchInput:
     with np.load(path) as z:
-        pupils = PupilTable(**{f.name: z[f"pupils.{f.name}"] for f in fields(PupilTable)})
+        # Columns added since the file was saved keep their defaults.
+        pupils = PupilTable(
+            **{f.name: z[f"pupils.{f.name}"] for f in fields(PupilTable) if f"pupils.{f.name}" in z}
+        )
         opportunities = OpportunityTable(
-            **{f.name: z[f"opportunities.{f.name}"] for f in fields(OpportunityTable)}
+            **{
+                f.name: z[f"opportunities.{f.name}"]
+                for f in fields(OpportunityTable)
+                if f"opportunities.{f.name}" in z
+            }
         )
     return MatchInput(pupils, opportunities, policy)
 

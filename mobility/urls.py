@@ -16,3 +16,8 @@ urlpatterns = [
     path("api/", include("mobility.api_urls")),
     path("", include("mobility.web_urls")),
 ]
+
+handler400 = "mobility.security.error_views.bad_request"
+handler403 = "mobility.security.error_views.permission_denied"
+handler404 = "mobility.security.error_views.page_not_found"
+handler500 = "mobility.security.error_views.server_error"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -118,6 +119,8 @@ def import_preview(text: str) -> Preview:
         headers = next(reader)
     except StopIteration:
         return Preview([], ["The file is empty."])
+    except csv.Error as error:
+        return Preview([], [f"The first row cannot be read: {error}"])
     columns = _columns(headers)
     missing = [name.replace("_", " ") for name in REQUIRED if name not in columns]
     if missing:
@@ -125,7 +128,18 @@ def import_preview(text: str) -> Preview:
             [], [f"The file has no column for: {', '.join(missing)}. The first row must name the columns."]
         )
     rows: list[Row] = []
-    for number, cells in enumerate(reader, start=2):
+    for number in itertools.count(2):
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            # A cell past the csv module's size limit (or a broken quote): this row only.
+            rows.append(_unreadable(number, f"The row cannot be read: {error}"))
+            continue
+        if any("\x00" in c for c in cells):
+            rows.append(_unreadable(number, "The row contains a NUL character"))
+            continue
         if not any(c.strip() for c in cells):
             continue
         if len(rows) >= MAX_ROWS:
@@ -137,6 +151,10 @@ def import_preview(text: str) -> Preview:
         return Preview([], ["The file has a header row but no pupils."])
     _mark_duplicates(rows)
     return Preview(rows, [])
+
+
+def _unreadable(number: int, error: str) -> Row:
+    return Row(number, {"first_name": "", "last_name": ""}, [error])
 
 
 def _row(number: int, raw: dict[str, str]) -> Row:

@@ -20,6 +20,7 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
+# Only DEBUG accepts the demo key: without DEBUG the process refuses to start (mobility.security).
 SECRET_KEY = env.str("SECRET_KEY", default="insecure-demo-key-set-SECRET_KEY-in-production")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -36,6 +37,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "mobility.security",
     "mobility.accounts",
     "mobility.geography",
     "mobility.transit",
@@ -55,6 +58,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "mobility.security.middleware.PermissionsPolicyMiddleware",
+    "mobility.security.middleware.SessionPolicyMiddleware",
+    # Last, so it sees the lockout flag that authentication set during the view.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mobility.urls"
@@ -88,12 +96,28 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# The lockout check runs before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2id first: older hashes are upgraded when their owner next signs in.
+PASSWORD_HASHERS = [
+    "mobility.security.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# OWASP's argon2id minimum (19 MiB, 2 passes, 1 lane): a class signing in at once stays quick on 2 cores.
+ARGON2_MEMORY_KIB = env.int("ARGON2_MEMORY_KIB", default=19456)
+ARGON2_TIME_COST = env.int("ARGON2_TIME_COST", default=2)
+ARGON2_PARALLELISM = env.int("ARGON2_PARALLELISM", default=1)
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 
@@ -150,7 +174,22 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "mobility.api.exceptions.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "mobility.security.parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "mobility.security.throttles.AnonThrottle",
+        "mobility.security.throttles.UserThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="60/min"),
+        "user": env.str("API_THROTTLE_USER", default="600/min"),
+    },
 }
+# Nesting deeper than this in a JSON body is refused with 400.
+JSON_MAX_DEPTH = env.int("JSON_MAX_DEPTH", default=32)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mobility API",
     "DESCRIPTION": "Work-experience placements for school pupils.",
@@ -172,6 +211,7 @@ SPECTACULAR_SETTINGS = {
         "OpportunityStatusEnum": "employers.models.Opportunity.Status",
         "ApplicationStatusEnum": "placements.models.Application.Status",
         "MatchRunStatusEnum": "placements.models.MatchRun.Status",
+        "RejectionReasonEnum": "placements.lifecycle.transitions.RejectionReason",
     },
 }
 
@@ -194,3 +234,72 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# Security. Everything is on when DEBUG is off; each can be turned off through the environment.
+# The process refuses to start without a proper SECRET_KEY (mobility.security.apps).
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers and container health checks speak plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+# Behind a TLS-terminating reverse proxy that sets X-Forwarded-Proto and X-Forwarded-For
+# (and strips any a client sent): trust them for HTTPS detection and the client's address.
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=not DEBUG)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+CSRF_FAILURE_VIEW = "mobility.security.error_views.csrf_failure"
+
+# No inline script or style anywhere: the pages, htmx and GOV.UK Frontend all work under this.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Browser features no page uses, switched off.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
+
+# Sessions for shared school computers: a pupil's ends with the browser and after idling;
+# everyone else's after a working day.
+PUPIL_SESSION_IDLE_MINUTES = env.int("PUPIL_SESSION_IDLE_MINUTES", default=30)
+STAFF_SESSION_HOURS = env.int("STAFF_SESSION_HOURS", default=8)
+
+# Sign-in lockout (django-axes) on the web, admin and token sign-ins. Per account, and per
+# address with a higher limit because a whole school often shares one address.
+LOGIN_FAILURES_PER_ACCOUNT = env.int("LOGIN_FAILURES_PER_ACCOUNT", default=5)
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=50)
+AXES_FAILURE_LIMIT = "mobility.security.lockout.account_failure_limit"
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "mobility.security.lockout.AccountAndAddressHandler"
+AXES_USERNAME_CALLABLE = "mobility.security.lockout.username_of"
+AXES_CLIENT_IP_CALLABLE = "mobility.security.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "mobility.security.lockout.lockout_response"
+AXES_VERBOSE = False
+# Every failure is kept (up to 1000 per account) for the admin site.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True

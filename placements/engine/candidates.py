@@ -16,18 +16,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 
+from ._types import F32, F64, I8, I32, I64, U64, Bools
 from .eligibility import Reason, check_pairs, dates_overlap
 from .inputs import MODE_VIRTUAL, OpportunityTable, PupilTable
 from .policy import Policy
 from .travel import estimate_travel_minutes, reach_metres
 
-I64 = NDArray[np.int64]
-I32 = NDArray[np.int32]
-F32 = NDArray[np.float32]
-F64 = NDArray[np.float64]
-Bools = NDArray[np.bool_]
 # Pairs examined at once: small enough for every temporary to stay in cache.
 CHUNK_PAIRS = 1 << 17
 # Pupils whose suggestions are worked out together.
@@ -56,7 +51,7 @@ class Interests:
     """
 
     opp_code: I32
-    masks: NDArray[np.uint64]  # (pupils, words)
+    masks: U64  # (pupils, words)
     sectors: I32  # sector id of each code
 
     @classmethod
@@ -85,7 +80,7 @@ def pupil_codes(sectors: I32, interest_sector: I32) -> I64:
     return code
 
 
-def mask_fit(masks: NDArray[np.uint64], code: I32) -> Bools:
+def mask_fit(masks: U64, code: I32) -> Bools:
     """Bit ``code[i]`` of ``masks[i]`` (rows of words), element-wise."""
     c = code.astype(np.uint64)
     if masks.shape[1] == 1:
@@ -299,7 +294,7 @@ class _Found:
     def add(self, r: I64, o: I64, minutes: F32, value: F64) -> None:
         self.parts.append((r, o, minutes, value))
 
-    def best(self, rows: _Rows, n_block: int) -> tuple[I64, I64, F32]:
+    def best(self, rows: _Rows) -> tuple[I64, I64, F32]:
         """Each pupil's ``want`` best distinct candidates: (pupil, o, minutes),
         ordered by pupil, best first (ties by opportunity index)."""
         r = np.concatenate([x[0] for x in self.parts] + [np.empty(0, np.int64)])
@@ -379,7 +374,7 @@ def suggest(
         found = _Found()
         _physical(rows, grid, opp, interests, policy, found)
         _virtual(rows, virtual, opp, interests, interest_code, policy, found)
-        out.append(found.best(rows, min(BLOCK_PUPILS, len(who) - s)))
+        out.append(found.best(rows))
     p = np.concatenate([x[0] for x in out] + [np.empty(0, np.int64)])
     o = np.concatenate([x[1] for x in out] + [np.empty(0, np.int64)])
     minutes = np.concatenate([x[2] for x in out] + [np.empty(0, np.float32)])
@@ -390,7 +385,7 @@ def _value(
     policy: Policy,
     opp: OpportunityTable,
     interests: Interests,
-    masks: NDArray[np.uint64],
+    masks: U64,
     o: I64,
     minutes: F32,
 ) -> F64:
@@ -466,7 +461,7 @@ def best_stage(
     opportunities: OpportunityTable,
     policy: Policy,
     who: I64,
-) -> NDArray[np.int8]:
+) -> I8:
     """Furthest eligibility check any opportunity passes for each pupil.
 
     Used to explain "no placement within 45 minutes matched your dates".

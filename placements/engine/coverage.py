@@ -2,11 +2,25 @@
 
 Min-cost maximum flow: source -> pupil (1) -> opportunity on their list (1)
 -> sink (seats). The flow is maximised first (most pupils placed); among
-maximum flows the cost picks who and where: each placement costs
-``tier * TIER_WEIGHT + position on list``, and ``TIER_WEIGHT`` exceeds any
-list position, so a higher-priority tier is covered before any rank
-preference is considered. It is not stable: the run report counts the
-blocking pairs (priority violations) it costs.
+maximum flows the cost picks who and where, lexicographically: the most
+pupils of the first tier, then of the second, and so on, then the least
+rank cost (sum of positions on lists). It is not stable: the run report
+counts the blocking pairs (priority violations) it costs.
+
+Lexicographic costs
+-------------------
+A placement costs ``tier * W + position`` with ``W = P + 1``, where ``P``
+(the sum over pupils of their longest position, ``len(list) - 1``) bounds
+any difference in rank cost. Every maximum flow places the same number
+``N`` of pupils, so its tier cost is ``W * sum(tier) = W * (T * N - sum of
+prefixes)`` where prefix ``k`` counts pupils placed from tiers ``0..k``.
+The sets of pupils a matching can place form a (transversal) matroid, so
+one maximum matching has every prefix at its largest at once (greedy in
+tier order); any other has some prefix at least one smaller, which costs
+at least ``W > P`` more than any rank saving. Hence least cost means tiers
+first, then rank cost. Costs stay small: at most ``T * W + P`` per entry,
+so int32 for city runs; int64 beyond, and ``_check_range`` refuses
+instances whose path sums could approach int64.
 
 With numba this is solved by ``_compiled`` (a maximum matching, its
 Dulmage-Mendelsohn split, then successive shortest paths in each part: a
@@ -20,24 +34,31 @@ from __future__ import annotations
 from types import ModuleType
 
 import numpy as np
-from numpy.typing import NDArray
 
+from ._types import I8, I32, I64, Bools, Ints
 from .stable import compiled
 
-I64 = NDArray[np.int64]
-I32 = NDArray[np.int32]
 
-
-def costs(ptr: I64, tier: NDArray[np.int8]) -> tuple[I32, I32]:
-    """(owner, cost) of each list entry."""
+def costs(ptr: I64, tier: I8) -> tuple[I32, Ints]:
+    """(owner, cost) of each list entry: ``tier * W + position`` (see above)."""
     owner = np.repeat(np.arange(len(ptr) - 1, dtype=np.int32), np.diff(ptr))
-    position = np.arange(len(owner), dtype=np.int32) - ptr[:-1].astype(np.int32)[owner]
-    tier_weight = int(position.max()) + 2 if len(position) else 1
-    cost: I32 = tier[owner].astype(np.int32) * np.int32(tier_weight) + position
+    position = np.arange(len(owner), dtype=np.int64) - ptr[:-1][owner]
+    weight = int(np.maximum(np.diff(ptr) - 1, 0).sum()) + 1
+    top = int(tier.max(initial=0)) * weight + weight
+    _check_range(len(ptr) - 1, top)
+    dtype = np.int32 if top < 2**31 else np.int64
+    cost: Ints = (tier[owner].astype(np.int64) * weight + position).astype(dtype)
     return owner, cost
 
 
-def max_coverage(ptr: I64, opp: I32, tier: NDArray[np.int8], seats: NDArray[np.int32]) -> I64:
+def _check_range(n_pupils: int, top: int) -> None:
+    """Refuse costs whose sums along an augmenting path (at most ``2 * n_pupils + 1``
+    arcs, plus potentials of the same size) could overflow int64."""
+    if (4 * n_pupils + 4) * top >= 2**62:
+        raise ValueError("too many pupils and list entries for exact max-coverage costs")
+
+
+def max_coverage(ptr: I64, opp: I32, tier: I8, seats: I32) -> I64:
     """Match each pupil to one list entry (index into ``opp``), or -1."""
     fast = compiled()
     if fast is None or len(opp) >= 1 << 31:
@@ -78,9 +99,9 @@ def _solve_part(
     entry: I64,
     row_of: I32,
     col_of: I32,
-    cost: I32,
-    rows: NDArray[np.bool_],
-    cols: NDArray[np.bool_],
+    cost: Ints,
+    rows: Bools,
+    cols: Bools,
     row_need: I64 | None,
     col_cap: I64 | None,
 ) -> None:
@@ -103,7 +124,7 @@ def _solve_part(
     result[owner[chosen]] = chosen
 
 
-def max_coverage_or_tools(ptr: I64, opp: I32, tier: NDArray[np.int8], seats: NDArray[np.int32]) -> I64:
+def max_coverage_or_tools(ptr: I64, opp: I32, tier: I8, seats: I32) -> I64:
     """The same problem solved by OR-Tools' min-cost flow (no numba needed)."""
     from ortools.graph.python import min_cost_flow  # heavy import: only when used
 

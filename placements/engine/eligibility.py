@@ -9,10 +9,11 @@ from __future__ import annotations
 from enum import IntEnum
 
 import numpy as np
-from numpy.typing import NDArray
 
-from .inputs import MODE_VIRTUAL, OpportunityTable, PupilTable
+from ._types import F32, I8, I32, I64, Bools
+from .inputs import CONSENT_REFUSED, CONSENT_WITHDRAWN, MODE_VIRTUAL, OpportunityTable, PupilTable
 from .policy import TravelModel
+from .records import pupil_problems
 from .travel import estimate_travel_minutes
 
 
@@ -28,9 +29,11 @@ class Reason(IntEnum):
     TOO_YOUNG = 7
     NO_STEP_FREE = 8
     ELIGIBLE = 9
-    # Outcomes, not eligibility failures:
+    # An outcome, not an eligibility failure:
     FILLED = 10
-    NOT_NEEDED = 11  # the pupil got a choice they ranked higher
+    # The pupil takes no part in the run:
+    NO_CONSENT = 11
+    UNUSABLE_RECORD = 12
 
 
 REASON_WORDS = {
@@ -45,7 +48,21 @@ REASON_WORDS = {
 }
 
 
-def age_on(birth_day: NDArray[np.int32], on_day: NDArray[np.int32]) -> NDArray[np.int64]:
+def left_out(pupils: PupilTable) -> I8:
+    """Why each pupil takes no part in the run (a ``Reason`` code), 0 if they do.
+
+    Pupils whose parent or carer refused or withdrew consent, and pupils whose
+    data the run cannot use (``records``), get no list, no suggestions and no
+    vacancy; a placement approved before stays as it is.
+    """
+    out = np.zeros(len(pupils), dtype=np.int8)
+    out[pupil_problems(pupils) > 0] = Reason.UNUSABLE_RECORD
+    out[(pupils.consent == CONSENT_REFUSED) | (pupils.consent == CONSENT_WITHDRAWN)] = Reason.NO_CONSENT
+    out[pupils.approved_opportunity_id >= 0] = 0
+    return out
+
+
+def age_on(birth_day: I32, on_day: I32) -> I64:
     """Whole years of age on a day (both as ``date.toordinal()`` numbers)."""
     # Ordinal 719163 is 1970-01-01, numpy's datetime64 epoch.
     born = (birth_day.astype(np.int64) - 719163).astype("datetime64[D]")
@@ -58,13 +75,11 @@ def age_on(birth_day: NDArray[np.int32], on_day: NDArray[np.int32]) -> NDArray[n
     bd = (born - born.astype("datetime64[M]")).astype(np.int64)
     od = (on - on.astype("datetime64[M]")).astype(np.int64)
     before = (om < bm) | ((om == bm) & (od < bd))
-    result: NDArray[np.int64] = years - before
+    result: I64 = years - before
     return result
 
 
-def dates_overlap(
-    pupils: PupilTable, p: NDArray[np.int64], start: NDArray[np.int32], end: NDArray[np.int32]
-) -> NDArray[np.bool_]:
+def dates_overlap(pupils: PupilTable, p: I64, start: I32, end: I32) -> Bools:
     """Does [start, end] overlap any of pupil p's work-experience windows?"""
     lo, hi = pupils.window_ptr[p], pupils.window_ptr[p + 1]
     hit = np.zeros(len(p), dtype=bool)
@@ -80,10 +95,10 @@ def dates_overlap(
 def check_pairs(
     pupils: PupilTable,
     opportunities: OpportunityTable,
-    p: NDArray[np.int64],
-    o: NDArray[np.int64],
+    p: I64,
+    o: I64,
     travel: TravelModel,
-) -> tuple[NDArray[np.int8], NDArray[np.float32]]:
+) -> tuple[I8, F32]:
     """Reason code per pair (``Reason.ELIGIBLE`` if all checks pass) and minutes.
 
     ``o`` may hold -1 for an application to an unknown opportunity.
@@ -99,7 +114,7 @@ def check_pairs(
         minutes = travel.timetable.apply(minutes, p, np.where(virtual, -1, o))
     start, end = opp.start_day[oo], opp.end_day[oo]
     # Checks in Reason order; later ones are only evaluated where still unset.
-    checks: list[tuple[Reason, NDArray[np.bool_]]] = []
+    checks: list[tuple[Reason, Bools]] = []
     # Employer-side checks are per opportunity: find the few failing pairs.
     bad = np.flatnonzero(~known | ~opp.documents_valid[oo])
     for code, failed in (

@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 
+from ._types import I8, I64, Bools
 from .candidates import best_stage, expand_ranges
-from .eligibility import Reason
+from .eligibility import Reason, left_out
 from .inputs import MatchInput
 from .preferences import SECONDARY_BITS, Applications, Lists, Priorities
 from .result import (
@@ -27,15 +27,13 @@ from .result import (
     DETAIL_SECONDARY,
 )
 
-I64 = NDArray[np.int64]
-
 
 @dataclass(frozen=True)
 class Explanations:
-    reason_code: NDArray[np.int8]
+    reason_code: I8
     reason_opportunity_id: I64
-    reason_detail: NDArray[np.int8]
-    unmatched_code: NDArray[np.int8]
+    reason_detail: I8
+    unmatched_code: I8
     displaced_by_ptr: I64
     displaced_by: I64
 
@@ -51,13 +49,31 @@ def explain(
 ) -> Explanations:
     """``final_opp``/``final_key``: each pupil's match in this run (-1 if none)
     and their priority key there; approved-before pupils have -1."""
-    pupils, opps = data.pupils, data.opportunities
+    pupils = data.pupils
     n = len(pupils)
-    lb = prio.lottery_bits
+    fixed = pupils.approved_opportunity_id >= 0
+    reason, reason_opp, filled, main_opp = _first_choices(data, apps, main, fixed, final_opp)
+    who = np.flatnonzero(filled)
+    detail, counts, displaced = _filled_by(data, prio, main, who, main_opp[who], final_opp, final_key)
+    reason_detail = np.zeros(n, dtype=np.int8)
+    reason_detail[who] = detail
+    per_pupil = np.zeros(n, dtype=np.int64)
+    per_pupil[who] = counts
+    d_ptr = np.concatenate([[0], np.cumsum(per_pupil)]).astype(np.int64)
+    unmatched = _unmatched(data, main, vacancy, fixed, final_opp)
+    return Explanations(reason, reason_opp, reason_detail, unmatched, d_ptr, displaced)
+
+
+def _first_choices(
+    data: MatchInput, apps: Applications, main: Lists, fixed: Bools, final_opp: I64
+) -> tuple[I8, I64, Bools, I64]:
+    """Why each pupil did not get the choice explained (their first own
+    application, else their first suggestion): (reason, its opportunity id,
+    filled by others, first main-list opportunity)."""
+    opps = data.opportunities
+    n = len(data.pupils)
     reason = np.zeros(n, dtype=np.int8)
     reason_opp = np.full(n, -1, dtype=np.int64)
-    fixed = pupils.approved_opportunity_id >= 0
-    # The explained choice: first own application, else first suggestion.
     has_app = np.diff(apps.ptr) > 0
     has_main = np.diff(main.ptr) > 0
     first_app = np.minimum(apps.ptr[:-1], max(len(apps.opp) - 1, 0))
@@ -67,8 +83,6 @@ def explain(
     main_opp = np.where(has_main, main.opp[first_main] if len(main.opp) else -1, -1)
     ineligible = has_app & (app_reason != Reason.ELIGIBLE)
     reason[ineligible] = app_reason[ineligible]
-    raw_ids = data.pupils.application_opportunity_id
-    # Unknown ids: report the id the pupil applied to, from the raw input.
     reason_opp[ineligible] = np.where(
         app_opp[ineligible] >= 0,
         opps.opportunity_id[np.maximum(app_opp[ineligible], 0)],
@@ -79,17 +93,23 @@ def explain(
     filled = ~fixed & ~ineligible & has_main & ~obtained
     reason[filled] = Reason.FILLED
     reason_opp[filled] = opps.opportunity_id[main_opp[filled]]
-    if len(raw_ids):
+    if len(data.pupils.application_opportunity_id):
+        # Unknown ids: report the id the pupil applied to, from the raw input.
         unknown = ineligible & (app_reason == Reason.UNKNOWN_OPPORTUNITY)
         reason_opp[unknown] = _raw_first_unknown(data, apps, np.flatnonzero(unknown))
+    return reason, reason_opp, filled, main_opp
 
-    # Who holds the seats of each filled first choice, and how they compare.
+
+def _filled_by(
+    data: MatchInput, prio: Priorities, main: Lists, who: I64, o: I64, final_opp: I64, final_key: I64
+) -> tuple[I8, I64, I64]:
+    """Who holds the seats of opportunity ``o[i]``, first choice of pupil
+    ``who[i]``, and how they compare: (detail bits, how many hold it with
+    higher priority, their pupil ids grouped by pupil in key order)."""
+    lb = prio.lottery_bits
     holder = np.flatnonzero(final_opp >= 0)
-    order = np.lexsort((final_key[holder], final_opp[holder]))
-    holder = holder[order]
+    holder = holder[np.lexsort((final_key[holder], final_opp[holder]))]
     h_opp, h_key = final_opp[holder], final_key[holder]
-    who = np.flatnonzero(filled)
-    o = main_opp[who]
     my_key = main.key[main.ptr[who]]
     lo = np.searchsorted(h_opp, o, "left").astype(np.int64)
     hi = np.searchsorted(h_opp, o, "right").astype(np.int64)
@@ -111,23 +131,23 @@ def explain(
     worse = np.zeros(len(who), dtype=bool)
     worse[row[~better]] = True
     detail[worse] |= DETAIL_LOWER_PRIORITY
-    detail[opps.seats_taken[o] > 0] |= DETAIL_APPROVED
-    reason_detail = np.zeros(n, dtype=np.int8)
-    reason_detail[who] = detail
-    counts = np.bincount(row_b, minlength=len(who))
-    per_pupil = np.zeros(n, dtype=np.int64)
-    per_pupil[who] = counts
-    d_ptr = np.concatenate([[0], np.cumsum(per_pupil)]).astype(np.int64)
-    displaced = pupils.pupil_id[holder[at_b]]  # already grouped by pupil, in key order
+    detail[data.opportunities.seats_taken[o] > 0] |= DETAIL_APPROVED
+    counts = np.bincount(row_b, minlength=len(who)).astype(np.int64)
+    displaced: I64 = data.pupils.pupil_id[holder[at_b]]  # already grouped by pupil, in key order
+    return detail, counts, displaced
 
-    # Unplaced pupils: their whole list was filled, or nothing was eligible.
-    unmatched = np.zeros(n, dtype=np.int8)
-    listed = has_main | (np.diff(vacancy.ptr) > 0)
+
+def _unmatched(data: MatchInput, main: Lists, vacancy: Lists, fixed: Bools, final_opp: I64) -> I8:
+    """Why unplaced pupils got nothing: they took no part, their whole list
+    was filled, or nothing was eligible (the furthest check any opportunity
+    passed)."""
+    unmatched = left_out(data.pupils)
+    listed = (np.diff(main.ptr) > 0) | (np.diff(vacancy.ptr) > 0)
     none = ~fixed & (final_opp < 0)
     unmatched[none & listed] = Reason.FILLED
-    empty = np.flatnonzero(none & ~listed)
-    unmatched[empty] = best_stage(pupils, opps, data.policy, empty)
-    return Explanations(reason, reason_opp, reason_detail, unmatched, d_ptr, displaced)
+    empty = np.flatnonzero(none & ~listed & (unmatched == 0))
+    unmatched[empty] = best_stage(data.pupils, data.opportunities, data.policy, empty)
+    return unmatched
 
 
 def _raw_first_unknown(data: MatchInput, apps: Applications, who: I64) -> I64:

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ._types import I8, I16, I32, I64, Bools, Strs
 from .policy import FLAG_NAMES, Policy
 
 NO_DATE = -1
@@ -33,10 +34,19 @@ MODE_HYBRID = 1
 MODE_VIRTUAL = 2
 MODE_CODES = {"in_person": MODE_IN_PERSON, "hybrid": MODE_HYBRID, "virtual": MODE_VIRTUAL}
 
-IntArray = NDArray[np.int64]
-Int32Array = NDArray[np.int32]
-BoolArray = NDArray[np.bool_]
-StrArray = NDArray[np.str_]
+# A parent's or carer's answer about work experience, per pupil.
+CONSENT_NOT_REQUESTED = 0
+CONSENT_REQUESTED = 1
+CONSENT_GIVEN = 2
+CONSENT_REFUSED = 3
+CONSENT_WITHDRAWN = 4
+CONSENT_CODES = {
+    "not_requested": CONSENT_NOT_REQUESTED,
+    "requested": CONSENT_REQUESTED,
+    "given": CONSENT_GIVEN,
+    "refused": CONSENT_REFUSED,
+    "withdrawn": CONSENT_WITHDRAWN,
+}
 
 
 def day(value: date | None) -> int:
@@ -76,6 +86,7 @@ _PUPIL_DTYPES: dict[str, Any] = {
     "window_end": np.int32,
     "application_ptr": np.int64,
     "application_opportunity_id": np.int64,
+    "consent": np.int8,
 }
 
 # CSR pointers and values: not one entry per pupil.
@@ -124,7 +135,7 @@ def _freeze(obj: object, dtypes: dict[str, Any]) -> None:
         object.__setattr__(obj, f.name, arr)
 
 
-def _check_csr(name: str, ptr: IntArray, n: int, *values: NDArray[Any]) -> None:
+def _check_csr(name: str, ptr: I64, n: int, *values: NDArray[Any]) -> None:
     if len(ptr) != n + 1 or ptr[0] != 0 or np.any(np.diff(ptr) < 0):
         raise ValueError(f"{name}_ptr must be a CSR pointer of length {n + 1}")
     for v in values:
@@ -140,34 +151,39 @@ class PupilTable:
     none): such pupils are fixed, never reshuffled, and their seat is assumed
     to be counted in the opportunity's ``seats_taken``.
     ``application_opportunity_id`` lists opportunity ids in the pupil's rank
-    order (first choice first).
+    order (first choice first). A pupil whose parent or carer refused or
+    withdrew consent takes no part in runs (``eligibility.left_out``).
     """
 
-    pupil_id: IntArray
-    la_code: StrArray
-    year_group: NDArray[np.int16]
-    birth_day: Int32Array
-    easting: Int32Array
-    northing: Int32Array
-    max_travel_minutes: NDArray[np.int16]
-    needs_step_free: BoolArray
-    care_experienced: BoolArray
-    fsm_or_pupil_premium: BoolArray
-    send: BoolArray
-    young_carer: BoolArray
-    at_risk_of_neet: BoolArray
-    approved_opportunity_id: IntArray
-    interest_ptr: IntArray
-    interest_sector: Int32Array
-    window_ptr: IntArray
-    window_start: Int32Array
-    window_end: Int32Array
-    application_ptr: IntArray
-    application_opportunity_id: IntArray
+    pupil_id: I64
+    la_code: Strs
+    year_group: I16
+    birth_day: I32
+    easting: I32
+    northing: I32
+    max_travel_minutes: I16
+    needs_step_free: Bools
+    care_experienced: Bools
+    fsm_or_pupil_premium: Bools
+    send: Bools
+    young_carer: Bools
+    at_risk_of_neet: Bools
+    approved_opportunity_id: I64
+    interest_ptr: I64
+    interest_sector: I32
+    window_ptr: I64
+    window_start: I32
+    window_end: I32
+    application_ptr: I64
+    application_opportunity_id: I64
+    # ``CONSENT_CODES``; left out, no answer has been asked for yet.
+    consent: I8 = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
 
     def __post_init__(self) -> None:
-        _freeze(self, _PUPIL_DTYPES)
         n = len(self.pupil_id)
+        if len(self.consent) == 0 and n:
+            object.__setattr__(self, "consent", np.full(n, CONSENT_NOT_REQUESTED, dtype=np.int8))
+        _freeze(self, _PUPIL_DTYPES)
         for f in fields(self):
             if f.name not in _PUPIL_LIST_FIELDS and len(getattr(self, f.name)) != n:
                 raise ValueError(f"pupil field {f.name} must have length {n}")
@@ -180,10 +196,10 @@ class PupilTable:
     def __len__(self) -> int:
         return len(self.pupil_id)
 
-    def flag(self, name: str) -> BoolArray:
+    def flag(self, name: str) -> Bools:
         if name not in FLAG_NAMES:
             raise KeyError(f"unknown disadvantage flag {name!r}")
-        value: BoolArray = getattr(self, name)
+        value: Bools = getattr(self, name)
         return value
 
 
@@ -197,22 +213,22 @@ class OpportunityTable:
     region (one region per run).
     """
 
-    opportunity_id: IntArray
-    capacity: Int32Array
-    seats_taken: Int32Array
-    start_day: Int32Array
-    end_day: Int32Array
-    min_age: NDArray[np.int16]
-    easting: Int32Array
-    northing: Int32Array
-    step_free: BoolArray
-    mode: NDArray[np.int8]
-    sector_id: Int32Array
-    is_growth_sector: BoolArray
-    la_code: StrArray
-    published: BoolArray
-    insurance_valid_until: Int32Array
-    risk_assessment_valid_until: Int32Array
+    opportunity_id: I64
+    capacity: I32
+    seats_taken: I32
+    start_day: I32
+    end_day: I32
+    min_age: I16
+    easting: I32
+    northing: I32
+    step_free: Bools
+    mode: I8
+    sector_id: I32
+    is_growth_sector: Bools
+    la_code: Strs
+    published: Bools
+    insurance_valid_until: I32
+    risk_assessment_valid_until: I32
 
     def __post_init__(self) -> None:
         _freeze(self, _OPPORTUNITY_DTYPES)
@@ -227,25 +243,25 @@ class OpportunityTable:
         return len(self.opportunity_id)
 
     @cached_property
-    def latest_birth_day(self) -> Int32Array:
+    def latest_birth_day(self) -> I32:
         """Last birth day old enough for ``min_age`` on ``start_day``."""
         pairs = np.stack([self.start_day.astype(np.int64), self.min_age.astype(np.int64)])
         combos, where = np.unique(pairs, axis=1, return_inverse=True)
         latest = np.array([_years_before(int(s), int(a)) for s, a in combos.T], dtype=np.int32)
-        found: Int32Array = latest[where.reshape(-1)] if len(latest) else latest
+        found: I32 = latest[where.reshape(-1)] if len(latest) else latest
         return found
 
     @cached_property
-    def documents_valid(self) -> BoolArray:
+    def documents_valid(self) -> Bools:
         """Published, and insurance and risk assessment valid through the end."""
-        ok: BoolArray = (
+        ok: Bools = (
             self.published
             & (self.insurance_valid_until >= self.end_day)
             & (self.risk_assessment_valid_until >= self.end_day)
         )
         return ok
 
-    def index_of(self, ids: IntArray) -> IntArray:
+    def index_of(self, ids: I64) -> I64:
         """Position of each opportunity id, -1 for unknown ids."""
         known = self.opportunity_id
         if len(known) == 0:
@@ -255,16 +271,16 @@ class OpportunityTable:
             # Database ids are dense enough: a lookup table beats binary search.
             table = np.full(top + 2, -1, dtype=np.int64)
             table[known] = np.arange(len(known))
-            found: IntArray = table[np.clip(ids, -1, top + 1)]
+            found: I64 = table[np.clip(ids, -1, top + 1)]
             return found
         j = np.minimum(np.searchsorted(known, ids), len(known) - 1)
         found = np.where(known[j] == ids, j, -1).astype(np.int64)
         return found
 
     @property
-    def free_seats(self) -> Int32Array:
+    def free_seats(self) -> I32:
         """Seats this run may fill."""
-        seats: Int32Array = np.maximum(self.capacity - self.seats_taken, 0).astype(np.int32)
+        seats: I32 = np.maximum(self.capacity - self.seats_taken, 0).astype(np.int32)
         return seats
 
 

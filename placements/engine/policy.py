@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import numpy as np
 from numpy.typing import NDArray
 
+from ._types import F64
 from .timetable.override import TimetableMinutes
 
 FLAG_NAMES = (
@@ -112,11 +112,9 @@ class Policy:
         if self.travel_band_minutes < 1 or self.grid_cell_m < 100:
             raise ValueError("travel band and grid cell must be positive")
 
-    def suggestion_score(
-        self, fit: NDArray[Any], growth: NDArray[Any], minutes: NDArray[Any]
-    ) -> NDArray[np.float64]:
+    def suggestion_score(self, fit: NDArray[Any], growth: NDArray[Any], minutes: NDArray[Any]) -> F64:
         """How well a suggestion suits a pupil: sector fit + growth sector - minutes / travel scale."""
-        score: NDArray[np.float64] = (
+        score: F64 = (
             self.sector_weight * fit + self.growth_weight * growth
         ) - minutes / self.travel_scale_minutes
         return score

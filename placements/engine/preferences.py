@@ -16,14 +16,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 
+from ._types import F32, I8, I32, I64, Bools
 from .candidates import CHUNK_PAIRS, Interests, suggest
-from .eligibility import Reason, check_pairs
+from .eligibility import Reason, check_pairs, left_out
 from .inputs import MatchInput, OpportunityTable, PupilTable
 from .policy import Policy
-
-I64 = NDArray[np.int64]
 
 SOURCE_NONE = 0
 SOURCE_OWN = 1
@@ -40,10 +38,10 @@ class Applications:
     """Pupils' own applications as considered (truncated, de-duplicated)."""
 
     ptr: I64
-    opp: NDArray[np.int32]  # opportunity index, -1 if the id is unknown
-    rank: NDArray[np.int32]  # the pupil's own rank, 1 = first choice
-    reason: NDArray[np.int8]  # Reason.ELIGIBLE or why not
-    minutes: NDArray[np.float32]
+    opp: I32  # opportunity index, -1 if the id is unknown
+    rank: I32  # the pupil's own rank, 1 = first choice
+    reason: I8  # Reason.ELIGIBLE or why not
+    minutes: F32
 
 
 @dataclass(frozen=True)
@@ -51,20 +49,16 @@ class Lists:
     """CSR preference lists (best first) with priority keys per entry."""
 
     ptr: I64
-    opp: NDArray[np.int32]
+    opp: I32
     key: I64
-    rank: NDArray[np.int32]  # rank shown to the pupil: own rank, or after all own choices
-    source: NDArray[np.int8]
-    minutes: NDArray[np.float32]
-
-    @property
-    def owner(self) -> NDArray[np.int32]:
-        return np.repeat(np.arange(len(self.ptr) - 1, dtype=np.int32), np.diff(self.ptr))
+    rank: I32  # rank shown to the pupil: own rank, or after all own choices
+    source: I8
+    minutes: F32
 
 
 @dataclass(frozen=True)
 class Priorities:
-    tier: NDArray[np.int8]
+    tier: I8
     lottery: I64  # 0 = drawn first
     lottery_bits: int
     interests: Interests
@@ -93,7 +87,7 @@ def secondary(
     prio: Priorities,
     p: I64,
     o: I64,
-    minutes: NDArray[np.float32],
+    minutes: F32,
 ) -> I64:
     """Secondary priority per pair (lower is better)."""
     if policy.secondary_key == "sector_fit":
@@ -105,7 +99,7 @@ def secondary(
     return np.zeros(len(p), dtype=np.int64)
 
 
-def pair_keys(policy: Policy, prio: Priorities, p: I64, o: I64, minutes: NDArray[np.float32]) -> I64:
+def pair_keys(policy: Policy, prio: Priorities, p: I64, o: I64, minutes: F32) -> I64:
     sec = secondary(policy, prio, p, o, minutes)
     tier = prio.tier[p].astype(np.int64)
     lb = prio.lottery_bits
@@ -132,7 +126,7 @@ def applications(data: MatchInput) -> Applications:
     """
     pupils, opp, policy = data.pupils, data.opportunities, data.policy
     ptr, ids = pupils.application_ptr, pupils.application_opportunity_id
-    fixed = pupils.approved_opportunity_id >= 0
+    skip = (pupils.approved_opportunity_id >= 0) | (left_out(pupils) > 0)
     chunks = list(_pupil_chunks(ptr, CHUNK_PAIRS))
     index = np.empty(len(ids), dtype=np.int32)
     keep = np.empty(len(ids), dtype=bool)
@@ -142,7 +136,7 @@ def applications(data: MatchInput) -> Applications:
         rank = np.arange(len(owner), dtype=np.int64) - (ptr[owner] - ptr[a]) + 1
         o = opp.index_of(ids[part])
         index[part] = o
-        k = (rank <= policy.max_list_length) & ~fixed[owner]
+        k = (rank <= policy.max_list_length) & ~skip[owner]
         # Drop repeats within a list (lists are short: compare with earlier
         # entries; the pupil is part of the key so lists never mix).
         key = owner * (len(opp) + 1) + (o + 1)
@@ -168,7 +162,7 @@ def applications(data: MatchInput) -> Applications:
     return Applications(new_ptr, out_opp, out_rank, reason, minutes)
 
 
-def per_pupil(mask: NDArray[np.bool_], ptr: I64) -> I64:
+def per_pupil(mask: Bools, ptr: I64) -> I64:
     """How many entries of each pupil's CSR range are set in ``mask``."""
     counts = np.zeros(len(ptr) - 1, dtype=np.int64)
     for a, b in _pupil_chunks(ptr, CHUNK_PAIRS):
@@ -183,11 +177,40 @@ def _csr(n: int, p: I64, o: I64) -> tuple[I64, I64]:
     return ptr, o
 
 
+def _exclusion(
+    apps: Applications, exclude_lists: tuple[Lists, ...], needy_pupils: I64, open_mask: Bools
+) -> tuple[I64, I64]:
+    """CSR over all pupils of the open opportunities never to suggest to
+    ``needy_pupils``: those already on their applications or earlier lists.
+
+    A suggestion is an eligible pair with an open opportunity, so only such
+    pairs need excluding: ineligible applications can never come up.
+    """
+    n = len(apps.ptr) - 1
+    needy = np.zeros(n, dtype=bool)
+    needy[needy_pupils] = True
+    known = np.flatnonzero(np.repeat(needy, np.diff(apps.ptr)) & (apps.reason == Reason.ELIGIBLE))
+    ex_p = [np.searchsorted(apps.ptr, known, "right") - 1]
+    ex_o = [apps.opp[known].astype(np.int64)]
+    for lists in exclude_lists:
+        hit = np.flatnonzero(np.repeat(needy, np.diff(lists.ptr)))
+        ex_p.append(np.searchsorted(lists.ptr, hit, "right") - 1)
+        ex_o.append(lists.opp[hit].astype(np.int64))
+    ex_pp = np.concatenate([*ex_p, np.empty(0, np.int64)])
+    ex_oo = np.concatenate([*ex_o, np.empty(0, np.int64)])
+    ex_open = open_mask[ex_oo]
+    ex_pp, ex_oo = ex_pp[ex_open], ex_oo[ex_open]
+    if np.any(ex_pp[1:] < ex_pp[:-1]):
+        order = np.argsort(ex_pp, kind="stable")
+        ex_pp, ex_oo = ex_pp[order], ex_oo[order]
+    return _csr(n, ex_pp, ex_oo)
+
+
 def build_lists(
     data: MatchInput,
     prio: Priorities,
     apps: Applications,
-    seats: NDArray[np.int32],
+    seats: I32,
     extra: int,
     who: I64,
     exclude_lists: tuple[Lists, ...] = (),
@@ -210,26 +233,7 @@ def build_lists(
     wanted = np.maximum(extra - count1[who], 0)
     need = wanted > 0
     open_mask = opps.published & (seats > 0) & opps.documents_valid
-    # Pairs never to suggest. A suggestion is an eligible pair with an open
-    # opportunity, so only such pairs need excluding: ineligible applications
-    # can never come up.
-    needy = np.zeros(n, dtype=bool)
-    needy[who[need]] = True
-    known = np.flatnonzero(np.repeat(needy, lengths) & eligible)
-    ex_p = [np.searchsorted(apps.ptr, known, "right") - 1]
-    ex_o = [apps.opp[known].astype(np.int64)]
-    for lists in exclude_lists:
-        hit = np.flatnonzero(np.repeat(needy, np.diff(lists.ptr)))
-        ex_p.append(np.searchsorted(lists.ptr, hit, "right") - 1)
-        ex_o.append(lists.opp[hit].astype(np.int64))
-    ex_pp = np.concatenate([*ex_p, np.empty(0, np.int64)])
-    ex_oo = np.concatenate([*ex_o, np.empty(0, np.int64)])
-    ex_open = open_mask[ex_oo]
-    ex_pp, ex_oo = ex_pp[ex_open], ex_oo[ex_open]
-    if np.any(ex_pp[1:] < ex_pp[:-1]):
-        order = np.argsort(ex_pp, kind="stable")
-        ex_pp, ex_oo = ex_pp[order], ex_oo[order]
-    exclusion = _csr(n, ex_pp, ex_oo)
+    exclusion = _exclusion(apps, exclude_lists, who[need], open_mask)
     p2, o2, m2 = suggest(pupils, opps, policy, prio.interests, who[need], wanted[need], exclusion, open_mask)
     # Suggestions are numbered after everything the pupil ranked (and after
     # anything already on an earlier list).
@@ -258,9 +262,14 @@ def build_lists(
     minutes[own_at] = apps.minutes[mine_at]
     rank[own_at] = apps.rank[mine_at]
     del own_at, mine_at, suggested
-    key = np.empty(total, dtype=np.int64)
+    return Lists(ptr, o, _list_keys(policy, prio, ptr, o, minutes), rank, source, minutes)
+
+
+def _list_keys(policy: Policy, prio: Priorities, ptr: I64, o: I32, minutes: F32) -> I64:
+    """Priority key of every list entry, a few thousand pupils at a time."""
+    key = np.empty(len(o), dtype=np.int64)
     for a, b in _pupil_chunks(ptr, CHUNK_PAIRS):
         at = slice(int(ptr[a]), int(ptr[b]))
         p = np.repeat(np.arange(a, b, dtype=np.int64), np.diff(ptr[a : b + 1]))
         key[at] = pair_keys(policy, prio, p, o[at].astype(np.int64), minutes[at])
-    return Lists(ptr, o, key, rank, source, minutes)
+    return key

@@ -9,15 +9,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ._types import I32, I64
 from .inputs import MatchInput
 from .preferences import Lists
 
-I64 = NDArray[np.int64]
 
-
-def blocking_pairs(
-    lists: Lists, matched_entry: I64, seats: NDArray[np.int32], final_opp: I64, final_key: I64
-) -> int:
+def blocking_pairs(lists: Lists, matched_entry: I64, seats: I32, final_opp: I64, final_key: I64) -> int:
     """Entries (pupil, opportunity) on ``lists`` that block the final matching.
 
     The pupil prefers the entry to what they got (it lies above their

@@ -6,12 +6,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 
+from ._types import F32, I8, I16, I32, I64, Bools
 from .eligibility import REASON_WORDS, Reason
 from .preferences import SOURCE_APPROVED, SOURCE_NONE, SOURCE_OWN
-
-I64 = NDArray[np.int64]
+from .records import SkippedRecord
 
 # reason_detail bits: who filled the explained opportunity.
 DETAIL_HIGHER_TIER = 1
@@ -54,6 +53,7 @@ class RunReport:
     max_coverage_gain: int | None  # how many more `max-coverage` places
     unmet_by_la: Mapping[str, int]  # unplaced pupils by school local authority
     unmet_by_sector: Mapping[int, int]  # unplaced pupils by sector of interest
+    skipped: tuple[SkippedRecord, ...]  # records whose data the run could not use
     input_hash: str
     result_hash: str
 
@@ -97,36 +97,35 @@ class MatchResult:
     tier_words: tuple[str, ...]
     pupil_id: I64
     opportunity_id: I64
-    rank: NDArray[np.int32]
-    source: NDArray[np.int8]
-    travel_minutes: NDArray[np.float32]
-    sector_fit: NDArray[np.bool_]
-    growth_sector: NDArray[np.bool_]
-    tier: NDArray[np.int8]
+    rank: I32
+    source: I8
+    travel_minutes: F32
+    sector_fit: Bools
+    growth_sector: Bools
+    tier: I8
     lottery: I64
-    max_travel_minutes: NDArray[np.int16]
-    reason_code: NDArray[np.int8]
+    max_travel_minutes: I16
+    reason_code: I8
     reason_opportunity_id: I64
-    reason_detail: NDArray[np.int8]
-    unmatched_code: NDArray[np.int8]
-    list_length: NDArray[np.int32]
+    reason_detail: I8
+    unmatched_code: I8
+    list_length: I32
     displaced_by_ptr: I64
     displaced_by: I64
     report: RunReport
     timings: Mapping[str, float]
-
-    def index_of(self, pupil_id: int) -> int:
-        i = int(np.searchsorted(self.pupil_id, pupil_id))
-        if i >= len(self.pupil_id) or self.pupil_id[i] != pupil_id:
-            raise KeyError(pupil_id)
-        return i
 
     def displaced(self, i: int) -> tuple[int, ...]:
         lo, hi = self.displaced_by_ptr[i], self.displaced_by_ptr[i + 1]
         return tuple(int(x) for x in self.displaced_by[lo:hi])
 
     def reason_text(self, i: int) -> str:
-        """Why pupil ``i`` did not get a higher choice, in plain words."""
+        """Why pupil ``i`` did not get a higher choice, in plain words.
+
+        Spoken to the pupil, so it speaks only of their own choices,
+        eligibility, travel and priority: never of other pupils' groups or
+        who they are (``displaced_by`` is for checking, not for showing).
+        """
         parts = []
         code = int(self.reason_code[i])
         if code == Reason.FILLED:
@@ -143,10 +142,8 @@ class MatchResult:
         detail = int(self.reason_detail[i])
         who = []
         if detail & DETAIL_HIGHER_TIER:
-            tiers = {int(self.tier[self.index_of(p)]) for p in self.displaced(i)}
-            higher = sorted(t for t in tiers if t < self.tier[i])
-            words = ", ".join(self.tier_words[t] for t in higher)
-            who.append(f"pupils with higher priority: {words}")
+            # Never which group: with few seats that would say who the holders are.
+            who.append("pupils with higher priority under the published rules")
         if detail & DETAIL_SECONDARY:
             who.append(SECONDARY_WORDS[self.secondary_key])
         if detail & DETAIL_LOTTERY:
@@ -160,6 +157,13 @@ class MatchResult:
     def _unmatched_words(self, i: int, code: int) -> str:
         minutes = int(self.max_travel_minutes[i])
         n = int(self.list_length[i])
+        if code == Reason.UNUSABLE_RECORD:
+            return (
+                "some of your details could not be used (your school can check them), "
+                "so you were not included in this run"
+            )
+        if code == Reason.NO_CONSENT:
+            return "your parent or carer's consent is not in place, so you were not included in this run"
         if code == Reason.FILLED:
             if self.policy == "max-coverage":
                 return f"the {n} placement(s) on your list went to other pupils"

@@ -11,7 +11,7 @@ from datetime import date
 
 import numpy as np
 
-from .inputs import MODE_CODES, MatchInput, OpportunityTable, PupilTable, day
+from .inputs import CONSENT_CODES, MODE_CODES, MatchInput, OpportunityTable, PupilTable, day
 from .policy import Policy
 
 
@@ -34,6 +34,7 @@ class PupilRow:
     young_carer: bool = False
     at_risk_of_neet: bool = False
     approved_opportunity_id: int | None = None
+    consent: str = "not_requested"  # a key of ``CONSENT_CODES``
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ def build_input(
         window_end=np.array([day(e) for r in ps for _, e in r.windows]),
         application_ptr=np.array(app_ptr),
         application_opportunity_id=np.array(apps),
+        consent=np.array([CONSENT_CODES[r.consent] for r in ps], dtype=np.int8),
     )
     opportunity_table = OpportunityTable(
         opportunity_id=np.array([r.opportunity_id for r in os_]),

@@ -25,9 +25,10 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
-from numpy.typing import NDArray
 
+from ._types import F32, I8, I32, I64, Bools
 from .coverage import max_coverage
+from .eligibility import left_out
 from .explain import explain
 from .inputs import MODE_VIRTUAL, MatchInput
 from .policy import PolicyName
@@ -40,18 +41,18 @@ from .preferences import (
     build_lists,
     priorities,
 )
+from .records import SkippedRecord, skipped_pupils, without_unusable_opportunities
 from .report import arrays_hash, blocking_pairs, input_hash
 from .result import MatchResult, RunReport, TierStat
 from .stable import deferred_acceptance, warm_up
 from .travel import estimate_travel_minutes
 
-I64 = NDArray[np.int64]
 StageCallback = Callable[[str, float], None]
 
 STAGES = ("candidates", "solving", "vacancy", "explaining", "comparing", "report")
 
 
-def _solve(name: PolicyName, lists: Lists, prio: Priorities, seats: NDArray[np.int32]) -> I64:
+def _solve(name: PolicyName, lists: Lists, prio: Priorities, seats: I32) -> I64:
     if name == "stable":
         return deferred_acceptance(lists.ptr, lists.opp, lists.key, seats, prio.key_bits)
     return max_coverage(lists.ptr, lists.opp, prio.tier, seats)
@@ -76,7 +77,9 @@ class _Solved:
         tick("solving")
         held = self.main_match[self.main_match >= 0]
         left = (self.seats - np.bincount(main.opp[held], minlength=len(opps))).astype(np.int32)
-        who = np.flatnonzero((self.main_match < 0) & (pupils.approved_opportunity_id < 0))
+        who = np.flatnonzero(
+            (self.main_match < 0) & (pupils.approved_opportunity_id < 0) & (left_out(pupils) == 0)
+        )
         if not policy.vacancy_round:
             who = who[:0]
         self.vacancy = build_lists(
@@ -96,40 +99,14 @@ class _Solved:
         self.placed = int(np.count_nonzero(self.final_opp >= 0))
 
 
-def run_match(data: MatchInput, on_stage: StageCallback | None = None) -> MatchResult:
-    """Run the policy in ``data.policy`` and return the frozen result."""
-    timings: dict[str, float] = {}
-    clock = [time.perf_counter()]
-
-    def tick(stage: str) -> None:
-        now = time.perf_counter()
-        timings[stage] = timings.get(stage, 0.0) + now - clock[0]
-        clock[0] = now
-        if on_stage is not None:
-            on_stage(stage, (STAGES.index(stage) + 1) / len(STAGES))
-
+def _outcome_columns(
+    data: MatchInput, prio: Priorities, main: Lists, solved: _Solved
+) -> tuple[I32, I8, F32, I64, Bools, Bools]:
+    """Per pupil: (rank, source, travel minutes, opportunity id, sector fit,
+    growth sector) of their placement, whether made now or approved before."""
     pupils, opps, policy = data.pupils, data.opportunities, data.policy
     n = len(pupils)
-    prio = priorities(pupils, policy, opps)
-    apps = applications(data)
-    everyone = np.flatnonzero(pupils.approved_opportunity_id < 0)
-    main = build_lists(data, prio, apps, opps.free_seats, policy.min_list_length, everyone)
-    # Load the compiled loops only now, once the list building's temporaries
-    # are freed (numba itself takes ~150 MB), and never as solving time.
-    warm_up(coverage=policy.name == "max-coverage" or policy.compare_coverage)
-    tick("candidates")
-    solved = _Solved(data, policy.name, prio, apps, main, tick)
-    final_opp, final_key = solved.final_opp, solved.final_key
-    why = explain(data, prio, apps, main, solved.vacancy, final_opp, final_key)
-    tick("explaining")
-    compared: tuple[str, int] | None = None
-    if policy.compare_coverage:
-        other: PolicyName = "max-coverage" if policy.name == "stable" else "stable"
-        quiet = replace(data, policy=replace(policy, name=other))
-        compared = (other, _Solved(quiet, other, prio, apps, main, lambda _: None).placed)
-        tick("comparing")
-
-    # Per-pupil outcome columns.
+    final_opp = solved.final_opp
     rank = np.zeros(n, dtype=np.int32)
     source = np.zeros(n, dtype=np.int8)
     minutes = np.full(n, np.nan, dtype=np.float32)
@@ -166,6 +143,45 @@ def run_match(data: MatchInput, on_stage: StageCallback | None = None) -> MatchR
     fit[placed_at] = prio.interests.fit(placed_at, at[placed_at])
     growth = np.zeros(n, dtype=bool)
     growth[placed_at] = opps.is_growth_sector[at[placed_at]]
+    return rank, source, minutes, opportunity_id, fit, growth
+
+
+def run_match(data: MatchInput, on_stage: StageCallback | None = None) -> MatchResult:
+    """Run the policy in ``data.policy`` and return the frozen result."""
+    timings: dict[str, float] = {}
+    clock = [time.perf_counter()]
+
+    def tick(stage: str) -> None:
+        now = time.perf_counter()
+        timings[stage] = timings.get(stage, 0.0) + now - clock[0]
+        clock[0] = now
+        if on_stage is not None:
+            on_stage(stage, (STAGES.index(stage) + 1) / len(STAGES))
+
+    given = data
+    data, skipped = without_unusable_opportunities(data)
+    skipped += skipped_pupils(data.pupils)
+    pupils, opps, policy = data.pupils, data.opportunities, data.policy
+    prio = priorities(pupils, policy, opps)
+    apps = applications(data)
+    everyone = np.flatnonzero((pupils.approved_opportunity_id < 0) & (left_out(pupils) == 0))
+    main = build_lists(data, prio, apps, opps.free_seats, policy.min_list_length, everyone)
+    # Load the compiled loops only now, once the list building's temporaries
+    # are freed (numba itself takes ~150 MB), and never as solving time.
+    warm_up(coverage=policy.name == "max-coverage" or policy.compare_coverage)
+    tick("candidates")
+    solved = _Solved(data, policy.name, prio, apps, main, tick)
+    final_opp, final_key = solved.final_opp, solved.final_key
+    why = explain(data, prio, apps, main, solved.vacancy, final_opp, final_key)
+    tick("explaining")
+    compared: tuple[str, int] | None = None
+    if policy.compare_coverage:
+        other: PolicyName = "max-coverage" if policy.name == "stable" else "stable"
+        quiet = replace(data, policy=replace(policy, name=other))
+        compared = (other, _Solved(quiet, other, prio, apps, main, lambda _: None).placed)
+        tick("comparing")
+
+    rank, source, minutes, opportunity_id, fit, growth = _outcome_columns(data, prio, main, solved)
     list_length = (np.diff(main.ptr) + np.diff(solved.vacancy.ptr)).astype(np.int32)
 
     result_hash = arrays_hash(
@@ -175,7 +191,7 @@ def run_match(data: MatchInput, on_stage: StageCallback | None = None) -> MatchR
     )  # fmt: skip
     report = _report(
         data, prio, apps, main, solved, opportunity_id, rank, source, minutes, growth,
-        compared, result_hash,
+        compared, (input_hash(given), result_hash), skipped,
     )  # fmt: skip
     tick("report")
     return MatchResult(
@@ -215,13 +231,15 @@ def _report(
     main: Lists,
     solved: _Solved,
     opportunity_id: I64,
-    rank: NDArray[np.int32],
-    source: NDArray[np.int8],
-    minutes: NDArray[np.float32],
-    growth: NDArray[np.bool_],
+    rank: I32,
+    source: I8,
+    minutes: F32,
+    growth: Bools,
     compared: tuple[str, int] | None,
-    result_hash: str,
+    hashes: tuple[str, str],
+    skipped: tuple[SkippedRecord, ...],
 ) -> RunReport:
+    """Figures of the run; ``hashes``: of the input as given, of the result."""
     pupils, policy = data.pupils, data.policy
     n = len(pupils)
     placed = opportunity_id >= 0
@@ -271,6 +289,7 @@ def _report(
         max_coverage_gain=gain,
         unmet_by_la={str(k): int(v) for k, v in zip(la, la_count, strict=True)},
         unmet_by_sector={int(k): int(v) for k, v in zip(sec, sec_count, strict=True)},
-        input_hash=input_hash(data),
-        result_hash=result_hash,
+        skipped=skipped,
+        input_hash=hashes[0],
+        result_hash=hashes[1],
     )

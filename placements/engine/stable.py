@@ -6,7 +6,7 @@ makes them one at a time in a compiled loop (``_compiled.py``, numba): a
 national run makes about two million proposals, a fraction of a second that
 way. Without numba it falls back to ``deferred_acceptance_rounds``, which
 vectorises the same algorithm in numpy and gives exactly the same result
-(the tests check both against ``reference.py``).
+(the tests check both against a plain reference in ``tests/engine``).
 
 The numpy version makes proposals in rounds: every free pupil proposes to
 the next entry on their list at once, and every opportunity that received
@@ -29,9 +29,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ._types import I32, I64
 from .candidates import expand_ranges
-
-I64 = NDArray[np.int64]
 
 
 def compiled() -> ModuleType | None:
@@ -64,9 +63,7 @@ def warm_up(coverage: bool = False) -> bool:
     return True
 
 
-def deferred_acceptance(
-    ptr: I64, opp: NDArray[np.integer[Any]], key: I64, seats: NDArray[np.int32], key_bits: int
-) -> I64:
+def deferred_acceptance(ptr: I64, opp: NDArray[np.integer[Any]], key: I64, seats: I32, key_bits: int) -> I64:
     """Match each pupil to one list entry (index into ``opp``), or -1.
 
     ``ptr``/``opp``/``key``: CSR preference lists, best first; ``key`` is the
@@ -93,7 +90,7 @@ def deferred_acceptance(
 
 
 def deferred_acceptance_rounds(
-    ptr: I64, opp: NDArray[np.integer[Any]], key: I64, seats: NDArray[np.int32], key_bits: int
+    ptr: I64, opp: NDArray[np.integer[Any]], key: I64, seats: I32, key_bits: int
 ) -> I64:
     """``deferred_acceptance`` in numpy rounds (no numba needed)."""
     n_pupils, n_opp = len(ptr) - 1, len(seats)

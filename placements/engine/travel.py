@@ -8,8 +8,9 @@ and ``reach_metres`` (its inverse, used to size spatial searches).
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
+from ._types import F32, F64
 from .policy import TravelModel
 
 
@@ -20,7 +21,7 @@ def estimate_travel_minutes(
     to_northing: ArrayLike,
     virtual: ArrayLike,
     model: TravelModel,
-) -> NDArray[np.float32]:
+) -> F32:
     """Estimated one-way minutes, element-wise; 0 for virtual opportunities.
 
     ``virtual`` may be one bool for all pairs.
@@ -47,7 +48,7 @@ def estimate_travel_minutes(
     return minutes.astype(np.float32, copy=False)
 
 
-def reach_metres(max_minutes: ArrayLike, model: TravelModel) -> NDArray[np.float64]:
+def reach_metres(max_minutes: ArrayLike, model: TravelModel) -> F64:
     """Largest straight-line distance that can be within ``max_minutes``.
 
     An upper bound for spatial searches; the exact test is always
@@ -58,5 +59,5 @@ def reach_metres(max_minutes: ArrayLike, model: TravelModel) -> NDArray[np.float
     bus_minutes = np.maximum(m - model.bus_access_minutes - model.bus_wait_minutes, 0.0)
     bus_km = bus_minutes / 60.0 * model.bus_speed_km_h / model.detour_factor
     # Float32 rounding in the estimate: pad by a metre.
-    reach: NDArray[np.float64] = np.maximum(walk_km, bus_km) * 1000.0 + 1.0
+    reach: F64 = np.maximum(walk_km, bus_km) * 1000.0 + 1.0
     return reach

@@ -25,6 +25,7 @@ from placements.models import Match, MatchStatus
 from .exceptions import ActionNotPermitted, TransitionNotAllowed
 from .models import ChangeRequest
 from .services import _move, lock_match
+from .transitions import Event
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -144,7 +145,7 @@ def change_request_approve(
             else:
                 _move(
                     match=match,
-                    event="placement_change",
+                    event=Event.PLACEMENT_CHANGE,
                     actor=actor,
                     now=now,
                     reason=CHANGE_REASON,

@@ -42,6 +42,7 @@ from .transitions import (
     TRANSITIONS,
     CancelReason,
     EmployerDeclineReason,
+    Event,
     PupilDeclineReason,
     RejectionReason,
 )
@@ -61,7 +62,7 @@ def lock_match(match_id: int) -> Match:
     )
 
 
-def _check_role(event: str, actor: User | None) -> None:
+def _check_role(event: Event, actor: User | None) -> None:
     allowed = TRANSITIONS[event].actors
     if actor is None:
         if SYSTEM not in allowed:
@@ -71,7 +72,7 @@ def _check_role(event: str, actor: User | None) -> None:
         raise ActionNotPermitted(f"Your role cannot {event.replace('_', ' ')} this placement.")
 
 
-def _check_actor(event: str, match: Match, actor: User | None) -> None:
+def _check_actor(event: Event, match: Match, actor: User | None) -> None:
     _check_role(event, actor)
     if actor is not None and not match_in_scope(actor, match):
         raise ActionNotPermitted(f"Your role cannot {event.replace('_', ' ')} this placement.")
@@ -89,7 +90,7 @@ def _choice(
 
 
 def _move(
-    *, match: Match, event: str, actor: User | None, now: dt.datetime, reason: str = "", note: str = ""
+    *, match: Match, event: Event, actor: User | None, now: dt.datetime, reason: str = "", note: str = ""
 ) -> None:
     """Apply one transition to a match already locked in this transaction."""
     transition = TRANSITIONS[event]
@@ -129,7 +130,7 @@ FollowUp = tuple[int, int, int, bool]  # status change, opportunity, run, seat f
 _gathered: ContextVar[list[FollowUp] | None] = ContextVar("lifecycle_follow_ups", default=None)
 
 
-def _check_source(event: str, source: str) -> None:
+def _check_source(event: Event, source: str) -> None:
     transition = TRANSITIONS[event]
     if source not in transition.sources:
         raise TransitionNotAllowed(
@@ -159,7 +160,7 @@ def _dispatch(follow_ups: list[FollowUp]) -> None:
 def _transition(
     *,
     match_id: int,
-    event: str,
+    event: Event,
     actor: User | None,
     now: dt.datetime | None,
     reason: str = "",
@@ -212,7 +213,7 @@ def match_approve(*, match_id: int, actor: User, note: str = "", now: dt.datetim
     now = now or timezone.now()
     with transaction.atomic():
         match = lock_match(match_id)
-        _check_actor("approve", match, actor)
+        _check_actor(Event.APPROVE, match, actor)
         _approve(match, actor, now, note=note)
     return match
 
@@ -227,7 +228,7 @@ def _approve(
 ) -> None:
     if match.status == MatchStatus.PROPOSED:
         _check_placeable(match, now, compliance)
-    _move(match=match, event="approve", actor=actor, now=now, note=note)
+    _move(match=match, event=Event.APPROVE, actor=actor, now=now, note=note)
 
 
 def match_reject(
@@ -235,7 +236,7 @@ def match_reject(
 ) -> Match:
     """Adviser rejects a proposed (or approved, not yet offered) match, with a reason and a note."""
     _check_rejection(reason, note)
-    return _transition(match_id=match_id, event="reject", actor=actor, now=now, reason=reason, note=note)
+    return _transition(match_id=match_id, event=Event.REJECT, actor=actor, now=now, reason=reason, note=note)
 
 
 def _check_rejection(reason: str, note: str) -> None:
@@ -245,7 +246,7 @@ def _check_rejection(reason: str, note: str) -> None:
 
 
 def _reject(match: Match, actor: User, now: dt.datetime, *, reason: str, note: str) -> None:
-    _move(match=match, event="reject", actor=actor, now=now, reason=reason, note=note)
+    _move(match=match, event=Event.REJECT, actor=actor, now=now, reason=reason, note=note)
 
 
 def match_offer(*, match_id: int, actor: User, now: dt.datetime | None = None) -> Match:
@@ -253,7 +254,7 @@ def match_offer(*, match_id: int, actor: User, now: dt.datetime | None = None) -
     now = now or timezone.now()
     with transaction.atomic():
         match = lock_match(match_id)
-        _check_actor("offer", match, actor)
+        _check_actor(Event.OFFER, match, actor)
         _offer(match, actor, now)
     return match
 
@@ -263,13 +264,13 @@ def _offer(
 ) -> None:
     if match.status == MatchStatus.APPROVED:
         _check_placeable(match, now, compliance)
-    _move(match=match, event="offer", actor=actor, now=now)
+    _move(match=match, event=Event.OFFER, actor=actor, now=now)
 
 
 def match_employer_confirm(
     *, match_id: int, actor: User, note: str = "", now: dt.datetime | None = None
 ) -> Match:
-    return _transition(match_id=match_id, event="employer_confirm", actor=actor, now=now, note=note)
+    return _transition(match_id=match_id, event=Event.EMPLOYER_CONFIRM, actor=actor, now=now, note=note)
 
 
 def match_employer_decline(
@@ -277,7 +278,7 @@ def match_employer_decline(
 ) -> Match:
     reason = _choice(reason, EmployerDeclineReason)
     return _transition(
-        match_id=match_id, event="employer_decline", actor=actor, now=now, reason=reason, note=note
+        match_id=match_id, event=Event.EMPLOYER_DECLINE, actor=actor, now=now, reason=reason, note=note
     )
 
 
@@ -286,12 +287,12 @@ def match_accept(*, match_id: int, actor: User, now: dt.datetime | None = None) 
     now = now or timezone.now()
     with transaction.atomic():
         match = lock_match(match_id)
-        _check_actor("accept", match, actor)
+        _check_actor(Event.ACCEPT, match, actor)
         if match.pupil.parental_consent == ConsentStatus.REFUSED and consent_needed(match):
             raise ConsentRequired("Your parent or carer has refused consent, so this cannot be accepted.")
-        _move(match=match, event="accept", actor=actor, now=now)
+        _move(match=match, event=Event.ACCEPT, actor=actor, now=now)
         if not consent_needed(match) or match.pupil.parental_consent == ConsentStatus.GIVEN:
-            _move(match=match, event="confirm", actor=None, now=now, reason="consent_on_file")
+            _move(match=match, event=Event.CONFIRM, actor=None, now=now, reason="consent_on_file")
     return match
 
 
@@ -300,7 +301,7 @@ def match_pupil_decline(
 ) -> Match:
     reason = _choice(reason, PupilDeclineReason, required=False)
     return _transition(
-        match_id=match_id, event="pupil_decline", actor=actor, now=now, reason=reason, note=note
+        match_id=match_id, event=Event.PUPIL_DECLINE, actor=actor, now=now, reason=reason, note=note
     )
 
 
@@ -309,10 +310,10 @@ def match_confirm(*, match_id: int, actor: User | None = None, now: dt.datetime 
     now = now or timezone.now()
     with transaction.atomic():
         match = lock_match(match_id)
-        _check_actor("confirm", match, actor)
+        _check_actor(Event.CONFIRM, match, actor)
         if consent_needed(match) and match.pupil.parental_consent != ConsentStatus.GIVEN:
             raise ConsentRequired(f"{match.pupil.user.first_name}'s parental consent has not been recorded.")
-        _move(match=match, event="confirm", actor=actor, now=now, reason="consent_recorded")
+        _move(match=match, event=Event.CONFIRM, actor=actor, now=now, reason="consent_recorded")
     return match
 
 
@@ -321,7 +322,7 @@ def match_cancel(
 ) -> Match:
     """Cancel a live placement; the seat goes back and is re-offered by policy."""
     reason = _choice(reason, CancelReason)
-    return _transition(match_id=match_id, event="cancel", actor=actor, now=now, reason=reason, note=note)
+    return _transition(match_id=match_id, event=Event.CANCEL, actor=actor, now=now, reason=reason, note=note)
 
 
 def match_lapse(*, match_id: int, now: dt.datetime | None = None) -> Match | None:
@@ -332,7 +333,7 @@ def match_lapse(*, match_id: int, now: dt.datetime | None = None) -> Match | Non
         deadline = offer_lapses_at(match)
         if deadline is None or deadline > now:
             return None
-        _move(match=match, event="lapse", actor=None, now=now, reason="no_answer")
+        _move(match=match, event=Event.LAPSE, actor=None, now=now, reason="no_answer")
     return match
 
 
@@ -351,7 +352,7 @@ def match_complete(*, match_id: int, now: dt.datetime | None = None) -> Match | 
         match = lock_match(match_id)
         if match.status != MatchStatus.CONFIRMED or match.feedback.count() < 2:
             return None
-        _move(match=match, event="complete", actor=None, now=now, reason="feedback_received")
+        _move(match=match, event=Event.COMPLETE, actor=None, now=now, reason="feedback_received")
     return match
 
 
@@ -416,7 +417,14 @@ def matches_bulk_decide(
     token = _gathered.set(gathered)
     try:
         return _decide_each(
-            wanted, actor=actor, event=event, run_id=run_id, step=step, invalid=invalid, note=note, now=now
+            wanted,
+            actor=actor,
+            event=Event(event),
+            run_id=run_id,
+            step=step,
+            invalid=invalid,
+            note=note,
+            now=now,
         )
     finally:
         _gathered.reset(token)
@@ -427,7 +435,7 @@ def _decide_each(
     wanted: list[int],
     *,
     actor: User,
-    event: str,
+    event: Event,
     run_id: int | None,
     step: Callable[[Match, User, dt.datetime], None],
     invalid: ValidationError | None,
@@ -468,7 +476,7 @@ def _decide_each(
 
 
 def _decide_together(
-    wanted: list[int], found: set[int], *, actor: User, event: str, note: str, now: dt.datetime
+    wanted: list[int], found: set[int], *, actor: User, event: Event, note: str, now: dt.datetime
 ) -> list[BulkOutcome]:
     """Approve or offer in one transaction: the same guards as one at a time, read for all the
     matches at once (rows locked, seats counted under the opportunities' locks), and the moves
@@ -534,7 +542,7 @@ def _write_moves(
     seats: dict[int, Opportunity],
     *,
     actor: User,
-    event: str,
+    event: Event,
     note: str,
     now: dt.datetime,
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.db import models
 
@@ -12,9 +13,26 @@ from placements.models import SEAT_HOLDING_STATUSES, MatchStatus
 SYSTEM = "system"  # beat tasks and follow-on transitions with no person behind them
 
 
+class Event(StrEnum):
+    """What happens to a match; each has one row in ``TRANSITIONS``."""
+
+    APPROVE = "approve"
+    REJECT = "reject"
+    OFFER = "offer"
+    EMPLOYER_CONFIRM = "employer_confirm"
+    EMPLOYER_DECLINE = "employer_decline"
+    ACCEPT = "accept"
+    PUPIL_DECLINE = "pupil_decline"
+    LAPSE = "lapse"
+    CONFIRM = "confirm"
+    COMPLETE = "complete"
+    PLACEMENT_CHANGE = "placement_change"
+    CANCEL = "cancel"
+
+
 @dataclass(frozen=True)
 class Transition:
-    event: str
+    event: Event
     sources: frozenset[str]
     target: str
     actors: frozenset[str]
@@ -35,57 +53,57 @@ S = MatchStatus
 _CANCELLABLE = frozenset({S.APPROVED, S.OFFERED, S.EMPLOYER_CONFIRMED, S.ACCEPTED, S.CONFIRMED})
 _ADVISING = frozenset({Role.ADVISER, Role.ADMIN})
 
-TRANSITIONS: dict[str, Transition] = {
+TRANSITIONS: dict[Event, Transition] = {
     t.event: t
     for t in (
-        Transition("approve", frozenset({S.PROPOSED}), S.APPROVED, _ADVISING, "approved"),
-        Transition("reject", frozenset({S.PROPOSED, S.APPROVED}), S.REJECTED, _ADVISING, "rejected"),
-        Transition("offer", frozenset({S.APPROVED}), S.OFFERED, _ADVISING, "offered"),
+        Transition(Event.APPROVE, frozenset({S.PROPOSED}), S.APPROVED, _ADVISING, "approved"),
+        Transition(Event.REJECT, frozenset({S.PROPOSED, S.APPROVED}), S.REJECTED, _ADVISING, "rejected"),
+        Transition(Event.OFFER, frozenset({S.APPROVED}), S.OFFERED, _ADVISING, "offered"),
         Transition(
-            "employer_confirm",
+            Event.EMPLOYER_CONFIRM,
             frozenset({S.OFFERED}),
             S.EMPLOYER_CONFIRMED,
             frozenset({Role.EMPLOYER, Role.ADMIN}),
             "confirmed by the employer",
         ),
         Transition(
-            "employer_decline",
+            Event.EMPLOYER_DECLINE,
             frozenset({S.OFFERED}),
             S.EMPLOYER_DECLINED,
             frozenset({Role.EMPLOYER, Role.ADMIN}),
             "declined by the employer",
         ),
         Transition(
-            "accept", frozenset({S.EMPLOYER_CONFIRMED}), S.ACCEPTED, frozenset({Role.PUPIL}), "accepted"
+            Event.ACCEPT, frozenset({S.EMPLOYER_CONFIRMED}), S.ACCEPTED, frozenset({Role.PUPIL}), "accepted"
         ),
         Transition(
-            "pupil_decline",
+            Event.PUPIL_DECLINE,
             frozenset({S.OFFERED, S.EMPLOYER_CONFIRMED}),
             S.PUPIL_DECLINED,
             frozenset({Role.PUPIL}),
             "declined",
         ),
         Transition(
-            "lapse", frozenset({S.OFFERED, S.EMPLOYER_CONFIRMED}), S.LAPSED, frozenset({SYSTEM}), "lapsed"
+            Event.LAPSE, frozenset({S.OFFERED, S.EMPLOYER_CONFIRMED}), S.LAPSED, frozenset({SYSTEM}), "lapsed"
         ),
         Transition(
-            "confirm",
+            Event.CONFIRM,
             frozenset({S.ACCEPTED}),
             S.CONFIRMED,
             frozenset({SYSTEM, Role.SCHOOL_STAFF, Role.ADVISER, Role.ADMIN}),
             "confirmed",
         ),
-        Transition("complete", frozenset({S.CONFIRMED}), S.COMPLETED, frozenset({SYSTEM}), "completed"),
+        Transition(Event.COMPLETE, frozenset({S.CONFIRMED}), S.COMPLETED, frozenset({SYSTEM}), "completed"),
         # An adviser approved a change of dates, site or hours: the pupil answers the offer again.
         Transition(
-            "placement_change",
+            Event.PLACEMENT_CHANGE,
             frozenset({S.OFFERED, S.ACCEPTED, S.CONFIRMED}),
             S.EMPLOYER_CONFIRMED,
             _ADVISING,
             "changed",
         ),
         Transition(
-            "cancel",
+            Event.CANCEL,
             _CANCELLABLE,
             S.CANCELLED,
             frozenset({SYSTEM, Role.PUPIL, Role.EMPLOYER, Role.SCHOOL_STAFF, Role.ADVISER, Role.ADMIN}),
@@ -95,7 +113,7 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
-def allowed_events(status: str) -> list[str]:
+def allowed_events(status: str) -> list[Event]:
     """Events that can move a match out of ``status`` (whoever is asking)."""
     return [t.event for t in TRANSITIONS.values() if status in t.sources]
 

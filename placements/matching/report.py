@@ -62,6 +62,9 @@ def report_lines(run: MatchRun) -> list[str]:
         ]
         if s.get("unplaced_reasons"):
             lines += ["  Why unplaced pupils got nothing:", *_top(s["unplaced_reasons"], {})]
+        if s.get("skipped"):
+            lines.append("  Records skipped (their data could not be used):")
+            lines += [f"    {r['kind']} {r['record_id']}: {r['problem']}" for r in s["skipped"]]
     lines += [f"  Input hash:  {run.input_hash or '—'}", f"  Result hash: {run.result_hash or '—'}"]
     timings = run.timings or {}
     shown = [f"{stage} {timings[stage]:.2f} s" for stage in TIMED_STAGES if stage in timings]

@@ -18,7 +18,14 @@ from numpy.typing import NDArray
 
 from employers.models import Opportunity
 from mobility.geography.models import Region, Sector
-from placements.engine.inputs import MODE_CODES, NO_DATE, MatchInput, OpportunityTable, PupilTable
+from placements.engine.inputs import (
+    CONSENT_CODES,
+    MODE_CODES,
+    NO_DATE,
+    MatchInput,
+    OpportunityTable,
+    PupilTable,
+)
 from placements.engine.policy import Policy
 from placements.matching.timetable import timetable_minutes_build
 from placements.models import LIVE_STATUSES, SEAT_HOLDING_STATUSES, Application, Match
@@ -76,6 +83,7 @@ def pupil_table_build(*, region: Region, as_of: dt.date) -> PupilTable:
             "max_travel_minutes",
             "needs_step_free_access",
             *DISADVANTAGE_FLAGS,
+            "parental_consent",
         )
     )
     cols = list(zip(*rows, strict=True)) if rows else [()] * (10 + len(DISADVANTAGE_FLAGS))
@@ -135,6 +143,10 @@ def pupil_table_build(*, region: Region, as_of: dt.date) -> PupilTable:
         window_end=window_end,
         application_ptr=application_ptr,
         application_opportunity_id=application_opportunity,
+        # Refused or withdrawn consent keeps the pupil out of the run (the engine says why).
+        consent=np.asarray(
+            [CONSENT_CODES.get(c, -1) for c in cols[9 + len(DISADVANTAGE_FLAGS)]], dtype=np.int8
+        ),
     )
 
 
@@ -199,7 +211,8 @@ def opportunity_table_build(*, region: Region, pupils: PupilTable, as_of: dt.dat
         easting=np.asarray([0 if e is None else e for e in cols[5]]),
         northing=np.asarray([0 if n is None else n for n in cols[6]]),
         step_free=np.asarray([True if s is None else s for s in cols[7]], dtype=bool),
-        mode=np.asarray([MODE_CODES[m] for m in cols[8]], dtype=np.int8),
+        # An unknown code makes the record one the engine skips and reports, not a failed run.
+        mode=np.asarray([MODE_CODES.get(m, -1) for m in cols[8]], dtype=np.int8),
         sector_id=np.asarray(cols[9]),
         is_growth_sector=np.asarray([s in growth for s in cols[9]], dtype=bool),
         la_code=np.asarray([c or "" for c in cols[10]], dtype=str),

@@ -3,6 +3,7 @@ plain-Python eligibility check and priority order to test the engine against."""
 
 from __future__ import annotations
 
+import random
 from datetime import date, timedelta
 
 from hypothesis import strategies as st
@@ -16,10 +17,13 @@ from placements.engine import (
     build_input,
     estimate_travel_minutes,
 )
-from placements.engine.inputs import MatchInput
+from placements.engine.inputs import CONSENT_CODES, MatchInput
 
 MONDAY = date(2026, 6, 1)
 LA = ("E08000012", "E08000011")
+# Mostly given; refused and withdrawn keep a pupil out of the run.
+CONSENT = ("given", "given", "given", "requested", "not_requested", "refused", "withdrawn")
+NO_CONSENT = (CONSENT_CODES["refused"], CONSENT_CODES["withdrawn"])
 
 
 def week(n: int) -> tuple[date, date]:
@@ -44,6 +48,7 @@ def pupil_rows(draw: st.DrawFn, pid: int, n_opp: int) -> PupilRow:
         applications=tuple(10 * a for a in apps),  # id 10*(n_opp+1) is unknown
         sector_interests=tuple(draw(st.lists(st.integers(0, 3), max_size=2, unique=True))),
         needs_step_free=draw(st.integers(0, 4)) == 0,
+        consent=draw(st.sampled_from(CONSENT)),
         **flags,
     )
 
@@ -54,7 +59,7 @@ def opportunity_rows(draw: st.DrawFn, oid: int) -> OpportunityRow:
     valid = end + timedelta(days=30)
     return OpportunityRow(
         opportunity_id=oid,
-        capacity=draw(st.integers(0, 3)),
+        capacity=draw(st.integers(1, 3)),
         seats_taken=draw(st.sampled_from([0, 0, 0, 1])),
         start=start,
         end=end,
@@ -134,8 +139,11 @@ def failure(data: MatchInput, p: int, o: int) -> str | None:
 
 
 def own_eligible(data: MatchInput, p: int) -> list[int]:
-    """Pupil p's eligible applications as opportunity indices, in rank order."""
+    """Pupil p's eligible applications as opportunity indices, in rank order
+    (none without a parent's or carer's consent)."""
     PT, OT = data.pupils, data.opportunities
+    if PT.consent[p] in NO_CONSENT:
+        return []
     index = {int(x): i for i, x in enumerate(OT.opportunity_id)}
     out: list[int] = []
     for a in PT.application_opportunity_id[PT.application_ptr[p] : PT.application_ptr[p + 1]]:
@@ -173,3 +181,67 @@ def holders(result: MatchResult, data: MatchInput, o: int) -> list[int]:
     return [
         i for i in range(len(result.pupil_id)) if result.opportunity_id[i] == oid and result.source[i] != 4
     ]
+
+
+def several_flags_contest() -> MatchInput:
+    """Two pupils for one seat: one care-experienced young carer (first tier),
+    one on free school meals (second tier). Kept as an explicit example: the
+    pupil with several flags must be ranked by the highest of them."""
+    start, end = week(0)
+    valid = end + timedelta(days=30)
+    seat = OpportunityRow(
+        opportunity_id=10, capacity=1, start=start, end=end, min_age=14, easting=5_000, northing=5_000,
+        sector_id=0, la_code=LA[0], insurance_valid_until=valid, risk_assessment_valid_until=valid,
+    )  # fmt: skip
+    common = dict(
+        la_code=LA[0], year_group=10, date_of_birth=date(2011, 1, 1), easting=5_000, northing=5_000,
+        max_travel_minutes=45, windows=(week(0),), applications=(10,),
+    )  # fmt: skip
+    pupils = [
+        PupilRow(pupil_id=1, fsm_or_pupil_premium=True, **common),  # type: ignore[arg-type]
+        PupilRow(pupil_id=2, care_experienced=True, young_carer=True, **common),  # type: ignore[arg-type]
+    ]
+    # Seed 0 draws pupil 1 first in the lottery: only the tier can put pupil 2 ahead.
+    policy = Policy(min_list_length=0, vacancy_round=False, seed=0)
+    return build_input(pupils, [seat], policy)
+
+
+def cohort(seed: int, n_pupils: int = 400, n_opps: int = 40, policy_name: str = "stable") -> MatchInput:
+    """A crowded cohort: many flagged pupils, few seats close together, so most
+    explanations are about places that went to someone else."""
+    rng = random.Random(seed)
+    opps = [
+        OpportunityRow(
+            opportunity_id=10 * (i + 1),
+            capacity=rng.randint(1, 2),
+            start=week(0)[0],
+            end=week(0)[1],
+            min_age=rng.choice([14, 14, 15]),
+            easting=rng.randint(0, 8_000),
+            northing=rng.randint(0, 8_000),
+            sector_id=rng.randint(0, 3),
+            la_code=LA[i % 2],
+            insurance_valid_until=week(8)[1],
+            risk_assessment_valid_until=week(8)[1],
+            mode=rng.choice(["in_person", "in_person", "virtual"]),
+        )
+        for i in range(n_opps)
+    ]
+    pupils = [
+        PupilRow(
+            pupil_id=p + 1,
+            la_code=LA[p % 2],
+            year_group=10,
+            date_of_birth=MONDAY - timedelta(days=rng.randint(14 * 365, 16 * 365)),
+            easting=rng.randint(0, 8_000),
+            northing=rng.randint(0, 8_000),
+            max_travel_minutes=45,
+            windows=(week(0),),
+            applications=tuple(10 * o for o in rng.sample(range(1, n_opps + 1), 3)),
+            sector_interests=(rng.randint(0, 3),),
+            consent=rng.choice(CONSENT),
+            **{f: rng.random() < 0.2 for f in FLAG_NAMES},
+        )
+        for p in range(n_pupils)
+    ]
+    return build_input(pupils, opps, Policy(name=policy_name, seed=seed))  # type: ignore[arg-type]

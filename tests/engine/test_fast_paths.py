@@ -5,11 +5,13 @@ numpy-only engine for whole runs."""
 from __future__ import annotations
 
 import itertools
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from placements.engine import (
@@ -26,7 +28,8 @@ from placements.engine.preferences import applications, build_lists, priorities
 
 from .instances import failure, instances
 
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Examples per property; everything else comes from the profile in tests/conftest.py.
+FAST = settings(max_examples=150)
 
 
 @st.composite
@@ -48,6 +51,61 @@ def _check_matching(ptr: np.ndarray, opp: np.ndarray, seats: np.ndarray, match: 
     assert (np.bincount(opp[match[got]], minlength=len(seats)) <= seats).all()
 
 
+@st.composite
+def small_flow_problems(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    n = draw(st.integers(1, 6))
+    m = draw(st.integers(1, 3))
+    prefs = [draw(st.permutations(range(m)))[: draw(st.integers(0, m))] for _ in range(n)]
+    ptr = np.array([0, *itertools.accumulate(len(x) for x in prefs)], dtype=np.int64)
+    opp = np.array([o for x in prefs for o in x], dtype=np.int32)
+    tier = np.array(draw(st.lists(st.integers(0, 3), min_size=n, max_size=n)), dtype=np.int8)
+    seats = np.array(draw(st.lists(st.integers(0, 2), min_size=m, max_size=m)), dtype=np.int32)
+    return ptr, opp, tier, seats
+
+
+def coverage_vector(ptr: np.ndarray, tier: np.ndarray, match: Sequence[int]) -> tuple[int, ...]:
+    """What max-coverage maximises, in order: pupils placed, placed from each
+    tier (first tier first), then minus the sum of positions on lists."""
+    placed = [p for p, e in enumerate(match) if e >= 0]
+    by_tier = [sum(1 for p in placed if tier[p] == t) for t in range(4)]
+    rank_cost = sum(int(match[p] - ptr[p]) for p in placed)
+    return (len(placed), *by_tier, -rank_cost)
+
+
+def brute_force_best(
+    ptr: np.ndarray, opp: np.ndarray, tier: np.ndarray, seats: np.ndarray
+) -> tuple[int, ...]:
+    """The best vector over every feasible assignment."""
+    options = [[-1, *range(int(ptr[p]), int(ptr[p + 1]))] for p in range(len(ptr) - 1)]
+    best: tuple[int, ...] | None = None
+    for match in itertools.product(*options):
+        load = Counter(int(opp[e]) for e in match if e >= 0)
+        if all(n <= seats[o] for o, n in load.items()):
+            vector = coverage_vector(ptr, tier, match)
+            best = vector if best is None else max(best, vector)
+    assert best is not None
+    return best
+
+
+@FAST
+@given(small_flow_problems())
+@example(  # the first tier, all placed, beats four first choices: W must exceed the rank costs summed
+    (
+        np.array([0, 1, 3, 5, 7, 9, 10]),
+        np.array([0, 0, 1, 1, 2, 2, 3, 3, 4, 4], dtype=np.int32),
+        np.array([0, 0, 0, 0, 0, 1], dtype=np.int8),
+        np.ones(5, dtype=np.int32),
+    )
+)
+def test_max_coverage_puts_tiers_first_against_brute_force(problem: tuple[np.ndarray, ...]) -> None:
+    ptr, opp, tier, seats = problem
+    expected = brute_force_best(ptr, opp, tier, seats)
+    for solve in (coverage.max_coverage, coverage.max_coverage_or_tools):  # compiled, OR-Tools
+        match = solve(ptr, opp, tier, seats)
+        _check_matching(ptr, opp, seats, match)
+        assert coverage_vector(ptr, tier, match.tolist()) == expected
+
+
 @FAST
 @given(flow_problems())
 def test_max_coverage_is_a_least_cost_maximum_flow(problem: tuple[np.ndarray, ...]) -> None:
@@ -60,7 +118,7 @@ def test_max_coverage_is_a_least_cost_maximum_flow(problem: tuple[np.ndarray, ..
     assert cost[fast[fast >= 0]].sum() == cost[oracle[oracle >= 0]].sum()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40)
 @given(instances(max_pupils=10, max_opps=6))
 def test_numpy_only_engine_gives_the_same_stable_result(data: MatchInput) -> None:
     compiled = run_match(data).report

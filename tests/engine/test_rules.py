@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -11,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from placements.engine import (
+    FLAG_NAMES,
     SOURCE_APPROVED,
     SOURCE_OWN,
     SOURCE_SUGGESTED,
@@ -26,6 +28,8 @@ from placements.engine import (
 )
 from placements.engine.eligibility import age_on, check_pairs
 from placements.engine.travel import reach_metres
+
+from .instances import several_flags_contest
 
 MON = date(2026, 6, 1)
 WEEK = ((MON, MON + timedelta(days=4)),)
@@ -164,11 +168,11 @@ def test_age_rule_matches_calendar_age(born: date, start: date) -> None:
 
 def test_suggestions_rank_after_own_choices() -> None:
     pupils = [pupil(1, (10, 99)), pupil(2, ())]
-    opps = [opening(10, capacity=0), opening(20, capacity=2), opening(30, capacity=2)]
+    opps = [opening(10, seats_taken=1), opening(20, capacity=2), opening(30, capacity=2)]
     result = run_match(build_input(pupils, opps, Policy(min_list_length=3)))
     one = result.outcome(0)
     assert one.suggested and one.rank is not None and one.rank > 2
-    assert one.reason_code == "FILLED"  # capacity 0 counts as full
+    assert one.reason_code == "FILLED"  # its one seat was approved earlier
     two = result.outcome(1)
     assert two.suggested and result.source[1] == SOURCE_SUGGESTED
 
@@ -189,7 +193,7 @@ def test_priority_tiers_and_true_reason() -> None:
     assert two.opportunity_id == 20 and two.rank == 2
     assert two.reason_code == "FILLED" and two.displaced_by == (1,)
     assert two.reason_text == (
-        "Your first choice was filled by pupils with higher priority: care-experienced."
+        "Your first choice was filled by pupils with higher priority under the published rules."
     )
     three = result.outcome(2)
     assert three.opportunity_id is not None and three.suggested  # vacancy round
@@ -240,6 +244,29 @@ def test_report_figures() -> None:
     assert len(report.input_hash) == len(report.result_hash) == 64
 
 
+ALL_FLAG_SETS = [set(c) for r in range(len(FLAG_NAMES) + 1) for c in itertools.combinations(FLAG_NAMES, r)]
+
+
+def test_a_pupil_with_several_flags_is_in_the_highest_of_their_tiers() -> None:
+    """Every combination of flags, checked against the tiers written out by hand."""
+    first_tier = {"care_experienced": 0, "fsm_or_pupil_premium": 1, "send": 2, "young_carer": 2}
+    first_tier["at_risk_of_neet"] = 2
+    pupils = [pupil(i + 1, **{f: True for f in flags}) for i, flags in enumerate(ALL_FLAG_SETS)]
+    result = run_match(build_input(pupils, [opening(10)]))
+    for i, flags in enumerate(ALL_FLAG_SETS):
+        expected = min((first_tier[f] for f in flags), default=3)
+        assert result.tier[i] == expected, flags
+        assert result.outcome(i).priority_group == result.tier_words[expected]
+
+
+def test_several_flags_win_a_seat_by_the_highest_one() -> None:
+    data = several_flags_contest()
+    result = run_match(data)
+    assert result.lottery[0] < result.lottery[1]  # the lottery alone would pick pupil 1
+    assert result.opportunity_id.tolist() == [-1, 10]
+    assert result.outcome(1).priority_group == "care-experienced"
+
+
 def test_seed_changes_the_lottery_not_the_rules() -> None:
     pupils = [pupil(i, (10,)) for i in range(1, 6)]
     winners = {
@@ -251,3 +278,84 @@ def test_seed_changes_the_lottery_not_the_rules() -> None:
         for s in range(20)
     }
     assert len(winners) > 1
+
+
+def test_max_coverage_places_the_first_tier_before_rank_preferences() -> None:
+    """Five care-experienced pupils and one on free school meals, five seats
+    in a chain: placing every care-experienced pupil moves four of them to
+    their second choice, placing the other pupil instead would not."""
+    chain = [opening(10 * (i + 1)) for i in range(5)]
+    pupils = [pupil(1, (10,), care_experienced=True)]
+    pupils += [pupil(i + 2, (10 * (i + 1), 10 * (i + 2)), care_experienced=True) for i in range(4)]
+    pupils.append(pupil(6, (50,), fsm_or_pupil_premium=True))
+    policy = Policy(name="max-coverage", min_list_length=0, vacancy_round=False)
+    result = run_match(build_input(pupils, chain, policy))
+    assert result.opportunity_id.tolist() == [10, 20, 30, 40, 50, -1]
+    assert result.report.by_tier[0].placed == 5
+
+
+@pytest.mark.parametrize("answer", ["refused", "withdrawn"])
+def test_a_pupil_without_consent_is_left_out_and_told_why(answer: str) -> None:
+    pupils = [pupil(1, (10,), consent=answer, care_experienced=True), pupil(2, (10,), consent="given")]
+    result = run_match(build_input(pupils, [opening(10), opening(20)]))
+    assert result.opportunity_id.tolist() == [-1, 10]
+    left_out = result.outcome(0)
+    assert left_out.unmatched_code == "NO_CONSENT" and left_out.suggested is False
+    assert left_out.reason_text == (
+        "Your parent or carer's consent is not in place, so you were not included in this run."
+    )
+    assert result.outcome(1).reason_text == ""  # first choice, nothing to explain
+
+
+def test_consent_not_yet_answered_does_not_leave_a_pupil_out() -> None:
+    pupils = [pupil(1, (10,), consent="requested"), pupil(2, (20,), consent="not_requested")]
+    result = run_match(build_input(pupils, [opening(10), opening(20)]))
+    assert result.opportunity_id.tolist() == [10, 20]
+
+
+# ---- records the run cannot use ----
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"start": date(1, 1, 1)}, "start or end date out of range"),
+        ({"start": MON + timedelta(days=5)}, "ends before it starts"),
+        ({"capacity": 0}, "no seats (capacity below 1)"),
+        ({"capacity": -2}, "no seats (capacity below 1)"),
+        ({"easting": -5}, "site location out of range"),
+    ],
+)
+def test_an_unusable_opportunity_is_skipped_and_reported(change: dict[str, object], problem: str) -> None:
+    pupils = [pupil(1, (10, 20)), pupil(2, (20,))]
+    opps = [opening(10, **change), opening(20), opening(30)]
+    result = run_match(build_input(pupils, opps, Policy(min_list_length=0)))
+    assert [(s.kind, s.record_id, s.problem) for s in result.report.skipped] == [("opportunity", 10, problem)]
+    assert result.opportunity_id.tolist() == [20, 30]  # everyone else is matched
+    assert result.outcome(0).reason_code == "UNKNOWN_OPPORTUNITY"
+    assert "it is no longer offered" in result.reason_text(0)
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"date_of_birth": date(1, 1, 1)}, "date of birth missing or out of range"),
+        ({"easting": -1}, "home location out of range"),
+        ({"windows": ((MON, MON - timedelta(days=1)),)}, "a work-experience window"),
+        ({"max_travel_minutes": 0}, "travel limit below 1 minute"),
+    ],
+)
+def test_an_unusable_pupil_is_skipped_reported_and_told(change: dict[str, object], problem: str) -> None:
+    pupils = [pupil(1, (10,), **change), pupil(2, (10,))]
+    result = run_match(build_input(pupils, [opening(10)]))
+    (skipped,) = result.report.skipped
+    assert (skipped.kind, skipped.record_id) == ("pupil", 1) and skipped.problem.startswith(problem)
+    assert result.opportunity_id.tolist() == [-1, 10]
+    assert result.outcome(0).unmatched_code == "UNUSABLE_RECORD"
+    assert result.reason_text(0).startswith("Some of your details could not be used")
+
+
+def test_the_input_hash_covers_skipped_records() -> None:
+    good = build_input([pupil(1, (10,))], [opening(10), opening(20)])
+    bad = build_input([pupil(1, (10,))], [opening(10), opening(20, start=date(1, 1, 1))])
+    assert run_match(good).report.input_hash != run_match(bad).report.input_hash

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from employers.models import ComplianceRecord, Opportunity
 from mobility.geography.models import Region
 from placements.engine import MODE_CODES, NO_DATE, Policy
+from placements.engine.inputs import CONSENT_CODES
 from placements.matching.selectors import match_input_build
 from placements.models import Application, Match, MatchRun, MatchStatus
 from schools.models import WorkExperienceWindow
@@ -216,3 +217,12 @@ def test_query_count_does_not_grow_with_pupils(world: MatchWorld) -> None:
 
     assert many == few
     assert few <= 12
+
+
+def test_consent_answers_reach_the_snapshot(world: MatchWorld) -> None:
+    school = world.school()
+    answers = ["not_requested", "requested", "given", "refused"]
+    pupils = [world.pupil(school, parental_consent=answer) for answer in answers]
+    data = snapshot(world)
+    by_id = dict(zip(data.pupils.pupil_id.tolist(), data.pupils.consent.tolist(), strict=True))
+    assert [by_id[p.pk] for p in pupils] == [CONSENT_CODES[a] for a in answers]

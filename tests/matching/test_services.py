@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import psycopg
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
+from employers.models import Opportunity
 from placements import engine
 from placements.matching import results, services
+from placements.matching.report import report_lines
 from placements.models import Match, MatchRun, MatchStatus, UnplacedPupil
+from tests.engine.instances import cohort
+from tests.engine.test_disclosure import mentions
 
 from .conftest import MatchWorld, populate
 
@@ -249,3 +255,54 @@ def test_both_insert_paths_write_the_same_rows(world, django_capture_on_commit_c
     written = Match.objects.filter(run=run)
     assert sorted(written.values_list(*columns)) == expected
     assert all(m.created_at and m.status_changed_at for m in written)
+
+
+def test_a_pupil_whose_consent_was_refused_is_left_out_of_the_run(world, django_capture_on_commit_callbacks):
+    school = world.school()
+    opening = world.opportunity(capacity=2)
+    refused = world.pupil(school, parental_consent="refused", care_experienced=True)
+    other = world.pupil(school)
+    world.apply(refused, opening)
+    world.apply(other, opening)
+    run = services.match_run_execute(run_id=new_run(world, django_capture_on_commit_callbacks).pk)
+
+    assert run is not None and run.status == "succeeded"
+    assert pairs(run) == {(other.pk, opening.pk)}
+    left_out = UnplacedPupil.objects.get(run=run, pupil=refused)
+    assert left_out.reason == "NO_CONSENT"
+    assert left_out.explanation == (
+        "Your parent or carer's consent is not in place, so you were not included in this run."
+    )
+    assert run.statistics["unplaced_reasons"] == {"NO_CONSENT": 1}
+
+
+def test_one_unusable_opportunity_does_not_stop_the_run(world, django_capture_on_commit_callbacks):
+    school = world.school()
+    broken, fine = world.opportunity(), world.opportunity()
+    first, second = world.pupil(school), world.pupil(school)
+    world.apply(first, broken, fine)
+    world.apply(second, fine)
+    # As an API bug once allowed: saved without validation.
+    Opportunity.objects.filter(pk=broken.pk).update(starts_on=dt.date(1, 1, 1))
+    run = services.match_run_execute(run_id=new_run(world, django_capture_on_commit_callbacks).pk)
+
+    assert run is not None and (run.status, run.error) == ("succeeded", "")
+    assert run.statistics["skipped"] == [
+        {"kind": "opportunity", "record_id": broken.pk, "problem": "start or end date out of range"}
+    ]
+    assert len(pairs(run)) == 1 and pairs(run) <= {(first.pk, fine.pk), (second.pk, fine.pk)}
+    assert f"    opportunity {broken.pk}: start or end date out of range" in report_lines(run)
+
+
+def test_stored_explanations_name_no_group_the_pupil_is_not_in():
+    data = cohort(5)
+    result = engine.run_match(data)
+    flags = {int(data.pupils.pupil_id[p]): p for p in range(len(data.pupils))}
+    stored = [(row[0], row[8]) for row in results.match_values(data=data, result=result)]
+    stored += [(row[0], row[3]) for row in results.unplaced_values(result=result)]
+    assert len(stored) == len(data.pupils)
+    for pupil_id, text in stored:
+        p = flags[pupil_id]
+        for flag in engine.FLAG_NAMES:
+            if not data.pupils.flag(flag)[p]:
+                assert not mentions(text, flag), (pupil_id, text)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -100,61 +100,74 @@ def _feed(world: World) -> Feed:
     return feed
 
 
+def _metres(a: tuple[int, ...], b: tuple[int, ...]) -> float:
+    return math.hypot(a[0] - b[0], a[1] - b[1])
+
+
+def _walk(m: float) -> int:
+    return int(RULES.walk_seconds(m))
+
+
+@dataclass
+class _Search:
+    """Every way to ride from near home to near the destination by the deadline, tried one by one."""
+
+    world: World
+    step_free: bool
+    rules: JourneyRules
+    found: list[tuple[int, int]] = field(default_factory=list)  # (door departure, vehicles)
+
+    def ok(self, s: int) -> bool:
+        return self.world.stop_ok[s] or not self.step_free
+
+    def usable(self) -> list[Trip]:
+        return [t for t in self.world.trips if t.runs and (t.accessible or not self.step_free)]
+
+    def run(self) -> tuple[int, int] | None:
+        world = self.world
+        direct = _metres(world.origin, world.destination)
+        if direct <= RULES.walk_only_max_m:
+            self.found.append((DEADLINE - _walk(direct), 0))
+        for s, point in enumerate(world.points):
+            if _metres(world.origin, point) <= RULES.max_walk_m and self.ok(s):
+                self.board(s, -(10**9), 1, None)
+        if not self.found:
+            return None
+        leave = max(b[0] for b in self.found)
+        return leave, min(v for t, v in self.found if t == leave)
+
+    def board(self, s: int, ready: int, vehicles: int, leave: int | None) -> None:
+        earliest = max(ready, DEADLINE - RULES.horizon_minutes * 60)
+        for trip in self.usable():
+            for i, (stop, t) in enumerate(zip(trip.stops[:-1], trip.times[:-1], strict=True)):
+                if stop == s and t >= earliest:
+                    door = (
+                        leave
+                        if leave is not None
+                        else t - _walk(_metres(self.world.origin, self.world.points[s]))
+                    )
+                    self.ride(trip, i, vehicles, door)
+
+    def ride(self, trip: Trip, i: int, vehicles: int, leave: int) -> None:
+        for v, at in zip(trip.stops[i + 1 :], trip.times[i + 1 :], strict=True):
+            if not self.ok(v):
+                continue
+            egress = _metres(self.world.points[v], self.world.destination)
+            if egress <= RULES.max_walk_m and at + _walk(egress) <= DEADLINE:
+                self.found.append((leave, vehicles))
+            if vehicles <= self.rules.max_changes:
+                self.change(v, at, vehicles, leave)
+
+    def change(self, v: int, at: int, vehicles: int, leave: int) -> None:
+        for w, point in enumerate(self.world.points):
+            gap = _metres(self.world.points[v], point)
+            if gap <= RULES.max_change_walk_m and self.ok(w):
+                self.board(w, at + int(RULES.change_seconds(gap)), vehicles + 1, leave)
+
+
 def _brute(world: World, step_free: bool, rules: JourneyRules) -> tuple[int, int] | None:
     """(latest door departure, fewest vehicles at that departure), or None."""
-
-    def metres(a: tuple[int, ...], b: tuple[int, ...]) -> float:
-        return math.hypot(a[0] - b[0], a[1] - b[1])
-
-    def walk(m: float) -> int:
-        return int(RULES.walk_seconds(m))
-
-    pts = world.points
-    usable = [t for t in world.trips if t.runs and (t.accessible or not step_free)]
-
-    def ok(s: int) -> bool:
-        return world.stop_ok[s] or not step_free
-
-    best: list[tuple[int, int]] = []
-    m = metres(world.origin, world.destination)
-    if m <= RULES.walk_only_max_m:
-        best.append((DEADLINE - walk(m), 0))
-
-    def ride(trip: Trip, i: int, vehicles: int, leave: int) -> None:
-        for j in range(i + 1, len(trip.stops)):
-            v, at = trip.stops[j], trip.times[j]
-            if not ok(v):
-                continue
-            egress = metres(pts[v], world.destination)
-            if egress <= RULES.max_walk_m and at + walk(egress) <= DEADLINE:
-                best.append((leave, vehicles))
-            if vehicles > rules.max_changes:
-                continue
-            for w in range(len(pts)):
-                gap = metres(pts[v], pts[w])
-                if gap > RULES.max_change_walk_m or not ok(w):
-                    continue
-                ready = at + int(RULES.change_seconds(gap))
-                board(w, ready, vehicles + 1, leave)
-
-    def board(s: int, ready: int, vehicles: int, leave: int | None) -> None:
-        for trip in usable:
-            for i, (stop, t) in enumerate(zip(trip.stops[:-1], trip.times[:-1], strict=True)):
-                if stop == s and t >= ready and t >= DEADLINE - RULES.horizon_minutes * 60:
-                    ride(
-                        trip,
-                        i,
-                        vehicles,
-                        leave if leave is not None else t - walk(metres(world.origin, pts[s])),
-                    )
-
-    for s in range(len(pts)):
-        if metres(world.origin, pts[s]) <= RULES.max_walk_m and ok(s):
-            board(s, -(10**9), 1, None)
-    if not best:
-        return None
-    leave = max(b[0] for b in best)
-    return leave, min(v for t, v in best if t == leave)
+    return _Search(world, step_free, rules).run()
 
 
 def _check_journey(journey: Journey, rules: JourneyRules) -> None:

@@ -12,13 +12,9 @@ from typing import Any
 
 import numpy as np
 from numba import njit
-from numpy.typing import NDArray
 
 from .. import _compiled  # noqa: F401  (sets a writable numba cache directory)
-
-I32 = NDArray[np.int32]
-I64 = NDArray[np.int64]
-Bools = NDArray[np.bool_]
+from .._types import I32, I64, Bools
 
 NEVER = -(1 << 30)  # "cannot": earlier than any time in a feed
 

@@ -16,16 +16,12 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import numpy as np
-from numpy.typing import NDArray
+
+from .._types import I8, I16, I32, U8, Bools, Strs
 
 # Bump when the arrays or their meaning change: older files are then refused.
 FORMAT_VERSION = 1
 
-I32 = NDArray[np.int32]
-I8 = NDArray[np.int8]
-U8 = NDArray[np.uint8]
-Bools = NDArray[np.bool_]
-Strs = NDArray[np.str_]
 
 # wheelchair_boarding / wheelchair_accessible values.
 ACCESS_UNKNOWN = 0
@@ -56,7 +52,7 @@ class Timetable:
     stop_wheelchair: I8
     route_id: Strs
     route_name: Strs
-    route_type: NDArray[np.int16]
+    route_type: I16
     trip_id: Strs
     trip_route: I32
     trip_service: I32

@@ -9,9 +9,9 @@ Great Britain, which is ample for walking distances.
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
-F64 = NDArray[np.float64]
+from .._types import F64
 
 # Ellipsoids (semi-major, semi-minor axes in metres).
 _GRS80 = (6378137.000, 6356752.3141)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
-I64 = NDArray[np.int64]
-F64 = NDArray[np.float64]
+from .._types import F64, I64
 
 
 def pairs_within(

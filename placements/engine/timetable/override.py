@@ -12,12 +12,9 @@ import hashlib
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 
+from .._types import F32, I32, I64, U8, Bools
 from .planner import NO_JOURNEY
-
-F32 = NDArray[np.float32]
-I64 = NDArray[np.int64]
 
 
 @dataclass(frozen=True, eq=False)
@@ -28,9 +25,9 @@ class TimetableMinutes:
     covered, but nothing arrives by the deadline, so the pair is out of reach.
     """
 
-    pupil_row: NDArray[np.int32]
-    opportunity_col: NDArray[np.int32]
-    minutes: NDArray[np.uint8]
+    pupil_row: I32
+    opportunity_col: I32
+    minutes: U8
     label: str = ""
     is_demo: bool = False
 
@@ -54,9 +51,9 @@ class TimetableMinutes:
         flat: I64 = np.where((row >= 0) & (col >= 0), row * self.minutes.shape[1] + col, -1)
         return flat
 
-    def covered(self, p: I64, o: I64) -> NDArray[np.bool_]:
+    def covered(self, p: I64, o: I64) -> Bools:
         """Pairs the timetable speaks for; ``o`` may hold -1 (unknown or virtual)."""
-        found: NDArray[np.bool_] = self._cells(p, o) >= 0
+        found: Bools = self._cells(p, o) >= 0
         return found
 
     def apply(self, minutes: F32, p: I64, o: I64) -> F32:

@@ -17,14 +17,11 @@ from datetime import date
 from typing import Any, Literal
 
 import numpy as np
-from numpy.typing import NDArray
 
+from .._types import F32, F64, I32, I64, U8, Bools
 from .compact import ACCESS_NO, DAY_SECONDS, ROUTE_TYPE_WORDS, Timetable
 from .nearby import pairs_within
 
-I32 = NDArray[np.int32]
-I64 = NDArray[np.int64]
-Bools = NDArray[np.bool_]
 NEVER = -(1 << 30)
 
 
@@ -262,10 +259,10 @@ class ManyJourneys:
     on_foot: Bools
 
     @property
-    def minutes(self) -> NDArray[np.float32]:
-        out: NDArray[np.float32] = np.where(
-            self.depart >= 0, np.ceil((self.arrive - self.depart) / 60.0), np.inf
-        ).astype(np.float32)
+    def minutes(self) -> F32:
+        out: F32 = np.where(self.depart >= 0, np.ceil((self.arrive - self.depart) / 60.0), np.inf).astype(
+            np.float32
+        )
         return out
 
 
@@ -288,8 +285,8 @@ def runs_on(tt: Timetable, day: int) -> bool:
 class Origins:
     """Many starting points and the stops each can walk to, worked out once for many destinations."""
 
-    easting: NDArray[np.float64]
-    northing: NDArray[np.float64]
+    easting: F64
+    northing: F64
     ptr: I64
     stop: I32
     seconds: I32
@@ -371,7 +368,7 @@ def minutes_matrix(
     day: int,
     rules: JourneyRules,
     step_free: bool = False,
-) -> NDArray[np.uint8]:
+) -> U8:
     """Door-to-door minutes, origins x destinations, one byte each (``NO_JOURNEY``: none)."""
     de = np.asarray(dest_e, np.float64).ravel()
     dn = np.asarray(dest_n, np.float64).ravel()
