@@ -25,10 +25,15 @@ FROM base
 RUN useradd --system --uid 10001 --no-create-home --home-dir /app --shell /usr/sbin/nologin mobility
 COPY . .
 COPY --from=static /app/staticfiles /app/staticfiles
-# var/ holds the embedded SQLite file when DATABASE_URL is unset; the app user may write only there.
-RUN mkdir -p var && chown mobility var
-# The engine's compiled matching loops are cached here, so a new container compiles them once.
+# The engine's compiled matching loops are cached here. They are compiled now, at build time, so a
+# new container's first run loads machine code instead of spending ~30 s compiling. (numba keys the
+# cache by CPU model: on a host with a different CPU the first run recompiles once, into this cache.)
 ENV NUMBA_CACHE_DIR=/app/var/numba-cache
+RUN mkdir -p var/numba-cache \
+ && python -c "from placements.engine.stable import warm_up; assert warm_up(coverage=True)" \
+ && test -n "$(ls var/numba-cache)"
+# var/ holds the embedded SQLite file when DATABASE_URL is unset; the app user may write only there.
+RUN chown -R mobility var
 USER mobility
 EXPOSE 8000
 CMD ["gunicorn", "--config", "python:mobility.gunicorn", "mobility.wsgi"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -21,6 +20,7 @@ from django.utils import timezone
 from employers.models import ComplianceRecord, Employer, Opportunity, Site
 from mobility.errors import Conflict
 from mobility.geography.models import LocalAuthority
+from mobility.outbox.services import outbox_enqueue
 
 if TYPE_CHECKING:
     from mobility.accounts.models import User
@@ -217,7 +217,11 @@ def compliance_save(
         record.full_clean()
         record.save()
         if not checker:
-            transaction.on_commit(partial(_advisers_told, record.pk, now))
+            outbox_enqueue(
+                task_name="employers.tasks.notify_compliance_changed",
+                kwargs={"record_id": record.pk, "changed_at": now.isoformat()},
+                dedup_key=f"compliance-changed:{record.pk}:{now.isoformat()}",
+            )
     return record
 
 
@@ -235,9 +239,3 @@ def compliance_verify(
         record.full_clean()
         record.save()
     return record
-
-
-def _advisers_told(record_id: int, changed_at: dt.datetime) -> None:
-    from employers.tasks import notify_compliance_changed
-
-    notify_compliance_changed.delay(record_id, changed_at.isoformat())

@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import SimpleRouter
 
 from employers.api.views import ComplianceViewSet, EmployerViewSet, OpportunityViewSet, SiteViewSet
-from mobility.api.account import MeView, TokenView
+from mobility.api.account import MeView, TokenListView, TokenRevokeView, TokenView
 from placements.api.applications import ApplicationViewSet
 from placements.api.changes import ChangeRequestViewSet
 from placements.api.matches import MatchViewSet
@@ -41,6 +41,8 @@ v1: list[URLPattern | URLResolver] = [
     path("auth/token/", TokenView.as_view(), name="token"),
     # Before the router, whose opportunities/<pk>/ would otherwise take it.
     path("opportunities/reachable/", ReachableOpportunitiesView.as_view(), name="opportunity-reachable"),
+    path("auth/tokens/", TokenListView.as_view(), name="tokens"),
+    path("auth/tokens/<str:token_key>/", TokenRevokeView.as_view(), name="token_revoke"),
     *router.urls,
 ]
 

@@ -3,6 +3,7 @@
 from django.urls import URLPattern, URLResolver, include, path
 
 from employers.web import urls as employer_urls
+from mobility.accounts import activation, passwords
 from mobility.accounts import web as accounts
 from placements.web import employer_urls as employer_placement_urls
 from placements.web import school_urls as school_placement_urls
@@ -17,6 +18,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", accounts.home_view, name="home"),
     path("accounts/login/", accounts.login_view, name="login"),
     path("accounts/logout/", accounts.logout_view, name="logout"),
+    path("accounts/invitation/<str:token>/", activation.invitation_view, name="invitation"),
+    path("accounts/activate/", activation.activate_view, name="activate"),
+    path("accounts/activate/password/", activation.activate_password_view, name="activate_password"),
+    *passwords.urlpatterns,
     path("pupil/", include("placements.web.pupil_urls")),
     path("adviser/", include("placements.web.adviser_urls")),
     path("employer/", include((employer, "employer"))),

@@ -81,6 +81,9 @@ class MatchRun(models.Model):
     input_hash = models.CharField(max_length=64, blank=True)
     result_hash = models.CharField(max_length=64, blank=True)
     error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Times a worker has started the run.")
+    dispatched_at = models.DateTimeField(null=True, blank=True, help_text="Last handed to a worker.")
+    recovery_note = models.TextField(blank=True, help_text="Why the run is being retried, if it is.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -11,3 +11,11 @@ from placements.matching import services
 def match_run_execute(run_id: int) -> None:
     """Run a match run on the ``matching`` queue (routed in settings)."""
     services.match_run_execute(run_id=run_id)
+
+
+@shared_task(name="placements.tasks.match_runs_recover", ignore_result=True)
+def match_runs_recover() -> None:
+    """Run by beat: hand stalled runs out again, resume orphaned ones, fail those out of attempts."""
+    from placements.matching.recovery import match_runs_recover as recover
+
+    recover()

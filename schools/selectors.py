@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
-from mobility.accounts.models import Role, User
+from mobility.accounts.models import Invitation, Role, User
 from mobility.permissions import role_of, school_ids_of
-from schools.models import Pupil, School, WorkExperienceWindow
+from schools.models import Pupil, School, SchoolStaff, WorkExperienceWindow
 from schools.permissions import pupil_of
 
 if TYPE_CHECKING:
@@ -75,3 +77,54 @@ def application_deadline(
     if any(w.application_deadline is None for w in windows):
         return True, None
     return True, max(w.application_deadline for w in windows if w.application_deadline)
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    """A pupil's or colleague's account as school staff see it: has its owner activated it?"""
+
+    user: User
+    kind: str
+    year_group: int | None
+    activated: bool
+    invited_until: dt.datetime | None  # the outstanding invitation's expiry, if there is one
+    last_invited_at: dt.datetime | None
+
+    @property
+    def status(self) -> str:
+        if self.activated:
+            return "Activated"
+        if self.invited_until:
+            return "Invited"
+        return "Invitation expired" if self.last_invited_at else "Not invited"
+
+
+def school_accounts(*, school: School, year_group: int | None = None) -> list[AccountRow]:
+    """Every pupil's and staff member's account at the school, pupils by year group and name."""
+    now = timezone.now()
+    newest_first = Prefetch("user__invitations", queryset=Invitation.objects.order_by("-created_at"))
+    pupils = Pupil.objects.filter(school=school).select_related("user").prefetch_related(newest_first)
+    if year_group is not None:
+        pupils = pupils.filter(year_group=year_group)
+    rows = [
+        _row(p.user, "Pupil", p.year_group, now) for p in pupils.order_by("year_group", "user__last_name")
+    ]
+    if year_group is None:
+        staff = (
+            SchoolStaff.objects.filter(school=school).select_related("user").prefetch_related(newest_first)
+        )
+        rows = [_row(s.user, "Staff", None, now) for s in staff.order_by("user__last_name")] + rows
+    return rows
+
+
+def _row(user: User, kind: str, year_group: int | None, now: dt.datetime) -> AccountRow:
+    invitations = list(user.invitations.all())
+    newest = invitations[0] if invitations else None
+    return AccountRow(
+        user=user,
+        kind=kind,
+        year_group=year_group,
+        activated=user.has_usable_password(),
+        invited_until=newest.expires_at if newest and newest.is_outstanding(now) else None,
+        last_invited_at=newest.created_at if newest else None,
+    )

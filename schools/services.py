@@ -12,13 +12,21 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from mobility.accounts.models import Role, User
+from mobility.accounts.services import IssuedInvitation, invitation_send, invitations_send, user_invite
 from mobility.geography.models import Sector
 from schools.imports import Preview
-from schools.models import DISADVANTAGE_FLAGS, ConsentStatus, Pupil, School, WorkExperienceWindow
+from schools.models import (
+    DISADVANTAGE_FLAGS,
+    ConsentStatus,
+    Pupil,
+    School,
+    SchoolStaff,
+    WorkExperienceWindow,
+)
 from schools.signals import consent_recorded
 
 PUPIL_SELF_FIELDS = frozenset(
@@ -109,8 +117,11 @@ class ImportFailed(Exception):
     """The file could not be imported; nothing was saved."""
 
 
-def pupils_import(*, school: School, preview: Preview, actor: User) -> list[Pupil]:
-    """Create a login and a pupil record per row, all or none. Pupils set a password by reset."""
+def pupils_import(
+    *, school: School, preview: Preview, actor: User, site_url: str | None = None
+) -> list[Pupil]:
+    """Create a login and a pupil record per row, all or none, and invite each pupil by email
+    (sent once it is saved) to set a password."""
     if not preview.clean:
         raise ImportFailed("Fix the errors in the file and upload it again. Nothing was saved.")
     created: list[Pupil] = []
@@ -147,7 +158,58 @@ def pupils_import(*, school: School, preview: Preview, actor: User) -> list[Pupi
                 pupil.full_clean(exclude=["user", "school"])
                 pupil.save()
                 created.append(pupil)
+            invitations_send(users=[p.user for p in created], sent_by=actor, site_url=site_url)
     except (ValidationError, IntegrityError) as error:
         raise ImportFailed(f"Row {row.number} could not be saved ({error}). Nothing was saved.") from error
     log.info("%s imported %d pupils into school %s", actor.email, len(created), school.pk)
     return created
+
+
+def staff_invite(
+    *,
+    school: School,
+    email: str,
+    first_name: str,
+    last_name: str,
+    job_title: str,
+    invited_by: User,
+    site_url: str | None = None,
+) -> SchoolStaff:
+    """A colleague's account at the same school, with an invitation to set a password."""
+    with transaction.atomic():
+        user = user_invite(
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            role=Role.SCHOOL_STAFF,
+            invited_by=invited_by,
+            site_url=site_url,
+        )
+        staff = SchoolStaff.objects.create(user=user, school=school, job_title=job_title or "Careers leader")
+    return staff
+
+
+def invitations_resend(*, school: School, users: list[User], actor: User, site_url: str | None = None) -> int:
+    """Email a new invitation to each of ``users`` (the school's own) who has not activated yet."""
+    waiting = [user for user in _school_users(school, users) if not user.has_usable_password()]
+    invitations_send(users=waiting, sent_by=actor, site_url=site_url)
+    return len(waiting)
+
+
+def activation_codes_issue(*, school: School, pupils: list[Pupil], actor: User) -> list[IssuedInvitation]:
+    """New printed codes for pupils who have not activated; their earlier links and codes stop working."""
+    with transaction.atomic():
+        return [
+            invitation_send(user=pupil.user, sent_by=actor, by_email=False)
+            for pupil in pupils
+            if pupil.school_id == school.pk and not pupil.user.has_usable_password()
+        ]
+
+
+def _school_users(school: School, users: list[User]) -> list[User]:
+    ids = {user.pk for user in users}
+    return list(
+        User.objects.filter(pk__in=ids)
+        .filter(models.Q(pupil__school=school) | models.Q(school_staff__school=school))
+        .distinct()
+    )

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import time_machine
+from django.conf import settings as django_settings
+from django.core.management import call_command
 from hypothesis import HealthCheck, settings
 
 from demo.reference import ensure_reference_data
 from mobility.geography.models import Region
+from tests.factories import NOW, TODAY
 
 # Property tests: the same examples on every run ("ci", the default), so a failure
 # is reproducible and a planted bug fails every time; "explore" draws fresh examples
@@ -27,6 +34,29 @@ settings.register_profile(
     "explore", max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def frozen_clock() -> Iterator[time_machine.Coordinates]:
+    """One clock for the whole session: it starts at ``NOW`` on ``TODAY`` and runs on from there,
+    for module worlds, tests and the live server thread alike. A test may travel further."""
+    with time_machine.travel(NOW, tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def today() -> dt.date:
+    return TODAY
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collected_static(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Static files collected once for the session: WhiteNoise then finds STATIC_ROOT instead of
+    warning on every request, and pages link to files that exist."""
+    root = tmp_path_factory.mktemp("staticfiles")
+    django_settings.STATIC_ROOT = str(root)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    return root
 
 
 @pytest.fixture

@@ -3,8 +3,10 @@
 Conventions, so tests can rely on them:
 - Places use real Liverpool City Region postcodes; the grid point and local authority are
   looked up with `mobility.geography.postcodes.locate`, never typed in. Pass `postcode=` to pin one.
-- Dates hang off today: the Year 10 window and opportunities run the week of `WINDOW_START`
-  (a Monday about two months ahead); applications close on `DEADLINE`.
+- Dates hang off `TODAY`, a fixed day: every test runs with the clock frozen on it at `NOW`
+  (tests/conftest.py), so code that asks for today agrees with the data. The Year 10 window
+  and opportunities run the week of `WINDOW_START` (a Monday about two months ahead);
+  applications close on `DEADLINE`.
 - A pupil is Year 10, aged 15 on `WINDOW_START`, with parental consent given.
 - An opportunity is published, in its employer's sector, at a site of that employer.
 - A compliance record is valid through the window.
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import factory
 from django.utils import timezone
@@ -33,7 +36,10 @@ from placements.models import Application, Match, MatchRun, MatchStatus
 from schools.models import CareersAdviser, ConsentStatus, Pupil, School, SchoolStaff, WorkExperienceWindow
 
 PASSWORD = "factory-password-1"
-TODAY = timezone.localdate()
+# A Wednesday in term time, years ahead, so dates the code compares with the real clock (a
+# Celery worker in its own process, the browser) are still in the future for them.
+TODAY = dt.date(2031, 3, 5)
+NOW = dt.datetime.combine(TODAY, dt.time(10), tzinfo=ZoneInfo("Europe/London"))
 WINDOW_START = TODAY + dt.timedelta(days=63 - TODAY.weekday())  # a Monday 8-9 weeks ahead
 WINDOW_END = WINDOW_START + dt.timedelta(days=4)
 DEADLINE = TODAY + dt.timedelta(days=20)

@@ -73,3 +73,31 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name
+
+
+class Invitation(models.Model):
+    """A single-use way in for a new account: a link by email, or a code on a printed class sheet.
+
+    Only hashes of the link's token and of the code are stored; the plain values exist once, in the
+    email or on the sheet.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    code_hash = models.CharField(max_length=64, blank=True)
+    sent_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True, help_text="Replaced by a newer invitation.")
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "used_at", "revoked_at"], name="invitation_outstanding")]
+
+    def __str__(self) -> str:
+        return f"Invitation for user {self.user_id}"
+
+    def is_outstanding(self, now: Any = None) -> bool:
+        now = now or timezone.now()
+        return self.used_at is None and self.revoked_at is None and self.expires_at > now

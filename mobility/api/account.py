@@ -1,13 +1,20 @@
-"""Who am I, and a token for clients that do not keep a session."""
+"""Who am I, and tokens for clients that do not keep a session: issue, list, revoke.
+
+Tokens are django-rest-knox's: only a SHA-512 digest is stored, each expires after
+``REST_KNOX["TOKEN_TTL"]``, and signing out of the web pages revokes them all.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib.auth import authenticate
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
+from knox.auth import TokenAuthentication
+from knox.models import AuthToken
+from knox.settings import knox_settings
 from rest_framework import exceptions, serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -55,13 +62,22 @@ class TokenRequestSerializer(serializers.Serializer[Any]):
 
 class TokenSerializer(serializers.Serializer[Any]):
     token = serializers.CharField()
+    token_key = serializers.CharField(help_text="The token's first characters, to find it in the list.")
+    expiry = serializers.DateTimeField(allow_null=True)
+
+
+class TokenListItemSerializer(serializers.Serializer[Any]):
+    token_key = serializers.CharField()
+    created = serializers.DateTimeField()
+    expiry = serializers.DateTimeField(allow_null=True)
 
 
 class TokenView(APIView):
     """Exchange an email and password for an API token (send it as ``Authorization: Token <key>``)."""
 
     permission_classes = [AllowAny]
-    authentication_classes: list[Any] = []
+    # Listed so that a wrong password answers 401 with WWW-Authenticate; no token is needed here.
+    authentication_classes = [TokenAuthentication]
 
     @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer}, auth=[])
     def post(self, request: Request) -> Response:
@@ -72,5 +88,35 @@ class TokenView(APIView):
         )
         if user is None or not user.is_active:
             raise exceptions.AuthenticationFailed("Email or password is not right.")
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        limit = knox_settings.TOKEN_LIMIT_PER_USER
+        if (
+            limit is not None
+            and AuthToken.objects.filter(user=user, expiry__gt=timezone.now()).count() >= limit
+        ):
+            raise exceptions.PermissionDenied(
+                f"This account already has {limit} API tokens. Revoke one first."
+            )
+        instance, token = AuthToken.objects.create(user=user)
+        return Response({"token": token, "token_key": instance.token_key, "expiry": instance.expiry})
+
+
+class TokenListView(APIView):
+    """The signed-in user's unexpired API tokens (never the secret part)."""
+
+    @extend_schema(responses={200: TokenListItemSerializer(many=True)}, summary="Your API tokens")
+    def get(self, request: Request) -> Response:
+        tokens = AuthToken.objects.filter(user=acting_user(request), expiry__gt=timezone.now()).order_by(
+            "-created"
+        )
+        return Response(TokenListItemSerializer(tokens, many=True).data)
+
+
+class TokenRevokeView(APIView):
+    """Revoke one of the signed-in user's API tokens, found by its first characters."""
+
+    @extend_schema(responses={204: None}, summary="Revoke one of your API tokens")
+    def delete(self, request: Request, token_key: str) -> Response:
+        revoked, _ = AuthToken.objects.filter(user=acting_user(request), token_key=token_key).delete()
+        if not revoked:
+            raise exceptions.NotFound("You have no API token with this key.")
+        return Response(status=204)

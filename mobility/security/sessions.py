@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 from django.http import HttpRequest
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from mobility.accounts.models import Role
 from mobility.permissions import role_of
@@ -86,6 +86,6 @@ def start_clocks(request: HttpRequest, user: Any, now: float) -> None:
 def revoke_api_tokens(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     if user is None:
         return
-    revoked, _ = Token.objects.filter(user=user).delete()
+    revoked, _ = AuthToken.objects.filter(user=user).delete()
     if revoked:
-        logger.info("Signed out: revoked the API token of user %s", user.pk)
+        logger.info("Signed out: revoked %d API token(s) of user %s", revoked, user.pk)

@@ -33,7 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "mobility.accounts",
     "mobility.geography",
     "mobility.transit",
+    "mobility.outbox",
     "schools",
     "employers",
     "placements",
@@ -93,6 +94,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A persistent connection is checked before each request reuses it, so a database restart costs no 500.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -142,11 +145,45 @@ CELERY_TASK_ROUTES = {"placements.tasks.match_run_execute": {"queue": "matching"
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Reliability (see README, "When a part fails"): a task whose worker died is handed out again;
+# the run recovery sweep (below) resumes a run long before the visibility timeout would.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker waits for the broker rather than exit
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=1.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Longer than any run, so a run in progress is not delivered to a second worker.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "socket_connect_timeout": 2,
+    # A publisher retries the broker briefly (within CELERY_BROKER_CONNECTION_TIMEOUT), then gives up.
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+    "socket_keepalive": True,
+    "health_check_interval": 10,
+}
+# Publishing is never retried in the caller: the outbox relay retries instead.
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 # Unanswered offers lapse and their seats are re-offered by policy.
 CELERY_BEAT_SCHEDULE["lapse-overdue-offers"] = {
     "task": "placements.lifecycle.tasks.lapse_overdue_offers",
     "schedule": timedelta(hours=1),
+}
+
+# Background work recorded with each change is sent by the relay until the broker takes it.
+OUTBOX = {
+    "RELAY_SECONDS": env.float("OUTBOX_RELAY_SECONDS", default=5.0),
+    "RETRY_BASE_SECONDS": env.float("OUTBOX_RETRY_BASE_SECONDS", default=2.0),
+    "RETRY_MAX_SECONDS": env.float("OUTBOX_RETRY_MAX_SECONDS", default=60.0),
+    "KEEP_SENT_DAYS": env.int("OUTBOX_KEEP_SENT_DAYS", default=30),
+}
+CELERY_BEAT_SCHEDULE["outbox-purge"] = {"task": "outbox.purge", "schedule": timedelta(days=1)}
+CELERY_BEAT_SCHEDULE["outbox-relay"] = {
+    "task": "outbox.relay",
+    "schedule": OUTBOX["RELAY_SECONDS"],
+    "options": {"expires": OUTBOX["RELAY_SECONDS"]},
 }
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -161,12 +198,15 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# Where links in emails point when no request says (the admin site, commands, tasks).
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Mobility <no-reply@mobility.invalid>")
 
 REST_FRAMEWORK = {
+    # Tokens first: their WWW-Authenticate header makes missing or bad credentials a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -187,6 +227,12 @@ REST_FRAMEWORK = {
         "anon": env.str("API_THROTTLE_ANON", default="60/min"),
         "user": env.str("API_THROTTLE_USER", default="600/min"),
     },
+}
+# API tokens (django-rest-knox): stored as SHA-512 digests, each expires, owners list and revoke them.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env.int("API_TOKEN_HOURS", default=168)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_LIMIT_PER_USER": env.int("API_TOKENS_PER_USER", default=10),
 }
 # Nesting deeper than this in a JSON body is refused with 400.
 JSON_MAX_DEPTH = env.int("JSON_MAX_DEPTH", default=32)
@@ -223,9 +269,27 @@ MOBILITY = {
     # Journeys from timetables must arrive by this time (HH:MM) on the placement's first day.
     "ARRIVE_BY": env.str("ARRIVE_BY", default="08:50"),
     "OFFER_LAPSE_DAYS": env.int("OFFER_LAPSE_DAYS", default=7),
+    # Run recovery: a queued run not started after RUN_QUEUED_STALL_SECONDS is handed out again;
+    # a run whose worker died is resumed up to RUN_MAX_ATTEMPTS times in all, then failed.
+    "RUN_RECOVERY_SECONDS": env.float("RUN_RECOVERY_SECONDS", default=15.0),
+    "RUN_QUEUED_STALL_SECONDS": env.float("RUN_QUEUED_STALL_SECONDS", default=60.0),
+    "RUN_MAX_ATTEMPTS": env.int("RUN_MAX_ATTEMPTS", default=3),
+    # An email task the broker took but lost (a restart without persistence) is sent again after this.
+    "NOTIFY_REDELIVER_AFTER": timedelta(seconds=env.int("NOTIFY_REDELIVER_AFTER_SECONDS", default=600)),
+    # A set-your-password link or printed activation code works this long, once.
+    "INVITATION_VALID_DAYS": env.int("INVITATION_VALID_DAYS", default=7),
     # A placement lasts at most this many working days and starts within this many months.
     "PLACEMENT_MAX_WORKING_DAYS": env.int("PLACEMENT_MAX_WORKING_DAYS", default=10),
     "PLACEMENT_MAX_MONTHS_AHEAD": env.int("PLACEMENT_MAX_MONTHS_AHEAD", default=18),
+}
+CELERY_BEAT_SCHEDULE["redeliver-lost-notifications"] = {
+    "task": "placements.lifecycle.tasks.redeliver_lost_notifications",
+    "schedule": MOBILITY["NOTIFY_REDELIVER_AFTER"].total_seconds() / 2,
+}
+CELERY_BEAT_SCHEDULE["recover-match-runs"] = {
+    "task": "placements.tasks.match_runs_recover",
+    "schedule": MOBILITY["RUN_RECOVERY_SECONDS"],
+    "options": {"expires": MOBILITY["RUN_RECOVERY_SECONDS"]},
 }
 
 LOGGING = {

@@ -8,7 +8,6 @@ frees the seat. The pupils and their schools are told on commit.
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -19,6 +18,7 @@ from django.utils import timezone
 from employers import services as employer_services
 from employers.models import Opportunity, Site
 from mobility.accounts.models import Role
+from mobility.outbox.services import outbox_enqueue
 from mobility.permissions import employer_id_of, role_of, school_ids_of
 from placements.models import Match, MatchStatus
 
@@ -155,7 +155,11 @@ def change_request_approve(
         request.decided_by, request.decided_at, request.decision_note = actor, now, note.strip()
         request.full_clean()
         request.save()
-        transaction.on_commit(partial(_tell, request.pk))
+        outbox_enqueue(
+            task_name="placements.lifecycle.tasks.notify_placement_change",
+            kwargs={"request_id": request.pk},
+            dedup_key=f"notify:change-request:{request.pk}",
+        )
     return request
 
 
@@ -173,9 +177,3 @@ def change_request_refuse(
         request.full_clean()
         request.save()
     return request
-
-
-def _tell(request_id: int) -> None:
-    from . import tasks
-
-    tasks.notify_placement_change.delay(request_id)

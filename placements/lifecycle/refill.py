@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from functools import partial
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -34,6 +33,8 @@ from placements.engine.policy import DEFAULT_TIERS
 from placements.models import LIVE_STATUSES, Application, Match, MatchRun, MatchStatus, MatchStatusChange
 from placements.reach import pupils_reaching
 from schools.models import ConsentStatus, Pupil, WorkExperienceWindow
+
+from .follow_up import notification_record
 
 
 def lottery_number(*, seed: int, pupil_id: int) -> int:
@@ -163,12 +164,6 @@ def opportunity_refill(
             change = MatchStatusChange.objects.create(
                 match=match, to_status=MatchStatus.PROPOSED, reason="refill"
             )
-            transaction.on_commit(partial(_notify, change.pk))
+            notification_record(change=change)
             made.append(match)
     return made
-
-
-def _notify(change_id: int) -> None:
-    from . import tasks
-
-    tasks.notify_status_change.delay(change_id)

@@ -13,6 +13,8 @@ from mobility.geography.models import Region
 from mobility.permissions import employer_id_of, role_of, school_ids_of
 from placements.models import Application, Match, MatchRun, MatchStatus
 
+from .offer_clock import offer_clock
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
@@ -69,10 +71,11 @@ def runs_for_user(*, user: User | AnonymousUser) -> QuerySet[MatchRun]:
 
 
 def offer_lapses_at(match: Match) -> dt.datetime | None:
-    """When an unanswered offer lapses: N days after it reached its current waiting status."""
+    """When an unanswered offer lapses: N days after it reached its current waiting status and the
+    news of it went out (``offer_clock``). While the news is still waiting, this is provisional."""
     if match.status not in OFFER_STATUSES:
         return None
-    return match.status_changed_at + dt.timedelta(days=settings.MOBILITY["OFFER_LAPSE_DAYS"])
+    return offer_clock(match).starts_at + dt.timedelta(days=settings.MOBILITY["OFFER_LAPSE_DAYS"])
 
 
 def overdue_offer_ids(*, now: dt.datetime) -> list[int]:

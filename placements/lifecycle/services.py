@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -35,6 +34,8 @@ from .exceptions import (
     ConsentRequired,
     TransitionNotAllowed,
 )
+from .follow_up import follow_up_record
+from .offer_clock import offer_clock
 from .seats import seat_release, seat_take, seats_full
 from .selectors import offer_lapses_at
 from .transitions import (
@@ -122,12 +123,7 @@ def _move(
             opportunity_id=match.opportunity_id,
             confirmed=transition.target == MatchStatus.CONFIRMED,
         )
-    transaction.on_commit(partial(_follow_up, change.pk, match.opportunity_id, match.run_id, released))
-
-
-FollowUp = tuple[int, int, int, bool]  # status change, opportunity, run, seat freed
-# Inside a bulk decision, follow-ups gather here and leave as one message at the end.
-_gathered: ContextVar[list[FollowUp] | None] = ContextVar("lifecycle_follow_ups", default=None)
+    follow_up_record(change=change, seat_freed=released)
 
 
 def _check_source(event: Event, source: str) -> None:
@@ -136,25 +132,6 @@ def _check_source(event: Event, source: str) -> None:
         raise TransitionNotAllowed(
             f"This placement is {MatchStatus(source).label.lower()}, so it cannot be {transition.verb} now."
         )
-
-
-def _follow_up(change_id: int, opportunity_id: int, run_id: int, seat_freed: bool) -> None:
-    gathered = _gathered.get()
-    if gathered is not None:
-        gathered.append((change_id, opportunity_id, run_id, seat_freed))
-        return
-    _dispatch([(change_id, opportunity_id, run_id, seat_freed)])
-
-
-def _dispatch(follow_ups: list[FollowUp]) -> None:
-    from . import tasks  # tasks import these services
-
-    if len(follow_ups) == 1:
-        tasks.notify_status_change.delay(follow_ups[0][0])
-    elif follow_ups:
-        tasks.notify_status_changes.delay([f[0] for f in follow_ups])
-    for opportunity_id, run_id in dict.fromkeys((f[1], f[2]) for f in follow_ups if f[3]):
-        tasks.refill_opportunity.delay(opportunity_id, run_id)
 
 
 def _transition(
@@ -331,8 +308,8 @@ def match_lapse(*, match_id: int, now: dt.datetime | None = None) -> Match | Non
     with transaction.atomic():
         match = lock_match(match_id)
         deadline = offer_lapses_at(match)
-        if deadline is None or deadline > now:
-            return None
+        if deadline is None or deadline > now or offer_clock(match).notification_pending:
+            return None  # not due, or nobody has been told of the offer yet
         _move(match=match, event=Event.LAPSE, actor=None, now=now, reason="no_answer")
     return match
 
@@ -413,22 +390,9 @@ def matches_bulk_decide(
         except ValidationError as error:
             invalid = error
     wanted = list(dict.fromkeys(match_ids))
-    gathered: list[FollowUp] = []
-    token = _gathered.set(gathered)
-    try:
-        return _decide_each(
-            wanted,
-            actor=actor,
-            event=Event(event),
-            run_id=run_id,
-            step=step,
-            invalid=invalid,
-            note=note,
-            now=now,
-        )
-    finally:
-        _gathered.reset(token)
-        _dispatch(gathered)
+    return _decide_each(
+        wanted, actor=actor, event=Event(event), run_id=run_id, step=step, invalid=invalid, note=note, now=now
+    )
 
 
 def _decide_each(
@@ -569,8 +533,8 @@ def _write_moves(
         for m, source in moved
     )
     for change, (match, source) in zip(changes, moved, strict=True):
-        freed = transition.releases_seat(source)
-        transaction.on_commit(partial(_follow_up, change.pk, match.opportunity_id, match.run_id, freed))
+        change.match = match
+        follow_up_record(change=change, seat_freed=transition.releases_seat(source))
 
 
 def _memo(check: ComplianceCheck) -> ComplianceCheck:

@@ -15,14 +15,6 @@ def notify_status_change(change_id: int) -> int:
 
 
 @shared_task(
-    name="placements.lifecycle.tasks.notify_status_changes", autoretry_for=(OSError,), retry_backoff=True
-)
-def notify_status_changes(change_ids: list[int]) -> int:
-    """The emails for a bulk decision's changes, in one message. Each is sent at most once."""
-    return sum(notifications.notification_send_for_change(change_id=pk) for pk in change_ids)
-
-
-@shared_task(
     name="placements.lifecycle.tasks.notify_placement_change", autoretry_for=(OSError,), retry_backoff=True
 )
 def notify_placement_change(request_id: int) -> int:
@@ -38,3 +30,11 @@ def refill_opportunity(opportunity_id: int, run_id: int | None = None) -> list[i
 def lapse_overdue_offers() -> list[int]:
     """Run by beat: unanswered offers lapse, which frees their seats for re-offer."""
     return services.offers_lapse_overdue()
+
+
+@shared_task(name="placements.lifecycle.tasks.redeliver_lost_notifications", ignore_result=True)
+def redeliver_lost_notifications() -> list[int]:
+    """Run by beat: send again the notifications a broker lost after the outbox sent them."""
+    from .redelivery import notifications_redeliver_lost
+
+    return notifications_redeliver_lost()

@@ -8,9 +8,9 @@ leaves no partial matches and can simply be run again.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import secrets
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from mobility.geography.models import Region
+from mobility.outbox.services import outbox_enqueue
 from placements import engine
 from placements.engine import MatchInput, MatchResult, Policy, TravelModel
 from placements.lifecycle.exceptions import RunInProgress
@@ -47,6 +49,26 @@ PROGRESS: dict[str, tuple[float, float]] = {
 ENGINE_NEXT_STAGE = {"candidates": Stage.SOLVING}
 # Postgres advisory-lock namespace for "a worker is executing this run".
 _LOCK_NAMESPACE = 0x4D52  # "MR"
+RUN_TASK = "placements.tasks.match_run_execute"
+# A lost database connection is worth another attempt; a bug in the inputs is not.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+
+
+def run_dispatch_key(*, run_id: int, dispatched_at: dt.datetime) -> str:
+    """The outbox key of one hand-out of a run (a run may be handed out more than once)."""
+    return f"match-run:{run_id}:{int(dispatched_at.timestamp() * 1_000_000)}"
+
+
+def match_run_dispatch(*, run_id: int) -> None:
+    """Hand the run to a worker once the current transaction commits, through the outbox."""
+    now = timezone.now()
+    MatchRun.objects.filter(pk=run_id).update(dispatched_at=now)
+    outbox_enqueue(
+        task_name=RUN_TASK,
+        kwargs={"run_id": run_id},
+        queue="matching",
+        dedup_key=run_dispatch_key(run_id=run_id, dispatched_at=now),
+    )
 
 
 def policy_build(*, name: str, seed: int, parameters: dict[str, Any]) -> Policy:
@@ -78,8 +100,6 @@ def match_run_create(
     A region has at most one live run queued or running (``RunInProgress`` otherwise).
     Max-coverage runs, and any run asked for as ``what_if``, are for comparison only.
     """
-    from placements.tasks import match_run_execute as match_run_execute_task
-
     if seed is None:
         seed = secrets.randbelow(2**31)
     parameters = dict(parameters or {})
@@ -101,32 +121,11 @@ def match_run_create(
     try:
         with transaction.atomic():
             run.save()
+            match_run_dispatch(run_id=run.pk)
     except IntegrityError as error:  # another adviser started one at the same moment
         raise _in_progress(region, _live_run(region)) from error
-    run_id = run.pk
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        # Embedded demo, no worker: a thread, so the request that started the run returns at once.
-        transaction.on_commit(lambda: _execute_in_background(run_id))
-    else:
-        transaction.on_commit(lambda: match_run_execute_task.delay(run_id))
+    run.refresh_from_db(fields=["dispatched_at"])
     return run
-
-
-def _execute_in_background(run_id: int) -> threading.Thread:
-    thread = threading.Thread(
-        target=_execute_then_close, args=(run_id,), name=f"match-run-{run_id}", daemon=True
-    )
-    thread.start()
-    return thread
-
-
-def _execute_then_close(run_id: int) -> None:
-    try:
-        match_run_execute(run_id=run_id)
-    except Exception:
-        logger.exception("Match run %s failed in the background.", run_id)
-    finally:
-        connections.close_all()  # this thread's own connections; the request's are untouched
 
 
 def _live_run(region: Region) -> MatchRun | None:
@@ -159,15 +158,29 @@ def _exclusive(run_id: int) -> Iterator[bool]:
         yield held
     finally:
         if held:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_NAMESPACE, run_id % 2**31])
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_NAMESPACE, run_id % 2**31])
+            except DatabaseError:
+                connection.close()  # the session, and the lock with it, is gone already
+
+
+def lock_is_free(run_id: int) -> bool:
+    """True if no session holds the run's lock (its worker is gone). Checked and released at once."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_LOCK_NAMESPACE, run_id % 2**31])
+        free = bool(cursor.fetchone()[0])
+        if free:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_NAMESPACE, run_id % 2**31])
+    return free
 
 
 class _Progress:
     """Records stage, progress and per-stage seconds on the run row as it goes."""
 
-    def __init__(self, run_id: int) -> None:
+    def __init__(self, run_id: int, attempt: int = 0) -> None:
         self.run_id = run_id
+        self.attempt = attempt
         self.timings: dict[str, Any] = {}
         self.stage: str = Stage.LOADING
         self.engine_base = 0.0  # engine progress when its solving began
@@ -203,14 +216,14 @@ class _Progress:
         return self.timings
 
     def _save(self, progress: float) -> None:
-        MatchRun.objects.filter(pk=self.run_id).update(
+        MatchRun.objects.filter(pk=self.run_id, attempts=self.attempt).update(
             stage=self.stage, progress=round(progress, 4), timings=dict(self.timings)
         )
 
 
 def _claim(run_id: int) -> MatchRun | None:
-    """Move the run to running unless it already succeeded (or is gone, or another live run
-    of its region is under way)."""
+    """Move the run to running unless it already succeeded, used up its attempts, or is gone
+    (or another live run of its region is under way)."""
     try:
         with transaction.atomic():
             claimed = _claim_update(run_id)
@@ -222,10 +235,11 @@ def _claim(run_id: int) -> MatchRun | None:
 
 def _claim_update(run_id: int) -> int:
     return (
-        MatchRun.objects.filter(pk=run_id)
+        MatchRun.objects.filter(pk=run_id, attempts__lt=settings.MOBILITY["RUN_MAX_ATTEMPTS"])
         .exclude(status=MatchRun.Status.SUCCEEDED)
         .update(
             status=MatchRun.Status.RUNNING,
+            attempts=F("attempts") + 1,
             stage=Stage.LOADING,
             progress=0.0,
             timings={},
@@ -259,31 +273,98 @@ def match_run_execute(*, run_id: int) -> MatchRun | None:
             return None
         run = _claim(run_id)
         if run is None:
-            logger.info("Match run %s has already succeeded (or no longer exists); nothing to do.", run_id)
+            logger.info(
+                "Match run %s has already succeeded (or is out of attempts, or gone); nothing to do.",
+                run_id,
+            )
             return None
-        progress = _Progress(run_id)
+        progress = _Progress(run_id, run.attempts)
         try:
             data = snapshot_load(run=run)
             progress.enter(Stage.CANDIDATES)
             result = engine.run_match(data, on_stage=progress.engine_stage)
             progress.enter(Stage.WRITING)
             _write_results(run=run, data=data, result=result, progress=progress)
+        except RunTakenOver:
+            logger.warning("Match run %s was taken over by another attempt; this one stops.", run_id)
         except Exception as error:
             logger.exception("Match run %s failed during %s.", run_id, progress.stage)
-            stage_label = Stage(progress.stage).label.lower()
-            MatchRun.objects.filter(pk=run_id).update(
-                status=MatchRun.Status.FAILED,
-                error=f"The run failed while {stage_label}: {type(error).__name__}: {error}"[:2000],
-                timings=progress.finish(),
-                finished_at=timezone.now(),
+            _record_failure(run=run, progress=progress, error=error)
+        return _fresh(run_id)
+
+
+def _transient(error: Exception) -> bool:
+    # A driver error raised outside the ORM (COPY goes to psycopg directly) is not wrapped by Django.
+    driver = connection.Database  # type: ignore[attr-defined]
+    return isinstance(error, (*TRANSIENT_ERRORS, driver.OperationalError, driver.InterfaceError))
+
+
+class RunTakenOver(Exception):
+    """This attempt lost its lock (its connection dropped) and a newer attempt owns the run."""
+
+
+def _fresh(run_id: int) -> MatchRun:
+    try:
+        return MatchRun.objects.get(pk=run_id)
+    except DatabaseError:
+        connection.close()
+        return MatchRun.objects.get(pk=run_id)
+
+
+def _record_failure(*, run: MatchRun, progress: _Progress, error: Exception) -> None:
+    """Fail the run, or queue it again if the database connection dropped; on a fresh connection.
+
+    The connection that raised may be dead, so a database error here closes it and tries once
+    more on a new one: whatever happened, the run does not stay ``running``.
+    """
+    stage_label = Stage(progress.stage).label.lower()
+    reason = f"{type(error).__name__}: {error}"
+    timings = progress.finish()
+    for last_try in (False, True):
+        try:
+            if last_try:
+                connection.close()
+            _fail_or_retry(run=run, stage_label=stage_label, reason=reason, timings=timings, error=error)
+            return
+        except DatabaseError:
+            if last_try:
+                raise
+            logger.warning("Match run %s: recording the failure on a fresh connection.", run.pk)
+
+
+def _fail_or_retry(
+    *, run: MatchRun, stage_label: str, reason: str, timings: dict[str, Any], error: Exception
+) -> None:
+    attempts, most = run.attempts, settings.MOBILITY["RUN_MAX_ATTEMPTS"]
+    with transaction.atomic():
+        mine = MatchRun.objects.filter(pk=run.pk, attempts=attempts, status=MatchRun.Status.RUNNING)
+        if _transient(error) and attempts < most:
+            note = (
+                f"Attempt {attempts} of {most} lost its database connection while {stage_label} "
+                f"({reason[:300]}); the run is being retried."
             )
-        run.refresh_from_db()
-        return run
+            requeued = mine.update(
+                status=MatchRun.Status.QUEUED, stage=Stage.QUEUED, recovery_note=note, timings=timings
+            )
+            if requeued:
+                match_run_dispatch(run_id=run.pk)
+            return
+        mine.update(
+            status=MatchRun.Status.FAILED,
+            error=f"The run failed while {stage_label}: {reason}"[:2000],
+            timings=timings,
+            finished_at=timezone.now(),
+        )
 
 
 def _write_results(*, run: MatchRun, data: MatchInput, result: MatchResult, progress: _Progress) -> None:
     values = match_values(data=data, result=result)
     with transaction.atomic():
+        owner = MatchRun.objects.select_for_update().filter(
+            pk=run.pk, attempts=run.attempts, status=MatchRun.Status.RUNNING
+        )
+        if not owner.exists():
+            raise RunTakenOver(run.pk)
         matches_insert(run_id=run.pk, values=values)
         unplaced_insert(run_id=run.pk, values=unplaced_values(result=result))
         statistics = run_statistics(run=run, data=data, result=result, matches=len(values))

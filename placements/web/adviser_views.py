@@ -27,6 +27,7 @@ from placements.web.adviser_forms import BulkForm, RejectForm, RunForm
 
 adviser_only = role_required(Role.ADVISER, Role.ADMIN)
 FINISHED = (MatchRun.Status.SUCCEEDED, MatchRun.Status.FAILED)
+HTMX_STOP_POLLING = 286  # htmx stops an "every 1s" trigger on this status
 
 
 def _run(request: AuthedRequest, pk: int) -> MatchRun:
@@ -105,8 +106,10 @@ def run_progress(request: AuthedRequest, pk: int) -> HttpResponse:
     """The progress partial that htmx polls every second; sends the browser on when the run ends."""
     run = _run(request, pk)
     response = render(request, "adviser/_progress.html", {"run": run})
-    if run.status in FINISHED and request.headers.get("HX-Request"):
-        response["HX-Redirect"] = reverse("adviser:run", args=[run.pk])
+    if run.status in FINISHED:
+        response.status_code = HTMX_STOP_POLLING
+        if request.headers.get("HX-Request"):
+            response["HX-Redirect"] = reverse("adviser:run", args=[run.pk])
     return response
 
 

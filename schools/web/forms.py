@@ -67,3 +67,19 @@ class ConsentForm(GovukForm):
         label="Parental consent",
         error_messages={"required": "Select the consent status"},
     )
+
+
+class ColleagueForm(GovukForm):
+    first_name = forms.CharField(label="First name", max_length=150)
+    last_name = forms.CharField(label="Last name", max_length=150)
+    email = forms.EmailField(label="Email address", max_length=254)
+    job_title = forms.CharField(label="Job title", max_length=120, required=False, initial="Careers leader")
+
+
+class SheetForm(GovukForm):
+    year_group = forms.TypedChoiceField(
+        label="Year group",
+        coerce=int,
+        choices=[(year, f"Year {year}") for year in range(7, 15)],
+        help_text="Pupils in this year group who have not activated their account get a new code.",
+    )

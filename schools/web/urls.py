@@ -1,6 +1,6 @@
 from django.urls import path
 
-from schools.web import views
+from schools.web import account_views, views
 
 # Mounted under /school/ with placements.web.school_urls (see mobility.web_urls).
 urlpatterns = [
@@ -8,4 +8,8 @@ urlpatterns = [
     path("pupils/import/", views.import_upload, name="import"),
     path("pupils/import/confirm/", views.import_confirm, name="import_confirm"),
     path("windows/", views.windows, name="windows"),
+    path("accounts/", account_views.accounts, name="accounts"),
+    path("accounts/resend/", account_views.resend, name="resend"),
+    path("accounts/activation-sheet/", account_views.activation_sheet, name="activation_sheet"),
+    path("accounts/invite/", account_views.invite_colleague, name="invite_colleague"),
 ]

@@ -112,11 +112,14 @@ def import_confirm(request: AuthedRequest) -> HttpResponse:
     # Checked again now: another import may have taken an email address meanwhile.
     preview = import_preview(stored["text"])
     try:
-        created = school_services.pupils_import(school=school, preview=preview, actor=request.user)
+        created = school_services.pupils_import(
+            school=school, preview=preview, actor=request.user, site_url=request.build_absolute_uri("/")
+        )
     except school_services.ImportFailed as error:
         return render(
             request, "school/import_preview.html", {"preview": preview, "token": "", "failure": str(error)}
         )
     request.session.pop(SESSION_KEY, None)
-    messages.success(request, f"{len(created)} pupil{'s' if len(created) != 1 else ''} imported.")
-    return redirect("school:pupils")
+    count = f"{len(created)} pupil{'s' if len(created) != 1 else ''}"
+    messages.success(request, f"{count} imported and invited by email to set a password.")
+    return redirect("school:accounts")

@@ -14,14 +14,14 @@ from typing import Any
 
 import pytest
 from django.db import transaction
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from employers.models import ComplianceRecord, Employer, Opportunity, Site
 from mobility.accounts.models import Role, User
 from placements.models import SEAT_HOLDING_STATUSES, Application, Match, MatchRun, MatchStatus
 from schools.models import Pupil, School, WorkExperienceWindow
-from tests.lifecycle import factories as f
+from tests import factories as f
 
 ROLES = ("anonymous", "pupil", "employer", "school_staff", "adviser", "admin")
 
@@ -49,6 +49,7 @@ class ApiWorld:
     own: Side
     other: Side
     users: dict[str, User] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)  # plain API tokens, by role
     spare_opportunity: Opportunity | None = None
 
     def side(self, which: str) -> Side:
@@ -57,8 +58,7 @@ class ApiWorld:
     def client(self, role: str) -> APIClient:
         client = APIClient()
         if role != "anonymous":
-            token = Token.objects.get(user=self.users[role])
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            client.credentials(HTTP_AUTHORIZATION=f"Token {self.tokens[role]}")
         return client
 
     def set_status(self, status: str, **opportunity_fields: Any) -> None:
@@ -74,10 +74,13 @@ def build_side(code: str, la_code: str) -> Side:
     la = f.LocalAuthorityFactory(code=la_code, name=f"Authority {la_code}", region=region)
     school = f.SchoolFactory(local_authority=la)
     window = f.WindowFactory(school=school)
-    pupil = f.PupilFactory(school=school, access_needs="Needs a quiet room", care_experienced=True)
+    # Home and workplace about a kilometre apart in central Liverpool.
+    pupil = f.PupilFactory(
+        school=school, postcode="L1 8JQ", access_needs="Needs a quiet room", care_experienced=True
+    )
     employer = f.EmployerFactory()
     compliance = f.ComplianceFactory(employer=employer)
-    site = f.SiteFactory(employer=employer)
+    site = f.SiteFactory(employer=employer, postcode="L2 2DH")
     opportunity = f.OpportunityFactory(employer=employer, site=site)
     run = f.MatchRunFactory(region=region)
     return Side(
@@ -104,11 +107,11 @@ def build_world() -> ApiWorld:
         "pupil": own.pupil.user,
         "employer": f.EmployerMemberFactory(employer=own.employer).user,
         "school_staff": f.SchoolStaffFactory(school=own.school).user,
-        "adviser": f.AdviserFactory(schools=[own.school]).user,
+        "adviser": f.CareersAdviserFactory(schools=[own.school]).user,
         "admin": f.UserFactory(role=Role.ADMIN),
     }
-    for user in world.users.values():
-        Token.objects.create(user=user)
+    for role, user in world.users.items():
+        world.tokens[role] = AuthToken.objects.create(user=user)[1]
     f.EmployerMemberFactory(employer=other.employer)
     world.spare_opportunity = f.OpportunityFactory(employer=own.employer, site=own.site)
     return world
@@ -148,4 +151,4 @@ def all_keys(value: Any) -> set[str]:
     return set()
 
 
-YESTERDAY = dt.date.today() - dt.timedelta(days=1)
+YESTERDAY = f.TODAY - dt.timedelta(days=1)

@@ -7,10 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from placements.models import MatchStatus
-from tests.lifecycle.factories import WINDOW_END, WINDOW_START
+from employers.models import ComplianceRecord, Employer, Opportunity, Site
+from placements.lifecycle.models import PlacementFeedback
+from placements.models import Application, Match, MatchRun, MatchStatus
+from schools.models import Pupil, WorkExperienceWindow
+from tests.factories import WINDOW_END, WINDOW_START
 
-from .conftest import YESTERDAY, ApiWorld
+from .conftest import YESTERDAY, ApiWorld, Side
 
 ALL = frozenset({"pupil", "employer", "school_staff", "adviser", "admin"})
 STAFF = frozenset({"school_staff", "adviser", "admin"})
@@ -20,6 +23,7 @@ SCHOOL_WRITERS = frozenset({"school_staff", "admin"})
 ADMIN = frozenset({"admin"})
 
 Body = Callable[[ApiWorld, str, str], dict[str, Any]]
+Effect = Callable[[Side], bool]
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,7 @@ class Op:
     status: str | None = None  # both matches are put in this status first
     started: bool = False  # the placements have started (feedback is open)
     sides: tuple[str, ...] = ("own", "other")
+    effect: Effect | None = None  # what an accepted write must have done (GETs write nothing)
 
     def url(self, world: ApiWorld, which: str) -> str:
         if self.obj is None:
@@ -46,7 +51,7 @@ class Op:
 
     def expected(self, role: str, which: str) -> set[int]:
         if role == "anonymous":
-            return {401, 403}
+            return {401}
         if role not in self.roles:
             return {403}
         return (
@@ -66,6 +71,14 @@ def _feedback(world: ApiWorld, which: str, role: str) -> dict[str, Any]:
 
 def _ref(key: str, attr: str) -> Body:
     return lambda world, which, role: {key: getattr(world.side(which), attr).pk}
+
+
+def _now(status: str) -> Effect:
+    return lambda side: Match.objects.get(pk=side.match.pk).status == status
+
+
+def _applied(side: Side) -> bool:
+    return Application.objects.filter(pupil=side.pupil, status="active").count() == 2
 
 
 M = "/api/v1/matches/{id}/"
@@ -90,6 +103,7 @@ OPS: list[Op] = [
             "starts_on": str(WINDOW_START),
             "ends_on": str(WINDOW_END),
         },
+        effect=lambda s: WorkExperienceWindow.objects.filter(school=s.school, year_group=12).exists(),
     ),
     Op(
         "window update",
@@ -99,6 +113,7 @@ OPS: list[Op] = [
         SCHOOL_WRITERS,
         obj=_same("window"),
         body=lambda w, which, role: {"application_deadline": None},
+        effect=lambda s: WorkExperienceWindow.objects.get(pk=s.window.pk).application_deadline is None,
     ),
     Op(
         "window delete",
@@ -108,6 +123,7 @@ OPS: list[Op] = [
         SCHOOL_WRITERS,
         obj=_same("window"),
         ok=204,
+        effect=lambda s: not WorkExperienceWindow.objects.filter(pk=s.window.pk).exists(),
     ),
     Op("pupil retrieve", "get", "/api/v1/pupils/{id}/", ALL, PUPIL_SCOPE, obj=_same("pupil")),
     Op(
@@ -118,6 +134,7 @@ OPS: list[Op] = [
         frozenset({"pupil", "school_staff", "admin"}),
         obj=_same("pupil"),
         body=lambda w, which, role: {"access_needs": "Step-free entrance", "max_travel_minutes": 40},
+        effect=lambda s: Pupil.objects.get(pk=s.pupil.pk).access_needs == "Step-free entrance",
     ),
     Op(
         "pupil consent",
@@ -127,6 +144,7 @@ OPS: list[Op] = [
         STAFF,
         obj=_same("pupil"),
         body=lambda w, which, role: {"status": "given"},
+        effect=lambda s: Pupil.objects.get(pk=s.pupil.pk).parental_consent_recorded_at is not None,
     ),
     Op(
         "employer retrieve",
@@ -145,6 +163,7 @@ OPS: list[Op] = [
         EMPLOYING,
         obj=_same("employer"),
         body=lambda w, which, role: {"website": "https://example.org/"},
+        effect=lambda s: Employer.objects.get(pk=s.employer.pk).website == "https://example.org/",
     ),
     Op("site retrieve", "get", "/api/v1/sites/{id}/", ALL, EMPLOYING, obj=_same("site")),
     Op(
@@ -155,6 +174,7 @@ OPS: list[Op] = [
         ok=201,
         sides=("own",),
         body=lambda w, which, role: {"name": "Depot", "address": "Dale Street", "postcode": "l2 2dh"},
+        effect=lambda s: Site.objects.filter(employer=s.employer, name="Depot").exists(),
     ),
     Op(
         "site update",
@@ -164,8 +184,18 @@ OPS: list[Op] = [
         EMPLOYING,
         obj=_same("site"),
         body=lambda w, which, role: {"name": "Renamed"},
+        effect=lambda s: Site.objects.get(pk=s.site.pk).name == "Renamed",
     ),
-    Op("site delete", "delete", "/api/v1/sites/{id}/", EMPLOYING, EMPLOYING, obj=_same("spare_site"), ok=204),
+    Op(
+        "site delete",
+        "delete",
+        "/api/v1/sites/{id}/",
+        EMPLOYING,
+        EMPLOYING,
+        obj=_same("spare_site"),
+        ok=204,
+        effect=lambda s: not Site.objects.filter(pk=s.spare_site.pk).exists(),
+    ),
     Op("opportunity retrieve", "get", "/api/v1/opportunities/{id}/", ALL, ALL, obj=("opportunity", "draft")),
     Op(
         "opportunity create",
@@ -179,11 +209,12 @@ OPS: list[Op] = [
             "site": w.side(which).site.pk,
             "title": "Lab week",
             "description": "Science",
-            "sector": "digital",
+            "sector": "digital-creative",
             "capacity": 3,
             "starts_on": str(WINDOW_START),
             "ends_on": str(WINDOW_END),
         },
+        effect=lambda s: Opportunity.objects.filter(employer=s.employer, title="Lab week").exists(),
     ),
     Op(
         "opportunity update",
@@ -193,6 +224,7 @@ OPS: list[Op] = [
         EMPLOYING,
         obj=_same("draft"),
         body=lambda w, which, role: {"capacity": 4, "title": "Renamed"},
+        effect=lambda s: Opportunity.objects.get(pk=s.draft.pk).title == "Renamed",
     ),
     Op(
         "opportunity publish",
@@ -201,6 +233,7 @@ OPS: list[Op] = [
         EMPLOYING,
         EMPLOYING,
         obj=_same("draft"),
+        effect=lambda s: Opportunity.objects.get(pk=s.draft.pk).status == "published",
     ),
     Op(
         "opportunity close",
@@ -209,6 +242,7 @@ OPS: list[Op] = [
         EMPLOYING,
         EMPLOYING,
         obj=_same("opportunity"),
+        effect=lambda s: Opportunity.objects.get(pk=s.opportunity.pk).status == "closed",
     ),
     Op(
         "opportunity delete",
@@ -218,6 +252,7 @@ OPS: list[Op] = [
         EMPLOYING,
         obj=_same("draft"),
         ok=204,
+        effect=lambda s: not Opportunity.objects.filter(pk=s.draft.pk).exists(),
     ),
     Op(
         "compliance retrieve",
@@ -246,6 +281,7 @@ OPS: list[Op] = [
         ADVISING,
         obj=_same("compliance"),
         body=lambda w, which, role: {"supervisor_name": "Pat Supervisor"},
+        effect=lambda s: ComplianceRecord.objects.get(pk=s.compliance.pk).supervisor_name == "Pat Supervisor",
     ),
     Op(
         "application retrieve",
@@ -266,6 +302,7 @@ OPS: list[Op] = [
         body=lambda w, which, role: {
             "opportunity": (w.spare_opportunity if which == "own" else w.other.draft).pk  # type: ignore[union-attr]
         },
+        effect=_applied,
     ),
     Op(
         "application withdraw",
@@ -273,6 +310,7 @@ OPS: list[Op] = [
         "/api/v1/applications/{id}/withdraw/",
         frozenset({"pupil"}),
         obj=_same("application"),
+        effect=lambda s: Application.objects.get(pk=s.application.pk).status == "withdrawn",
     ),
     Op(
         "application reorder",
@@ -282,6 +320,7 @@ OPS: list[Op] = [
         out_of_scope=400,
         sees_other=frozenset(),
         body=lambda w, which, role: {"application_ids": [w.side(which).application.pk]},
+        effect=lambda s: Application.objects.get(pk=s.application.pk).rank == 1,
     ),
     Op("match retrieve", "get", M, ALL, obj=_same("match")),
     Op("match history", "get", M + "history/", STAFF, STAFF, obj=_same("match")),
@@ -294,6 +333,7 @@ OPS: list[Op] = [
         obj=_same("match"),
         status=S.PROPOSED,
         body=lambda w, which, role: {"note": "Good fit"},
+        effect=_now(S.APPROVED),
     ),
     Op(
         "match reject",
@@ -304,8 +344,18 @@ OPS: list[Op] = [
         obj=_same("match"),
         status=S.PROPOSED,
         body=lambda w, which, role: {"reason": "travel", "note": "Three buses"},
+        effect=_now(S.REJECTED),
     ),
-    Op("match offer", "post", M + "offer/", ADVISING, ADVISING, obj=_same("match"), status=S.APPROVED),
+    Op(
+        "match offer",
+        "post",
+        M + "offer/",
+        ADVISING,
+        ADVISING,
+        obj=_same("match"),
+        status=S.APPROVED,
+        effect=_now(S.OFFERED),
+    ),
     Op(
         "match employer-confirm",
         "post",
@@ -314,6 +364,7 @@ OPS: list[Op] = [
         EMPLOYING,
         obj=_same("match"),
         status=S.OFFERED,
+        effect=_now(S.EMPLOYER_CONFIRMED),
     ),
     Op(
         "match employer-decline",
@@ -324,6 +375,7 @@ OPS: list[Op] = [
         obj=_same("match"),
         status=S.OFFERED,
         body=lambda w, which, role: {"reason": "no_supervisor"},
+        effect=_now(S.EMPLOYER_DECLINED),
     ),
     Op(
         "match accept",
@@ -332,6 +384,7 @@ OPS: list[Op] = [
         frozenset({"pupil"}),
         obj=_same("match"),
         status=S.EMPLOYER_CONFIRMED,
+        effect=_now(S.CONFIRMED),
     ),
     Op(
         "match decline",
@@ -341,8 +394,18 @@ OPS: list[Op] = [
         obj=_same("match"),
         status=S.EMPLOYER_CONFIRMED,
         body=lambda w, which, role: {"reason": "travel"},
+        effect=_now(S.PUPIL_DECLINED),
     ),
-    Op("match confirm", "post", M + "confirm/", STAFF, STAFF, obj=_same("match"), status=S.ACCEPTED),
+    Op(
+        "match confirm",
+        "post",
+        M + "confirm/",
+        STAFF,
+        STAFF,
+        obj=_same("match"),
+        status=S.ACCEPTED,
+        effect=_now(S.CONFIRMED),
+    ),
     Op(
         "match cancel",
         "post",
@@ -352,6 +415,7 @@ OPS: list[Op] = [
         obj=_same("match"),
         status=S.CONFIRMED,
         body=lambda w, which, role: {"reason": "other", "note": "Test"},
+        effect=_now(S.CANCELLED),
     ),
     Op(
         "match feedback",
@@ -362,6 +426,7 @@ OPS: list[Op] = [
         status=S.CONFIRMED,
         started=True,
         body=_feedback,
+        effect=lambda s: PlacementFeedback.objects.filter(match=s.match).exists(),
     ),
     Op(
         "run retrieve",
@@ -381,6 +446,7 @@ OPS: list[Op] = [
         ok=201,
         out_of_scope=400,
         body=lambda w, which, role: {"region": w.side(which).run.region.code, "policy": "stable", "seed": 7},
+        effect=lambda s: MatchRun.objects.filter(region=s.run.region, seed=7).exists(),
     ),
 ]
 
@@ -412,6 +478,28 @@ PUPIL_SECRETS = frozenset(
         "explanation",
     }
 )
+
+
+def snapshot() -> dict[str, set[tuple[Any, ...]]]:
+    """Everything an operation in the table could write."""
+    return {
+        "windows": set(WorkExperienceWindow.objects.values_list("pk", "year_group", "application_deadline")),
+        "pupils": set(
+            Pupil.objects.values_list(
+                "pk", "access_needs", "max_travel_minutes", "parental_consent", "parental_consent_recorded_at"
+            )
+        ),
+        "employers": set(Employer.objects.values_list("pk", "website")),
+        "sites": set(Site.objects.values_list("pk", "name")),
+        "opportunities": set(
+            Opportunity.objects.values_list("pk", "title", "status", "capacity", "seats_taken")
+        ),
+        "compliance": set(ComplianceRecord.objects.values_list("pk", "supervisor_name", "insurer")),
+        "applications": set(Application.objects.values_list("pk", "status", "rank")),
+        "matches": set(Match.objects.values_list("pk", "status")),
+        "feedback": set(PlacementFeedback.objects.values_list("match_id", "side")),
+        "runs": set(MatchRun.objects.values_list("pk", "status")),
+    }
 
 
 def prepare(world: ApiWorld, op: Op) -> None:

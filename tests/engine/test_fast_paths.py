@@ -24,6 +24,7 @@ from placements.engine import (
 )
 from placements.engine.candidates import _top_per_row
 from placements.engine.inputs import MatchInput
+from placements.engine.policy import Policy
 from placements.engine.preferences import applications, build_lists, priorities
 
 from .instances import failure, instances
@@ -161,13 +162,26 @@ def test_suggestions_are_the_best_eligible_pairs(data: MatchInput, extra: int) -
                 [pupils.easting[p]], [pupils.northing[p]], [opps.easting[o]], [opps.northing[o]], [virtual],
                 policy.travel,
             )  # fmt: skip
-            fit = int(opps.sector_id[o]) in interests
-            value = (
-                policy.sector_weight * fit + policy.growth_weight * bool(opps.is_growth_sector[o])
-            ) - float((minutes / policy.travel_scale_minutes)[0])
+            fit = np.array([int(opps.sector_id[o]) in interests])
+            value = float(policy.suggestion_score(fit, opps.is_growth_sector[[o]], minutes)[0])
             scored.append((-value, o))
         wanted = max(extra - len(got_own), 0)
         assert got == [o for _, o in sorted(scored)[:wanted]]
+
+
+@pytest.mark.parametrize(
+    ("fit", "growth", "minutes", "expected"),
+    [
+        (1, 0, 15, 1.5),  # in a sector they asked for, 15 minutes away
+        (0, 1, 0, 1.0),  # a growth sector on the doorstep
+        (1, 1, 30, 2.0),
+        (0, 0, 45, -1.5),
+    ],
+)
+def test_suggestion_score_by_hand(fit: int, growth: int, minutes: float, expected: float) -> None:
+    """The documented default: 2 for sector fit, 1 for a growth sector, less 1 per 30 minutes."""
+    got = Policy().suggestion_score(np.array([fit]), np.array([bool(growth)]), np.array([float(minutes)]))
+    assert float(got[0]) == pytest.approx(expected)
 
 
 VALUES = st.sampled_from([-2.5, -1.0, -0.3, 0.0, 0.7, 1.0, 2.0, 3.1])  # ties on purpose

@@ -7,16 +7,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from employers.models import Employer, Opportunity
 from mobility.accounts.models import User
+from mobility.outbox.models import OutboxMessage
 from placements.lifecycle import services
 from placements.models import Match, MatchRun, MatchStatus
 from schools.models import CareersAdviser, Pupil, School, SchoolStaff
-from tests.lifecycle import factories as f
+from tests import factories as f
 
-NOW = timezone.now()
+NOW = f.NOW
 
 
 @dataclass
@@ -83,11 +83,17 @@ def advance(world: World, match: Match, to: str, *, now: dt.datetime = NOW) -> M
         match.refresh_from_db()
         if match.status != status:
             steps[status]()
+            relayed(now)
         if status == to:
             break
     match.refresh_from_db()
     assert match.status == to, (match.status, to)
     return match
+
+
+def relayed(at: dt.datetime) -> None:
+    """The outbox relay handed the waiting tasks to the broker at ``at`` (these tests run no relay)."""
+    OutboxMessage.objects.filter(sent_at__isnull=True).update(sent_at=at)
 
 
 @pytest.fixture
@@ -100,7 +106,7 @@ def world(db: None) -> World:
     return World(
         school=school,
         staff=f.SchoolStaffFactory(school=school),
-        adviser=f.AdviserFactory(schools=[school]),
+        adviser=f.CareersAdviserFactory(schools=[school]),
         employer=employer,
         member=member.user,
         opportunity=f.OpportunityFactory(employer=employer, capacity=2),

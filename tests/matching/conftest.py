@@ -7,7 +7,6 @@ Grid points are set directly (not looked up from postcodes) so distances are exa
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import os
 import subprocess
 import sys
@@ -21,20 +20,17 @@ import pytest
 import redis
 from django.conf import settings
 from django.db import connection
-from django.utils import timezone
 
-from employers.models import ComplianceRecord, Employer, Opportunity, Site
-from mobility.accounts.models import Role, User
+from employers.models import Employer, Opportunity
 from mobility.geography.models import LocalAuthority, Region, Sector
 from placements.models import Application, MatchRun
-from schools.models import Pupil, School, WorkExperienceWindow
+from schools.models import Pupil, School
+from tests import factories as f
 
 LIVERPOOL = "E08000012"
 WIRRAL = "E08000015"
 HOME = (335000, 390000)
 REPO = Path(__file__).resolve().parents[2]  # central Liverpool, British National Grid metres
-
-_serial = itertools.count(1)
 
 
 @dataclass
@@ -52,11 +48,7 @@ class MatchWorld:
         return self.window_start + dt.timedelta(days=4)
 
     def school(self, *, la: str = LIVERPOOL, year_group: int = 10, window: bool = True) -> School:
-        n = next(_serial)
-        school = School.objects.create(
-            urn=f"{100000 + n}",
-            name=f"School {n}",
-            phase=School.Phase.SECONDARY,
+        school = f.SchoolFactory(
             local_authority=self.local_authorities[la],
             postcode="L1 8JQ",
             easting=HOME[0],
@@ -64,40 +56,36 @@ class MatchWorld:
             local_authority_code=la,
         )
         if window:
-            WorkExperienceWindow.objects.create(
-                school=school, year_group=year_group, starts_on=self.window_start, ends_on=self.window_end
+            f.WindowFactory(
+                school=school,
+                year_group=year_group,
+                starts_on=self.window_start,
+                ends_on=self.window_end,
+                application_deadline=None,
             )
         return school
 
     def pupil(
         self, school: School, *, at: tuple[int, int] = HOME, interests: tuple[str, ...] = (), **fields: Any
     ) -> Pupil:
-        n = next(_serial)
-        user = User.objects.create_user(f"pupil{n}@example.org", first_name=f"Pupil{n}", role=Role.PUPIL)
         values: dict[str, Any] = {
-            "year_group": 10,
             "date_of_birth": self.window_start - dt.timedelta(days=15 * 365),
             "postcode": "L1 8JQ",
             "easting": at[0],
             "northing": at[1],
             "local_authority_code": LIVERPOOL,
+            **fields,
         }
-        values.update(fields)
-        pupil = Pupil.objects.create(user=user, school=school, **values)
-        pupil.sector_interests.set([self.sectors[s] for s in interests])
-        return pupil
+        return f.PupilFactory(school=school, sector_interests=[self.sectors[s] for s in interests], **values)
 
     def employer(self, *, sector: str = "digital", compliant: bool = True) -> Employer:
-        n = next(_serial)
-        employer = Employer.objects.create(name=f"Employer {n}", sector=self.sectors[sector])
+        employer = f.EmployerFactory(sector=self.sectors[sector])
         if compliant:
-            ComplianceRecord.objects.create(
+            f.ComplianceFactory(
                 employer=employer,
                 insurance_expires_on=self.window_end + dt.timedelta(days=200),
                 risk_assessment_on=self.window_start - dt.timedelta(days=30),
-                verified_at=timezone.now(),
                 verification_note="Certificate seen.",
-                supervisor_name="A Supervisor",
             )
         self.employers.append(employer)
         return employer
@@ -114,27 +102,21 @@ class MatchWorld:
         **fields: Any,
     ) -> Opportunity:
         employer = employer or self.employer(sector=sector)
-        n = next(_serial)
-        site = Site.objects.create(
+        site = f.SiteFactory(
             employer=employer,
-            name=f"Site {n}",
-            address=f"{n} Dale Street",
-            step_free_access=step_free,
             postcode="L2 2DP",
+            step_free_access=step_free,
             easting=at[0],
             northing=at[1],
             local_authority_code=la,
         )
         values: dict[str, Any] = {
-            "title": f"Placement {n}",
-            "description": "Work experience.",
             "capacity": capacity,
             "starts_on": self.window_start,
             "ends_on": self.window_end,
-            "status": Opportunity.Status.PUBLISHED,
+            **fields,
         }
-        values.update(fields)
-        return Opportunity.objects.create(employer=employer, site=site, sector=self.sectors[sector], **values)
+        return f.OpportunityFactory(employer=employer, site=site, sector=self.sectors[sector], **values)
 
     def apply(self, pupil: Pupil, *opportunities: Opportunity) -> list[Application]:
         return [
@@ -144,13 +126,13 @@ class MatchWorld:
 
 
 def build_world(window_start: dt.date | None = None) -> MatchWorld:
-    region = Region.objects.create(code="lcr", name="Liverpool City Region")
+    region = f.RegionFactory(code="lcr", name="Liverpool City Region")
     las = {
-        code: LocalAuthority.objects.create(code=code, name=name, region=region)
+        code: f.LocalAuthorityFactory(code=code, name=name, region=region)
         for code, name in ((LIVERPOOL, "Liverpool"), (WIRRAL, "Wirral"))
     }
     sectors = {
-        slug: Sector.objects.create(slug=slug, name=name, sic_sections=sic)
+        slug: f.SectorFactory(slug=slug, name=name, sic_sections=sic)
         for slug, name, sic in (
             ("digital", "Digital and creative", "J"),
             ("health", "Health and social care", "Q"),
@@ -158,7 +140,7 @@ def build_world(window_start: dt.date | None = None) -> MatchWorld:
         )
     }
     region.growth_sectors.add(sectors["digital"])
-    start = window_start or dt.date.today() + dt.timedelta(days=60)
+    start = window_start or f.TODAY + dt.timedelta(days=60)
     return MatchWorld(region=region, sectors=sectors, local_authorities=las, window_start=start)
 
 

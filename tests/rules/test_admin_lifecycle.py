@@ -9,7 +9,7 @@ from django.urls import reverse
 from employers.models import Opportunity
 from mobility.accounts.models import Role
 from placements.models import Match, MatchStatus, MatchStatusChange
-from tests.lifecycle import factories as f
+from tests import factories as f
 
 from .conftest import World
 

@@ -7,7 +7,7 @@ import pytest
 from placements.lifecycle import services as lifecycle
 from placements.lifecycle.refill import opportunity_refill
 from placements.models import MatchStatus
-from tests.lifecycle import factories as f
+from tests import factories as f
 
 from .conftest import World
 

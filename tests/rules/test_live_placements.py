@@ -14,7 +14,7 @@ from placements.lifecycle import services as lifecycle
 from placements.lifecycle.models import ChangeRequest
 from placements.lifecycle.tasks import notify_placement_change
 from placements.models import MatchStatus
-from tests.lifecycle import factories as f
+from tests import factories as f
 
 from .conftest import World
 

@@ -8,7 +8,7 @@ import pytest
 
 from placements.lifecycle import services as lifecycle
 from placements.models import Application, MatchRun, MatchStatus, UnplacedPupil
-from tests.lifecycle import factories as f
+from tests import factories as f
 
 from .conftest import World
 

@@ -6,16 +6,15 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from employers.models import Opportunity, Site
 from schools.models import WorkExperienceWindow
-from tests.lifecycle import factories as f
+from tests import factories as f
 
 from .conftest import World
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+TODAY = f.TODAY
 MONDAY = TODAY + dt.timedelta(days=14 - TODAY.weekday())
 
 

@@ -10,7 +10,7 @@ from placements.lifecycle.exceptions import RunInProgress, TransitionNotAllowed
 from placements.lifecycle.refill import opportunity_refill
 from placements.matching.services import match_run_create
 from placements.models import Match, MatchRun, MatchStatus
-from tests.lifecycle import factories as f
+from tests import factories as f
 
 from .conftest import World
 

@@ -24,7 +24,6 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-LOAD_DEMO = REPO / "demo" / "management" / "commands" / "load_demo.py"
 SERVICE_VARIABLES = ("DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "REDIS_URL")
 # A login line as scripts/demo prints it: "<role label>  <email>  <password>".
 LOGIN_RE = re.compile(r"^[ \t]+\S.*?[ \t]+([\w.+-]+@[\w.-]+\.[a-z]{2,})[ \t]+(\S+)[ \t]*$", re.MULTILINE)
@@ -64,8 +63,6 @@ class Embedded:
 
 @pytest.fixture(scope="module")
 def embedded(tmp_path_factory: pytest.TempPathFactory) -> Embedded:
-    if not LOAD_DEMO.exists():
-        pytest.skip("manage.py load_demo does not exist yet")
     tmp = tmp_path_factory.mktemp("embedded")
     env = {key: value for key, value in os.environ.items() if key not in SERVICE_VARIABLES}
     env.update(

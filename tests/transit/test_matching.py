@@ -33,6 +33,9 @@ from .test_commands import ANFIELD, LIME_STREET, city_feed
 pytestmark = pytest.mark.django_db
 
 
+FEED_END = f"{TODAY.year + 1}1231"  # services run past the placement week, whatever the tests' today
+
+
 def _world(region: Region) -> tuple[int, int]:
     pupil = PupilFactory(postcode=LIME_STREET.postcode)
     WindowFactory(school=pupil.school)
@@ -61,7 +64,7 @@ def test_timetable_minutes_replace_the_estimate_where_the_feed_covers_the_pair(
     reason, estimate, source = _pair(lcr_region)
     assert (reason, source) == (Reason.ELIGIBLE, "")
     feed = city_feed()
-    feed.calendar[0]["end_date"] = "20301231"
+    feed.calendar[0]["end_date"] = FEED_END
     _import(feed.write(tmp_path / "city"))
     reason, minutes, source = _pair(lcr_region)
     assert reason == Reason.ELIGIBLE
@@ -72,7 +75,7 @@ def test_timetable_minutes_replace_the_estimate_where_the_feed_covers_the_pair(
 def test_no_bus_in_time_puts_a_near_placement_out_of_reach(lcr_region: Region, tmp_path: Path) -> None:
     _world(lcr_region)
     feed = city_feed()
-    feed.calendar[0]["end_date"] = "20301231"
+    feed.calendar[0]["end_date"] = FEED_END
     feed.stop_times = [r for r in feed.stop_times if r["trip_id"] == "t0"]
     feed.trips = [t for t in feed.trips if t["trip_id"] == "t0"]
     for row in feed.stop_times:  # the only bus now arrives at 09:18
@@ -105,7 +108,7 @@ def test_the_pupil_sees_the_legs_and_the_source(lcr_region: Region, tmp_path: Pa
     text = client.get(page).content.decode()
     assert "Estimated from the distance, because no timetable has been imported." in text
     feed = city_feed(agency="DEMO timetables, not real")
-    feed.calendar[0]["end_date"] = "20301231"
+    feed.calendar[0]["end_date"] = FEED_END
     _import(feed.write(tmp_path / "demo"))
     text = client.get(page).content.decode()
     assert 'data-travel-source="timetable"' in text
@@ -115,7 +118,7 @@ def test_the_pupil_sees_the_legs_and_the_source(lcr_region: Region, tmp_path: Pa
 
 def test_run_explanations_say_where_the_travel_time_came_from(lcr_region: Region, tmp_path: Path) -> None:
     feed = city_feed(agency="DEMO timetables, not real")
-    feed.calendar[0]["end_date"] = "20301231"
+    feed.calendar[0]["end_date"] = FEED_END
     _import(feed.write(tmp_path / "demo"))
     near_pk, opportunity_pk = _world(lcr_region)
     opportunity = Opportunity.objects.get(pk=opportunity_pk)

@@ -35,6 +35,8 @@ PAGES = {
         "school:import",
         "school:windows",
         "school:benchmark",
+        "school:accounts",
+        "school:invite_colleague",
     ],
     Role.ADVISER: ["adviser:home", "adviser:run_new", "adviser:compare", "adviser:unmet"],
 }

@@ -1,4 +1,5 @@
-"""A small, hand-built world for the web tests: one of each role, with known logins.
+"""A small world for the web tests: one of each role, with known logins, built on the shared
+factories.
 
 Grid points are set directly so journeys are exact: the pupil lives at HOME and
 opportunities are placed a known distance away.
@@ -11,23 +12,22 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils import timezone
-
-from employers.models import ComplianceRecord, Employer, EmployerMember, Opportunity, Site
+from employers.models import Employer, Opportunity
 from mobility.accounts.models import Role, User
 from mobility.geography.models import LocalAuthority, Region, Sector
 from placements.lifecycle import services as lifecycle
-from placements.models import Application, Match, MatchRun, MatchStatus
-from schools.models import CareersAdviser, ConsentStatus, Pupil, School, SchoolStaff, WorkExperienceWindow
+from placements.models import Match, MatchStatus
+from schools.models import ConsentStatus, Pupil, School
+from tests import factories as f
 
-PASSWORD = "correct-horse-battery"
+PASSWORD = f.PASSWORD
 LIVERPOOL = "E08000012"
 HOME = (335000, 390000)  # central Liverpool, British National Grid metres
 _serial = itertools.count(1)
 
 
 def user(email: str, role: str, first_name: str, last_name: str = "Example") -> User:
-    return User.objects.create_user(email, PASSWORD, first_name=first_name, last_name=last_name, role=role)
+    return f.UserFactory(email=email, role=role, first_name=first_name, last_name=last_name)
 
 
 @dataclass
@@ -52,16 +52,15 @@ class WebWorld:
         n = next(_serial)
         account = user(f"pupil{n}@school.test", Role.PUPIL, first_name, f"Surname{n}")
         values: dict[str, Any] = {
-            "year_group": 10,
             "date_of_birth": self.window_start - dt.timedelta(days=15 * 365 + 30),
             "postcode": "L1 8JQ",
             "easting": HOME[0],
             "northing": HOME[1],
             "local_authority_code": LIVERPOOL,
-            "parental_consent": ConsentStatus.GIVEN,
+            "parental_consent_recorded_at": None,
+            **fields,
         }
-        values.update(fields)
-        return Pupil.objects.create(user=account, school=self.school, **values)
+        return f.PupilFactory(user=account, school=self.school, **values)
 
     def add_opportunity(
         self,
@@ -75,7 +74,7 @@ class WebWorld:
     ) -> Opportunity:
         n = next(_serial)
         employer = employer or self.employer
-        site = Site.objects.create(
+        site = f.SiteFactory(
             employer=employer,
             name=f"Site {n}",
             address=f"{n} Dale Street, Liverpool",
@@ -87,13 +86,11 @@ class WebWorld:
         )
         values: dict[str, Any] = {
             "description": f"You will help the {title.lower()} team for a week.",
-            "capacity": 2,
             "starts_on": self.window_start,
             "ends_on": self.window_end,
-            "status": Opportunity.Status.PUBLISHED,
+            **fields,
         }
-        values.update(fields)
-        opportunity = Opportunity.objects.create(
+        opportunity = f.OpportunityFactory(
             employer=employer, site=site, sector=self.sectors[sector], title=title, **values
         )
         self.opportunities.append(opportunity)
@@ -101,9 +98,8 @@ class WebWorld:
 
     def match(self, pupil: Pupil, opportunity: Opportunity, *, to: str = MatchStatus.PROPOSED) -> Match:
         """A proposed match, then moved through the real lifecycle services to status ``to``."""
-        run = MatchRun.objects.create(region=self.region, seed=1, status=MatchRun.Status.SUCCEEDED)
-        match = Match.objects.create(
-            run=run,
+        match = f.MatchFactory(
+            run=f.MatchRunFactory(region=self.region),
             pupil=pupil,
             opportunity=opportunity,
             rank=1,
@@ -130,55 +126,55 @@ class WebWorld:
 
     def apply(self, pupil: Pupil, *opportunities: Opportunity) -> None:
         for rank, opportunity in enumerate(opportunities, start=1):
-            Application.objects.create(pupil=pupil, opportunity=opportunity, rank=rank)
+            f.ApplicationFactory(pupil=pupil, opportunity=opportunity, rank=rank)
 
 
 def build_world() -> WebWorld:
-    region = Region.objects.create(code="lcr", name="Liverpool City Region")
-    liverpool = LocalAuthority.objects.create(code=LIVERPOOL, name="Liverpool", region=region)
+    region = f.RegionFactory(code="lcr", name="Liverpool City Region")
+    liverpool = f.LocalAuthorityFactory(code=LIVERPOOL, name="Liverpool", region=region)
     sectors = {
-        slug: Sector.objects.create(slug=slug, name=name, sic_sections=sic)
+        slug: f.SectorFactory(slug=slug, name=name, sic_sections=sic)
         for slug, name, sic in (
             ("digital", "Digital and creative", "J"),
             ("health", "Health and social care", "Q"),
             ("retail", "Retail", "G"),
         )
     }
-    school = School.objects.create(
+    school = f.SchoolFactory(
         urn="100001",
         name="Dale Street Academy",
-        phase=School.Phase.SECONDARY,
         local_authority=liverpool,
         postcode="L1 8JQ",
         easting=HOME[0],
         northing=HOME[1],
         local_authority_code=LIVERPOOL,
     )
-    start = dt.date.today() + dt.timedelta(days=30)
-    WorkExperienceWindow.objects.create(
-        school=school, year_group=10, starts_on=start, ends_on=start + dt.timedelta(days=4)
+    start = f.TODAY + dt.timedelta(days=30)
+    f.WindowFactory(
+        school=school, starts_on=start, ends_on=start + dt.timedelta(days=4), application_deadline=None
     )
     staff = user("staff@school.test", Role.SCHOOL_STAFF, "Sam")
-    SchoolStaff.objects.create(user=staff, school=school)
+    f.SchoolStaffFactory(user=staff, school=school)
     adviser = user("adviser@careers.test", Role.ADVISER, "Ada")
-    CareersAdviser.objects.create(user=adviser, organisation="Careers Hub").schools.add(school)
-    employer = Employer.objects.create(name="Mersey Code Works", sector=sectors["digital"])
-    ComplianceRecord.objects.create(
+    f.CareersAdviserFactory(user=adviser, organisation="Careers Hub", schools=[school])
+    employer = f.EmployerFactory(name="Mersey Code Works", sector=sectors["digital"])
+    f.ComplianceFactory(
         employer=employer,
         insurer="Acme Insurance",
+        insurance_policy_number="",
         insurance_expires_on=start + dt.timedelta(days=20),
         risk_assessment_on=start - dt.timedelta(days=30),
-        verified_at=timezone.now(),
-        verification_note="Certificate seen.",
         supervisor_name="Pat Supervisor",
+        supervisor_role="",
+        safeguarding_checks="",
+        checked_on=None,
+        verification_note="Certificate seen.",
     )
     member = user("member@employer.test", Role.EMPLOYER, "Morgan")
-    EmployerMember.objects.create(user=member, employer=employer)
-    pupil_user = user("pupil@school.test", Role.PUPIL, "Riley", "Jones")
-    pupil = Pupil.objects.create(
-        user=pupil_user,
+    f.EmployerMemberFactory(user=member, employer=employer, job_title="")
+    pupil = f.PupilFactory(
+        user=user("pupil@school.test", Role.PUPIL, "Riley", "Jones"),
         school=school,
-        year_group=10,
         date_of_birth=start - dt.timedelta(days=15 * 365 + 30),
         postcode="L1 8JQ",
         easting=HOME[0],
@@ -187,6 +183,7 @@ def build_world() -> WebWorld:
         fsm_or_pupil_premium=True,
         access_needs="Needs a quiet space at lunch.",
         parental_consent=ConsentStatus.NOT_REQUESTED,
+        parental_consent_recorded_at=None,
     )
     return WebWorld(
         region=region,
