@@ -125,7 +125,7 @@ def _pupil(
         fsm_or_pupil_premium=fsm, care_experienced=rng.random() < CARE_EXPERIENCED_RATE, send=send,
         young_carer=rng.random() < YOUNG_CARER_RATE,
         at_risk_of_neet=rng.random() < (NEET_RATE_FSM if fsm else NEET_RATE_OTHER),
-        needs_step_free_access=step_free, access_needs=access_needs,
+        needs_step_free_access=step_free, access_needs=access_needs, share_access_needs=bool(access_needs),
         max_travel_minutes=weighted(rng, MAX_TRAVEL), parental_consent=consent,
         parental_consent_recorded_at=recorded,
     )

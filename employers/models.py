@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from mobility.audit.tracking import audited
 from mobility.geography.located import Located
 
 # Free-text limits: a page of description, a paragraph of notes.
@@ -16,6 +17,7 @@ DESCRIPTION_MAX = 4000
 NOTE_MAX = 2000
 
 
+@audited()
 class Employer(models.Model):
     name = models.CharField(max_length=200)
     companies_house_number = models.CharField(max_length=8, blank=True)
@@ -30,6 +32,7 @@ class Employer(models.Model):
         return self.name
 
 
+@audited()
 class EmployerMember(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="employer_member"
@@ -57,6 +60,8 @@ class Site(Located):
         return f"{self.employer}: {self.name}"
 
 
+# Seats taken move with every approval; the match history records those.
+@audited(exclude=["seats_taken", "updated_at"])
 class Opportunity(models.Model):
     class Mode(models.TextChoices):
         IN_PERSON = "in_person", "In person"
@@ -132,6 +137,7 @@ class Opportunity(models.Model):
             )
 
 
+@audited()
 class ComplianceRecord(models.Model):
     """What the placement organiser checked of an employer, with dates so expiry can be seen."""
 

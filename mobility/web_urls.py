@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from employers.web import urls as employer_urls
 from mobility.accounts import activation, passwords
 from mobility.accounts import web as accounts
+from mobility.privacy_notice import privacy_notice
 from placements.web import employer_urls as employer_placement_urls
 from placements.web import school_urls as school_placement_urls
 from schools.web import urls as school_urls
@@ -16,6 +17,7 @@ school = [*school_urls.urlpatterns, *school_placement_urls.urlpatterns]
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", accounts.home_view, name="home"),
+    path("privacy/", privacy_notice, name="privacy"),
     path("accounts/login/", accounts.login_view, name="login"),
     path("accounts/logout/", accounts.logout_view, name="logout"),
     path("accounts/invitation/<str:token>/", activation.invitation_view, name="invitation"),

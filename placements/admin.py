@@ -10,6 +10,7 @@ from mobility.accounts.models import User
 from mobility.errors import DomainError
 from placements.lifecycle import services as lifecycle
 from placements.lifecycle.transitions import CancelReason
+from placements.privacy.admin import register as register_pupil_erasure
 
 from .models import (
     Application,
@@ -173,3 +174,7 @@ class UnplacedPupilAdmin(admin.ModelAdmin[UnplacedPupil]):
     search_fields = ["pupil__user__email", "pupil__user__last_name"]
     raw_id_fields = ["pupil", "run"]
     list_select_related = ["pupil__user", "run"]
+
+
+# Pupils' admin page, with the erase action (placements.privacy owns erasure).
+register_pupil_erasure()

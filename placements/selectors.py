@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 # Once the placement is agreed the employer may also see the pupil's surname.
 NAMED_STATUSES = (MatchStatus.CONFIRMED, MatchStatus.COMPLETED)
+# Once the pupil accepts, the employer may see the access needs the pupil or school marked to share.
+SHARED_STATUSES = (MatchStatus.ACCEPTED, *NAMED_STATUSES)
 
 
 def employer_matches(*, user: User | AnonymousUser) -> QuerySet[Match]:
@@ -42,15 +44,17 @@ class MatchedPupil:
 
 
 def matched_pupil(match: Match) -> MatchedPupil:
+    """Before the pupil accepts: first name, year group and school only."""
     pupil, user = match.pupil, match.pupil.user
     name = user.get_full_name() if match.status in NAMED_STATUSES else user.first_name
+    shared = match.status in SHARED_STATUSES and pupil.share_access_needs
     return MatchedPupil(
         match=match,
         name=name,
         school=pupil.school.name,
         year_group=pupil.year_group,
-        access_needs=pupil.access_needs,
-        needs_step_free_access=pupil.needs_step_free_access,
+        access_needs=pupil.access_needs if shared else "",
+        needs_step_free_access=pupil.needs_step_free_access if shared else False,
     )
 
 

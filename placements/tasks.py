@@ -6,6 +6,9 @@ from celery import shared_task
 
 from placements.matching import services
 
+# The worker loads each app's tasks module; this makes the daily retention job known to it.
+from placements.privacy.tasks import retention_run  # noqa: F401
+
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def match_run_execute(run_id: int) -> None:

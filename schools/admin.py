@@ -1,6 +1,19 @@
-from django.contrib import admin
+from typing import Any
 
-from .models import DISADVANTAGE_FLAGS, CareersAdviser, Pupil, School, SchoolStaff, WorkExperienceWindow
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+
+from mobility.audit.services import pupil_record_view_record
+
+from .models import (
+    DISADVANTAGE_FLAGS,
+    CareersAdviser,
+    ConsentRecord,
+    Pupil,
+    School,
+    SchoolStaff,
+    WorkExperienceWindow,
+)
 
 
 class WindowInline(admin.TabularInline[WorkExperienceWindow, School]):
@@ -41,6 +54,31 @@ class PupilAdmin(admin.ModelAdmin[Pupil]):
     filter_horizontal = ["sector_interests"]
     readonly_fields = ["easting", "northing", "local_authority_code"]
     list_select_related = ["user", "school"]
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        if request.method == "GET" and object_id.isdigit():
+            pupil_record_view_record(pupil_id=int(object_id), viewer=request.user, place="admin pupil page")
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(admin.ModelAdmin[ConsentRecord]):
+    """Consent history is a record of what was said: it is read here, never rewritten."""
+
+    list_display = ["pupil", "status", "method", "parent_carer_name", "recorded_by", "recorded_at"]
+    list_filter = ["status", "method"]
+    raw_id_fields = ["pupil", "recorded_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(SchoolStaff)

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from mobility.audit.tracking import audited
 from mobility.geography.located import Located
 
 
@@ -57,6 +58,7 @@ def default_max_travel_minutes() -> int:
     return int(settings.MOBILITY["DEFAULT_MAX_TRAVEL_MINUTES"])
 
 
+@audited()
 class Pupil(Located):
     """A pupil's profile. `postcode` is the home postcode; the grid point is derived from it."""
 
@@ -70,6 +72,11 @@ class Pupil(Located):
     needs_step_free_access = models.BooleanField(default=False)
     access_needs = models.TextField(
         blank=True, help_text="Access needs and reasonable adjustments, shared with a matched employer."
+    )
+    share_access_needs = models.BooleanField(
+        "share access needs with the employer",
+        default=False,
+        help_text="Marked by the pupil or school: the employer sees the access needs once the pupil accepts.",
     )
     fsm_or_pupil_premium = models.BooleanField("free school meals / pupil premium", default=False)
     care_experienced = models.BooleanField(default=False)
@@ -159,3 +166,36 @@ class WorkExperienceWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school} Y{self.year_group}: {self.starts_on}–{self.ends_on}"
+
+
+class ConsentMethod(models.TextChoices):
+    PAPER = "paper", "Paper form"
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone call"
+    ONLINE = "online", "Online form"
+
+
+@audited()
+class ConsentRecord(models.Model):
+    """One answer about parental consent, as recorded; the latest row is the pupil's current consent."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="consent_records")
+    status = models.CharField(max_length=14, choices=ConsentStatus.choices)
+    method = models.CharField(max_length=10, choices=ConsentMethod.choices, blank=True)
+    parent_carer_name = models.CharField("parent or carer's name", max_length=150, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["pupil", "-recorded_at", "-pk"]
+        get_latest_by = ["recorded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ConsentStatus.values), name="consent_record_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pupil_id}: {self.status} ({self.recorded_at:%Y-%m-%d})"

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from mobility.accounts.models import Invitation, Role, User
 from mobility.permissions import role_of, school_ids_of
-from schools.models import Pupil, School, SchoolStaff, WorkExperienceWindow
+from schools.models import ConsentRecord, ConsentStatus, Pupil, School, SchoolStaff, WorkExperienceWindow
 from schools.permissions import pupil_of
 
 if TYPE_CHECKING:
@@ -128,3 +128,18 @@ def _row(user: User, kind: str, year_group: int | None, now: dt.datetime) -> Acc
         invited_until=newest.expires_at if newest and newest.is_outstanding(now) else None,
         last_invited_at=newest.created_at if newest else None,
     )
+
+
+def consent_history(*, pupil: Pupil) -> QuerySet[ConsentRecord]:
+    """Every recorded answer about a pupil's parental consent, newest first."""
+    return (
+        ConsentRecord.objects.filter(pupil=pupil)
+        .select_related("recorded_by")
+        .order_by("-recorded_at", "-pk")
+    )
+
+
+def current_consent(*, pupil: Pupil) -> str:
+    """The latest recorded answer; without one, what the pupil's record says (an import or older data)."""
+    latest = consent_history(pupil=pupil).values_list("status", flat=True).first()
+    return str(latest) if latest is not None else str(pupil.parental_consent or ConsentStatus.NOT_REQUESTED)

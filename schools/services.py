@@ -21,6 +21,8 @@ from mobility.geography.models import Sector
 from schools.imports import Preview
 from schools.models import (
     DISADVANTAGE_FLAGS,
+    ConsentMethod,
+    ConsentRecord,
     ConsentStatus,
     Pupil,
     School,
@@ -30,7 +32,14 @@ from schools.models import (
 from schools.signals import consent_recorded
 
 PUPIL_SELF_FIELDS = frozenset(
-    {"postcode", "needs_step_free_access", "access_needs", "max_travel_minutes", "sector_interests"}
+    {
+        "postcode",
+        "needs_step_free_access",
+        "access_needs",
+        "share_access_needs",
+        "max_travel_minutes",
+        "sector_interests",
+    }
 )
 PUPIL_STAFF_FIELDS = PUPIL_SELF_FIELDS | {"year_group", *DISADVANTAGE_FLAGS}
 log = logging.getLogger(__name__)
@@ -56,18 +65,35 @@ def pupil_update(*, pupil: Pupil, allowed: Iterable[str], data: dict[str, Any]) 
 
 
 def pupil_consent_record(
-    *, pupil: Pupil, status: str, actor: User, now: dt.datetime | None = None
+    *,
+    pupil: Pupil,
+    status: str,
+    actor: User,
+    method: str = "",
+    parent_carer_name: str = "",
+    now: dt.datetime | None = None,
 ) -> list[int]:
-    """Record a parent's or carer's answer, and act on it.
+    """Record a parent's or carer's answer as a new row of the pupil's consent history, and act on it.
 
     Placements act on it (given confirms accepted placements, refused cancels live ones) through
     the ``consent_recorded`` signal. Returns the ids of matches whose status changed.
     """
     if status not in ConsentStatus.values:
         raise ValidationError({"status": f"Choose one of: {', '.join(ConsentStatus.values)}."})
+    if method and method not in ConsentMethod.values:
+        raise ValidationError({"method": f"Choose one of: {', '.join(ConsentMethod.values)}."})
     now = now or timezone.now()
     with transaction.atomic():
         locked = Pupil.objects.select_for_update().get(pk=pupil.pk)
+        ConsentRecord.objects.create(
+            pupil=locked,
+            status=status,
+            method=method,
+            parent_carer_name=parent_carer_name.strip(),
+            recorded_by=actor,
+            recorded_at=now,
+        )
+        # Kept for the pages and API that read the current answer; the history is the record.
         locked.parental_consent = status
         locked.parental_consent_recorded_at = now
         locked.save(update_fields=["parental_consent", "parental_consent_recorded_at"])

@@ -7,6 +7,8 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
 
+from mobility.audit.tracking import audited
+
 
 class Role(models.TextChoices):
     PUPIL = "pupil", "Pupil"
@@ -38,6 +40,8 @@ class UserManager(BaseUserManager["User"]):
         return self._create(email, password, **fields)
 
 
+# Password hashes and sign-in times stay out of the audit trail.
+@audited(exclude=["password", "last_login"])
 class User(AbstractBaseUser, PermissionsMixin):
     """One login, one role. Role-specific details live on the role's own profile row."""
 

@@ -37,9 +37,12 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "pgtrigger",
+    "pghistory",
     "axes",
     "mobility.security",
     "mobility.accounts",
+    "mobility.audit",
     "mobility.geography",
     "mobility.transit",
     "mobility.outbox",
@@ -57,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who made each change, for the audit trail kept by database triggers.
+    "mobility.audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -185,6 +190,11 @@ CELERY_BEAT_SCHEDULE["outbox-relay"] = {
     "schedule": OUTBOX["RELAY_SECONDS"],
     "options": {"expires": OUTBOX["RELAY_SECONDS"]},
 }
+# Personal data past its retention period is anonymised or deleted (placements.privacy.retention).
+CELERY_BEAT_SCHEDULE["privacy-retention"] = {
+    "task": "placements.privacy.tasks.retention_run",
+    "schedule": timedelta(days=1),
+}
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
@@ -281,6 +291,10 @@ MOBILITY = {
     # A placement lasts at most this many working days and starts within this many months.
     "PLACEMENT_MAX_WORKING_DAYS": env.int("PLACEMENT_MAX_WORKING_DAYS", default=10),
     "PLACEMENT_MAX_MONTHS_AHEAD": env.int("PLACEMENT_MAX_MONTHS_AHEAD", default=18),
+    # Retention (README, "Privacy"): how long personal data is kept.
+    "PUPIL_RETENTION": timedelta(days=env.int("PUPIL_RETENTION_DAYS", default=365)),
+    "INVITATION_RETENTION": timedelta(days=env.int("INVITATION_RETENTION_DAYS", default=30)),
+    "NOTIFICATION_RETENTION": timedelta(days=env.int("NOTIFICATION_RETENTION_DAYS", default=90)),
 }
 CELERY_BEAT_SCHEDULE["redeliver-lost-notifications"] = {
     "task": "placements.lifecycle.tasks.redeliver_lost_notifications",
@@ -291,6 +305,9 @@ CELERY_BEAT_SCHEDULE["recover-match-runs"] = {
     "schedule": MOBILITY["RUN_RECOVERY_SECONDS"],
     "options": {"expires": MOBILITY["RUN_RECOVERY_SECONDS"]},
 }
+
+# Audit trail (django-pghistory): event tables are append-only, enforced by triggers.
+PGHISTORY_APPEND_ONLY = True
 
 LOGGING = {
     "version": 1,

@@ -14,11 +14,13 @@ from rest_framework.serializers import Serializer
 
 from mobility.accounts.models import Role
 from mobility.api.base import IdFilter, ScopedViewSet
+from mobility.audit.services import pupil_record_view_record
 from mobility.permissions import acting_user
 from placements.lifecycle import services
 from placements.lifecycle.feedback import match_feedback_record
 from placements.lifecycle.selectors import matches_for_user
 from placements.models import Match, MatchStatus
+from placements.selectors import SHARED_STATUSES
 
 from .serializers import (
     BulkOutcomeSerializer,
@@ -72,6 +74,14 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
 
     def scoped_queryset(self) -> QuerySet[Match]:
         return matches_for_user(user=self.request.user).prefetch_related("feedback").order_by("-pk")
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        match = self.get_object()
+        response = super().retrieve(request, *args, **kwargs)
+        # An employer is shown a pupil's details only once the pupil has accepted.
+        if self.role == Role.EMPLOYER and match.status in SHARED_STATUSES:
+            pupil_record_view_record(pupil_id=match.pupil_id, viewer=request.user, place="employer API match")
+        return response
 
     action_roles = {
         "approve": ADVISING,

@@ -1,8 +1,9 @@
 """Request and response shapes for applications, matches and runs.
 
 What a match shows depends on who asks: employers get a matched pupil's first name,
-school, year group and stated access needs (and surname once the placement is
-confirmed), never a date of birth, home postcode, priority group or disadvantage flag.
+school and year group; the access needs the pupil or school marked to share once the
+pupil accepts; the surname once the placement is confirmed. Never a date of birth,
+home postcode, priority group or disadvantage flag.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ from placements.lifecycle.transitions import (
     PupilDeclineReason,
     RejectionReason,
 )
+from placements.matching.figures import public_statistics
 from placements.models import Application, Match, MatchRun, MatchStatusChange
-from placements.selectors import NAMED_STATUSES
+from placements.selectors import NAMED_STATUSES, SHARED_STATUSES
 
 
 class ApplicationSerializer(serializers.ModelSerializer[Application]):
@@ -139,6 +141,9 @@ class MatchSerializer(serializers.ModelSerializer[Match]):
             data.pop("id")
         if role == Role.EMPLOYER and match.status not in NAMED_STATUSES:
             data.pop("last_name")
+        if role == Role.EMPLOYER and not (match.status in SHARED_STATUSES and match.pupil.share_access_needs):
+            data.pop("access_needs")
+            data.pop("needs_step_free_access")
         return data
 
     @extend_schema_field(
@@ -264,6 +269,14 @@ class MatchRunSerializer(serializers.ModelSerializer[MatchRun]):
             "finished_at",
         ]
         validators: list[Any] = []  # one live run per region: the service answers with a 409
+
+    def to_representation(self, instance: MatchRun) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        # Small numbers are suppressed for everyone but platform admins.
+        if request is not None and role_of(request.user) != Role.ADMIN:
+            data["statistics"] = public_statistics(run=instance, reveal=False)
+        return data
 
     def get_fields(self) -> dict[str, Any]:
         # Relation fields, whose choices are narrowed to what the user may pick.

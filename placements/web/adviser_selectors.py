@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import statistics as stats
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
-
 from mobility.accounts.models import Role
+from mobility.disclosure import suppress_count
 from mobility.geography.models import Region
 from mobility.pagination import matching_words
 from mobility.permissions import role_of, school_ids_of
 from placements.lifecycle.selectors import matches_for_user
-from placements.models import Match, MatchRun, MatchStatus
+from placements.matching.figures import GroupRow, Unmet, run_figures
+from placements.matching.figures import unmet as figures_unmet
+from placements.models import MatchRun, MatchStatus
 
 REVIEW_STATUSES = (MatchStatus.PROPOSED, MatchStatus.APPROVED)
 
@@ -47,67 +47,14 @@ def review_queue(*, user: Any, run: MatchRun, status: str | None = None, search:
     )
 
 
-@dataclass(frozen=True)
-class GroupRow:
-    group: str
-    pupils: int
-    placed: int
-    placed_rate: float
-    first_choice_rate: float | None
-    median_travel: float | None
-
-    @property
-    def placed_percent(self) -> int:
-        return round(100 * self.placed_rate)
-
-    @property
-    def first_choice_percent(self) -> int | None:
-        return None if self.first_choice_rate is None else round(100 * self.first_choice_rate)
+def fairness(*, run: MatchRun, reveal: bool) -> list[GroupRow]:
+    """Per priority group: pupils, placed rate, first-choice rate and travel, small numbers suppressed."""
+    return run_figures(run=run, reveal=reveal).groups
 
 
-def fairness(*, run: MatchRun) -> list[GroupRow]:
-    """Per priority group: placed rate (engine report), first-choice rate and travel (this run's matches).
-
-    A finished run's matches keep their tier, rank and journey whatever happens to them next,
-    so the figures are cached per run."""
-    if run.status != MatchRun.Status.SUCCEEDED:
-        return _fairness(run)
-    key = f"adviser:fairness:{run.pk}:{run.finished_at.isoformat() if run.finished_at else ''}"
-    rows: list[GroupRow] | None = cache.get(key)
-    if rows is None:
-        rows = _fairness(run)
-        cache.set(key, rows, timeout=24 * 3600)
-    return rows
-
-
-def _fairness(run: MatchRun) -> list[GroupRow]:
-    by_tier = run.statistics.get("by_tier") or []
-    matches = list(
-        Match.objects.filter(run=run)
-        .order_by()  # no joins for the model's default order: all rows are read
-        .values_list("priority_tier", "rank", "is_suggestion", "travel_minutes")
-    )
-    rows = []
-    for tier, stat in enumerate(by_tier):
-        mine = [m for m in matches if m[0] == tier]
-        own = [m for m in mine if not m[2]]
-        travel = [m[3] for m in mine if m[3] is not None]
-        rows.append(
-            GroupRow(
-                group=str(stat["group"]),
-                pupils=int(stat["pupils"]),
-                placed=int(stat["placed"]),
-                placed_rate=float(stat["rate"]),
-                first_choice_rate=(sum(1 for m in own if m[1] == 1) / len(own)) if own else None,
-                median_travel=round(stats.median(travel), 1) if travel else None,
-            )
-        )
-    return rows
-
-
-def fairness_side_by_side(runs: list[MatchRun]) -> list[tuple[str, list[GroupRow | None]]]:
+def fairness_side_by_side(runs: list[MatchRun], *, reveal: bool) -> list[tuple[str, list[GroupRow | None]]]:
     """Each priority group with one row per run (None where a run has no such group)."""
-    per_run = [fairness(run=r) for r in runs]
+    per_run = [fairness(run=r, reveal=reveal) for r in runs]
     names = list(dict.fromkeys(row.group for rows in per_run for row in rows))
     return [(name, [next((r for r in rows if r.group == name), None) for rows in per_run]) for name in names]
 
@@ -122,36 +69,51 @@ def percent(value: Any) -> str:
     return "none" if value is None else f"{round(100 * float(value))}%"
 
 
-def comparison(runs: list[MatchRun]) -> list[Metric]:
+def comparison(runs: list[MatchRun], *, reveal: bool) -> list[Metric]:
+    figures = [run_figures(run=r, reveal=reveal) for r in runs]
+
     def row(label: str, key: str, fmt: Any = str) -> Metric:
         return Metric(
             label, [fmt(r.statistics.get(key)) if r.statistics.get(key) is not None else "none" for r in runs]
         )
 
+    def rate(label: str, key: str) -> Metric:
+        # Rates over a suppressed total would give the total away.
+        return Metric(
+            label,
+            [
+                "none" if f.pupils.hidden or r.statistics.get(key) is None else percent(r.statistics[key])
+                for r, f in zip(runs, figures, strict=True)
+            ],
+        )
+
     return [
-        row("Pupils", "pupils"),
-        row("Pupils placed", "placed"),
-        row("Placed rate", "placed_rate", percent),
-        row("First-choice rate (pupils who applied)", "first_choice_rate", percent),
-        row("Top-three rate", "top3_rate", percent),
-        row("Median journey (minutes)", "median_travel_minutes", lambda v: f"{float(v):.0f}"),
-        row("Placements in growth sectors", "growth_sector_share", percent),
-        row("Blocking pairs (0 means stable)", "blocking_pairs"),
+        Metric("Pupils", [f.pupils.label for f in figures]),
+        Metric("Pupils placed", [f.placed.label for f in figures]),
+        Metric("Placed rate", [percent(f.placed_rate) for f in figures]),
+        rate("First-choice rate (pupils who applied)", "first_choice_rate"),
+        rate("Top-three rate", "top3_rate"),
+        Metric(
+            "Median journey (minutes)",
+            [
+                "none"
+                if f.pupils.hidden or r.statistics.get("median_travel_minutes") is None
+                else f"{float(r.statistics['median_travel_minutes']):.0f}"
+                for r, f in zip(runs, figures, strict=True)
+            ],
+        ),
+        rate("Placements in growth sectors", "growth_sector_share"),
+        Metric(
+            "Blocking pairs (0 means stable)",
+            [
+                "none"
+                if r.statistics.get("blocking_pairs") is None
+                else suppress_count(int(r.statistics["blocking_pairs"]), reveal=reveal).label
+                for r in runs
+            ],
+        ),
     ]
 
 
-@dataclass(frozen=True)
-class Unmet:
-    label: str
-    count: int
-    percent: int
-
-
-def unmet(run: MatchRun, key: str, labels_key: str) -> list[Unmet]:
-    raw = run.statistics.get(key) or {}
-    labels = (run.statistics.get("labels") or {}).get(labels_key, {})
-    top = max(raw.values(), default=0) or 1
-    rows = [
-        Unmet(labels.get(str(k), str(k)), int(v), round(100 * int(v) / top)) for k, v in raw.items() if int(v)
-    ]
-    return sorted(rows, key=lambda u: (-u.count, u.label))
+def unmet(run: MatchRun, key: str, labels_key: str, *, reveal: bool) -> list[Unmet]:
+    return figures_unmet(run=run, key=key, labels_key=labels_key, reveal=reveal)

@@ -14,11 +14,14 @@ from django.views.decorators.http import require_POST
 
 from mobility.accounts.models import Role
 from mobility.accounts.web import AuthedRequest, role_required
+from mobility.audit.services import pupil_record_view_record
 from mobility.pagination import page_of, query_without_page
+from mobility.permissions import is_admin
 from mobility.web_forms import add_service_error, error_messages
 from placements.lifecycle import services as lifecycle
 from placements.lifecycle.exceptions import LifecycleError
 from placements.lifecycle.selectors import matches_for_user, runs_for_user
+from placements.matching.figures import run_figures
 from placements.matching.services import match_run_create
 from placements.models import Match, MatchRun, MatchStatus
 from placements.web import adviser_selectors as selectors
@@ -86,10 +89,16 @@ def run_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "status_keep": [("status", status)],
             "status": status,
             "bulk_form": BulkForm(),
-            "fairness": selectors.fairness(run=run),
+            **_figures(request, run),
             "selected": set(),
         },
     )
+
+
+def _figures(request: AuthedRequest, run: MatchRun) -> dict[str, Any]:
+    """The run's summary and fairness figures, small numbers suppressed unless an admin asks."""
+    figures = run_figures(run=run, reveal=is_admin(request.user))
+    return {"figures": figures, "fairness": figures.groups}
 
 
 def _with_groups(run: MatchRun, page: Any) -> Any:
@@ -145,6 +154,8 @@ def match_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
 def match_reject(request: AuthedRequest, pk: int) -> HttpResponse:
     match = get_object_or_404(matches_for_user(user=request.user).select_related("run"), pk=pk)
     form = RejectForm(request.POST or None)
+    if request.method == "GET":
+        pupil_record_view_record(pupil_id=match.pupil_id, viewer=request.user, place="adviser match page")
     if request.method == "POST" and form.is_valid():
         try:
             _decide(request, "reject", match.pk, **form.cleaned_data)
@@ -176,7 +187,7 @@ def bulk(request: AuthedRequest, pk: int) -> HttpResponse:
                 "status": "",
                 "bulk_form": form,
                 "form": form,
-                "fairness": selectors.fairness(run=run),
+                **_figures(request, run),
                 "selected": set(ids),
             },
             status=400,
@@ -219,8 +230,8 @@ def compare(request: AuthedRequest) -> HttpResponse:
         {
             "runs": runs[:50],
             "chosen": chosen,
-            "metrics": selectors.comparison(chosen),
-            "groups": selectors.fairness_side_by_side(chosen),
+            "metrics": selectors.comparison(chosen, reveal=is_admin(request.user)),
+            "groups": selectors.fairness_side_by_side(chosen, reveal=is_admin(request.user)),
         },
     )
 
@@ -233,13 +244,14 @@ def unmet(request: AuthedRequest) -> HttpResponse:
         run = runs.filter(pk=int(raw)).first()
     else:  # the latest run that could be approved, not a what-if
         run = runs.filter(policy=MatchRun.Policy.STABLE).first() or runs.first()
+    reveal = is_admin(request.user)
     return render(
         request,
         "adviser/unmet.html",
         {
             "runs": runs[:50],
             "run": run,
-            "by_area": selectors.unmet(run, "unmet_by_la", "local_authorities") if run else [],
-            "by_sector": selectors.unmet(run, "unmet_by_sector", "sectors") if run else [],
+            "by_area": selectors.unmet(run, "unmet_by_la", "local_authorities", reveal=reveal) if run else [],
+            "by_sector": selectors.unmet(run, "unmet_by_sector", "sectors", reveal=reveal) if run else [],
         },
     )

@@ -16,6 +16,7 @@ from employers.selectors import opportunities_for_user, sites_for_user
 from employers.web.selectors import compliance_expiries
 from mobility.accounts.models import Role
 from mobility.accounts.web import AuthedRequest, role_required
+from mobility.audit.services import pupil_record_view_record
 from mobility.pagination import matching_words, page_of, query_without_page
 from mobility.permissions import employer_id_of
 from mobility.web_forms import add_service_error
@@ -24,7 +25,7 @@ from placements.lifecycle.exceptions import LifecycleError
 from placements.lifecycle.feedback import match_feedback_record
 from placements.lifecycle.models import PlacementFeedback
 from placements.models import Match, MatchStatus
-from placements.selectors import employer_matches, matched_pupil, matched_pupils
+from placements.selectors import SHARED_STATUSES, employer_matches, matched_pupil, matched_pupils
 from placements.web.employer_forms import AttendanceFeedbackForm, EmployerDeclineForm
 
 member_only = role_required(Role.EMPLOYER)
@@ -93,6 +94,8 @@ def match_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         and not feedback_given
     ):
         feedback_form = AttendanceFeedbackForm()
+    if match.status in SHARED_STATUSES:
+        pupil_record_view_record(pupil_id=match.pupil_id, viewer=request.user, place="employer match page")
     return render(
         request,
         "employer/match.html",

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from mobility.accounts.models import Role
 from mobility.accounts.web import AuthedRequest, role_required
 from mobility.pagination import matching_words, page_of, query_without_page
-from mobility.permissions import staff_school_id_of
+from mobility.permissions import is_admin, staff_school_id_of
 from placements.lifecycle.selectors import matches_for_user
 from placements.models import MatchStatus
 from placements.web.school_selectors import benchmark6
@@ -39,7 +39,7 @@ def home(request: AuthedRequest) -> HttpResponse:
             "pupil_count": pupils.count(),
             "consent_missing": sum(n for status, n in consent.items() if status != ConsentStatus.GIVEN),
             "windows": windows_for_user(user=request.user),
-            "benchmark": benchmark6(school=school),
+            "benchmark": benchmark6(school=school, reveal=is_admin(request.user)),
         },
     )
 
@@ -84,5 +84,5 @@ def _status_label(status: str | None) -> str:
 @staff_only
 def benchmark(request: AuthedRequest) -> HttpResponse:
     school = _school(request)
-    rows = benchmark6(school=school)
+    rows = benchmark6(school=school, reveal=is_admin(request.user))
     return render(request, "school/benchmark.html", {"school": school, "rows": rows})

@@ -6,7 +6,14 @@ from rest_framework import serializers
 
 from mobility.accounts.models import Role
 from mobility.geography.models import LocalAuthority, Sector
-from schools.models import DISADVANTAGE_FLAGS, ConsentStatus, Pupil, School, WorkExperienceWindow
+from schools.models import (
+    DISADVANTAGE_FLAGS,
+    ConsentMethod,
+    ConsentStatus,
+    Pupil,
+    School,
+    WorkExperienceWindow,
+)
 
 
 class SchoolSerializer(serializers.ModelSerializer[School]):
@@ -75,6 +82,7 @@ class PupilSerializer(serializers.ModelSerializer[Pupil]):
             "sector_interests",
             "needs_step_free_access",
             "access_needs",
+            "share_access_needs",
             "max_travel_minutes",
             "parental_consent",
             "parental_consent_recorded_at",
@@ -93,6 +101,12 @@ class PupilSerializer(serializers.ModelSerializer[Pupil]):
 
 class ConsentSerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=ConsentStatus.choices)
+    method = serializers.ChoiceField(
+        choices=ConsentMethod.choices, required=False, default="", help_text="How the answer came."
+    )
+    parent_carer_name = serializers.CharField(
+        max_length=150, required=False, allow_blank=True, default="", help_text="Who gave the answer."
+    )
 
 
 class ConsentResultSerializer(serializers.Serializer[Any]):

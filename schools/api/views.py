@@ -13,6 +13,7 @@ from rest_framework.serializers import BaseSerializer
 
 from mobility.accounts.models import Role
 from mobility.api.base import IdFilter, ScopedViewSet, instance_of
+from mobility.audit.services import pupil_record_view_record
 from mobility.permissions import acting_user
 from schools import services
 from schools.models import Pupil, School, WorkExperienceWindow
@@ -112,6 +113,12 @@ class PupilViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upda
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "role": self.role}
 
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().retrieve(request, *args, **kwargs)
+        pupil_id = int(response.data["id"])
+        pupil_record_view_record(pupil_id=pupil_id, viewer=request.user, place="API pupil record")
+        return response
+
     def perform_update(self, serializer: BaseSerializer[Pupil]) -> None:
         allowed = services.PUPIL_SELF_FIELDS if self.role == Role.PUPIL else services.PUPIL_STAFF_FIELDS
         serializer.instance = services.pupil_update(
@@ -127,7 +134,11 @@ class PupilViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upda
         body = ConsentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         changed = services.pupil_consent_record(
-            pupil=pupil, status=body.validated_data["status"], actor=acting_user(request)
+            pupil=pupil,
+            status=body.validated_data["status"],
+            method=body.validated_data["method"],
+            parent_carer_name=body.validated_data["parent_carer_name"],
+            actor=acting_user(request),
         )
         pupil.refresh_from_db()
         result = {

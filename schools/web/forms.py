@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from mobility.web_forms import DateField, GovukForm
-from schools.models import ConsentStatus, School
+from schools.models import ConsentMethod, ConsentStatus, School
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
@@ -67,6 +67,25 @@ class ConsentForm(GovukForm):
         label="Parental consent",
         error_messages={"required": "Select the consent status"},
     )
+    method = forms.ChoiceField(
+        choices=ConsentMethod.choices, widget=forms.RadioSelect, label="How the answer came", required=False
+    )
+    parent_carer_name = forms.CharField(
+        max_length=150,
+        label="Parent's or carer's name",
+        help_text="The person who gave the answer.",
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # An answer (given or refused) says how it came and from whom; a request needs neither.
+        if data.get("status") in (ConsentStatus.GIVEN, ConsentStatus.REFUSED):
+            if not data.get("method"):
+                self.add_error("method", "Select how the answer came")
+            if not (data.get("parent_carer_name") or "").strip():
+                self.add_error("parent_carer_name", "Enter the parent's or carer's name")
+        return data
 
 
 class ColleagueForm(GovukForm):

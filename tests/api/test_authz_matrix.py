@@ -53,18 +53,17 @@ def test_list_is_scoped(api_world: ApiWorld, name: str, role: str) -> None:
 def test_employer_sees_only_the_narrow_pupil(api_world: ApiWorld) -> None:
     response = api_world.client("employer").get("/api/v1/matches/")
     (match,) = results(response)
-    assert set(match["pupil"]) == {
-        "first_name",
-        "school",
-        "year_group",
-        "access_needs",
-        "needs_step_free_access",
-    }
-    assert match["pupil"]["access_needs"] == "Needs a quiet room"
+    # Before the pupil accepts: first name, school and year group only.
+    assert set(match["pupil"]) == {"first_name", "school", "year_group"}
     assert not all_keys(response.json()) & PUPIL_SECRETS
     api_world.set_status("confirmed")
     confirmed = api_world.client("employer").get(f"/api/v1/matches/{match['id']}/").json()
     assert "last_name" in confirmed["pupil"]
+    assert "access_needs" not in confirmed["pupil"]  # not marked to share
+    api_world.own.pupil.share_access_needs = True
+    api_world.own.pupil.save()
+    shared = api_world.client("employer").get(f"/api/v1/matches/{match['id']}/").json()
+    assert shared["pupil"]["access_needs"] == "Needs a quiet room"
     assert not all_keys(confirmed) & PUPIL_SECRETS
 
 

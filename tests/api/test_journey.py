@@ -110,13 +110,7 @@ def test_apply_run_approve_offer_confirm_accept_consent_feedback_complete(
     offered = as_adviser.post(match_url + "offer/").json()
     assert offered["status"] == "offered" and offered["offer_lapses_at"]
     employer_view = as_employer.get(match_url).json()
-    assert set(employer_view["pupil"]) == {
-        "first_name",
-        "school",
-        "year_group",
-        "access_needs",
-        "needs_step_free_access",
-    }
+    assert set(employer_view["pupil"]) == {"first_name", "school", "year_group"}
     assert as_employer.post(match_url + "employer-confirm/").json()["status"] == "employer_confirmed"
     assert as_pupil.post(match_url + "accept/").json()["status"] == "accepted"
 

@@ -12,7 +12,7 @@ from placements.lifecycle import services as lifecycle
 from placements.lifecycle.models import NotificationSent
 from placements.matching import services
 from placements.models import Match, MatchRun, MatchStatus
-from tests.lifecycle import factories as f
+from tests import factories as f
 from tests.matching.conftest import build_world, populate
 
 from .conftest import FaultFigures, Lab, assert_consistent, run_finished, run_in_stage, wait_until
@@ -27,7 +27,7 @@ def approved_match() -> tuple[Match, object]:
     f.ComplianceFactory(employer=employer)
     f.EmployerMemberFactory(employer=employer)
     f.SchoolStaffFactory(school=school)
-    adviser = f.AdviserFactory(schools=[school])
+    adviser = f.CareersAdviserFactory(schools=[school])
     opportunity = f.OpportunityFactory(employer=employer, capacity=2)
     match = f.MatchFactory(
         run=f.MatchRunFactory(), pupil=f.PupilFactory(school=school), opportunity=opportunity

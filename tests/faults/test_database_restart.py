@@ -10,7 +10,7 @@ import pytest
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
 from django.test.client import RequestFactory
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from mobility.accounts.models import Role, User
 
@@ -60,7 +60,7 @@ def test_the_first_request_after_a_dropped_connection(
     user = User.objects.create_user(
         "adviser@careers.test", "pw-Long-enough-1", role=Role.ADVISER, first_name="Ada"
     )
-    token = Token.objects.create(user=user).key
+    token = AuthToken.objects.create(user=user)[1]
     handler = WSGIHandler()
     assert get(handler, token)[0] == "200 OK"
     with connection.cursor() as cursor:  # the connection the request left open

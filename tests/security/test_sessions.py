@@ -11,10 +11,10 @@ from knox.models import AuthToken
 
 from mobility.accounts.models import User
 from mobility.security.sessions import LAST_SEEN_AT, SIGNED_IN_AT
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "correct-horse-battery"
 
 
 @pytest.fixture

@@ -33,11 +33,11 @@ def test_employer_posts_an_opportunity_and_answers_for_pupils(page: Any, web_wor
     check_accessibility(page)
     screenshot(page, "employer-home")
 
-    # Only what an employer may see: first name, school, year group, access needs.
+    # Only what an employer may see before the pupil accepts: first name, school, year group.
     visit(page, "/employer/pupils/")
     table = page.get_by_role("table", name="Matched pupils")
     expect(table).to_contain_text("Riley")
-    expect(table).to_contain_text("Needs a quiet space at lunch.")
+    expect(table).not_to_contain_text("Needs a quiet space at lunch.")
     expect(table).to_contain_text(jordan.user.get_full_name())  # confirmed: full name
     body = page.locator("main").inner_text()
     pupil = web_world.pupil

@@ -85,12 +85,12 @@ def test_benchmark6_counts_confirmed_and_completed_by_disadvantage() -> None:
     world.match(world.pupil, opportunity, to=MatchStatus.APPROVED)  # not yet an experience
     world.match(world.add_pupil("Jordan"), opportunity, to=MatchStatus.CONFIRMED)
     world.add_pupil("Kim", year_group=12)
-    rows = {r.year_group: r for r in benchmark6(school=world.school)}
-    assert (rows[10].everyone.pupils, rows[10].everyone.with_experience, rows[10].everyone.percent) == (
-        2,
-        1,
-        50,
-    )
-    assert (rows[10].disadvantaged.pupils, rows[10].disadvantaged.with_experience) == (1, 0)
-    assert (rows[10].others.pupils, rows[10].others.with_experience) == (1, 1)
+    rows = {r.year_group: r for r in benchmark6(school=world.school, reveal=True)}
+    everyone, disadvantaged, others = rows[10].everyone, rows[10].disadvantaged, rows[10].others
+    assert (everyone.pupils.value, everyone.with_experience.value, everyone.percent) == (2, 1, 50)
+    assert (disadvantaged.pupils.value, disadvantaged.with_experience.value) == (1, 0)
+    assert (others.pupils.value, others.with_experience.value) == (1, 1)
     assert rows[12].everyone.percent == 0
+    # Anyone but an admin sees these small numbers suppressed.
+    hidden = {r.year_group: r for r in benchmark6(school=world.school)}
+    assert hidden[10].everyone.pupils.label == "fewer than 5" and hidden[10].everyone.percent is None

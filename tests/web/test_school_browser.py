@@ -97,15 +97,27 @@ def test_school_staff_import_pupils_set_weeks_and_record_consent(
     page.get_by_role("link", name="Record consent for Riley Jones").click()
     page.get_by_label("Given").check()
     page.get_by_role("button", name="Save consent").click()
+    # An answer says how it came and who gave it.
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select how the answer came")
+    page.get_by_label("Given").check()
+    page.get_by_label("Paper form").check()
+    page.get_by_label("Parent's or carer's name").fill("Sam Jones")
+    page.get_by_role("button", name="Save consent").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
         "Consent for Riley Jones recorded as given"
     )
     web_world.pupil.refresh_from_db()
     assert web_world.pupil.parental_consent == ConsentStatus.GIVEN
+    page.get_by_role("link", name="Record consent for Riley Jones").click()
+    history = page.get_by_role("table", name="Every answer recorded, newest first")
+    expect(history.get_by_role("row").nth(1)).to_contain_text("Given")
+    expect(history.get_by_role("row").nth(1)).to_contain_text("Sam Jones")
+    expect(history.get_by_role("row").nth(1)).to_contain_text("Paper form")
 
     # Benchmark 6: Jordan's confirmed placement counts; Riley, Amir and Beth have none yet.
+    # Four pupils are too few to show: every count is suppressed, and so is every rate.
     visit(page, "/school/benchmark/")
     row = page.get_by_role("row", name="Year 10")
-    expect(row).to_contain_text("25% (1 of 4)")
-    expect(row).to_contain_text("0% (0 of 2)")  # disadvantaged: Riley and Amir
-    expect(row).to_contain_text("50% (1 of 2)")
+    expect(row).to_contain_text("(fewer than 5 of fewer than 5)")
+    expect(row).to_contain_text("(0 of fewer than 5)")  # disadvantaged: Riley and Amir
+    expect(row).not_to_contain_text("%")

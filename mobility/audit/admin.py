@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import PupilRecordView
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """An audit table can be read in the admin and never changed there."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(PupilRecordView)
+class PupilRecordViewAdmin(ReadOnlyAdmin):
+    list_display = ["viewed_at", "pupil_id", "viewer_name", "viewer_role", "place"]
+    list_filter = ["viewer_role", "place"]
+    search_fields = ["viewer_name", "=pupil_id"]
+
+
+class ChangeEventAdmin(ReadOnlyAdmin):
+    list_display = ["pgh_created_at", "pgh_label", "pgh_obj_id", "pgh_context_id"]
+    list_filter = ["pgh_label"]
+    ordering = ["-pgh_created_at", "-pgh_id"]
+
+
+def _register_change_events() -> None:
+    """Every pghistory event table, wherever its app declared it, readable and never editable here."""
+    import pghistory.models
+    from django.apps import apps
+
+    for model in apps.get_models():
+        if issubclass(model, pghistory.models.Event) and not admin.site.is_registered(model):
+            admin.site.register(model, ChangeEventAdmin)
+
+
+_register_change_events()

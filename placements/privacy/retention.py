@@ -1,0 +1,128 @@
+"""Retention: nothing about a pupil is kept longer than the periods in settings.MOBILITY.
+
+- A pupil is anonymised (see erasure) PUPIL_RETENTION after the end of their last
+  work-experience window or placement, whichever is later.
+- API tokens and sessions are deleted once they have expired; invitations (links and printed
+  codes) INVITATION_RETENTION after they expired.
+- Notification records (recipient and subject) are deleted NOTIFICATION_RETENTION after sending.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db.models import Max, OuterRef, Subquery
+from django.utils import timezone
+from knox.models import AuthToken
+
+from mobility.accounts.models import Invitation
+from mobility.audit.context import audit_context
+from placements.lifecycle.models import NotificationSent
+from placements.models import Match
+from schools.models import Pupil, WorkExperienceWindow
+
+from .erasure import ERASED_DOMAIN, ErasureRefused, erasure_refusal, pupil_erase
+
+
+@dataclass
+class RetentionPlan:
+    today: dt.date
+    pupils: list[tuple[int, dt.date]] = field(default_factory=list)  # (pupil id, last window end)
+    pupils_held: list[tuple[int, str]] = field(default_factory=list)  # (pupil id, why not now)
+    tokens: int = 0
+    invitations: int = 0
+    sessions: int = 0
+    notifications: int = 0
+
+    def lines(self) -> list[str]:
+        keep = settings.MOBILITY
+        lines = [
+            f"Retention as of {self.today:%Y-%m-%d}: pupils kept {keep['PUPIL_RETENTION'].days} days after "
+            f"their last window, invitations {keep['INVITATION_RETENTION'].days} days after expiry, "
+            f"notifications {keep['NOTIFICATION_RETENTION'].days} days.",
+            f"Pupils to anonymise: {len(self.pupils)}",
+            *(f"  pupil {pk}: last window ended {end:%Y-%m-%d}" for pk, end in self.pupils),
+        ]
+        lines += [f"  pupil {pk} kept for now: {why}" for pk, why in self.pupils_held]
+        lines += [
+            f"Expired API tokens to delete: {self.tokens}",
+            f"Expired invitations to delete: {self.invitations}",
+            f"Expired sessions to delete: {self.sessions}",
+            f"Notification records to delete: {self.notifications}",
+        ]
+        return lines
+
+
+def _last_window_ends() -> dict[int, dt.date]:
+    """Each pupil's latest window or placement end, for pupils that have one."""
+    windows = (
+        WorkExperienceWindow.objects.filter(school=OuterRef("school"), year_group=OuterRef("year_group"))
+        .order_by()
+        .values("school")
+        .annotate(last=Max("ends_on"))
+        .values("last")
+    )
+    placements = (
+        Match.objects.filter(pupil=OuterRef("pk"))
+        .order_by()
+        .values("pupil")
+        .annotate(last=Max("opportunity__ends_on"))
+        .values("last")
+    )
+    rows = (
+        Pupil.objects.exclude(user__email__endswith=f"@{ERASED_DOMAIN}")
+        .annotate(window_end=Subquery(windows), placement_end=Subquery(placements))
+        .values_list("pk", "window_end", "placement_end")
+    )
+    ends = {}
+    for pk, window_end, placement_end in rows:
+        known = [d for d in (window_end, placement_end) if d is not None]
+        if known:
+            ends[pk] = max(known)
+    return ends
+
+
+def retention_plan(*, now: dt.datetime | None = None) -> RetentionPlan:
+    now = now or timezone.now()
+    keep = settings.MOBILITY
+    plan = RetentionPlan(today=timezone.localdate(now))
+    cutoff = plan.today - keep["PUPIL_RETENTION"]
+    due = sorted((pk, end) for pk, end in _last_window_ends().items() if end < cutoff)
+    for pupil in Pupil.objects.filter(pk__in=[pk for pk, _ in due]).select_related("user"):
+        refusal = erasure_refusal(pupil=pupil)
+        if refusal:
+            plan.pupils_held.append((pupil.pk, refusal))
+    held = {pk for pk, _ in plan.pupils_held}
+    plan.pupils = [(pk, end) for pk, end in due if pk not in held]
+    plan.tokens = AuthToken.objects.filter(expiry__lt=now).count()
+    plan.invitations = Invitation.objects.filter(expires_at__lt=now - keep["INVITATION_RETENTION"]).count()
+    plan.sessions = Session.objects.filter(expire_date__lt=now).count()
+    plan.notifications = NotificationSent.objects.filter(
+        sent_at__lt=now - keep["NOTIFICATION_RETENTION"]
+    ).count()
+    return plan
+
+
+def retention_apply(*, now: dt.datetime | None = None) -> RetentionPlan:
+    """Carry out the plan; each pupil is anonymised in its own transaction."""
+    now = now or timezone.now()
+    keep = settings.MOBILITY
+    plan = retention_plan(now=now)
+    done = []
+    with audit_context(command="retention"):
+        for pk, end in plan.pupils:
+            try:
+                pupil_erase(pupil=Pupil.objects.get(pk=pk), reason="retention")
+            except ErasureRefused as refused:  # a placement went live since the plan was made
+                plan.pupils_held.append((pk, str(refused)))
+            else:
+                done.append((pk, end))
+        plan.pupils = done
+        AuthToken.objects.filter(expiry__lt=now).delete()
+        Invitation.objects.filter(expires_at__lt=now - keep["INVITATION_RETENTION"]).delete()
+        Session.objects.filter(expire_date__lt=now).delete()
+        NotificationSent.objects.filter(sent_at__lt=now - keep["NOTIFICATION_RETENTION"]).delete()
+    return plan

@@ -1,0 +1,46 @@
+"""The small demo with one stable and one max-coverage run, built once for the privacy tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from mobility.geography.models import Region
+from placements.matching.services import match_run_create, match_run_execute
+from placements.models import MatchRun
+
+
+@pytest.fixture(scope="package")
+def demo_runs(django_db_setup: None, django_db_blocker: Any) -> Iterator[list[MatchRun]]:
+    """Committed outside the per-test transactions, so each test sees it; tests still need `db`."""
+    with django_db_blocker.unblock():
+        try:
+            runs = _demo_with_runs()
+        except BaseException:
+            call_command("flush", interactive=False, verbosity=0)
+            raise
+    yield runs
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
+def _demo_with_runs() -> list[MatchRun]:
+    call_command("load_demo", "--size", "small", stdout=StringIO())
+    region = Region.objects.get(code="lcr")
+    runs = []
+    for policy in (MatchRun.Policy.MAX_COVERAGE, MatchRun.Policy.STABLE):
+        run = match_run_create(region=region, policy=policy, seed=11)
+        # Executed in-process (the queued task finds it done and skips it), inside a transaction as
+        # the matching tests do: the snapshot is then not read-only, so the timetable's journey
+        # cache can be written.
+        with transaction.atomic():
+            match_run_execute(run_id=run.pk)
+        run.refresh_from_db()
+        assert run.status == MatchRun.Status.SUCCEEDED, run.error
+        runs.append(run)
+    return runs
