@@ -194,9 +194,8 @@ def main() -> None:
     for key in set(os.environ) - set(env):
         del os.environ[key]
     sys.path.insert(0, str(ROOT))
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "--verbosity", "0"], cwd=ROOT, check=True
-    )
+    for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):  # as a deploy does
+        subprocess.run([sys.executable, "manage.py", *command, "--verbosity", "0"], cwd=ROOT, check=True)
 
     import django
 

@@ -71,7 +71,7 @@ def sessions(role, n, extra):
     for user in users:
         s = store()
         s[SESSION_KEY] = str(user.pk)
-        s[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        s[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]  # loads users; axes only guards
         s[HASH_SESSION_KEY] = user.get_session_auth_hash()
         s.create()
         out.append({"session": s.session_key, **extra(user)})

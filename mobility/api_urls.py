@@ -12,6 +12,7 @@ from mobility.api.account import MeView, TokenListView, TokenRevokeView, TokenVi
 from placements.api.applications import ApplicationViewSet
 from placements.api.changes import ChangeRequestViewSet
 from placements.api.matches import MatchViewSet
+from placements.api.reach import ReachableOpportunitiesView
 from placements.api.runs import MatchRunViewSet
 from schools.api.views import PupilViewSet, SchoolViewSet, WindowViewSet
 
@@ -38,6 +39,8 @@ router.register("change-requests", ChangeRequestViewSet, basename="change-reques
 v1: list[URLPattern | URLResolver] = [
     path("me/", MeView.as_view(), name="me"),
     path("auth/token/", TokenView.as_view(), name="token"),
+    # Before the router, whose opportunities/<pk>/ would otherwise take it.
+    path("opportunities/reachable/", ReachableOpportunitiesView.as_view(), name="opportunity-reachable"),
     path("auth/tokens/", TokenListView.as_view(), name="tokens"),
     path("auth/tokens/<str:token_key>/", TokenRevokeView.as_view(), name="token_revoke"),
     *router.urls,

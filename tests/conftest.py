@@ -37,11 +37,27 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session", autouse=True)
-def frozen_clock() -> Iterator[time_machine.Traveller]:
+def frozen_clock() -> Iterator[time_machine.travel]:
     """One clock for the whole session: it starts at ``NOW`` on ``TODAY`` and runs on from there,
     for module worlds, tests and the live server thread alike. A test may travel further."""
-    with time_machine.travel(NOW, tick=True) as traveller:
-        yield traveller
+    traveller = time_machine.travel(NOW, tick=True)
+    traveller.start()
+    yield traveller
+    traveller.stop()
+
+
+@pytest.fixture(autouse=True)
+def shared_clock_with_workers(
+    request: pytest.FixtureRequest, frozen_clock: time_machine.travel
+) -> Iterator[None]:
+    """A Celery worker is another process on the real clock; fault tests compare times across the
+    two (the outbox's retry times, a run's stall), so there the test runs on the real clock too."""
+    if request.node.get_closest_marker("faults") is None:
+        yield
+        return
+    frozen_clock.stop()
+    yield
+    frozen_clock.start()
 
 
 @pytest.fixture

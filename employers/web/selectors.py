@@ -15,12 +15,13 @@ class Expiry:
     label: str
     date: dt.date | None
     state: str  # "missing", "expired", "soon" or "ok"
+    days_left: int | None = None
 
     @property
     def words(self) -> str:
         if self.date is None:
             return "Not recorded"
-        days = (self.date - dt.date.today()).days
+        days = self.days_left or 0
         if self.state == "expired":
             return f"Expired on {self.date:%-d %B %Y}"
         if self.state == "soon":
@@ -32,14 +33,13 @@ def _expiry(label: str, date: dt.date | None, today: dt.date) -> Expiry:
     if date is None:
         return Expiry(label, None, "missing")
     if date < today:
-        return Expiry(label, date, "expired")
+        return Expiry(label, date, "expired", (date - today).days)
     if (date - today).days <= WARN_DAYS:
-        return Expiry(label, date, "soon")
-    return Expiry(label, date, "ok")
+        return Expiry(label, date, "soon", (date - today).days)
+    return Expiry(label, date, "ok", (date - today).days)
 
 
-def compliance_expiries(*, employer: Employer) -> list[Expiry]:
-    today = dt.date.today()
+def compliance_expiries(*, employer: Employer, today: dt.date) -> list[Expiry]:
     record = ComplianceRecord.objects.filter(employer=employer).first()
     if record is None:
         return [

@@ -5,12 +5,11 @@ The home page and the matched pupils' pages are placements' (``placements.web.em
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from employers import services as employer_services
 from employers.models import ComplianceRecord, Employer
@@ -25,6 +24,7 @@ from employers.web.forms import (
 from mobility.accounts.models import Role
 from mobility.accounts.web import AuthedRequest, role_required
 from mobility.errors import DomainError
+from mobility.pagination import matching_words, page_of, query_without_page
 from mobility.permissions import employer_id_of
 from mobility.web_forms import add_service_error
 
@@ -86,9 +86,10 @@ def compliance(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, "Compliance records saved.")
             return redirect("employer:compliance")
+    today = timezone.localdate()
     next_end = (
         opportunities_for_user(user=request.user)
-        .filter(ends_on__gte=dt.date.today())
+        .filter(ends_on__gte=today)
         .order_by("-ends_on")
         .values_list("ends_on", flat=True)
         .first()
@@ -99,7 +100,7 @@ def compliance(request: AuthedRequest) -> HttpResponse:
         {
             "form": form,
             "record": record,
-            "expiries": selectors.compliance_expiries(employer=employer),
+            "expiries": selectors.compliance_expiries(employer=employer, today=today),
             "problems": compliance_problems(employer=employer, through=next_end) if next_end else [],
             "through": next_end,
         },
@@ -109,11 +110,19 @@ def compliance(request: AuthedRequest) -> HttpResponse:
 @member_only
 def opportunities(request: AuthedRequest) -> HttpResponse:
     _employer(request)
+    qs = opportunities_for_user(user=request.user).order_by("-starts_on", "title", "pk")
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(matching_words(q, "title", "site__name"))
+    page = page_of(qs, request.GET.get("page"))
     return render(
         request,
         "employer/opportunities.html",
         {
-            "opportunities": opportunities_for_user(user=request.user).order_by("-starts_on", "title"),
+            "opportunities": page.object_list,
+            "page": page,
+            "q": q,
+            "query": query_without_page(request.GET),
         },
     )
 

@@ -37,8 +37,19 @@ class IdFilter(IntegerFilter):
 
 
 class Pagination(pagination.PageNumberPagination):
+    """Pages sorted on ids alone; the full rows (joins, prefetches) are loaded for the page only."""
+
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> list[Any] | None:
+        if not isinstance(queryset, QuerySet) or getattr(queryset, "_fields", None) is not None:
+            return super().paginate_queryset(queryset, request, view)
+        ids = super().paginate_queryset(queryset.values_list("pk", flat=True), request, view)
+        if ids is None:
+            return None
+        rows = queryset.order_by().in_bulk(ids)
+        return [rows[pk] for pk in ids]
 
 
 class ScopedViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from celery import current_app
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -63,7 +65,11 @@ def _publish(message: OutboxMessage) -> None:
             current_app.loader.import_default_modules()  # the apps' tasks modules, found by name
         task = current_app.tasks[message.task_name]
         # After the relay's transaction, so a long task (a match run) holds no lock and shows progress.
-        transaction.on_commit(partial(task.apply, kwargs=message.kwargs, throw=True))
+        run = partial(task.apply, kwargs=message.kwargs, throw=True)
+        if message.queue == "matching":  # long: a thread, so the request that asked returns at once
+            transaction.on_commit(partial(_in_background, run, message.dedup_key))
+        else:
+            transaction.on_commit(run)
         return
     # retry=False: the relay retries, so a dead broker never holds a request or the relay up.
     current_app.send_task(
@@ -73,6 +79,18 @@ def _publish(message: OutboxMessage) -> None:
         retry=False,
         headers={"outbox_key": message.dedup_key},
     )
+
+
+def _in_background(run: Callable[[], object], name: str) -> None:
+    def target() -> None:
+        try:
+            run()
+        except Exception:
+            logger.exception("Outbox: %s failed in the background.", name)
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    threading.Thread(target=target, name=name, daemon=True).start()
 
 
 @dataclass(frozen=True)

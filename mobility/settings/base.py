@@ -95,7 +95,8 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{SQLITE_PATH}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     # Wait for a lock rather than fail when the server and an in-process task both write.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # WAL: pages read the file (a run's progress) while a background run writes to it.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 # A persistent connection is checked before each request reuses it, so a database restart costs no 500.
@@ -136,6 +137,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "mobility" / "static"]
+# Hashed names cached for a year, and gzip/brotli copies that WhiteNoise serves to browsers that ask.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 
 # Celery. Without a broker the demo runs tasks in-process; with one, a real worker does.
 CELERY_TASK_ALWAYS_EAGER = not env.str("CELERY_BROKER_URL", default="")

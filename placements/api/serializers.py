@@ -8,6 +8,7 @@ home postcode, priority group or disadvantage flag.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -128,9 +129,13 @@ class MatchSerializer(serializers.ModelSerializer[Match]):
         request = self.context.get("request")
         return role_of(request.user) if request else None
 
+    @cached_property
+    def _pupil_serializer(self) -> MatchPupilSerializer:
+        return MatchPupilSerializer()  # one for every row: building its fields is the slow part
+
     @extend_schema_field(MatchPupilSerializer)
     def get_pupil(self, match: Match) -> dict[str, Any]:
-        data = dict(MatchPupilSerializer(match.pupil).data)
+        data = dict(self._pupil_serializer.to_representation(match.pupil))
         role = self._role()
         if role in (Role.EMPLOYER, Role.PUPIL):
             data.pop("id")

@@ -5,9 +5,9 @@ When a seat comes free (an offer lapses, a side declines, a placement is cancell
 incremental match run with the source run's seed:
 
 1. pupils with an active application to that opportunity;
-2. eligible: consent not refused, old enough on the first day, dates overlap one of
-   their windows, within their maximum travel time (``mobility.geography.travel``),
-   step-free access if they need it;
+2. eligible: consent not refused, dates overlap one of their windows, and able to reach
+   it by ``placements.reach`` (old enough on the first day, within their maximum travel
+   time, step-free access if they need it, online needs no travel);
 3. unmatched: no live placement and no proposal waiting for an adviser, and never
    matched to this opportunity before (a pupil turned down for it is not asked again);
 4. highest priority tier first (the run's tiers, else the engine's defaults), then a
@@ -23,17 +23,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-import numpy as np
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from employers.models import Opportunity
 from employers.selectors import compliance_problems
-from mobility.geography.travel import estimate_travel_minutes
-from placements.engine.inputs import MODE_CODES, MODE_VIRTUAL
 from placements.engine.policy import DEFAULT_TIERS
 from placements.models import LIVE_STATUSES, Application, Match, MatchRun, MatchStatus, MatchStatusChange
+from placements.reach import pupils_reaching
 from schools.models import ConsentStatus, Pupil, WorkExperienceWindow
 
 from .follow_up import notification_record
@@ -97,27 +95,9 @@ def refill_candidates(*, opportunity: Opportunity, run: MatchRun | None) -> list
         .exclude(parental_consent=ConsentStatus.REFUSED)
         .select_related("user")
     )
-    pupils = [p for p in pupils if p.age_on(opportunity.starts_on) >= opportunity.minimum_age]
-    site = opportunity.site
-    virtual = MODE_CODES[opportunity.mode] == MODE_VIRTUAL or site is None
-    if not virtual and site is not None and not site.step_free_access:
-        pupils = [p for p in pupils if not p.needs_step_free_access]
-    if not pupils:
-        return []
-    homes = (np.array([p.easting for p in pupils]), np.array([p.northing for p in pupils]))
-    minutes = estimate_travel_minutes(
-        homes[0],
-        homes[1],
-        np.full(len(pupils), site.easting) if site else homes[0],
-        np.full(len(pupils), site.northing) if site else homes[1],
-        np.full(len(pupils), virtual),
-    )
+    reaching = pupils_reaching(opportunity=opportunity, pupils=pupils)
     tiers, seed = _tiers(run), run.seed if run else 0
-    ranked = [
-        (p, priority_tier(pupil=p, tiers=tiers), int(np.ceil(m)))
-        for p, m in zip(pupils, minutes, strict=True)
-        if m <= p.max_travel_minutes
-    ]
+    ranked = [(p, priority_tier(pupil=p, tiers=tiers), m) for p, m in reaching]
     ranked.sort(key=lambda row: (row[1], lottery_number(seed=seed, pupil_id=row[0].pk)))
     return ranked
 

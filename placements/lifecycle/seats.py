@@ -13,21 +13,23 @@ from employers.models import Opportunity
 from .exceptions import CapacityConflict
 
 
-def seat_take(*, opportunity_id: int) -> Opportunity:
-    """Claim one seat or raise ``CapacityConflict``. Call inside a transaction."""
-    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity_id)
-    if opportunity.seats_taken >= opportunity.capacity:
-        raise CapacityConflict(
-            f"“{opportunity.title}” has no places left: all {opportunity.capacity} are taken."
-        )
-    Opportunity.objects.filter(pk=opportunity_id).update(seats_taken=F("seats_taken") + 1)
-    opportunity.refresh_from_db(fields=["seats_taken"])
-    return opportunity
+def seat_take(*, opportunity_id: int) -> None:
+    """Claim one seat or raise ``CapacityConflict``. Call inside a transaction.
+
+    One conditional UPDATE: it takes the row lock, and a full opportunity changes no row."""
+    claimed = Opportunity.objects.filter(pk=opportunity_id, seats_taken__lt=F("capacity")).update(
+        seats_taken=F("seats_taken") + 1
+    )
+    if not claimed:
+        raise seats_full(Opportunity.objects.only("title", "capacity").get(pk=opportunity_id))
 
 
-def seat_release(*, opportunity_id: int) -> Opportunity:
+def seats_full(opportunity: Opportunity) -> CapacityConflict:
+    return CapacityConflict(
+        f"“{opportunity.title}” has no places left: all {opportunity.capacity} are taken."
+    )
+
+
+def seat_release(*, opportunity_id: int) -> None:
     """Give one seat back. Call inside a transaction."""
-    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity_id)
     Opportunity.objects.filter(pk=opportunity_id, seats_taken__gt=0).update(seats_taken=F("seats_taken") - 1)
-    opportunity.refresh_from_db(fields=["seats_taken"])
-    return opportunity

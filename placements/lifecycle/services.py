@@ -12,12 +12,13 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from employers.models import Opportunity
 from employers.selectors import compliance_problems
 from mobility.errors import DomainError
 from mobility.permissions import role_of
@@ -35,7 +36,7 @@ from .exceptions import (
 )
 from .follow_up import follow_up_record
 from .offer_clock import offer_clock
-from .seats import seat_release, seat_take
+from .seats import seat_release, seat_take, seats_full
 from .selectors import offer_lapses_at
 from .transitions import (
     SYSTEM,
@@ -62,13 +63,19 @@ def lock_match(match_id: int) -> Match:
     )
 
 
-def _check_actor(event: Event, match: Match, actor: User | None) -> None:
+def _check_role(event: Event, actor: User | None) -> None:
     allowed = TRANSITIONS[event].actors
     if actor is None:
         if SYSTEM not in allowed:
             raise ActionNotPermitted("This step needs a person to take it.")
         return
-    if role_of(actor) not in allowed or not match_in_scope(actor, match):
+    if role_of(actor) not in allowed:
+        raise ActionNotPermitted(f"Your role cannot {event.replace('_', ' ')} this placement.")
+
+
+def _check_actor(event: Event, match: Match, actor: User | None) -> None:
+    _check_role(event, actor)
+    if actor is not None and not match_in_scope(actor, match):
         raise ActionNotPermitted(f"Your role cannot {event.replace('_', ' ')} this placement.")
 
 
@@ -89,10 +96,7 @@ def _move(
     """Apply one transition to a match already locked in this transaction."""
     transition = TRANSITIONS[event]
     source = match.status
-    if source not in transition.sources:
-        raise TransitionNotAllowed(
-            f"This placement is {MatchStatus(source).label.lower()}, so it cannot be {transition.verb} now."
-        )
+    _check_source(event, source)
     released = transition.releases_seat(source)
     if transition.claims_seat(source):
         seat_take(opportunity_id=match.opportunity_id)
@@ -101,8 +105,8 @@ def _move(
     match.status = transition.target
     match.status_changed_at = now
     try:
-        with transaction.atomic():
-            match.save(update_fields=["status", "status_changed_at"])
+        # No savepoint: on a clash the error leaves the caller's transaction, which rolls back.
+        match.save(update_fields=["status", "status_changed_at"])
     except IntegrityError as error:  # the one-live-seat-per-pupil constraint, raced
         raise CapacityConflict(f"{match.pupil.user.first_name} already holds another placement.") from error
     change = MatchStatusChange.objects.create(
@@ -122,6 +126,14 @@ def _move(
     follow_up_record(change=change, seat_freed=released)
 
 
+def _check_source(event: Event, source: str) -> None:
+    transition = TRANSITIONS[event]
+    if source not in transition.sources:
+        raise TransitionNotAllowed(
+            f"This placement is {MatchStatus(source).label.lower()}, so it cannot be {transition.verb} now."
+        )
+
+
 def _transition(
     *,
     match_id: int,
@@ -139,22 +151,32 @@ def _transition(
     return match
 
 
-def _check_placeable(match: Match, now: dt.datetime) -> None:
+ComplianceCheck = Callable[..., list[str]]  # compliance_problems(employer=, through=)
+
+
+def _check_placeable(
+    match: Match,
+    now: dt.datetime,
+    compliance: ComplianceCheck = compliance_problems,
+    holds_another: Callable[[Match], bool] | None = None,
+) -> None:
     """Guards shared by approval and offer: a live run, compliance, consent, dates, one seat per pupil."""
     if match.run.what_if:
         raise TransitionNotAllowed(
             "This match comes from a what-if run, kept for comparison only; it cannot be approved or offered."
         )
     opportunity = match.opportunity
-    problems = compliance_problems(employer=opportunity.employer, through=opportunity.ends_on)
+    problems = compliance(employer=opportunity.employer, through=opportunity.ends_on)
     if problems:
         raise ComplianceBlocked("This placement cannot go ahead yet. " + " ".join(problems))
     if match.pupil.parental_consent == ConsentStatus.REFUSED:
         raise ConsentRequired(f"{match.pupil.user.first_name}'s parent or carer has refused consent.")
     if opportunity.starts_on < timezone.localdate(now):
         raise TransitionNotAllowed("The placement has already started.")
-    others = Match.objects.filter(pupil_id=match.pupil_id, status__in=LIVE_STATUSES).exclude(pk=match.pk)
-    if others.exists():
+    if holds_another is None:
+        others = Match.objects.filter(pupil_id=match.pupil_id, status__in=LIVE_STATUSES).exclude(pk=match.pk)
+        holds_another = lambda m: others.exists()  # noqa: E731
+    if holds_another(match):
         raise CapacityConflict(f"{match.pupil.user.first_name} already holds another placement.")
 
 
@@ -169,20 +191,39 @@ def match_approve(*, match_id: int, actor: User, note: str = "", now: dt.datetim
     with transaction.atomic():
         match = lock_match(match_id)
         _check_actor(Event.APPROVE, match, actor)
-        if match.status == MatchStatus.PROPOSED:
-            _check_placeable(match, now)
-        _move(match=match, event=Event.APPROVE, actor=actor, now=now, note=note)
+        _approve(match, actor, now, note=note)
     return match
+
+
+def _approve(
+    match: Match,
+    actor: User,
+    now: dt.datetime,
+    *,
+    note: str = "",
+    compliance: ComplianceCheck = compliance_problems,
+) -> None:
+    if match.status == MatchStatus.PROPOSED:
+        _check_placeable(match, now, compliance)
+    _move(match=match, event=Event.APPROVE, actor=actor, now=now, note=note)
 
 
 def match_reject(
     *, match_id: int, actor: User, reason: str, note: str, now: dt.datetime | None = None
 ) -> Match:
     """Adviser rejects a proposed (or approved, not yet offered) match, with a reason and a note."""
-    reason = _choice(reason, RejectionReason)
+    _check_rejection(reason, note)
+    return _transition(match_id=match_id, event=Event.REJECT, actor=actor, now=now, reason=reason, note=note)
+
+
+def _check_rejection(reason: str, note: str) -> None:
+    _choice(reason, RejectionReason)
     if not note.strip():
         raise ValidationError({"note": "Add a note explaining the rejection."})
-    return _transition(match_id=match_id, event=Event.REJECT, actor=actor, now=now, reason=reason, note=note)
+
+
+def _reject(match: Match, actor: User, now: dt.datetime, *, reason: str, note: str) -> None:
+    _move(match=match, event=Event.REJECT, actor=actor, now=now, reason=reason, note=note)
 
 
 def match_offer(*, match_id: int, actor: User, now: dt.datetime | None = None) -> Match:
@@ -191,10 +232,16 @@ def match_offer(*, match_id: int, actor: User, now: dt.datetime | None = None) -
     with transaction.atomic():
         match = lock_match(match_id)
         _check_actor(Event.OFFER, match, actor)
-        if match.status == MatchStatus.APPROVED:
-            _check_placeable(match, now)
-        _move(match=match, event=Event.OFFER, actor=actor, now=now)
+        _offer(match, actor, now)
     return match
+
+
+def _offer(
+    match: Match, actor: User, now: dt.datetime, *, compliance: ComplianceCheck = compliance_problems
+) -> None:
+    if match.status == MatchStatus.APPROVED:
+        _check_placeable(match, now, compliance)
+    _move(match=match, event=Event.OFFER, actor=actor, now=now)
 
 
 def match_employer_confirm(
@@ -322,31 +369,182 @@ def matches_bulk_decide(
 ) -> list[BulkOutcome]:
     """Approve, offer or reject many matches, each in its own transaction, so one blocked match
     does not undo the others. Ids the actor cannot reach (or not in ``run_id``) answer
-    ``not_found``, the same as ids that do not exist."""
-    from .selectors import matches_for_user
+    ``not_found``, the same as ids that do not exist.
+
+    The same guards as one decision at a time, with what does not change between matches
+    worked out once: the actor's scope (the query below) and each employer's compliance."""
 
     if event not in BULK_EVENTS:
         raise ValidationError({"event": f"Choose one of: {', '.join(BULK_EVENTS)}."})
-    decisions: dict[str, Callable[..., Match]] = {
-        "approve": partial(match_approve, note=note),
-        "offer": match_offer,
-        "reject": partial(match_reject, reason=reason, note=note),
+    compliance = _memo(compliance_problems)
+    steps: dict[str, Callable[[Match, User, dt.datetime], None]] = {
+        "approve": partial(_approve, note=note, compliance=compliance),
+        "offer": partial(_offer, compliance=compliance),
+        "reject": partial(_reject, reason=reason, note=note),
     }
-    decide = decisions[event]
+    step = steps[event]
+    invalid: ValidationError | None = None
+    if event == "reject":
+        try:
+            _check_rejection(reason, note)
+        except ValidationError as error:
+            invalid = error
     wanted = list(dict.fromkeys(match_ids))
+    return _decide_each(
+        wanted, actor=actor, event=Event(event), run_id=run_id, step=step, invalid=invalid, note=note, now=now
+    )
+
+
+def _decide_each(
+    wanted: list[int],
+    *,
+    actor: User,
+    event: Event,
+    run_id: int | None,
+    step: Callable[[Match, User, dt.datetime], None],
+    invalid: ValidationError | None,
+    note: str,
+    now: dt.datetime | None,
+) -> list[BulkOutcome]:
+    from .selectors import matches_for_user
+
     reachable = matches_for_user(user=actor).filter(pk__in=wanted)
     if run_id is not None:
         reachable = reachable.filter(run_id=run_id)
     found = set(reachable.values_list("pk", flat=True))
+    if event in ("approve", "offer") and invalid is None and role_of(actor) in TRANSITIONS[event].actors:
+        try:
+            return _decide_together(
+                wanted, found, actor=actor, event=event, note=note, now=now or timezone.now()
+            )
+        except IntegrityError:
+            pass  # raced by another writer: decide one at a time below, each in its own transaction
     outcomes = []
     for match_id in wanted:  # in the order asked: the first of two for one last seat gets it
         if match_id not in found:
             outcomes.append(BulkOutcome(match_id, None, "not_found", ("Not found.",)))
             continue
+        if invalid is not None:
+            outcomes.append(_failure(match_id, invalid))
+            continue
         try:
-            match = decide(match_id=match_id, actor=actor, now=now)
+            with transaction.atomic():
+                match = lock_match(match_id)
+                _check_role(event, actor)  # the scope was checked by the query above
+                step(match, actor, now or timezone.now())
         except (DomainError, ValidationError) as error:
             outcomes.append(_failure(match_id, error))
         else:
             outcomes.append(BulkOutcome(match_id, str(match.status)))
     return outcomes
+
+
+def _decide_together(
+    wanted: list[int], found: set[int], *, actor: User, event: Event, note: str, now: dt.datetime
+) -> list[BulkOutcome]:
+    """Approve or offer in one transaction: the same guards as one at a time, read for all the
+    matches at once (rows locked, seats counted under the opportunities' locks), and the moves
+    written in a few statements. A match that fails a guard is left as it was."""
+    transition = TRANSITIONS[event]
+    compliance = _memo(compliance_problems)
+    with transaction.atomic():
+        matches = {
+            m.pk: m
+            for m in Match.objects.select_for_update(of=("self",))
+            .select_related("pupil__user", "pupil__school", "opportunity__employer", "run")
+            .filter(pk__in=found)
+            .order_by("pk")
+        }
+        seats = {
+            o.pk: o
+            for o in Opportunity.objects.select_for_update()
+            .filter(pk__in={m.opportunity_id for m in matches.values()})
+            .order_by("pk")
+            .only("pk", "title", "capacity", "seats_taken")
+        }
+        live: dict[int, set[int]] = {}
+        for pk, pupil_id in Match.objects.filter(
+            pupil_id__in={m.pupil_id for m in matches.values()}, status__in=LIVE_STATUSES
+        ).values_list("pk", "pupil_id"):
+            live.setdefault(pupil_id, set()).add(pk)
+        guard = "approve" if event == "approve" else "offer"
+        check_from = MatchStatus.PROPOSED if guard == "approve" else MatchStatus.APPROVED
+        outcomes, moved = [], []
+        for match_id in wanted:
+            match = matches.get(match_id)
+            if match is None:
+                outcomes.append(BulkOutcome(match_id, None, "not_found", ("Not found.",)))
+                continue
+            try:
+                source = match.status
+                _check_source(event, source)
+                if source == check_from:
+                    _check_placeable(
+                        match, now, compliance, lambda m: bool(live.get(m.pupil_id, set()) - {m.pk})
+                    )
+                opportunity = seats[match.opportunity_id]
+                if transition.claims_seat(source):
+                    if opportunity.seats_taken >= opportunity.capacity:
+                        raise seats_full(opportunity)
+                    opportunity.seats_taken += 1
+                elif transition.releases_seat(source):
+                    opportunity.seats_taken = max(0, opportunity.seats_taken - 1)
+            except (DomainError, ValidationError) as error:
+                outcomes.append(_failure(match_id, error))
+                continue
+            if transition.target in LIVE_STATUSES:
+                live.setdefault(match.pupil_id, set()).add(match.pk)
+            moved.append((match, source))
+            match.status, match.status_changed_at = transition.target, now
+            outcomes.append(BulkOutcome(match_id, str(transition.target)))
+        _write_moves(moved, seats, actor=actor, event=event, note=note if event == "approve" else "", now=now)
+    return outcomes
+
+
+def _write_moves(
+    moved: list[tuple[Match, str]],
+    seats: dict[int, Opportunity],
+    *,
+    actor: User,
+    event: Event,
+    note: str,
+    now: dt.datetime,
+) -> None:
+    if not moved:
+        return
+    transition = TRANSITIONS[event]
+    target = transition.target
+    Match.objects.filter(pk__in=[m.pk for m, _ in moved]).update(status=target, status_changed_at=now)
+    changed = {
+        m.opportunity_id
+        for m, source in moved
+        if transition.claims_seat(source) or transition.releases_seat(source)
+    }
+    taken = [(pk, o.seats_taken) for pk, o in seats.items() if pk in changed]
+    if taken:
+        Opportunity.objects.filter(pk__in=[pk for pk, _ in taken]).update(
+            seats_taken=models.Case(
+                *(models.When(pk=pk, then=models.Value(n)) for pk, n in taken),
+                output_field=models.IntegerField(),
+            )
+        )
+    changes = MatchStatusChange.objects.bulk_create(
+        MatchStatusChange(match=m, from_status=source, to_status=target, changed_by=actor, note=note)
+        for m, source in moved
+    )
+    for change, (match, source) in zip(changes, moved, strict=True):
+        change.match = match
+        follow_up_record(change=change, seat_freed=transition.releases_seat(source))
+
+
+def _memo(check: ComplianceCheck) -> ComplianceCheck:
+    """``check`` answered once per employer and end date within one bulk decision."""
+    seen: dict[tuple[int, dt.date], list[str]] = {}
+
+    def memoised(*, employer: Any, through: dt.date) -> list[str]:
+        key = (employer.pk, through)
+        if key not in seen:
+            seen[key] = check(employer=employer, through=through)
+        return seen[key]
+
+    return memoised

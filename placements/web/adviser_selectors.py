@@ -8,6 +8,7 @@ from typing import Any
 from mobility.accounts.models import Role
 from mobility.disclosure import suppress_count
 from mobility.geography.models import Region
+from mobility.pagination import matching_words
 from mobility.permissions import role_of, school_ids_of
 from placements.lifecycle.selectors import matches_for_user
 from placements.matching.figures import GroupRow, Unmet, run_figures
@@ -23,11 +24,27 @@ def regions_for_user(*, user: Any) -> Any:
     return Region.objects.filter(local_authorities__schools__id__in=school_ids_of(user)).distinct()
 
 
-def review_queue(*, user: Any, run: MatchRun, status: str | None = None) -> Any:
-    """The run's matches for this adviser's schools that still need a decision."""
+def review_queue(*, user: Any, run: MatchRun, status: str | None = None, search: str = "") -> Any:
+    """The run's matches for this adviser's schools that still need a decision; ``search`` finds
+    words in the pupil's name, their school or the placement's title or employer."""
     qs = matches_for_user(user=user).filter(run=run)
     qs = qs.filter(status=status) if status else qs.filter(status__in=REVIEW_STATUSES)
-    return qs.order_by("priority_tier", "pupil__school__name", "pupil__user__last_name", "pk")
+    if search:
+        qs = qs.filter(
+            matching_words(
+                search,
+                "pupil__user__first_name",
+                "pupil__user__last_name",
+                "pupil__school__name",
+                "opportunity__title",
+                "opportunity__employer__name",
+            )
+        )
+    return (
+        qs.select_related(None)
+        .select_related("pupil__user", "pupil__school", "opportunity__employer")
+        .order_by("priority_tier", "pupil__school__name", "pupil__user__last_name", "pk")
+    )
 
 
 def fairness(*, run: MatchRun, reveal: bool) -> list[GroupRow]:

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 from mobility.accounts.models import Role
 from mobility.accounts.web import AuthedRequest, role_required
 from mobility.audit.services import pupil_record_view_record
+from mobility.pagination import page_of, query_without_page
 from mobility.permissions import is_admin
 from mobility.web_forms import add_service_error, error_messages
 from placements.lifecycle import services as lifecycle
@@ -75,14 +75,18 @@ def run_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     status = request.GET.get("status") or ""
     if status not in (MatchStatus.PROPOSED, MatchStatus.APPROVED):
         status = ""
-    queue = selectors.review_queue(user=request.user, run=run, status=status or None)
-    page = _with_groups(run, Paginator(queue, 50).get_page(request.GET.get("page")))
+    q = request.GET.get("q", "").strip()
+    queue = selectors.review_queue(user=request.user, run=run, status=status or None, search=q)
+    page = _with_groups(run, page_of(queue, request.GET.get("page")))
     return render(
         request,
         "adviser/run.html",
         {
             "run": run,
             "page": page,
+            "q": q,
+            "query": query_without_page(request.GET),
+            "status_keep": [("status", status)],
             "status": status,
             "bulk_form": BulkForm(),
             **_figures(request, run),
@@ -100,7 +104,6 @@ def _figures(request: AuthedRequest, run: MatchRun) -> dict[str, Any]:
 def _with_groups(run: MatchRun, page: Any) -> Any:
     """Name each match's priority group, and how it was chosen, in the adviser's words."""
     tiers = words.run_tiers(run)
-    page.object_list = list(page.object_list)
     for match in page.object_list:
         match.group = words.group_words(match.priority_tier, tiers)
         match.how_chosen = words.how_chosen(match)
@@ -180,7 +183,7 @@ def bulk(request: AuthedRequest, pk: int) -> HttpResponse:
             "adviser/run.html",
             {
                 "run": run,
-                "page": _with_groups(run, Paginator(queue, 50).get_page(1)),
+                "page": _with_groups(run, page_of(queue, 1)),
                 "status": "",
                 "bulk_form": form,
                 "form": form,

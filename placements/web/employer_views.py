@@ -3,13 +3,12 @@ attendance feedback. Served under ``/employer/`` with the employer's own pages."
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from employers.models import Employer
@@ -18,6 +17,7 @@ from employers.web.selectors import compliance_expiries
 from mobility.accounts.models import Role
 from mobility.accounts.web import AuthedRequest, role_required
 from mobility.audit.services import pupil_record_view_record
+from mobility.pagination import matching_words, page_of, query_without_page
 from mobility.permissions import employer_id_of
 from mobility.web_forms import add_service_error
 from placements.lifecycle import services as lifecycle
@@ -51,7 +51,7 @@ def home(request: AuthedRequest) -> HttpResponse:
         "employer/home.html",
         {
             "employer": employer,
-            "expiries": compliance_expiries(employer=employer),
+            "expiries": compliance_expiries(employer=employer, today=timezone.localdate()),
             "waiting": matched_pupils(matches.filter(status=MatchStatus.OFFERED)),
             "opportunity_count": opportunities_for_user(user=request.user).count(),
             "site_count": sites_for_user(user=request.user).count(),
@@ -62,7 +62,21 @@ def home(request: AuthedRequest) -> HttpResponse:
 @member_only
 def pupils(request: AuthedRequest) -> HttpResponse:
     _employer(request)
-    return render(request, "employer/pupils.html", {"pupils": matched_pupils(_matches(request))})
+    qs = _matches(request)
+    q = request.GET.get("q", "").strip()
+    if q:  # first names only: an employer sees a surname once the placement is confirmed
+        qs = qs.filter(matching_words(q, "pupil__user__first_name", "opportunity__title"))
+    page = page_of(qs, request.GET.get("page"))
+    return render(
+        request,
+        "employer/pupils.html",
+        {
+            "pupils": matched_pupils(page.object_list),
+            "page": page,
+            "q": q,
+            "query": query_without_page(request.GET),
+        },
+    )
 
 
 @member_only
@@ -76,7 +90,7 @@ def match_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     ).exists()
     if (
         match.status == MatchStatus.CONFIRMED
-        and match.opportunity.starts_on <= dt.date.today()
+        and match.opportunity.starts_on <= timezone.localdate()
         and not feedback_given
     ):
         feedback_form = AttendanceFeedbackForm()

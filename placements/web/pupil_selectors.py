@@ -10,12 +10,11 @@ from django.conf import settings
 
 from employers.models import Opportunity
 from employers.selectors import opportunities_for_user
-from mobility.geography.travel import Journey, reach_metres
+from mobility.geography.travel import Journey
 from placements.lifecycle.selectors import applications_for_user, matches_for_user, offer_lapses_at
 from placements.models import Application, Match, MatchRun, MatchStatus, UnplacedPupil
-from placements.web.travel import journeys
+from placements.reach import Reachable, journeys_to, opportunities_of, opportunities_reachable
 from schools.models import CareersAdviser, Pupil
-from schools.selectors import application_deadline
 
 S = MatchStatus
 
@@ -56,7 +55,7 @@ class PupilState:
         return offer_lapses_at(self.match) if self.match else None
 
 
-def pupil_state(*, user: Any) -> PupilState:
+def pupil_state(*, user: Any, today: dt.date) -> PupilState:
     applications = list(active_applications(user=user))
     # The newest match the pupil may see that still matters to them.
     match = (
@@ -67,7 +66,7 @@ def pupil_state(*, user: Any) -> PupilState:
     )
     if match is not None:
         stage = STAGE_OF_STATUS[match.status]
-        if match.status == S.CONFIRMED and match.opportunity.ends_on < dt.date.today():
+        if match.status == S.CONFIRMED and match.opportunity.ends_on < today:
             stage = "done"  # finished; completed once both sides have given feedback
         return PupilState(stage, match, applications)
     unplaced = latest_unplaced(user=user)
@@ -115,57 +114,51 @@ class Result:
     opportunity: Opportunity
     journey: Journey
     applied: bool
+    can_apply: bool
 
 
 def opportunity_search(
     *,
     user: Any,
     pupil: Pupil,
+    today: dt.date,
     sector: Any = None,
     starts_after: dt.date | None = None,
     ends_before: dt.date | None = None,
     max_minutes: int | None = None,
     step_free: bool = False,
     show_all: bool = False,
-) -> list[Result]:
-    """Published opportunities a pupil could reach, nearest first. Unless ``show_all``, only
-    those they can apply for now: in one of their work-experience windows, applications open."""
-    today = dt.date.today()
-    qs = opportunities_for_user(user=user).filter(status=Opportunity.Status.PUBLISHED, starts_on__gte=today)
+) -> list[Reachable]:
+    """What the pupil can reach (by default: and apply for), nearest first, by ``placements.reach``."""
+    qs = opportunities_for_user(user=user)
     if sector is not None:
         qs = qs.filter(sector=sector)
     if starts_after:
         qs = qs.filter(starts_on__gte=starts_after)
     if ends_before:
         qs = qs.filter(ends_on__lte=ends_before)
-    if step_free:
-        qs = qs.filter(site__step_free_access=True)
-    minutes = max_minutes or pupil.max_travel_minutes
-    # A grid box around home first, so the exact estimate runs on few rows.
-    reach = int(reach_metres(minutes))
-    near = qs.filter(
-        site__easting__range=(pupil.easting - reach, pupil.easting + reach),
-        site__northing__range=(pupil.northing - reach, pupil.northing + reach),
+    return opportunities_reachable(
+        pupil=pupil,
+        today=today,
+        opportunities=qs,
+        max_minutes=max_minutes,
+        step_free=step_free,
+        show_all=show_all,
     )
-    opportunities = list(near | qs.filter(mode=Opportunity.Mode.VIRTUAL))
-    applied = {a.opportunity_id for a in active_applications(user=user)}
-    if not show_all:
-        opportunities = [o for o in opportunities if open_to(pupil, o, today)]
-    results = [
-        Result(o, j, o.pk in applied)
-        for o, j in zip(opportunities, journeys(pupil, opportunities), strict=True)
-        if j.minutes <= minutes and pupil.age_on(o.starts_on) >= o.minimum_age
+
+
+def search_results(*, user: Any, pupil: Pupil, rows: list[Reachable]) -> list[Result]:
+    """The shown page of a search, with journeys and fares worked out for those rows only."""
+    applied = set(
+        applications_for_user(user=user)
+        .filter(status=Application.Status.ACTIVE)
+        .values_list("opportunity_id", flat=True)
+    )
+    opportunities = opportunities_of(rows)
+    return [
+        Result(o, j, o.pk in applied, r.can_apply)
+        for r, o, j in zip(rows, opportunities, journeys_to(pupil, opportunities), strict=True)
     ]
-    results.sort(key=lambda r: (r.journey.minutes, r.opportunity.starts_on, r.opportunity.pk))
-    return results
-
-
-def open_to(pupil: Pupil, opportunity: Opportunity, today: dt.date) -> bool:
-    """The pupil could apply now: the dates fall in one of their windows, applications open."""
-    overlaps, deadline = application_deadline(
-        pupil=pupil, starts_on=opportunity.starts_on, ends_on=opportunity.ends_on
-    )
-    return overlaps and (deadline is None or today <= deadline)
 
 
 def withdrawn_applications(*, user: Any) -> list[Application]:

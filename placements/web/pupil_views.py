@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from employers.selectors import opportunities_for_user
@@ -26,10 +25,10 @@ from placements.lifecycle.feedback import match_feedback_record
 from placements.lifecycle.models import PlacementFeedback
 from placements.lifecycle.selectors import matches_for_user
 from placements.models import Application, Match, MatchStatus
+from placements.reach import journeys_to
 from placements.web import pupil_selectors as selectors
 from placements.web.pupil_forms import DeclineForm, ReflectionForm, SearchForm
 from placements.web.timetable_journey import timetable_journey
-from placements.web.travel import journeys
 from schools.models import Pupil
 from schools.permissions import pupil_of
 from schools.selectors import windows_for_user
@@ -47,8 +46,9 @@ def _pupil(request: AuthedRequest) -> Pupil:
 @pupil_only
 def home(request: AuthedRequest) -> HttpResponse:
     pupil = _pupil(request)
-    state = selectors.pupil_state(user=request.user)
-    journey = journeys(pupil, [state.match.opportunity])[0] if state.match else None
+    today = timezone.localdate()
+    state = selectors.pupil_state(user=request.user, today=today)
+    journey = journeys_to(pupil, [state.match.opportunity])[0] if state.match else None
     return render(
         request,
         "pupil/home.html",
@@ -61,7 +61,7 @@ def home(request: AuthedRequest) -> HttpResponse:
             "feedback_given": bool(state.match and state.match.feedback.filter(side="pupil").exists()),
             "stages": [(k, v) for k, v in selectors.STAGES.items() if k != "unplaced"],
             "max_applications": selectors.max_applications(),
-            "today": dt.date.today(),
+            "today": today,
             "advisers": selectors.advisers_for(pupil=pupil),
         },
     )
@@ -72,17 +72,22 @@ def search(request: AuthedRequest) -> HttpResponse:
     pupil = _pupil(request)
     max_minutes, step_free = min(pupil.max_travel_minutes, 90), pupil.needs_step_free_access
     initial = {"max_minutes": max_minutes, "step_free": step_free}
-    form = SearchForm(request.GET or None, initial=initial)
-    results, page = None, None
-    if form.is_bound and form.is_valid():
+    # Only a page number: the first visit's defaults, not a filtered search.
+    bound = bool(set(request.GET) - {"page"})
+    form = SearchForm(request.GET if bound else None, initial=initial)
+    today = timezone.localdate()
+    rows, page, results = None, None, []
+    if bound and form.is_valid():
         criteria = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
-        results = selectors.opportunity_search(user=request.user, pupil=pupil, **criteria)
-    elif not form.is_bound:
-        results = selectors.opportunity_search(
-            user=request.user, pupil=pupil, max_minutes=max_minutes, step_free=step_free
+        criteria["show_all"] = bool(criteria.get("show_all"))
+        rows = selectors.opportunity_search(user=request.user, pupil=pupil, today=today, **criteria)
+    elif not bound:
+        rows = selectors.opportunity_search(
+            user=request.user, pupil=pupil, today=today, max_minutes=max_minutes, step_free=step_free
         )
-    if results is not None:
-        page = Paginator(results, 20).get_page(request.GET.get("page"))
+    if rows is not None:
+        page = Paginator(rows, 20).get_page(request.GET.get("page"))
+        results = selectors.search_results(user=request.user, pupil=pupil, rows=list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -91,9 +96,10 @@ def search(request: AuthedRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "count": len(results or []),
+            "results": results,
+            "count": len(rows or []),
             "query": query.urlencode(),
-            "show_all": bool(form.is_bound and form.is_valid() and form.cleaned_data.get("show_all")),
+            "show_all": bool(bound and form.is_valid() and form.cleaned_data.get("show_all")),
         },
     )
 
@@ -108,7 +114,7 @@ def opportunity(request: AuthedRequest, pk: int) -> HttpResponse:
         "pupil/opportunity.html",
         {
             "opportunity": opp,
-            "journey": journeys(pupil, [opp])[0],
+            "journey": journeys_to(pupil, [opp])[0],
             "timetable": timetable_journey(pupil, opp),
             "applied": any(a.opportunity_id == opp.pk for a in applications),
             "full": len(applications) >= selectors.max_applications(),

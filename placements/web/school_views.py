@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from mobility.accounts.models import Role
 from mobility.accounts.web import AuthedRequest, role_required
+from mobility.pagination import matching_words, page_of, query_without_page
 from mobility.permissions import is_admin, staff_school_id_of
 from placements.lifecycle.selectors import matches_for_user
 from placements.models import MatchStatus
@@ -50,12 +51,30 @@ def pupils(request: AuthedRequest) -> HttpResponse:
     year = request.GET.get("year", "")
     if year.isdigit():
         qs = qs.filter(year_group=int(year))
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(matching_words(q, "user__first_name", "user__last_name"))
+    page = page_of(qs.select_related("user"), request.GET.get("page"))
     live = matches_for_user(user=request.user).exclude(
         status__in=("rejected", "employer_declined", "pupil_declined", "lapsed", "cancelled")
     )
-    status_by_pupil = dict(live.order_by("pupil_id", "created_at").values_list("pupil_id", "status"))
-    rows = [(p, status_by_pupil.get(p.pk), _status_label(status_by_pupil.get(p.pk))) for p in qs]
-    return render(request, "school/pupils.html", {"rows": rows, "year": year, "years": range(7, 15)})
+    shown = live.filter(pupil_id__in=[p.pk for p in page.object_list])
+    status_by_pupil = dict(shown.order_by("pupil_id", "created_at").values_list("pupil_id", "status"))
+    rows = [
+        (p, status_by_pupil.get(p.pk), _status_label(status_by_pupil.get(p.pk))) for p in page.object_list
+    ]
+    return render(
+        request,
+        "school/pupils.html",
+        {
+            "rows": rows,
+            "page": page,
+            "year": year,
+            "years": range(7, 15),
+            "q": q,
+            "query": query_without_page(request.GET),
+        },
+    )
 
 
 def _status_label(status: str | None) -> str:

@@ -170,3 +170,44 @@ def test_runserver_answers_health_admin_and_static_files(server: str) -> None:
     status, body = _get(f"{server}/static/admin/css/base.css", deadline)
     assert status == 200
     assert len(body) > 1000
+
+
+START_RUN = """
+import json, time
+from django.test import Client
+from mobility.accounts.models import User
+from placements.models import MatchRun
+from placements.web.adviser_selectors import regions_for_user
+adviser = User.objects.get(email="adviser@demo.mobility.test")
+client = Client(HTTP_HOST="localhost")
+client.force_login(adviser)
+region = regions_for_user(user=adviser).first()
+form = {"region": region.pk, "policy": "stable", "seed": 11}
+began = time.monotonic()
+response = client.post("/adviser/runs/new/", form, secure=True)
+answered = time.monotonic() - began
+run = MatchRun.objects.order_by("-id").first()
+if run is None:
+    raise SystemExit(f"no run: {response.status_code} {response.content[:3000]!r}")
+status_on_answer = run.status
+while run.status not in ("succeeded", "failed") and time.monotonic() - began < 600:
+    time.sleep(0.5)
+    run.refresh_from_db()
+print("RESULT " + json.dumps({"code": response.status_code, "location": response.get("Location", ""),
+                  "answered": answered, "status_on_answer": status_on_answer, "final": run.status,
+                  "run": run.pk}))
+"""
+
+
+def test_starting_a_run_answers_at_once_and_the_run_finishes_in_the_background(
+    embedded: Embedded, first_run: str
+) -> None:
+    output = embedded.manage("shell", "-c", START_RUN)
+    line = next((x for x in output.splitlines() if x.startswith("RESULT ")), None)
+    assert line is not None, output
+    result = json.loads(line.removeprefix("RESULT "))
+    assert result["code"] == 302 and result["location"] == f"/adviser/runs/{result['run']}/"
+    # The redirect comes before the run ends: it is still queued or running then.
+    assert result["status_on_answer"] in ("queued", "running")
+    assert result["answered"] < 3, result
+    assert result["final"] == "succeeded"

@@ -100,6 +100,7 @@ class Page:
     body: Body | None = None
     effect: Effect | None = None  # what an accepted POST must have done
     ok_post: int = 302
+    ok_get: int = 200
     sees_other: frozenset[str] = frozenset()
 
     @property
@@ -120,7 +121,7 @@ class Page:
             return 403
         if not self.allows(role, which):
             return 404
-        return 200 if method == "get" else self.ok_post
+        return self.ok_get if method == "get" else self.ok_post
 
 
 def _opportunity_body(side: Side) -> dict[str, Any]:
@@ -275,7 +276,15 @@ PAGES: list[Page] = [
     ),
     # The adviser's pages
     Page("adviser:run", ("get",), ADVISING, lambda s: s.run, sees_other=frozenset({"admin"})),
-    Page("adviser:run_progress", ("get",), ADVISING, lambda s: s.run, sees_other=frozenset({"admin"})),
+    # The run has finished, so the progress fragment answers 286: htmx stops polling.
+    Page(
+        "adviser:run_progress",
+        ("get",),
+        ADVISING,
+        lambda s: s.run,
+        ok_get=286,
+        sees_other=frozenset({"admin"}),
+    ),
     Page(
         "adviser:bulk",
         ("post",),

@@ -30,7 +30,16 @@ document.addEventListener("securitypolicyviolation", (e) => {
 });
 """
 # Links never followed: they change state or leave the role's pages.
-SKIP = ("/accounts/logout/", "/static/", "/admin/logout/", "/admin/password_change/", "/delete/")
+# Sign-outs end the crawl, and downloads (a pupil's record as JSON, CSV tables) are not pages.
+SKIP = (
+    "/accounts/logout/",
+    "/static/",
+    "/admin/logout/",
+    "/admin/password_change/",
+    "/delete/",
+    ".json",
+    ".csv",
+)
 ROLES = {
     "pupil@school.test": ("/pupil/",),
     "member@employer.test": ("/employer/",),

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
+from tests.factories import PASSWORD
 from tests.web.conftest import check_accessibility, log_in, visit
 from tests.web.world import WebWorld
 
@@ -49,7 +50,7 @@ def test_school_staff_change_their_password(page: Any, web_world: WebWorld) -> N
     log_in(page, "staff@school.test")
     page.get_by_role("link", name="Change password").click()
     check_accessibility(page)
-    page.get_by_label("Old password").fill("correct-horse-battery")
+    page.get_by_label("Old password").fill(PASSWORD)
     page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("New password confirmation").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Change password").click()

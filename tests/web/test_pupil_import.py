@@ -100,5 +100,6 @@ def test_a_clean_file_is_saved_whole(staff: Client) -> None:
     status, text, token = upload(staff, (HEADER + row(1) + row(2, first="Dana")).encode())
     assert status == 200 and token, text[:2000]
     response = staff.post("/school/pupils/import/confirm/", {"token": token})
-    assert response.status_code == 302 and response["Location"] == "/school/pupils/"
+    # Next the school sends the new pupils their invitations.
+    assert response.status_code == 302 and response["Location"] == "/school/accounts/"
     assert set(Pupil.objects.values_list("user__first_name", flat=True)) == {"Casey", "Dana"}

@@ -189,7 +189,7 @@ def test_import_confirm_uses_only_the_signed_in_staff_members_file(world: World)
     assert response.status_code == 302 and response["Location"] == "/school/pupils/import/"
     assert Pupil.objects.count() == count
     response = own_staff.post("/school/pupils/import/confirm/", {"token": token})
-    assert response.status_code == 302 and response["Location"] == "/school/pupils/"
+    assert response.status_code == 302 and response["Location"] == "/school/accounts/"
     imported = Pupil.objects.get(user__email="casey.import@school.test")
     assert imported.school_id == world.own.pupil.school_id
     assert imported.parental_consent == ConsentStatus.NOT_REQUESTED
