@@ -88,7 +88,9 @@ def opportunity(case: Case) -> Opportunity:
 def test_each_rule(name: str, pupil: Pupil) -> None:
     case = CASES[name]
     wanted = opportunity(case)
-    f.OpportunityFactory.create(site=f.SiteFactory.create(easting=HOME[0] + 500, northing=HOME[1]))  # always listed
+    f.OpportunityFactory.create(
+        site=f.SiteFactory.create(easting=HOME[0] + 500, northing=HOME[1])
+    )  # always listed
 
     def ids(show_all: bool) -> set[int]:
         rows = opportunities_reachable(pupil=pupil, today=case.today, show_all=show_all, **case.params)
