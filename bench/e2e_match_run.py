@@ -23,10 +23,15 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_SECONDS = 2.0
 STAGES = ("loading", "candidates", "solving", "writing")
+
+
+if TYPE_CHECKING:
+    from placements.models import MatchRun
 
 
 def manage(*args: str) -> None:
@@ -48,6 +53,11 @@ def start_worker(log: Path) -> subprocess.Popen[bytes]:
             sys.exit(f"The Celery worker did not start:\n{log.read_text(errors='replace')}")
         time.sleep(0.1)
     return worker
+
+
+def queue_wait(run: MatchRun) -> float:
+    assert run.started_at is not None  # a finished run has started
+    return (run.started_at - run.created_at).total_seconds()
 
 
 def main() -> None:
@@ -121,7 +131,7 @@ def main() -> None:
     print("\n".join(report_lines(last)))
     print()
     rows = {stage: [r.timings.get(stage, 0.0) for r in runs] for stage in (*STAGES, "total", "cpu")}
-    rows["queue wait"] = [(r.started_at - r.created_at).total_seconds() for r in runs]
+    rows["queue wait"] = [queue_wait(r) for r in runs]
     rows["end to end"] = walls
     for name, values in rows.items():
         print(f"{name:>11}: median {statistics.median(values):6.2f} s   max {max(values):6.2f} s")

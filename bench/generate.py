@@ -65,16 +65,16 @@ def generate(size: str, seed: int = 1, policy: Policy | None = None) -> MatchInp
     capacity = rng.integers(1, 6, n_opp)
     opportunities = OpportunityTable(
         opportunity_id=np.arange(1, n_opp + 1) * 3,
-        capacity=capacity,
+        capacity=capacity.astype(np.int32),
         seats_taken=np.where(rng.random(n_opp) < 0.05, 1, 0),
-        start_day=o_start,
-        end_day=o_start + 4,
+        start_day=o_start.astype(np.int32),
+        end_day=(o_start + 4).astype(np.int32),
         min_age=np.where(rng.random(n_opp) < 0.8, 14, 16),
-        easting=town_e[o_town] + rng.normal(0, 2500, n_opp).astype(np.int64),
-        northing=town_n[o_town] + rng.normal(0, 2500, n_opp).astype(np.int64),
+        easting=(town_e[o_town] + rng.normal(0, 2500, n_opp).astype(np.int64)).astype(np.int32),
+        northing=(town_n[o_town] + rng.normal(0, 2500, n_opp).astype(np.int64)).astype(np.int32),
         step_free=rng.random(n_opp) < 0.6,
-        mode=mode,
-        sector_id=o_sector,
+        mode=mode.astype(np.int8),
+        sector_id=o_sector.astype(np.int32),
         is_growth_sector=o_sector < GROWTH_SECTORS,
         la_code=town_la[o_town],
         published=rng.random(n_opp) < 0.97,
@@ -119,9 +119,9 @@ def generate(size: str, seed: int = 1, policy: Policy | None = None) -> MatchInp
         pupil_id=np.arange(1, n_pupils + 1) * 7,
         la_code=town_la[p_town],
         year_group=np.where(year12, 12, 10),
-        birth_day=birth,
-        easting=town_e[p_town] + rng.normal(0, 3000, n_pupils).astype(np.int64),
-        northing=town_n[p_town] + rng.normal(0, 3000, n_pupils).astype(np.int64),
+        birth_day=birth.astype(np.int32),
+        easting=(town_e[p_town] + rng.normal(0, 3000, n_pupils).astype(np.int64)).astype(np.int32),
+        northing=(town_n[p_town] + rng.normal(0, 3000, n_pupils).astype(np.int64)).astype(np.int32),
         max_travel_minutes=rng.choice([30, 45, 60], n_pupils, p=[0.15, 0.5, 0.35]),
         needs_step_free=rng.random(n_pupils) < 0.02,
         care_experienced=flags[0],
@@ -131,7 +131,7 @@ def generate(size: str, seed: int = 1, policy: Policy | None = None) -> MatchInp
         at_risk_of_neet=flags[4],
         approved_opportunity_id=np.full(n_pupils, -1),
         interest_ptr=interest_ptr,
-        interest_sector=rng.integers(0, SECTORS, int(interest_ptr[-1])),
+        interest_sector=rng.integers(0, SECTORS, int(interest_ptr[-1])).astype(np.int32),
         window_ptr=window_ptr,
         window_start=first_week + 7 * w_week,
         window_end=first_week + 7 * w_week + 4,
@@ -147,7 +147,7 @@ def save(data: MatchInput, path: Path) -> None:
         f"opportunities.{f.name}": getattr(data.opportunities, f.name) for f in fields(data.opportunities)
     }
     path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez(path, **arrays)  # type: ignore[arg-type]
+    np.savez(path, **arrays)
 
 
 def load(path: Path, policy: Policy) -> MatchInput:

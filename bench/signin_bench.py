@@ -210,7 +210,7 @@ def main() -> None:
     hasher = get_hasher()
     print(
         f"{args.pupils} pupils created in {time.perf_counter() - began:.1f} s; hasher {hasher.algorithm} "
-        f"m={hasher.memory_cost} KiB t={hasher.time_cost} p={hasher.parallelism}"  # type: ignore[attr-defined]
+        f"m={hasher.memory_cost} KiB t={hasher.time_cost} p={hasher.parallelism}"
     )
 
     port = free_port()
@@ -239,8 +239,8 @@ def main() -> None:
     failed = [p for p in pupils if p.outcome != "ok"]
     times = sorted(p.seconds for p in pupils)
     workers = env.get("WEB_CONCURRENCY") or f"{(os.cpu_count() or 1) * 2 + 1} (2 per core + 1)"
-    threads = env.get("WEB_THREADS") or "4"
-    print(f"gunicorn workers: {workers}, threads each: {threads}; load average before: {load:.2f}")
+    threads_each = env.get("WEB_THREADS") or "4"
+    print(f"gunicorn workers: {workers}, threads each: {threads_each}; load average before: {load:.2f}")
     print("sign-in times (s): " + " ".join(f"{t:.2f}" for t in times))
     print(f"first {times[0]:.2f} s, median {statistics.median(times):.2f} s")
     verdict = "met" if times[-1] < TARGET_SECONDS and not failed else "NOT met"

@@ -115,7 +115,7 @@ def prepare(env: dict[str, str], users: int) -> dict[str, Any]:
         manage(env, "load_demo", "--size", "full", "--reset")
     counts = {"pupil": max(1, users * 60 // 100), "adviser": max(1, users * 25 // 100)}
     counts["employer"] = max(1, users - counts["pupil"] - counts["adviser"])
-    data = json.loads(
+    data: dict[str, Any] = json.loads(
         manage(env, "shell", "-c", PREPARE.replace("sys.argv[1]", repr(json.dumps(counts))), capture=True)
         .strip()
         .splitlines()[-1]

@@ -21,7 +21,7 @@ Conventions, so tests can rely on them:
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import factory
@@ -58,9 +58,10 @@ POSTCODE_IN = {
     "E06000006": "WA8 7QE",  # Halton
 }
 _SECTORS = {spec.slug: spec for spec in SECTORS}
+_Located = TypeVar("_Located", School, Pupil, Site)
 
 
-class LocatedFactory(factory.django.DjangoModelFactory):
+class LocatedFactory(factory.django.DjangoModelFactory[_Located]):
     """Fills the grid point and local authority from `postcode`, as `Located.clean()` does."""
 
     class Meta:
@@ -71,7 +72,7 @@ class LocatedFactory(factory.django.DjangoModelFactory):
     local_authority_code = factory.LazyAttribute(lambda o: locate(o.postcode).local_authority_code)
 
 
-class RegionFactory(factory.django.DjangoModelFactory):
+class RegionFactory(factory.django.DjangoModelFactory[Region]):
     class Meta:
         model = Region
         django_get_or_create = ("code",)
@@ -80,7 +81,7 @@ class RegionFactory(factory.django.DjangoModelFactory):
     name = REGION_NAME
 
 
-class LocalAuthorityFactory(factory.django.DjangoModelFactory):
+class LocalAuthorityFactory(factory.django.DjangoModelFactory[LocalAuthority]):
     class Meta:
         model = LocalAuthority
         django_get_or_create = ("code",)
@@ -90,7 +91,7 @@ class LocalAuthorityFactory(factory.django.DjangoModelFactory):
     region = factory.SubFactory(RegionFactory)
 
 
-class SectorFactory(factory.django.DjangoModelFactory):
+class SectorFactory(factory.django.DjangoModelFactory[Sector]):
     """Known slugs (see demo.reference.SECTORS) get their real name and SIC sections."""
 
     class Meta:
@@ -104,7 +105,7 @@ class SectorFactory(factory.django.DjangoModelFactory):
     )
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     """A user of `role` (pupil by default); `admin=True` gives a staff superuser."""
 
     class Meta:
@@ -120,7 +121,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(PASSWORD)
 
 
-class SchoolFactory(LocatedFactory):
+class SchoolFactory(LocatedFactory[School]):
     class Meta:
         model = School
 
@@ -134,7 +135,7 @@ class SchoolFactory(LocatedFactory):
     )
 
 
-class WindowFactory(factory.django.DjangoModelFactory):
+class WindowFactory(factory.django.DjangoModelFactory[WorkExperienceWindow]):
     class Meta:
         model = WorkExperienceWindow
 
@@ -145,7 +146,7 @@ class WindowFactory(factory.django.DjangoModelFactory):
     application_deadline = DEADLINE
 
 
-class PupilFactory(LocatedFactory):
+class PupilFactory(LocatedFactory[Pupil]):
     """`sector_interests=[...]` sets interests; the school gets no window unless you make one."""
 
     class Meta:
@@ -164,13 +165,13 @@ class PupilFactory(LocatedFactory):
     parental_consent = ConsentStatus.GIVEN
     parental_consent_recorded_at = factory.LazyFunction(timezone.now)
 
-    @factory.post_generation
+    @factory.post_generation  # type: ignore[untyped-decorator]  # factory_boy leaves the decorator unannotated
     def sector_interests(obj: Pupil, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create and extracted:
             obj.sector_interests.set(extracted)
 
 
-class SchoolStaffFactory(factory.django.DjangoModelFactory):
+class SchoolStaffFactory(factory.django.DjangoModelFactory[SchoolStaff]):
     class Meta:
         model = SchoolStaff
 
@@ -179,7 +180,7 @@ class SchoolStaffFactory(factory.django.DjangoModelFactory):
     job_title = "Careers leader"
 
 
-class CareersAdviserFactory(factory.django.DjangoModelFactory):
+class CareersAdviserFactory(factory.django.DjangoModelFactory[CareersAdviser]):
     """`schools=[...]` assigns the adviser to those schools."""
 
     class Meta:
@@ -189,13 +190,13 @@ class CareersAdviserFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory, role=Role.ADVISER)
     organisation = "Test Careers Service"
 
-    @factory.post_generation
+    @factory.post_generation  # type: ignore[untyped-decorator]  # factory_boy leaves the decorator unannotated
     def schools(obj: CareersAdviser, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create and extracted:
             obj.schools.set(extracted)
 
 
-class EmployerFactory(factory.django.DjangoModelFactory):
+class EmployerFactory(factory.django.DjangoModelFactory[Employer]):
     class Meta:
         model = Employer
 
@@ -203,7 +204,7 @@ class EmployerFactory(factory.django.DjangoModelFactory):
     sector = factory.SubFactory(SectorFactory)
 
 
-class EmployerMemberFactory(factory.django.DjangoModelFactory):
+class EmployerMemberFactory(factory.django.DjangoModelFactory[EmployerMember]):
     class Meta:
         model = EmployerMember
 
@@ -212,7 +213,7 @@ class EmployerMemberFactory(factory.django.DjangoModelFactory):
     job_title = "Office manager"
 
 
-class SiteFactory(LocatedFactory):
+class SiteFactory(LocatedFactory[Site]):
     class Meta:
         model = Site
 
@@ -223,7 +224,7 @@ class SiteFactory(LocatedFactory):
     step_free_access = True
 
 
-class OpportunityFactory(factory.django.DjangoModelFactory):
+class OpportunityFactory(factory.django.DjangoModelFactory[Opportunity]):
     class Meta:
         model = Opportunity
 
@@ -239,7 +240,7 @@ class OpportunityFactory(factory.django.DjangoModelFactory):
     status = Opportunity.Status.PUBLISHED
 
 
-class ComplianceFactory(factory.django.DjangoModelFactory):
+class ComplianceFactory(factory.django.DjangoModelFactory[ComplianceRecord]):
     """Insurance and risk assessment both valid through the window."""
 
     class Meta:
@@ -258,7 +259,7 @@ class ComplianceFactory(factory.django.DjangoModelFactory):
     verification_note = "Insurance certificate and risk assessment seen."
 
 
-class ApplicationFactory(factory.django.DjangoModelFactory):
+class ApplicationFactory(factory.django.DjangoModelFactory[Application]):
     """Rank defaults to the pupil's next free rank."""
 
     class Meta:
@@ -275,7 +276,7 @@ def _next_rank(pupil: Pupil) -> int:
     return pupil.applications.filter(status=Application.Status.ACTIVE).count() + 1
 
 
-class MatchRunFactory(factory.django.DjangoModelFactory):
+class MatchRunFactory(factory.django.DjangoModelFactory[MatchRun]):
     """A finished stable run."""
 
     class Meta:
@@ -289,7 +290,7 @@ class MatchRunFactory(factory.django.DjangoModelFactory):
     progress = 1.0
 
 
-class MatchFactory(factory.django.DjangoModelFactory):
+class MatchFactory(factory.django.DjangoModelFactory[Match]):
     """A match as a run leaves it: proposed, holding no seat."""
 
     class Meta:

@@ -80,5 +80,5 @@ def test_each_role_factory_makes_a_user_of_that_role_with_its_profile(
 
 
 def test_the_admin_factory_makes_a_staff_superuser() -> None:
-    user = UserFactory(admin=True)
+    user = UserFactory.create(admin=True)
     assert (user.role, user.is_staff, user.is_superuser) == (Role.ADMIN, True, True)

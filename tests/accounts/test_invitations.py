@@ -119,12 +119,12 @@ def test_guessing_codes_is_locked_out_like_guessing_passwords(invitee: User) -> 
 
 
 def test_staff_resend_one_or_all_and_see_who_has_activated(django_capture_on_commit_callbacks: Any) -> None:
-    staff = SchoolStaffFactory()
-    waiting = PupilFactory(school=staff.school)
+    staff = SchoolStaffFactory.create()
+    waiting = PupilFactory.create(school=staff.school)
     waiting.user.set_unusable_password()
     waiting.user.save()
-    activated = PupilFactory(school=staff.school)
-    other_school = PupilFactory()
+    activated = PupilFactory.create(school=staff.school)
+    other_school = PupilFactory.create()
     other_school.user.set_unusable_password()
     other_school.user.save()
     client = Client()
@@ -144,7 +144,7 @@ def test_staff_resend_one_or_all_and_see_who_has_activated(django_capture_on_com
 
 
 def test_the_admin_site_invites_a_new_account(django_capture_on_commit_callbacks: Any) -> None:
-    admin = UserFactory(admin=True)
+    admin = UserFactory.create(admin=True)
     client = Client()
     client.force_login(admin)
     with django_capture_on_commit_callbacks(execute=True):

@@ -70,32 +70,34 @@ class ApiWorld:
 
 
 def build_side(code: str, la_code: str) -> Side:
-    region = f.RegionFactory(code=code, name=f"Region {code}")
-    la = f.LocalAuthorityFactory(code=la_code, name=f"Authority {la_code}", region=region)
-    school = f.SchoolFactory(local_authority=la)
-    window = f.WindowFactory(school=school)
+    region = f.RegionFactory.create(code=code, name=f"Region {code}")
+    la = f.LocalAuthorityFactory.create(code=la_code, name=f"Authority {la_code}", region=region)
+    school = f.SchoolFactory.create(local_authority=la)
+    window = f.WindowFactory.create(school=school)
     # Home and workplace about a kilometre apart in central Liverpool.
-    pupil = f.PupilFactory(
+    pupil = f.PupilFactory.create(
         school=school, postcode="L1 8JQ", access_needs="Needs a quiet room", care_experienced=True
     )
-    employer = f.EmployerFactory()
-    compliance = f.ComplianceFactory(employer=employer)
-    site = f.SiteFactory(employer=employer, postcode="L2 2DH")
-    opportunity = f.OpportunityFactory(employer=employer, site=site)
-    run = f.MatchRunFactory(region=region)
+    employer = f.EmployerFactory.create()
+    compliance = f.ComplianceFactory.create(employer=employer)
+    site = f.SiteFactory.create(employer=employer, postcode="L2 2DH")
+    opportunity = f.OpportunityFactory.create(employer=employer, site=site)
+    run = f.MatchRunFactory.create(region=region)
     return Side(
         school=school,
         window=window,
         pupil=pupil,
         employer=employer,
         site=site,
-        spare_site=f.SiteFactory(employer=employer, name="Spare"),
+        spare_site=f.SiteFactory.create(employer=employer, name="Spare"),
         opportunity=opportunity,
-        draft=f.OpportunityFactory(employer=employer, site=site, status=Opportunity.Status.DRAFT),
+        draft=f.OpportunityFactory.create(employer=employer, site=site, status=Opportunity.Status.DRAFT),
         compliance=compliance,
-        application=f.ApplicationFactory(pupil=pupil, opportunity=opportunity),
+        application=f.ApplicationFactory.create(pupil=pupil, opportunity=opportunity),
         run=run,
-        match=f.MatchFactory(run=run, pupil=pupil, opportunity=opportunity, status=MatchStatus.OFFERED),
+        match=f.MatchFactory.create(
+            run=run, pupil=pupil, opportunity=opportunity, status=MatchStatus.OFFERED
+        ),
     )
 
 
@@ -105,15 +107,15 @@ def build_world() -> ApiWorld:
     world = ApiWorld(own=own, other=other)
     world.users = {
         "pupil": own.pupil.user,
-        "employer": f.EmployerMemberFactory(employer=own.employer).user,
-        "school_staff": f.SchoolStaffFactory(school=own.school).user,
-        "adviser": f.CareersAdviserFactory(schools=[own.school]).user,
-        "admin": f.UserFactory(role=Role.ADMIN),
+        "employer": f.EmployerMemberFactory.create(employer=own.employer).user,
+        "school_staff": f.SchoolStaffFactory.create(school=own.school).user,
+        "adviser": f.CareersAdviserFactory.create(schools=[own.school]).user,
+        "admin": f.UserFactory.create(role=Role.ADMIN),
     }
     for role, user in world.users.items():
         world.tokens[role] = AuthToken.objects.create(user=user)[1]
-    f.EmployerMemberFactory(employer=other.employer)
-    world.spare_opportunity = f.OpportunityFactory(employer=own.employer, site=own.site)
+    f.EmployerMemberFactory.create(employer=other.employer)
+    world.spare_opportunity = f.OpportunityFactory.create(employer=own.employer, site=own.site)
     return world
 
 
@@ -139,7 +141,8 @@ def api_world(shared_api_world: ApiWorld, db: None) -> ApiWorld:
 
 def results(response: Any) -> list[dict[str, Any]]:
     body = response.json()
-    return body["results"] if isinstance(body, dict) and "results" in body else body
+    found: list[dict[str, Any]] = body["results"] if isinstance(body, dict) and "results" in body else body
+    return found
 
 
 def all_keys(value: Any) -> set[str]:

@@ -19,12 +19,14 @@ from .conftest import ApiWorld, results
 
 
 def proposal(world: ApiWorld, opportunity: Opportunity) -> Match:
-    pupil = f.PupilFactory(school=world.own.school)
-    return f.MatchFactory(run=world.own.run, pupil=pupil, opportunity=opportunity)
+    pupil = f.PupilFactory.create(school=world.own.school)
+    return f.MatchFactory.create(run=world.own.run, pupil=pupil, opportunity=opportunity)
 
 
 def test_two_advisers_one_last_seat_one_conflict(api_world: ApiWorld) -> None:
-    opportunity = f.OpportunityFactory(employer=api_world.own.employer, site=api_world.own.site, capacity=1)
+    opportunity = f.OpportunityFactory.create(
+        employer=api_world.own.employer, site=api_world.own.site, capacity=1
+    )
     first, second = proposal(api_world, opportunity), proposal(api_world, opportunity)
     client = api_world.client("adviser")
     assert client.post(f"/api/v1/matches/{first.pk}/approve/").status_code == 200
@@ -72,14 +74,14 @@ def test_bad_input_gets_field_messages(api_world: ApiWorld) -> None:
         f"/api/v1/opportunities/{api_world.own.opportunity.pk}/", {"capacity": 0}, format="json"
     )
     assert too_small.status_code == 400 and "capacity" in too_small.json()
-    young = f.PupilFactory(
+    young = f.PupilFactory.create(
         school=api_world.own.school, date_of_birth=f.WINDOW_START - dt.timedelta(days=13 * 365)
     )
     client = api_world.client("anonymous")
     client.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user=young.user)[1]}")
-    apply = client.post(
-        "/api/v1/applications/", {"opportunity": api_world.spare_opportunity.pk}, format="json"
-    )
+    spare = api_world.spare_opportunity
+    assert spare is not None
+    apply = client.post("/api/v1/applications/", {"opportunity": spare.pk}, format="json")
     assert apply.status_code == 400
     assert "at least 14" in apply.json()["opportunity"][0]
 
@@ -136,18 +138,20 @@ def test_integrity_errors_answer_409_not_500() -> None:
 
 def test_opportunity_filters(api_world: ApiWorld) -> None:
     own = api_world.own
-    far_site = f.SiteFactory(employer=own.employer, easting=own.site.easting + 40000, step_free_access=False)
-    far = f.OpportunityFactory(employer=own.employer, site=far_site)
-    later = f.OpportunityFactory(
+    far_site = f.SiteFactory.create(
+        employer=own.employer, easting=own.site.easting + 40000, step_free_access=False
+    )
+    far = f.OpportunityFactory.create(employer=own.employer, site=far_site)
+    later = f.OpportunityFactory.create(
         employer=own.employer,
         site=own.site,
         starts_on=f.WINDOW_START + dt.timedelta(days=70),
         ends_on=f.WINDOW_START + dt.timedelta(days=72),
-        sector=f.SectorFactory(slug="health"),
+        sector=f.SectorFactory.create(slug="health"),
     )
     client = api_world.client("pupil")
 
-    def ids(**params: object) -> set[int]:
+    def ids(**params: str | int) -> set[int]:
         response = client.get("/api/v1/opportunities/", params)
         assert response.status_code == 200, response.content
         return {o["id"] for o in results(response)}
@@ -187,9 +191,9 @@ def test_match_filters_and_pagination(api_world: ApiWorld) -> None:
 
 def test_reorder_and_withdraw_through_the_api(api_world: ApiWorld) -> None:
     client = api_world.client("pupil")
-    second = client.post(
-        "/api/v1/applications/", {"opportunity": api_world.spare_opportunity.pk}, format="json"
-    )
+    spare = api_world.spare_opportunity
+    assert spare is not None
+    second = client.post("/api/v1/applications/", {"opportunity": spare.pk}, format="json")
     assert second.status_code == 201 and second.json()["rank"] == 2
     first_id = api_world.own.application.pk
     ranked = client.post(

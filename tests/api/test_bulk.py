@@ -10,10 +10,12 @@ from .conftest import ApiWorld
 
 
 def proposals(world: ApiWorld, capacity: int, count: int) -> list[Match]:
-    opportunity = f.OpportunityFactory(employer=world.own.employer, site=world.own.site, capacity=capacity)
+    opportunity = f.OpportunityFactory.create(
+        employer=world.own.employer, site=world.own.site, capacity=capacity
+    )
     return [
-        f.MatchFactory(
-            run=world.own.run, pupil=f.PupilFactory(school=world.own.school), opportunity=opportunity
+        f.MatchFactory.create(
+            run=world.own.run, pupil=f.PupilFactory.create(school=world.own.school), opportunity=opportunity
         )
         for _ in range(count)
     ]

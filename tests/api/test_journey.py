@@ -32,13 +32,15 @@ def signed_in(email: str) -> APIClient:
 def test_apply_run_approve_offer_confirm_accept_consent_feedback_complete(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    school = f.SchoolFactory()
-    f.WindowFactory(school=school)
-    pupil = f.PupilFactory(school=school, postcode="L1 8JQ", parental_consent="requested")  # 1 km from L2 2DH
-    staff = f.SchoolStaffFactory(school=school)
-    adviser = f.CareersAdviserFactory(schools=[school])
-    member = f.EmployerMemberFactory()
-    f.SectorFactory(slug="digital")
+    school = f.SchoolFactory.create()
+    f.WindowFactory.create(school=school)
+    pupil = f.PupilFactory.create(
+        school=school, postcode="L1 8JQ", parental_consent="requested"
+    )  # 1 km from L2 2DH
+    staff = f.SchoolStaffFactory.create(school=school)
+    adviser = f.CareersAdviserFactory.create(schools=[school])
+    member = f.EmployerMemberFactory.create()
+    f.SectorFactory.create(slug="digital")
 
     as_pupil, as_employer = signed_in(pupil.user.email), signed_in(member.user.email)
     as_adviser, as_staff = signed_in(adviser.user.email), signed_in(staff.user.email)
@@ -84,7 +86,9 @@ def test_apply_run_approve_offer_confirm_accept_consent_feedback_complete(
     )
 
     # The pupil browses near home and applies.
-    browse = results(as_pupil.get("/api/v1/opportunities/", {"max_travel_minutes": 30, "sector": "digital"}))
+    browse = results(
+        as_pupil.get("/api/v1/opportunities/", {"max_travel_minutes": "30", "sector": "digital"})
+    )
     assert [o["id"] for o in browse] == [opportunity_id]
     assert 0 < browse[0]["travel_minutes"] <= 30
     applied = as_pupil.post("/api/v1/applications/", {"opportunity": opportunity_id}, format="json")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import numpy as np
 import pytest
@@ -37,10 +38,14 @@ def test_the_two_travel_models_have_the_same_fields_and_defaults() -> None:
 
 
 @pytest.mark.parametrize("settings_", MODELS)
-def test_the_kernel_and_the_engine_give_the_same_minutes(settings_: dict[str, float]) -> None:
-    columns = [np.array(column) for column in zip(*PAIRS, strict=True)]
-    ours = kernel.estimate_travel_minutes(*columns, kernel.TravelModel(**settings_))
-    theirs = engine.estimate_travel_minutes(*columns, engine_policy.TravelModel(**settings_))
+def test_the_kernel_and_the_engine_give_the_same_minutes(settings_: dict[str, Any]) -> None:
+    from_e, from_n, to_e, to_n, virtual = (np.array(column) for column in zip(*PAIRS, strict=True))
+    ours = kernel.estimate_travel_minutes(
+        from_e, from_n, to_e, to_n, virtual, kernel.TravelModel(**settings_)
+    )
+    theirs = engine.estimate_travel_minutes(
+        from_e, from_n, to_e, to_n, virtual, engine_policy.TravelModel(**settings_)
+    )
     assert ours.dtype == theirs.dtype == np.float32
     np.testing.assert_array_equal(ours, theirs)
 

@@ -38,35 +38,36 @@ def test_factory_rows_pass_full_clean(factory: type) -> None:
 
 
 def test_located_rows_carry_the_directory_grid_point() -> None:
-    pupil = PupilFactory(postcode="L36 9YU")
+    pupil = PupilFactory.create(postcode="L36 9YU")
     location = locate("L36 9YU")
     assert (pupil.easting, pupil.northing, pupil.local_authority_code) == (
         location.easting, location.northing, "E08000011"
     )
-    school = SchoolFactory(postcode="WA8 7QE")
+    school = SchoolFactory.create(postcode="WA8 7QE")
     assert school.local_authority.code == school.local_authority_code == "E06000006"
     assert school.local_authority.name == "Halton"
 
 
 def test_a_pupil_is_year_10_aged_15_in_the_window_with_consent() -> None:
-    pupil = PupilFactory()
+    pupil = PupilFactory.create()
     assert pupil.year_group == 10 and pupil.age_on(WINDOW_START) == 15
     assert pupil.parental_consent == "given"
-    assert PupilFactory(year_group=12).age_on(WINDOW_START) == 17
+    assert PupilFactory.create(year_group=12).age_on(WINDOW_START) == 17
 
 
 def test_region_authorities_and_sectors_are_get_or_create() -> None:
-    LocalAuthorityFactory(code="E08000011")
-    LocalAuthorityFactory(code="E08000011")
-    SectorFactory(slug="retail")
-    SectorFactory(slug="retail")
+    LocalAuthorityFactory.create(code="E08000011")
+    LocalAuthorityFactory.create(code="E08000011")
+    SectorFactory.create(slug="retail")
+    SectorFactory.create(slug="retail")
     assert Region.objects.count() == 1
     assert LocalAuthority.objects.get(code="E08000011").name == "Knowsley"
     assert Sector.objects.get(slug="retail").sic_sections == "G"
 
 
 def test_an_opportunity_is_published_at_its_employers_site_in_its_sector() -> None:
-    opportunity = OpportunityFactory()
+    opportunity = OpportunityFactory.create()
+    assert opportunity.site is not None
     assert opportunity.site.employer == opportunity.employer
     assert opportunity.sector == opportunity.employer.sector
     assert (opportunity.starts_on, opportunity.ends_on) == (WINDOW_START, WINDOW_END)
@@ -74,13 +75,13 @@ def test_an_opportunity_is_published_at_its_employers_site_in_its_sector() -> No
 
 
 def test_applications_take_the_next_free_rank() -> None:
-    first = ApplicationFactory()
-    second = ApplicationFactory(pupil=first.pupil)
+    first = ApplicationFactory.create()
+    second = ApplicationFactory.create(pupil=first.pupil)
     assert (first.rank, second.rank) == (1, 2)
 
 
 def test_compliance_is_valid_through_the_window() -> None:
-    assert ComplianceFactory().valid_through(WINDOW_END)
+    assert ComplianceFactory.create().valid_through(WINDOW_END)
 
 
 def test_lcr_region_fixture(lcr_region: Region) -> None:

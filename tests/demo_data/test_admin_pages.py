@@ -30,10 +30,13 @@ REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 @pytest.fixture
 def admin_client_demo(small_demo: DemoSummary) -> Client:
     # The demo has no match runs, groups, tokens or invitations yet; give every admin page a row to show.
-    match = MatchFactory(run=MatchRunFactory(), status=MatchStatus.PROPOSED)
+    match = MatchFactory.create(run=MatchRunFactory.create(), status=MatchStatus.PROPOSED)
     MatchStatusChange.objects.create(match=match, to_status=MatchStatus.PROPOSED, reason="run")
     UnplacedPupil.objects.create(
-        run=match.run, pupil=PupilFactory(), reason="DATES", explanation="No placement matched your dates."
+        run=match.run,
+        pupil=PupilFactory.create(),
+        reason="DATES",
+        explanation="No placement matched your dates.",
     )
     ChangeRequest.objects.create(
         opportunity=match.opportunity, proposed={"daily_hours": "6.0"}, reason="Shorter days"
@@ -42,7 +45,7 @@ def admin_client_demo(small_demo: DemoSummary) -> Client:
     OutboxMessage.objects.create(task_name="outbox.relay", dedup_key="admin-page")
     admin_user = User.objects.get(email=DEMO_LOGINS[Role.ADMIN])
     AuthToken.objects.create(user=admin_user)
-    invitation_send(user=PupilFactory().user, sent_by=admin_user, by_email=False)
+    invitation_send(user=PupilFactory.create().user, sent_by=admin_user, by_email=False)
     pupil = match.pupil
     ConsentRecord.objects.create(pupil=pupil, status="given", method="paper", recorded_at=timezone.now())
     pupil_record_view_record(pupil_id=pupil.pk, viewer=admin_user, place="admin pupil page")

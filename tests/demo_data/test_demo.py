@@ -133,6 +133,7 @@ def test_windows_and_opportunities_fall_in_summer_2027(small_demo: DemoSummary) 
     assert {w.school_id for w in windows} == set(School.objects.values_list("pk", flat=True))
     for window in windows:
         assert SUMMER_2027[0] <= window.starts_on <= window.ends_on <= SUMMER_2027[1]
+        assert window.application_deadline is not None
         assert window.starts_on.weekday() == 0 and window.application_deadline < window.starts_on
         if window.year_group == 10:
             assert (window.ends_on - window.starts_on).days == 4
@@ -145,7 +146,8 @@ def test_windows_and_opportunities_fall_in_summer_2027(small_demo: DemoSummary) 
     assert {o.capacity for o in opportunities} == {1, 2, 3, 4, 5, 6}
     assert all(SUMMER_2027[0] <= o.starts_on <= o.ends_on <= SUMMER_2027[1] for o in opportunities)
     in_some_window = [
-        o for o in opportunities
+        o
+        for o in opportunities
         if any(w.starts_on <= o.ends_on and o.starts_on <= w.ends_on for w in windows)
     ]
     assert len(in_some_window) > 0.8 * len(opportunities)
@@ -156,7 +158,8 @@ def test_windows_and_opportunities_fall_in_summer_2027(small_demo: DemoSummary) 
 def test_about_one_employer_in_eleven_is_not_cleared(small_demo: DemoSummary) -> None:
     placement_end = dt.date(2027, 7, 30)
     not_cleared = [
-        e for e in Employer.objects.select_related("compliance")
+        e
+        for e in Employer.objects.select_related("compliance")
         if not hasattr(e, "compliance") or not e.compliance.valid_through(placement_end)
     ]
     assert len(not_cleared) == small_demo.counts["employers not cleared for the summer"]
@@ -192,8 +195,10 @@ def test_each_demo_login_authenticates_with_its_role(small_demo: DemoSummary) ->
 
 def test_every_demo_user_has_the_profile_of_its_role_and_no_other(small_demo: DemoSummary) -> None:
     profiles = {
-        Role.PUPIL: "pupil", Role.EMPLOYER: "employer_member",
-        Role.SCHOOL_STAFF: "school_staff", Role.ADVISER: "careers_adviser",
+        Role.PUPIL: "pupil",
+        Role.EMPLOYER: "employer_member",
+        Role.SCHOOL_STAFF: "school_staff",
+        Role.ADVISER: "careers_adviser",
     }
     for user in User.objects.select_related(*profiles.values()):
         has = {role for role, attr in profiles.items() if hasattr(user, attr)}

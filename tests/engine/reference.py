@@ -8,12 +8,19 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsDunderLT
+
+# A pupil's priority at an opportunity: anything ordered, lower first.
+Key = TypeVar("Key", bound="SupportsDunderLT[Any]")
 
 
 def reference_deferred_acceptance(
     prefs: Sequence[Sequence[int]],
     seats: Sequence[int],
-    priority: Callable[[int, int], int],
+    priority: Callable[[int, int], Key],
 ) -> list[int]:
     """Opportunity index per pupil (-1 if unmatched).
 
@@ -43,7 +50,7 @@ def reference_deferred_acceptance(
 def reference_blocking_pairs(
     prefs: Sequence[Sequence[int]],
     seats: Sequence[int],
-    priority: Callable[[int, int], int],
+    priority: Callable[[int, int], Key],
     match: Sequence[int],
 ) -> list[tuple[int, int]]:
     """(pupil, opportunity) pairs that would both rather be matched together."""

@@ -154,7 +154,7 @@ def test_suggestions_are_the_best_eligible_pairs(data: MatchInput, extra: int) -
         scored = []
         for o in range(len(opps)):
             virtual = int(opps.mode[o]) == 2
-            if not open_[o] or o in applied or failure(data, p, o) is not None:
+            if not open_[o] or o in applied or failure(data, int(p), o) is not None:
                 continue
             if virtual and int(opps.sector_id[o]) not in interests:
                 continue

@@ -112,8 +112,8 @@ def point_celery_at(url: str) -> None:
     """Make this process publish to ``url`` (its pools are dropped and rebuilt on next use)."""
     kombu_pools.reset()  # the producer pools are global and keyed by connection
     os.environ["CELERY_BROKER_URL"] = url  # celery reads this before its own settings
-    celery_app.conf.broker_url = url
-    celery_app._after_fork()
+    celery_app.conf.broker_url = url  # type: ignore[misc]  # the stubs make a writable setting read-only
+    celery_app._after_fork()  # type: ignore[attr-defined]  # private, so not in the stubs
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import time
 import pytest
 from django.test import Client
 
+from mobility.accounts.models import User
 from mobility.outbox.models import OutboxMessage
 from placements.lifecycle import services as lifecycle
 from placements.lifecycle.models import NotificationSent
@@ -20,17 +21,17 @@ from .conftest import FaultFigures, Lab, assert_consistent, run_finished, run_in
 pytestmark = [pytest.mark.faults, pytest.mark.celery]
 
 
-def approved_match() -> tuple[Match, object]:
-    school = f.SchoolFactory()
-    f.WindowFactory(school=school)
-    employer = f.EmployerFactory()
-    f.ComplianceFactory(employer=employer)
-    f.EmployerMemberFactory(employer=employer)
-    f.SchoolStaffFactory(school=school)
-    adviser = f.CareersAdviserFactory(schools=[school])
-    opportunity = f.OpportunityFactory(employer=employer, capacity=2)
-    match = f.MatchFactory(
-        run=f.MatchRunFactory(), pupil=f.PupilFactory(school=school), opportunity=opportunity
+def approved_match() -> tuple[Match, User]:
+    school = f.SchoolFactory.create()
+    f.WindowFactory.create(school=school)
+    employer = f.EmployerFactory.create()
+    f.ComplianceFactory.create(employer=employer)
+    f.EmployerMemberFactory.create(employer=employer)
+    f.SchoolStaffFactory.create(school=school)
+    adviser = f.CareersAdviserFactory.create(schools=[school])
+    opportunity = f.OpportunityFactory.create(employer=employer, capacity=2)
+    match = f.MatchFactory.create(
+        run=f.MatchRunFactory.create(), pupil=f.PupilFactory.create(school=school), opportunity=opportunity
     )
     lifecycle.match_approve(match_id=match.pk, actor=adviser.user)
     return match, adviser.user

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import psycopg
 import pytest
@@ -33,11 +33,18 @@ def persistent_connection() -> Iterator[None]:
 
 def get(handler: WSGIHandler, token: str) -> tuple[str, bytes]:
     """One request through the WSGI handler, with the request signals a real server sends."""
-    environ = RequestFactory()._base_environ(
+    environ = RequestFactory()._base_environ(  # type: ignore[attr-defined]  # private, so not in the stubs
         PATH_INFO="/api/v1/me/", REQUEST_METHOD="GET", HTTP_AUTHORIZATION=f"Token {token}"
     )
     answer: dict[str, str] = {}
-    body = b"".join(handler(environ, lambda status, headers: answer.update(status=status)))
+
+    def start_response(
+        status: str, headers: list[tuple[str, str]], exc_info: object = None
+    ) -> Callable[[bytes], object]:
+        answer["status"] = status
+        return lambda data: None
+
+    body = b"".join(handler(environ, start_response))
     return answer["status"], body
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from functools import partial
 
 import pytest
 import redis
@@ -71,6 +72,6 @@ def test_the_beat_jobs_run_twice_at_once(lab: Lab, figures: FaultFigures) -> Non
 
     worker = lab.worker()
     for run in runs:
-        wait_until(lambda run=run: run_finished(run.pk), 90, f"run {run.pk} finished", worker.output)
+        wait_until(partial(run_finished, run.pk), 90, f"run {run.pk} finished", worker.output)
     assert all(r.attempts == 1 for r in MatchRun.objects.all())
     assert_consistent(figures=figures, emails=lab.emails())

@@ -78,7 +78,7 @@ def test_every_lcr_authority_has_postcodes_under_the_lcr_letters() -> None:
 
 @pytest.mark.django_db
 def test_a_site_with_an_unknown_postcode_fails_validation_on_the_postcode() -> None:
-    site = Site(employer=EmployerFactory(), name="Depot", address="1 Dock Road", postcode="L99 9ZZ")
+    site = Site(employer=EmployerFactory.create(), name="Depot", address="1 Dock Road", postcode="L99 9ZZ")
     with pytest.raises(ValidationError) as caught:
         site.full_clean()
     assert "could not find the postcode L99 9ZZ" in caught.value.message_dict["postcode"][0]
@@ -89,7 +89,11 @@ def test_a_site_with_an_unknown_postcode_fails_validation_on_the_postcode() -> N
 @pytest.mark.django_db
 def test_a_pupil_with_a_malformed_postcode_fails_validation_on_the_postcode() -> None:
     pupil = Pupil(
-        user=UserFactory(), school=SchoolFactory(), year_group=10, date_of_birth="2011-10-01", postcode="home"
+        user=UserFactory.create(),
+        school=SchoolFactory.create(),
+        year_group=10,
+        date_of_birth="2011-10-01",
+        postcode="home",
     )
     with pytest.raises(ValidationError) as caught:
         pupil.full_clean()
@@ -99,7 +103,7 @@ def test_a_pupil_with_a_malformed_postcode_fails_validation_on_the_postcode() ->
 
 @pytest.mark.django_db
 def test_full_clean_normalises_and_locates_a_good_postcode() -> None:
-    site = Site(employer=EmployerFactory(), name="Depot", address="1 Dock Road", postcode="ch415fn")
+    site = Site(employer=EmployerFactory.create(), name="Depot", address="1 Dock Road", postcode="ch415fn")
     site.full_clean()
     site.save()
     site.refresh_from_db()

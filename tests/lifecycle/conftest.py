@@ -31,11 +31,11 @@ class World:
 
     def pupil(self, **fields: Any) -> Pupil:
         fields.setdefault("school", self.school)
-        return f.PupilFactory(**fields)
+        return f.PupilFactory.create(**fields)
 
     def opportunity_with(self, **fields: Any) -> Opportunity:
         fields.setdefault("employer", self.employer)
-        return f.OpportunityFactory(**fields)
+        return f.OpportunityFactory.create(**fields)
 
     def match(
         self,
@@ -46,7 +46,7 @@ class World:
         run: MatchRun | None = None,
     ) -> Match:
         """A match moved through the real services to status ``to``."""
-        match = f.MatchFactory(
+        match = f.MatchFactory.create(
             run=run or self.run, pupil=pupil or self.pupil(), opportunity=opportunity or self.opportunity
         )
         return advance(self, match, to)
@@ -64,6 +64,7 @@ PATH = [
 def advance(world: World, match: Match, to: str, *, now: dt.datetime = NOW) -> Match:
     adviser = world.adviser.user
     member = match.opportunity.employer.members.first()
+    assert member is not None
     steps = {
         MatchStatus.APPROVED: lambda: services.match_approve(match_id=match.pk, actor=adviser, now=now),
         MatchStatus.OFFERED: lambda: services.match_offer(match_id=match.pk, actor=adviser, now=now),
@@ -98,17 +99,17 @@ def relayed(at: dt.datetime) -> None:
 
 @pytest.fixture
 def world(db: None) -> World:
-    school = f.SchoolFactory()
-    f.WindowFactory(school=school)
-    employer = f.EmployerFactory()
-    f.ComplianceFactory(employer=employer)
-    member = f.EmployerMemberFactory(employer=employer)
+    school = f.SchoolFactory.create()
+    f.WindowFactory.create(school=school)
+    employer = f.EmployerFactory.create()
+    f.ComplianceFactory.create(employer=employer)
+    member = f.EmployerMemberFactory.create(employer=employer)
     return World(
         school=school,
-        staff=f.SchoolStaffFactory(school=school),
-        adviser=f.CareersAdviserFactory(schools=[school]),
+        staff=f.SchoolStaffFactory.create(school=school),
+        adviser=f.CareersAdviserFactory.create(schools=[school]),
         employer=employer,
         member=member.user,
-        opportunity=f.OpportunityFactory(employer=employer, capacity=2),
-        run=f.MatchRunFactory(),
+        opportunity=f.OpportunityFactory.create(employer=employer, capacity=2),
+        run=f.MatchRunFactory.create(),
     )

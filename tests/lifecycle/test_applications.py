@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -13,6 +14,7 @@ from employers.models import Opportunity
 from placements.lifecycle.applications import application_reorder, application_submit, application_withdraw
 from placements.lifecycle.exceptions import TransitionNotAllowed
 from placements.models import Application
+from schools.models import Pupil
 from tests.factories import DEADLINE, WINDOW_START
 
 from .conftest import NOW, World
@@ -20,7 +22,7 @@ from .conftest import NOW, World
 AFTER_DEADLINE = dt.datetime.combine(DEADLINE + dt.timedelta(days=1), dt.time(12), tzinfo=dt.UTC)
 
 
-def ranks(pupil: object) -> list[tuple[int, int]]:
+def ranks(pupil: Pupil) -> list[tuple[int, int]]:
     return list(
         Application.objects.filter(pupil=pupil, status="active")
         .order_by("rank")
@@ -70,7 +72,7 @@ def test_duplicates_are_refused(world: World) -> None:
     ],
 )
 def test_ineligible_submissions_say_why(
-    world: World, pupil_fields: dict, opportunity_fields: dict, message: str
+    world: World, pupil_fields: dict[str, Any], opportunity_fields: dict[str, Any], message: str
 ) -> None:
     pupil = world.pupil(**pupil_fields)
     with pytest.raises(ValidationError, match=message) as error:

@@ -7,6 +7,8 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 import pytest
 from django.db import OperationalError, connection
@@ -65,31 +67,31 @@ def race(calls: list[Callable[[], object]]) -> Counter[str]:
 
 
 @pytest.fixture
-def setting() -> dict[str, object]:
-    school = f.SchoolFactory()
-    f.WindowFactory(school=school)
-    employer = f.EmployerFactory()
-    f.ComplianceFactory(employer=employer)
+def setting() -> dict[str, Any]:
+    school = f.SchoolFactory.create()
+    f.WindowFactory.create(school=school)
+    employer = f.EmployerFactory.create()
+    f.ComplianceFactory.create(employer=employer)
     return {
         "school": school,
         "employer": employer,
-        "adviser": f.CareersAdviserFactory(schools=[school]).user,
-        "run": f.MatchRunFactory(),
+        "adviser": f.CareersAdviserFactory.create(schools=[school]).user,
+        "run": f.MatchRunFactory.create(),
     }
 
 
 @pytest.mark.parametrize("repeat", range(3))
 @pytest.mark.parametrize("capacity", [1, 2, 3, 4, 5])
-def test_fifty_advisers_approving_the_last_seats(setting: dict, capacity: int, repeat: int) -> None:
-    opportunity = f.OpportunityFactory(employer=setting["employer"], capacity=capacity)
+def test_fifty_advisers_approving_the_last_seats(setting: dict[str, Any], capacity: int, repeat: int) -> None:
+    opportunity = f.OpportunityFactory.create(employer=setting["employer"], capacity=capacity)
     matches = [
-        f.MatchFactory(
-            run=setting["run"], opportunity=opportunity, pupil=f.PupilFactory(school=setting["school"])
+        f.MatchFactory.create(
+            run=setting["run"], opportunity=opportunity, pupil=f.PupilFactory.create(school=setting["school"])
         )
         for _ in range(THREADS)
     ]
     adviser = setting["adviser"]
-    outcomes = race([lambda m=m: services.match_approve(match_id=m.pk, actor=adviser) for m in matches])
+    outcomes = race([partial(services.match_approve, match_id=m.pk, actor=adviser) for m in matches])
     assert outcomes == Counter({"ok": capacity, "capacity": THREADS - capacity})
     opportunity.refresh_from_db()
     assert opportunity.seats_taken == capacity
@@ -100,11 +102,11 @@ def test_fifty_advisers_approving_the_last_seats(setting: dict, capacity: int, r
     )
 
 
-def test_fifty_accepts_of_one_offer_succeed_once(setting: dict) -> None:
-    pupil = f.PupilFactory(school=setting["school"])
-    opportunity = f.OpportunityFactory(employer=setting["employer"], capacity=1)
-    match = f.MatchFactory(run=setting["run"], opportunity=opportunity, pupil=pupil)
-    member = f.EmployerMemberFactory(employer=setting["employer"]).user
+def test_fifty_accepts_of_one_offer_succeed_once(setting: dict[str, Any]) -> None:
+    pupil = f.PupilFactory.create(school=setting["school"])
+    opportunity = f.OpportunityFactory.create(employer=setting["employer"], capacity=1)
+    match = f.MatchFactory.create(run=setting["run"], opportunity=opportunity, pupil=pupil)
+    member = f.EmployerMemberFactory.create(employer=setting["employer"]).user
     services.match_approve(match_id=match.pk, actor=setting["adviser"])
     services.match_offer(match_id=match.pk, actor=setting["adviser"])
     services.match_employer_confirm(match_id=match.pk, actor=member)
@@ -116,19 +118,19 @@ def test_fifty_accepts_of_one_offer_succeed_once(setting: dict) -> None:
     assert Opportunity.objects.get(pk=opportunity.pk).seats_taken == 1
 
 
-def test_one_pupil_two_proposals_approved_at_once_holds_one_seat(setting: dict) -> None:
-    pupil = f.PupilFactory(school=setting["school"])
+def test_one_pupil_two_proposals_approved_at_once_holds_one_seat(setting: dict[str, Any]) -> None:
+    pupil = f.PupilFactory.create(school=setting["school"])
     matches = [
-        f.MatchFactory(
-            run=f.MatchRunFactory(),
+        f.MatchFactory.create(
+            run=f.MatchRunFactory.create(),
             pupil=pupil,
-            opportunity=f.OpportunityFactory(employer=setting["employer"]),
+            opportunity=f.OpportunityFactory.create(employer=setting["employer"]),
         )
         for _ in range(2)
     ]
     adviser = setting["adviser"]
     for _ in range(5):
-        outcomes = race([lambda m=m: services.match_approve(match_id=m.pk, actor=adviser) for m in matches])
+        outcomes = race([partial(services.match_approve, match_id=m.pk, actor=adviser) for m in matches])
         assert outcomes == Counter({"ok": 1, "capacity": 1})
         held = Match.objects.filter(pupil=pupil, status=MatchStatus.APPROVED)
         assert held.count() == 1
@@ -145,7 +147,9 @@ def test_one_pupil_two_proposals_approved_at_once_holds_one_seat(setting: dict) 
         winner = held.model.objects.filter(pupil=pupil, status=MatchStatus.REJECTED).latest(
             "status_changed_at"
         )
-        new = f.MatchFactory(run=f.MatchRunFactory(), pupil=pupil, opportunity=winner.opportunity)
+        new = f.MatchFactory.create(
+            run=f.MatchRunFactory.create(), pupil=pupil, opportunity=winner.opportunity
+        )
         matches = [m if m.pk != winner.pk else new for m in matches]
 
 
@@ -177,11 +181,13 @@ def seat_holders(opportunity: Opportunity) -> int:
 
 
 @pytest.mark.parametrize("repeat", range(5))
-def test_an_overdue_offer_either_lapses_or_is_accepted_never_both(setting: dict, repeat: int) -> None:
-    pupil = f.PupilFactory(school=setting["school"])
-    opportunity = f.OpportunityFactory(employer=setting["employer"], capacity=1)
-    match = f.MatchFactory(run=setting["run"], opportunity=opportunity, pupil=pupil)
-    member = f.EmployerMemberFactory(employer=setting["employer"]).user
+def test_an_overdue_offer_either_lapses_or_is_accepted_never_both(
+    setting: dict[str, Any], repeat: int
+) -> None:
+    pupil = f.PupilFactory.create(school=setting["school"])
+    opportunity = f.OpportunityFactory.create(employer=setting["employer"], capacity=1)
+    match = f.MatchFactory.create(run=setting["run"], opportunity=opportunity, pupil=pupil)
+    member = f.EmployerMemberFactory.create(employer=setting["employer"]).user
     services.match_approve(match_id=match.pk, actor=setting["adviser"])
     services.match_offer(match_id=match.pk, actor=setting["adviser"])
     services.match_employer_confirm(match_id=match.pk, actor=member)
@@ -210,15 +216,17 @@ def test_an_overdue_offer_either_lapses_or_is_accepted_never_both(setting: dict,
 
 
 @pytest.mark.parametrize("repeat", range(5))
-def test_cancelling_the_last_seat_while_another_pupil_is_approved_for_it(setting: dict, repeat: int) -> None:
-    opportunity = f.OpportunityFactory(employer=setting["employer"], capacity=1)
+def test_cancelling_the_last_seat_while_another_pupil_is_approved_for_it(
+    setting: dict[str, Any], repeat: int
+) -> None:
+    opportunity = f.OpportunityFactory.create(employer=setting["employer"], capacity=1)
     adviser = setting["adviser"]
-    placed = f.MatchFactory(
-        run=setting["run"], opportunity=opportunity, pupil=f.PupilFactory(school=setting["school"])
+    placed = f.MatchFactory.create(
+        run=setting["run"], opportunity=opportunity, pupil=f.PupilFactory.create(school=setting["school"])
     )
     services.match_approve(match_id=placed.pk, actor=adviser)
-    waiting = f.MatchFactory(
-        run=setting["run"], opportunity=opportunity, pupil=f.PupilFactory(school=setting["school"])
+    waiting = f.MatchFactory.create(
+        run=setting["run"], opportunity=opportunity, pupil=f.PupilFactory.create(school=setting["school"])
     )
 
     cancelled, approved = outcomes_of(

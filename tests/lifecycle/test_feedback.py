@@ -31,7 +31,8 @@ def test_both_sides_complete_the_placement(world: World) -> None:
     match_feedback_record(match_id=match.pk, actor=world.member, rating=4, days_attended=5, now=LAST_DAY)
     match.refresh_from_db()
     assert match.status == S.COMPLETED
-    assert match.status_changes.last().reason == "feedback_received"
+    last = match.status_changes.last()
+    assert last is not None and last.reason == "feedback_received"
     world.opportunity.refresh_from_db()
     assert world.opportunity.seats_taken == 1  # a completed placement keeps its seat on record
 

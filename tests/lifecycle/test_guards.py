@@ -77,7 +77,9 @@ def test_the_last_seat_goes_once(world: World) -> None:
 def test_a_pupil_holds_one_live_placement(world: World) -> None:
     pupil = world.pupil()
     world.match(pupil=pupil, to=S.APPROVED)
-    other_run_match = world.match(pupil=pupil, opportunity=world.opportunity_with(), run=MatchRunFactory())
+    other_run_match = world.match(
+        pupil=pupil, opportunity=world.opportunity_with(), run=MatchRunFactory.create()
+    )
     with pytest.raises(CapacityConflict, match="already holds another placement"):
         approve(world, other_run_match)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import pytest
 import redis
@@ -41,6 +42,7 @@ def test_an_offer_lapses_after_n_days_not_before(world: World) -> None:
     world.opportunity.refresh_from_db()
     assert (match.status, world.opportunity.seats_taken) == (S.LAPSED, 0)
     change = match.status_changes.last()
+    assert change is not None
     assert (change.from_status, change.changed_by, change.reason) == (S.OFFERED, None, "no_answer")
     # Running the sweep again changes nothing.
     assert services.offers_lapse_overdue(now=NOW + dt.timedelta(days=DAYS + 1)) == []
@@ -65,7 +67,7 @@ def test_the_beat_task_is_registered_and_lapses(world: World) -> None:
 
 
 def test_lapse_queues_notification_and_refill_on_commit(
-    world: World, empty_queue: None, django_capture_on_commit_callbacks
+    world: World, empty_queue: None, django_capture_on_commit_callbacks: Any
 ) -> None:
     match = world.match(to=S.OFFERED)
     with django_capture_on_commit_callbacks(execute=True):
@@ -89,7 +91,7 @@ def test_an_offer_whose_notification_never_went_out_does_not_lapse(world: World)
 
 def applicant(world: World, **fields: object) -> Pupil:
     pupil = world.pupil(**fields)
-    ApplicationFactory(pupil=pupil, opportunity=world.opportunity)
+    ApplicationFactory.create(pupil=pupil, opportunity=world.opportunity)
     return pupil
 
 
@@ -105,7 +107,7 @@ def test_freed_seat_goes_to_the_next_pupil_by_priority_then_lottery(world: World
     applicant(world, care_experienced=True, parental_consent="refused")
     applicant(world, care_experienced=True, easting=335000 + 40000)  # too far
     busy = applicant(world, care_experienced=True)
-    world.match(pupil=busy, opportunity=world.opportunity_with(), run=MatchRunFactory(), to=S.APPROVED)
+    world.match(pupil=busy, opportunity=world.opportunity_with(), run=MatchRunFactory.create(), to=S.APPROVED)
 
     offered = world.match(pupil=holder, to=S.OFFERED)
     services.match_pupil_decline(match_id=offered.pk, actor=holder.user, now=NOW)
@@ -148,8 +150,8 @@ def test_a_refill_is_a_small_run_with_the_source_seed_and_an_adviser_still_appro
 
 
 def test_no_refill_into_a_site_a_pupil_cannot_get_into(world: World) -> None:
-    site = SiteFactory(employer=world.employer, step_free_access=False)
+    site = SiteFactory.create(employer=world.employer, step_free_access=False)
     opportunity = world.opportunity_with(site=site, capacity=1)
     pupil = world.pupil(needs_step_free_access=True)
-    ApplicationFactory(pupil=pupil, opportunity=opportunity)
+    ApplicationFactory.create(pupil=pupil, opportunity=opportunity)
     assert opportunity_refill(opportunity_id=opportunity.pk, run_id=world.run.pk, now=NOW) == []

@@ -47,7 +47,7 @@ def test_no_pupil_personal_data_beyond_a_first_name(world: World, status: str) -
     notification_send_for_change(change_id=match.status_changes.get(to_status=status).pk)
     assert mail.outbox
     for message in mail.outbox:
-        text = message.subject + message.body
+        text = f"{message.subject}{message.body}"
         for secret in (
             "Uniquesurname",
             "L17 1AA",

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from django.core.exceptions import ValidationError
 
 from employers.models import Opportunity
 from placements.lifecycle import services
-from placements.lifecycle.exceptions import ActionNotPermitted, TransitionNotAllowed
-from placements.lifecycle.transitions import TRANSITIONS, allowed_events
+from placements.lifecycle.exceptions import ActionNotPermitted, ConsentRequired, TransitionNotAllowed
+from placements.lifecycle.transitions import TRANSITIONS, Event, allowed_events
 from placements.models import SEAT_HOLDING_STATUSES, Match, MatchStatus, MatchStatusChange
 
 from .conftest import NOW, World, advance
@@ -55,6 +57,7 @@ def test_accept_with_consent_on_file_confirms_at_once(world: World) -> None:
     match.refresh_from_db()
     assert match.status == S.CONFIRMED
     last = match.status_changes.last()
+    assert last is not None
     assert (last.from_status, last.to_status, last.changed_by, last.reason) == (
         S.ACCEPTED,
         S.CONFIRMED,
@@ -65,7 +68,7 @@ def test_accept_with_consent_on_file_confirms_at_once(world: World) -> None:
 
 def test_confirm_without_consent_is_refused(world: World) -> None:
     match = world.match(pupil=world.pupil(parental_consent="requested"), to=S.ACCEPTED)
-    with pytest.raises(services.ConsentRequired):
+    with pytest.raises(ConsentRequired):
         services.match_confirm(match_id=match.pk, actor=world.staff.user, now=NOW)
     match.refresh_from_db()
     assert match.status == S.ACCEPTED
@@ -99,7 +102,7 @@ def test_every_event_from_every_status_follows_the_table(world: World, event: st
     held = int(status in SEAT_HOLDING_STATUSES)
     Opportunity.objects.filter(pk=world.opportunity.pk).update(seats_taken=held)
     match.refresh_from_db()
-    transition = TRANSITIONS[event]
+    transition = TRANSITIONS[Event(event)]
     if status in transition.sources:
         EVENT_CALLS[event](match, world)
         match.refresh_from_db()
@@ -130,7 +133,7 @@ def test_every_event_from_every_status_follows_the_table(world: World, event: st
     ],
 )
 def test_roles_outside_the_table_cannot_act(world: World, event: str, who: str) -> None:
-    source = next(iter(TRANSITIONS[event].sources))
+    source = next(iter(TRANSITIONS[Event(event)].sources))
     match = advance(world, world.match(pupil=world.pupil(parental_consent="requested")), source)
     actor = {
         "pupil": match.pupil.user,
@@ -138,13 +141,14 @@ def test_roles_outside_the_table_cannot_act(world: World, event: str, who: str) 
         "staff": world.staff.user,
         "adviser": world.adviser.user,
     }[who]
-    call = {
+    calls: dict[str, Callable[..., object]] = {
         "approve": services.match_approve,
         "offer": services.match_offer,
         "employer_confirm": services.match_employer_confirm,
         "accept": services.match_accept,
         "confirm": services.match_confirm,
-    }[event]
+    }
+    call = calls[event]
     with pytest.raises(ActionNotPermitted):
         call(match_id=match.pk, actor=actor, now=NOW)
     match.refresh_from_db()
@@ -154,7 +158,7 @@ def test_roles_outside_the_table_cannot_act(world: World, event: str, who: str) 
 def test_an_adviser_for_another_school_cannot_act(world: World) -> None:
     from tests.factories import CareersAdviserFactory, SchoolFactory
 
-    stranger = CareersAdviserFactory(schools=[SchoolFactory()])
+    stranger = CareersAdviserFactory.create(schools=[SchoolFactory.create()])
     match = world.match()
     with pytest.raises(ActionNotPermitted):
         services.match_approve(match_id=match.pk, actor=stranger.user, now=NOW)

@@ -48,7 +48,7 @@ class MatchWorld:
         return self.window_start + dt.timedelta(days=4)
 
     def school(self, *, la: str = LIVERPOOL, year_group: int = 10, window: bool = True) -> School:
-        school = f.SchoolFactory(
+        school = f.SchoolFactory.create(
             local_authority=self.local_authorities[la],
             postcode="L1 8JQ",
             easting=HOME[0],
@@ -56,7 +56,7 @@ class MatchWorld:
             local_authority_code=la,
         )
         if window:
-            f.WindowFactory(
+            f.WindowFactory.create(
                 school=school,
                 year_group=year_group,
                 starts_on=self.window_start,
@@ -76,12 +76,14 @@ class MatchWorld:
             "local_authority_code": LIVERPOOL,
             **fields,
         }
-        return f.PupilFactory(school=school, sector_interests=[self.sectors[s] for s in interests], **values)
+        return f.PupilFactory.create(
+            school=school, sector_interests=[self.sectors[s] for s in interests], **values
+        )
 
     def employer(self, *, sector: str = "digital", compliant: bool = True) -> Employer:
-        employer = f.EmployerFactory(sector=self.sectors[sector])
+        employer = f.EmployerFactory.create(sector=self.sectors[sector])
         if compliant:
-            f.ComplianceFactory(
+            f.ComplianceFactory.create(
                 employer=employer,
                 insurance_expires_on=self.window_end + dt.timedelta(days=200),
                 risk_assessment_on=self.window_start - dt.timedelta(days=30),
@@ -102,7 +104,7 @@ class MatchWorld:
         **fields: Any,
     ) -> Opportunity:
         employer = employer or self.employer(sector=sector)
-        site = f.SiteFactory(
+        site = f.SiteFactory.create(
             employer=employer,
             postcode="L2 2DP",
             step_free_access=step_free,
@@ -116,7 +118,9 @@ class MatchWorld:
             "ends_on": self.window_end,
             **fields,
         }
-        return f.OpportunityFactory(employer=employer, site=site, sector=self.sectors[sector], **values)
+        return f.OpportunityFactory.create(
+            employer=employer, site=site, sector=self.sectors[sector], **values
+        )
 
     def apply(self, pupil: Pupil, *opportunities: Opportunity) -> list[Application]:
         return [
@@ -126,13 +130,13 @@ class MatchWorld:
 
 
 def build_world(window_start: dt.date | None = None) -> MatchWorld:
-    region = f.RegionFactory(code="lcr", name="Liverpool City Region")
+    region = f.RegionFactory.create(code="lcr", name="Liverpool City Region")
     las = {
-        code: f.LocalAuthorityFactory(code=code, name=name, region=region)
+        code: f.LocalAuthorityFactory.create(code=code, name=name, region=region)
         for code, name in ((LIVERPOOL, "Liverpool"), (WIRRAL, "Wirral"))
     }
     sectors = {
-        slug: f.SectorFactory(slug=slug, name=name, sic_sections=sic)
+        slug: f.SectorFactory.create(slug=slug, name=name, sic_sections=sic)
         for slug, name, sic in (
             ("digital", "Digital and creative", "J"),
             ("health", "Health and social care", "Q"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from typing import Any
 
 import psycopg
 import pytest
@@ -22,7 +23,7 @@ from .conftest import MatchWorld, populate
 pytestmark = pytest.mark.django_db
 
 
-def queued(world: MatchWorld, django_capture_on_commit_callbacks) -> MatchRun:
+def queued(world: MatchWorld, django_capture_on_commit_callbacks: Any) -> MatchRun:
     with django_capture_on_commit_callbacks():  # captured, not sent: no broker involved
         return services.match_run_create(region=world.region, seed=5, parameters={})
 
@@ -118,8 +119,10 @@ def test_a_failure_after_a_dropped_connection_is_recorded_on_a_fresh_one(
 
     monkeypatch.setattr(engine, "run_match", drop_own_connection)
     with django_capture_on_commit_callbacks():
-        run = services.match_run_execute(run_id=run.pk)
+        executed = services.match_run_execute(run_id=run.pk)
 
+    assert executed is not None
+    run = executed
     assert (run.status, run.stage, run.attempts) == ("queued", "queued", 1)
     assert "lost its database connection while finding candidates" in run.recovery_note
     assert hand_outs(run) == 2

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from employers.models import ComplianceRecord, Opportunity
 from mobility.geography.models import Region
 from placements.engine import MODE_CODES, NO_DATE, Policy
-from placements.engine.inputs import CONSENT_CODES
+from placements.engine.inputs import CONSENT_CODES, MatchInput
 from placements.matching.selectors import match_input_build
 from placements.models import Application, Match, MatchRun, MatchStatus
 from schools.models import WorkExperienceWindow
@@ -23,7 +23,7 @@ from .conftest import HOME, LIVERPOOL, WIRRAL, MatchWorld
 pytestmark = pytest.mark.django_db
 
 
-def snapshot(world: MatchWorld, region: Region | None = None):
+def snapshot(world: MatchWorld, region: Region | None = None) -> MatchInput:
     return match_input_build(region=region or world.region, policy=Policy(), as_of=dt.date.today())
 
 
@@ -144,6 +144,7 @@ def test_opportunity_fields_and_employer_documents(world: MatchWorld) -> None:
     assert opps.start_day[0] == world.window_start.toordinal()
     assert opps.end_day[0] == world.window_end.toordinal()
     assert opps.published.all()
+    assert record.insurance_expires_on is not None
     assert opps.insurance_valid_until[0] == record.insurance_expires_on.toordinal()
     valid_for = settings.MOBILITY["RISK_ASSESSMENT_VALID_FOR"]
     assert opps.risk_assessment_valid_until[0] == (record.risk_assessment_on + valid_for).toordinal()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import psycopg
 import pytest
@@ -26,7 +27,16 @@ def pairs(run: MatchRun) -> set[tuple[int, int]]:
     return set(Match.objects.filter(run=run).values_list("pupil_id", "opportunity_id"))
 
 
-def new_run(world: MatchWorld, django_capture_on_commit_callbacks, seed: int = 7, **kwargs) -> MatchRun:
+def executed(run_id: int) -> MatchRun:
+    """Runs a queued run in-process; it must not have been claimed already."""
+    run = services.match_run_execute(run_id=run_id)
+    assert run is not None
+    return run
+
+
+def new_run(
+    world: MatchWorld, django_capture_on_commit_callbacks: Any, seed: int = 7, **kwargs: Any
+) -> MatchRun:
     # Callbacks are captured, not executed: these tests execute the run in-process.
     with django_capture_on_commit_callbacks() as callbacks:
         run = services.match_run_create(region=world.region, policy="stable", seed=seed, **kwargs)
@@ -57,7 +67,7 @@ def test_execute_writes_proposed_matches_report_and_timings(world, django_captur
     populate(world)
     run = new_run(world, django_capture_on_commit_callbacks)
 
-    run = services.match_run_execute(run_id=run.pk)
+    run = executed(run.pk)
 
     assert run is not None
     assert (run.status, run.stage, run.progress, run.error) == ("succeeded", "done", 1.0, "")
@@ -84,6 +94,7 @@ def test_execute_writes_proposed_matches_report_and_timings(world, django_captur
     assert stages == pytest.approx(run.timings["total"], abs=0.01)
     assert stats["labels"]["local_authorities"]["E08000012"] == "Liverpool"
     assert stats["compared_policy"] == "max-coverage" and stats["max_coverage_gain"] == 0  # nothing left
+    assert run.started_at is not None and run.finished_at is not None
     assert run.started_at <= run.finished_at
     # Every pupil of the run is either placed or told why not.
     unplaced = list(UnplacedPupil.objects.filter(run=run))
@@ -111,7 +122,7 @@ def test_progress_is_recorded_stage_by_stage(world, django_capture_on_commit_cal
 
         return real(data, on_stage=relay)
 
-    monkeypatch.setattr(services.engine, "run_match", watched_run_match)
+    monkeypatch.setattr(engine, "run_match", watched_run_match)
     services.match_run_execute(run_id=run.pk)
 
     assert seen[0][:2] == ("engine starts", "candidates")
@@ -134,7 +145,7 @@ def test_failure_while_writing_leaves_no_matches(
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(services, "run_statistics", explode)
-    run = services.match_run_execute(run_id=run.pk)
+    run = executed(run.pk)
 
     assert written and written[0] > 0
     assert run.status == "failed" and run.stage == "writing"
@@ -155,8 +166,8 @@ def test_failure_in_the_engine_is_reported(world, django_capture_on_commit_callb
         on_stage("candidates", 0.2)
         raise ValueError("priority keys too wide to pack")
 
-    monkeypatch.setattr(services.engine, "run_match", broken)
-    run = services.match_run_execute(run_id=run.pk)
+    monkeypatch.setattr(engine, "run_match", broken)
+    run = executed(run.pk)
 
     assert run.status == "failed"
     assert run.error == "The run failed while solving: ValueError: priority keys too wide to pack"
@@ -168,13 +179,11 @@ def test_rerun_of_a_failed_run_matches_a_clean_run(world, django_capture_on_comm
     failing = new_run(world, django_capture_on_commit_callbacks, seed=11)
     with monkeypatch.context() as patch:
         patch.setattr(services, "run_statistics", lambda **kwargs: 1 / 0)
-        assert services.match_run_execute(run_id=failing.pk).status == "failed"
+        assert executed(failing.pk).status == "failed"
 
-    rerun = services.match_run_execute(run_id=failing.pk)
-    clean = services.match_run_execute(run_id=new_run(world, django_capture_on_commit_callbacks, seed=11).pk)
-    other_seed = services.match_run_execute(
-        run_id=new_run(world, django_capture_on_commit_callbacks, seed=12).pk
-    )
+    rerun = executed(failing.pk)
+    clean = executed(new_run(world, django_capture_on_commit_callbacks, seed=11).pk)
+    other_seed = executed(run_id=new_run(world, django_capture_on_commit_callbacks, seed=12).pk)
 
     assert rerun.status == clean.status == "succeeded" and rerun.error == ""
     assert (rerun.input_hash, rerun.result_hash) == (clean.input_hash, clean.result_hash)
@@ -184,7 +193,7 @@ def test_rerun_of_a_failed_run_matches_a_clean_run(world, django_capture_on_comm
 
 def test_redelivering_a_finished_run_does_nothing(world, django_capture_on_commit_callbacks):
     populate(world)
-    run = services.match_run_execute(run_id=new_run(world, django_capture_on_commit_callbacks).pk)
+    run = executed(new_run(world, django_capture_on_commit_callbacks).pk)
     before = (run.result_hash, run.input_hash, run.finished_at, run.timings, pairs(run))
     last_id = Match.objects.order_by("-pk").values_list("pk", flat=True).first()
 
@@ -200,7 +209,7 @@ def test_a_run_left_running_by_a_dead_worker_is_run_again(world, django_capture_
     run = new_run(world, django_capture_on_commit_callbacks)
     MatchRun.objects.filter(pk=run.pk).update(status="running", stage="solving", progress=0.5)
 
-    run = services.match_run_execute(run_id=run.pk)
+    run = executed(run.pk)
 
     assert run.status == "succeeded" and Match.objects.filter(run=run).count() == run.statistics["placed"]
 
@@ -231,7 +240,7 @@ def test_pupils_with_a_live_placement_keep_it(world, django_capture_on_commit_ca
     Match.objects.create(run=earlier, pupil=holder, opportunity=opportunity, status=MatchStatus.CONFIRMED)
     world.apply(hopeful, opportunity)
 
-    run = services.match_run_execute(run_id=new_run(world, django_capture_on_commit_callbacks).pk)
+    run = executed(new_run(world, django_capture_on_commit_callbacks).pk)
 
     assert run.status == "succeeded"
     # The confirmed pupil is not matched again, and the full seat is not offered to anyone.
@@ -243,7 +252,7 @@ def test_pupils_with_a_live_placement_keep_it(world, django_capture_on_commit_ca
 @pytest.mark.parametrize("use_copy", [True, False], ids=["copy", "bulk_create"])
 def test_both_insert_paths_write_the_same_rows(world, django_capture_on_commit_callbacks, use_copy):
     populate(world)
-    reference = services.match_run_execute(run_id=new_run(world, django_capture_on_commit_callbacks).pk)
+    reference = executed(new_run(world, django_capture_on_commit_callbacks).pk)
     columns = ("pupil_id", "opportunity_id", "status", *results.MATCH_COLUMNS[2:])
     expected = sorted(Match.objects.filter(run=reference).values_list(*columns))
     run = new_run(world, django_capture_on_commit_callbacks)
@@ -265,7 +274,7 @@ def test_a_pupil_whose_consent_was_refused_is_left_out_of_the_run(world, django_
     other = world.pupil(school)
     world.apply(refused, opening)
     world.apply(other, opening)
-    run = services.match_run_execute(run_id=new_run(world, django_capture_on_commit_callbacks).pk)
+    run = executed(new_run(world, django_capture_on_commit_callbacks).pk)
 
     assert run is not None and run.status == "succeeded"
     assert pairs(run) == {(other.pk, opening.pk)}
@@ -285,7 +294,7 @@ def test_one_unusable_opportunity_does_not_stop_the_run(world, django_capture_on
     world.apply(second, fine)
     # As an API bug once allowed: saved without validation.
     Opportunity.objects.filter(pk=broken.pk).update(starts_on=dt.date(1, 1, 1))
-    run = services.match_run_execute(run_id=new_run(world, django_capture_on_commit_callbacks).pk)
+    run = executed(new_run(world, django_capture_on_commit_callbacks).pk)
 
     assert run is not None and (run.status, run.error) == ("succeeded", "")
     assert run.statistics["skipped"] == [

@@ -9,6 +9,11 @@ from mobility.disclosure import SuppressedTable
 Entry = tuple[object, ...]
 
 
+def _adds_up(parts: list[Entry], total: Entry) -> list[tuple[Entry, int]]:
+    """The parts minus their total: one sum that is zero."""
+    return [(part, 1) for part in parts] + [(total, -1)]
+
+
 def _equations(table: SuppressedTable) -> tuple[list[dict[Entry, int]], list[int], dict[Entry, int]]:
     """Every published sum as {unknown: coefficient} = constant, from the shown figures only."""
     rows, cols = len(table.cells), len(table.cells[0]) if table.cells else 0
@@ -20,11 +25,11 @@ def _equations(table: SuppressedTable) -> tuple[list[dict[Entry, int]], list[int
     for c in range(cols):
         shown[("col", c)] = table.column_totals[c].shown
     shown[("all",)] = table.grand_total.shown
-    sums: list[list[tuple[Entry, int]]] = [
-        *([(("cell", r, c), 1) for c in range(cols)] + [(("row", r), -1)] for r in range(rows)),
-        *([(("cell", r, c), 1) for r in range(rows)] + [(("col", c), -1)] for c in range(cols)),
-        [(("row", r), 1) for r in range(rows)] + [(("all",), -1)],
-        [(("col", c), 1) for c in range(cols)] + [(("all",), -1)],
+    sums = [
+        *(_adds_up([("cell", r, c) for c in range(cols)], ("row", r)) for r in range(rows)),
+        *(_adds_up([("cell", r, c) for r in range(rows)], ("col", c)) for c in range(cols)),
+        _adds_up([("row", r) for r in range(rows)], ("all",)),
+        _adds_up([("col", c) for c in range(cols)], ("all",)),
     ]
     equations, constants = [], []
     for terms in sums:

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from mobility.disclosure import FEWER_THAN, WITHHELD, suppress_count, suppress_table
 
-from .attacker import solve_by_elimination, solve_by_subtraction
+from .attacker import Entry, solve_by_elimination, solve_by_subtraction
 
 
 def labels(table):
@@ -101,7 +101,7 @@ def test_no_small_figure_shown_and_no_hidden_figure_recovered(counts: list[list[
     table = suppress_table(counts)
     for figure in every_figure(table):
         assert figure.hidden or not 0 < figure.value < 5
-    hidden_entries = set()
+    hidden_entries: set[Entry] = set()
     for r, c in table.hidden_cells:
         hidden_entries.add(("cell", r, c))
     for r, total in enumerate(table.row_totals):

@@ -68,27 +68,29 @@ CASES = {
 
 @pytest.fixture
 def pupil(lcr_region: Any) -> Pupil:
-    school = f.SchoolFactory()
-    f.WindowFactory(school=school)
+    school = f.SchoolFactory.create()
+    f.WindowFactory.create(school=school)
     # Exactly 15 on the window's first day.
     born = f.WINDOW_START.replace(year=f.WINDOW_START.year - 15)
-    return f.PupilFactory(
+    return f.PupilFactory.create(
         school=school, easting=HOME[0], northing=HOME[1], max_travel_minutes=45, date_of_birth=born
     )
 
 
 def opportunity(case: Case) -> Opportunity:
-    site = f.SiteFactory(
+    site = f.SiteFactory.create(
         easting=HOME[0] + case.metres_east, northing=HOME[1], step_free_access=case.step_free_site
     )
-    return f.OpportunityFactory(employer=site.employer, site=site, **case.fields)
+    return f.OpportunityFactory.create(employer=site.employer, site=site, **case.fields)
 
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_each_rule(name: str, pupil: Pupil) -> None:
     case = CASES[name]
     wanted = opportunity(case)
-    f.OpportunityFactory(site=f.SiteFactory(easting=HOME[0] + 500, northing=HOME[1]))  # always listed
+    f.OpportunityFactory.create(
+        site=f.SiteFactory.create(easting=HOME[0] + 500, northing=HOME[1])
+    )  # always listed
 
     def ids(show_all: bool) -> set[int]:
         rows = opportunities_reachable(pupil=pupil, today=case.today, show_all=show_all, **case.params)
@@ -113,7 +115,7 @@ def test_rows_carry_minutes_nearest_first_and_who_can_apply(pupil: Pupil) -> Non
 
 
 def test_refill_reads_the_same_rules(pupil: Pupil) -> None:
-    step_free = f.PupilFactory(
+    step_free = f.PupilFactory.create(
         school=pupil.school,
         easting=HOME[0],
         northing=HOME[1],
@@ -121,7 +123,7 @@ def test_refill_reads_the_same_rules(pupil: Pupil) -> None:
         date_of_birth=pupil.date_of_birth,
         max_travel_minutes=45,
     )
-    far = f.PupilFactory(
+    far = f.PupilFactory.create(
         school=pupil.school,
         easting=HOME[0] - 7000,
         northing=HOME[1],
@@ -160,5 +162,5 @@ def test_the_page_and_the_api_list_what_the_query_lists(pupil: Pupil) -> None:
 
 def test_only_a_pupil_has_a_reachable_list(lcr_region: Any) -> None:
     client = Client()
-    client.force_login(f.SchoolStaffFactory().user)
+    client.force_login(f.SchoolStaffFactory.create().user)
     assert client.get("/api/v1/opportunities/reachable/").status_code == 403

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from django.test import Client
 from rest_framework.test import APIClient
@@ -9,9 +11,12 @@ from rest_framework.test import APIClient
 from mobility.accounts.models import User
 from tests.lifecycle.conftest import World, world  # noqa: F401  (the shared fixture)
 
+WebAs = Callable[[User], Client]
+ApiAs = Callable[[User], APIClient]
+
 
 @pytest.fixture
-def web_as():
+def web_as() -> WebAs:
     def login(user: User) -> Client:
         client = Client()
         client.force_login(user)
@@ -21,7 +26,7 @@ def web_as():
 
 
 @pytest.fixture
-def api_as():
+def api_as() -> ApiAs:
     def login(user: User) -> APIClient:
         client = APIClient()
         client.force_authenticate(user)
@@ -30,4 +35,4 @@ def api_as():
     return login
 
 
-__all__ = ["World"]
+__all__ = ["ApiAs", "WebAs", "World"]

@@ -19,7 +19,7 @@ S = MatchStatus
 
 @pytest.fixture
 def admin_client(world: World) -> Client:
-    user = f.UserFactory(role=Role.ADMIN, is_staff=True, is_superuser=True)
+    user = f.UserFactory.create(role=Role.ADMIN, is_staff=True, is_superuser=True)
     client = Client()
     client.force_login(user)
     return client
@@ -53,6 +53,7 @@ def test_an_admin_post_cannot_move_a_match_its_seat_or_its_history(
     assert list(match.status_changes.values_list("pk", "to_status")) == history
     # No history row can be added, changed or deleted by hand either.
     change = match.status_changes.first()
+    assert change is not None
     assert admin_client.post(reverse("admin:placements_matchstatuschange_add"), {}).status_code == 403
     assert (
         admin_client.post(

@@ -9,13 +9,13 @@ from placements.lifecycle.refill import opportunity_refill
 from placements.models import MatchStatus
 from tests import factories as f
 
-from .conftest import World
+from .conftest import WebAs, World
 
 pytestmark = pytest.mark.django_db
 S = MatchStatus
 
 
-def test_the_review_queue_names_groups_and_choices_in_words(world: World, web_as) -> None:
+def test_the_review_queue_names_groups_and_choices_in_words(world: World, web_as: WebAs) -> None:
     pupil = world.pupil(care_experienced=True)
     match = world.match(pupil=pupil)
     match.priority_tier, match.rank = 0, 2
@@ -32,16 +32,16 @@ def test_the_review_queue_names_groups_and_choices_in_words(world: World, web_as
     assert "What the pupil is told" in page  # the pupil's sentence is labelled as such
 
 
-def test_run_lists_say_what_each_policy_means(world: World, web_as) -> None:
-    f.MatchRunFactory(region=world.run.region, policy="max-coverage", what_if=True)
+def test_run_lists_say_what_each_policy_means(world: World, web_as: WebAs) -> None:
+    f.MatchRunFactory.create(region=world.run.region, policy="max-coverage", what_if=True)
     page = web_as(world.adviser.user).get("/adviser/").content.decode()
     assert "Stable matching" in page and "Most pupils placed (comparison only)" in page
     assert ">max-coverage<" not in page and ">stable<" not in page
 
 
-def test_a_refill_run_page_explains_itself_instead_of_empty_figures(world: World, web_as) -> None:
+def test_a_refill_run_page_explains_itself_instead_of_empty_figures(world: World, web_as: WebAs) -> None:
     applicant = world.pupil()
-    f.ApplicationFactory(pupil=applicant, opportunity=world.opportunity)
+    f.ApplicationFactory.create(pupil=applicant, opportunity=world.opportunity)
     holder = world.match(to=S.OFFERED)
     lifecycle.match_cancel(match_id=holder.pk, actor=world.adviser.user, reason="other", note="x")
     (made,) = opportunity_refill(opportunity_id=world.opportunity.pk, run_id=holder.run_id)

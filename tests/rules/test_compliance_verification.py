@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -14,7 +15,7 @@ from placements.lifecycle import services as lifecycle
 from placements.lifecycle.exceptions import ComplianceBlocked
 from placements.models import MatchStatus
 
-from .conftest import World
+from .conftest import ApiAs, WebAs, World
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def _employer_edit(world: World, **data: object) -> ComplianceRecord:
 
 
 def test_an_employer_edit_unverifies_and_blocks_approval_saying_why(
-    world: World, django_capture_on_commit_callbacks
+    world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
     match = world.match()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -55,7 +56,7 @@ def test_verifying_needs_a_note_of_the_evidence(world: World) -> None:
 
 
 def test_an_employer_api_edit_unverifies_and_the_adviser_verifies_through_the_api(
-    world: World, api_as
+    world: World, api_as: ApiAs
 ) -> None:
     record = world.employer.compliance
     answer = api_as(world.member).patch(
@@ -77,7 +78,9 @@ def test_an_employer_api_edit_unverifies_and_the_adviser_verifies_through_the_ap
     assert api_as(world.adviser.user).post(f"/api/v1/matches/{match.pk}/approve/", {}).status_code == 200
 
 
-def test_the_adviser_page_lists_records_awaiting_verification_and_verifies_one(world: World, web_as) -> None:
+def test_the_adviser_page_lists_records_awaiting_verification_and_verifies_one(
+    world: World, web_as: WebAs
+) -> None:
     record = _employer_edit(world, supervisor_name="Pat New")
     adviser = web_as(world.adviser.user)
     page = adviser.get("/adviser/compliance/")
@@ -93,8 +96,9 @@ def test_the_adviser_page_lists_records_awaiting_verification_and_verifies_one(w
     assert web_as(world.member).get("/adviser/compliance/").status_code in (302, 403)
 
 
-def test_an_employer_web_edit_unverifies(world: World, web_as) -> None:
+def test_an_employer_web_edit_unverifies(world: World, web_as: WebAs) -> None:
     record = world.employer.compliance
+    assert record.insurance_expires_on and record.risk_assessment_on
     data = {
         "insurer": record.insurer,
         "insurance_policy_number": record.insurance_policy_number,

@@ -16,7 +16,7 @@ from placements.lifecycle.tasks import notify_placement_change
 from placements.models import MatchStatus
 from tests import factories as f
 
-from .conftest import World
+from .conftest import ApiAs, WebAs, World
 
 pytestmark = pytest.mark.django_db
 S = MatchStatus
@@ -41,7 +41,9 @@ def test_before_any_offer_the_employer_may_move_it(world: World) -> None:
     assert moved.starts_on == LATER
 
 
-def test_the_api_and_the_web_form_refuse_with_409_and_a_message(world: World, api_as, web_as) -> None:
+def test_the_api_and_the_web_form_refuse_with_409_and_a_message(
+    world: World, api_as: ApiAs, web_as: WebAs
+) -> None:
     world.match(to=S.CONFIRMED)
     answer = api_as(world.member).patch(
         f"/api/v1/opportunities/{world.opportunity.pk}/",
@@ -126,7 +128,7 @@ def test_a_refused_change_changes_nothing(world: World) -> None:
     assert ChangeRequest.objects.get(pk=request.pk).status == ChangeRequest.Status.REFUSED
 
 
-def test_change_requests_through_the_api(world: World, api_as) -> None:
+def test_change_requests_through_the_api(world: World, api_as: ApiAs) -> None:
     match = world.match(to=S.CONFIRMED)
     asked = api_as(world.member).post(
         "/api/v1/change-requests/",
@@ -143,7 +145,7 @@ def test_change_requests_through_the_api(world: World, api_as) -> None:
     assert match.status == S.EMPLOYER_CONFIRMED
 
 
-def test_change_requests_through_the_pages(world: World, web_as) -> None:
+def test_change_requests_through_the_pages(world: World, web_as: WebAs) -> None:
     match = world.match(to=S.CONFIRMED)
     o = world.opportunity
     employer = web_as(world.member)

@@ -10,7 +10,7 @@ from placements.lifecycle import services as lifecycle
 from placements.models import Application, MatchRun, MatchStatus, UnplacedPupil
 from tests import factories as f
 
-from .conftest import World
+from .conftest import WebAs, World
 
 pytestmark = pytest.mark.django_db
 S = MatchStatus
@@ -19,8 +19,8 @@ W = Application.WithdrawnReason
 
 def test_declining_an_offer_closes_that_application(world: World) -> None:
     pupil = world.pupil()
-    chosen = f.ApplicationFactory(pupil=pupil, opportunity=world.opportunity, rank=1)
-    other = f.ApplicationFactory(pupil=pupil, opportunity=world.opportunity_with(), rank=2)
+    chosen = f.ApplicationFactory.create(pupil=pupil, opportunity=world.opportunity, rank=1)
+    other = f.ApplicationFactory.create(pupil=pupil, opportunity=world.opportunity_with(), rank=2)
     match = world.match(pupil=pupil, to=S.EMPLOYER_CONFIRMED)
     lifecycle.match_pupil_decline(match_id=match.pk, actor=pupil.user, reason="changed_mind")
     chosen.refresh_from_db()
@@ -29,11 +29,11 @@ def test_declining_an_offer_closes_that_application(world: World) -> None:
     assert (other.status, other.rank) == ("active", 1)
 
 
-def test_confirmation_closes_the_other_applications_with_the_reason(world: World, web_as) -> None:
+def test_confirmation_closes_the_other_applications_with_the_reason(world: World, web_as: WebAs) -> None:
     pupil = world.pupil()
-    f.ApplicationFactory(pupil=pupil, opportunity=world.opportunity, rank=1)
+    f.ApplicationFactory.create(pupil=pupil, opportunity=world.opportunity, rank=1)
     elsewhere = world.opportunity_with(title="Second choice")
-    other = f.ApplicationFactory(pupil=pupil, opportunity=elsewhere, rank=2)
+    other = f.ApplicationFactory.create(pupil=pupil, opportunity=elsewhere, rank=2)
     world.match(pupil=pupil, to=S.CONFIRMED)
     other.refresh_from_db()
     assert (other.status, other.withdrawn_reason) == ("withdrawn", W.PLACED)
@@ -42,23 +42,23 @@ def test_confirmation_closes_the_other_applications_with_the_reason(world: World
     assert "Second choice" in page and "Your placement elsewhere is confirmed" in page
 
 
-def test_the_offer_shows_its_answer_by_date(world: World, web_as) -> None:
+def test_the_offer_shows_its_answer_by_date(world: World, web_as: WebAs) -> None:
     match = world.match(to=S.EMPLOYER_CONFIRMED)
     page = web_as(match.pupil.user).get("/pupil/").content.decode()
     assert "Please answer by" in page and "the offer lapses and the place goes to another pupil" in page
 
 
-def test_an_accepted_offer_awaiting_consent_is_not_called_confirmed(world: World, web_as) -> None:
+def test_an_accepted_offer_awaiting_consent_is_not_called_confirmed(world: World, web_as: WebAs) -> None:
     match = world.match(pupil=world.pupil(parental_consent="requested"), to=S.ACCEPTED)
     page = web_as(match.pupil.user).get("/pupil/").content.decode()
     assert "waiting for your parent or carer" in page
     assert "Your placement is confirmed</h1>" not in page
 
 
-def test_an_unplaced_pupil_sees_why_what_is_open_and_whom_to_ask(world: World, web_as) -> None:
+def test_an_unplaced_pupil_sees_why_what_is_open_and_whom_to_ask(world: World, web_as: WebAs) -> None:
     pupil = world.pupil()
-    f.ApplicationFactory(pupil=pupil, opportunity=world.opportunity)
-    run = f.MatchRunFactory(region=world.school.local_authority.region)
+    f.ApplicationFactory.create(pupil=pupil, opportunity=world.opportunity)
+    run = f.MatchRunFactory.create(region=world.school.local_authority.region)
     UnplacedPupil.objects.create(
         run=run, pupil=pupil, reason="FILLED", explanation="All 1 placement(s) on your list were filled."
     )
@@ -69,7 +69,7 @@ def test_an_unplaced_pupil_sees_why_what_is_open_and_whom_to_ask(world: World, w
     assert world.adviser.user.email in page
 
 
-def test_the_reflection_form_opens_on_the_first_day(world: World, web_as) -> None:
+def test_the_reflection_form_opens_on_the_first_day(world: World, web_as: WebAs) -> None:
     match = world.match(to=S.CONFIRMED)
     first_day = match.opportunity.starts_on
     client = web_as(match.pupil.user)
@@ -88,9 +88,9 @@ def test_the_reflection_form_opens_on_the_first_day(world: World, web_as) -> Non
     assert client.get("/pupil/").status_code == 200
 
 
-def test_removing_a_choice_asks_first(world: World, web_as) -> None:
+def test_removing_a_choice_asks_first(world: World, web_as: WebAs) -> None:
     pupil = world.pupil()
-    application = f.ApplicationFactory(pupil=pupil, opportunity=world.opportunity)
+    application = f.ApplicationFactory.create(pupil=pupil, opportunity=world.opportunity)
     client = web_as(pupil.user)
     asked = client.get(f"/pupil/choices/{application.pk}/withdraw/")
     assert asked.status_code == 200 and "Yes, remove it" in asked.content.decode()
@@ -101,7 +101,9 @@ def test_removing_a_choice_asks_first(world: World, web_as) -> None:
     assert (application.status, application.withdrawn_reason) == ("withdrawn", W.REMOVED)
 
 
-def test_search_shows_what_the_pupil_can_apply_for_with_a_way_to_see_the_rest(world: World, web_as) -> None:
+def test_search_shows_what_the_pupil_can_apply_for_with_a_way_to_see_the_rest(
+    world: World, web_as: WebAs
+) -> None:
     pupil = world.pupil()
     in_window = world.opportunity_with(title="In my week")
     outside = world.opportunity_with(
@@ -114,13 +116,15 @@ def test_search_shows_what_the_pupil_can_apply_for_with_a_way_to_see_the_rest(wo
     default = client.get("/pupil/opportunities/").content.decode()
     assert "In my week" in default and "Outside my week" not in default
     assert "Show all placements you can reach" in default
-    everything = client.get("/pupil/opportunities/", {"show_all": "on", "max_minutes": 45}).content.decode()
+    everything = client.get("/pupil/opportunities/", {"show_all": "on", "max_minutes": "45"}).content.decode()
     assert "In my week" in everything and "Outside my week" in everything
 
 
-def test_what_if_runs_do_not_tell_a_pupil_they_are_unplaced(world: World, web_as) -> None:
+def test_what_if_runs_do_not_tell_a_pupil_they_are_unplaced(world: World, web_as: WebAs) -> None:
     pupil = world.pupil()
-    run = f.MatchRunFactory(region=world.school.local_authority.region, what_if=True, policy="max-coverage")
+    run = f.MatchRunFactory.create(
+        region=world.school.local_authority.region, what_if=True, policy="max-coverage"
+    )
     UnplacedPupil.objects.create(run=run, pupil=pupil, reason="FILLED", explanation="Filled.")
     page = web_as(pupil.user).get("/pupil/").content.decode()
     assert "You have not been placed yet" not in page

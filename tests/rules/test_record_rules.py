@@ -11,7 +11,7 @@ from employers.models import Opportunity, Site
 from schools.models import WorkExperienceWindow
 from tests import factories as f
 
-from .conftest import World
+from .conftest import ApiAs, WebAs, World
 
 pytestmark = pytest.mark.django_db
 TODAY = f.TODAY
@@ -36,7 +36,7 @@ def _opportunity(world: World, **changes: Any) -> dict[str, Any]:
     return values
 
 
-OPPORTUNITY_CASES = {
+OPPORTUNITY_CASES: dict[str, tuple[dict[str, Any], bool]] = {
     "valid": ({}, True),
     "starts yesterday": ({"starts_on": TODAY - dt.timedelta(days=1)}, False),
     "starts in 19 months": (
@@ -54,7 +54,7 @@ OPPORTUNITY_CASES = {
 
 
 @pytest.mark.parametrize("case", OPPORTUNITY_CASES, ids=str)
-def test_opportunity_rules_give_one_verdict(world: World, web_as, api_as, case: str) -> None:
+def test_opportunity_rules_give_one_verdict(world: World, web_as: WebAs, api_as: ApiAs, case: str) -> None:
     changes, valid = OPPORTUNITY_CASES[case]
     values = _opportunity(world, **changes)
     before = Opportunity.objects.count()
@@ -71,7 +71,7 @@ def test_opportunity_rules_give_one_verdict(world: World, web_as, api_as, case: 
     assert Opportunity.objects.count() == before + (2 if valid else 0)
 
 
-WINDOW_CASES = {
+WINDOW_CASES: dict[str, tuple[dict[str, Any], bool]] = {
     "valid": ({"starts_on": f.WINDOW_END + dt.timedelta(days=30)}, True),
     "in the past": ({"starts_on": TODAY - dt.timedelta(days=7)}, False),
     "overlapping the school's week": ({"starts_on": f.WINDOW_START + dt.timedelta(days=2)}, False),
@@ -80,7 +80,7 @@ WINDOW_CASES = {
 
 
 @pytest.mark.parametrize("case", WINDOW_CASES, ids=str)
-def test_window_rules_give_one_verdict(world: World, web_as, api_as, case: str) -> None:
+def test_window_rules_give_one_verdict(world: World, web_as: WebAs, api_as: ApiAs, case: str) -> None:
     changes, valid = WINDOW_CASES[case]
     start = changes["starts_on"]
     year = changes.get("year_group", 10)
@@ -101,7 +101,7 @@ SITE_CASES = {"L2 2DH": True, "SW1A 1AA": False}
 
 @pytest.mark.parametrize("postcode", SITE_CASES)
 def test_sites_outside_the_served_regions_are_refused_the_same_way(
-    world: World, web_as, api_as, postcode: str
+    world: World, web_as: WebAs, api_as: ApiAs, postcode: str
 ) -> None:
     valid = SITE_CASES[postcode]
     values = {"name": "Office", "address": "1 Street", "postcode": postcode, "step_free_access": "on"}
@@ -124,7 +124,9 @@ ASSESSMENT_CASES = {
 
 
 @pytest.mark.parametrize("case", ASSESSMENT_CASES)
-def test_an_assessment_date_cannot_be_in_the_future(world: World, web_as, api_as, case: str) -> None:
+def test_an_assessment_date_cannot_be_in_the_future(
+    world: World, web_as: WebAs, api_as: ApiAs, case: str
+) -> None:
     day, valid = ASSESSMENT_CASES[case]
     record = world.employer.compliance
     values = {

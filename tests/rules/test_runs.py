@@ -12,7 +12,7 @@ from placements.matching.services import match_run_create
 from placements.models import Match, MatchRun, MatchStatus
 from tests import factories as f
 
-from .conftest import World
+from .conftest import ApiAs, WebAs, World
 
 pytestmark = pytest.mark.django_db
 S = MatchStatus
@@ -37,7 +37,7 @@ def test_the_database_refuses_a_second_live_run_whatever_the_code_checks(world: 
         MatchRun.objects.create(region=region, seed=2, status=MatchRun.Status.QUEUED)
 
 
-def test_the_api_answers_409_and_the_page_says_why(world: World, api_as, web_as) -> None:
+def test_the_api_answers_409_and_the_page_says_why(world: World, api_as: ApiAs, web_as: WebAs) -> None:
     region = world.run.region
     adviser = world.adviser.user
     first = api_as(adviser).post("/api/v1/runs/", {"region": region.code, "seed": 1}, format="json")
@@ -53,8 +53,8 @@ def test_the_api_answers_409_and_the_page_says_why(world: World, api_as, web_as)
     assert what_if.status_code == 201 and what_if.json()["what_if"] is True
 
 
-def test_what_if_proposals_cannot_be_approved_or_offered(world: World, api_as) -> None:
-    what_if = f.MatchRunFactory(region=world.run.region, what_if=True, policy="max-coverage")
+def test_what_if_proposals_cannot_be_approved_or_offered(world: World, api_as: ApiAs) -> None:
+    what_if = f.MatchRunFactory.create(region=world.run.region, what_if=True, policy="max-coverage")
     match = world.match(run=what_if)
     with pytest.raises(TransitionNotAllowed, match="what-if"):
         lifecycle.match_approve(match_id=match.pk, actor=world.adviser.user)
@@ -66,16 +66,16 @@ def test_what_if_proposals_cannot_be_approved_or_offered(world: World, api_as) -
 def test_refill_ignores_what_if_and_stale_proposals(world: World) -> None:
     """A freed seat is re-offered even while what-if runs and older runs still hold proposals."""
     applicant = world.pupil()
-    f.ApplicationFactory(pupil=applicant, opportunity=world.opportunity)
+    f.ApplicationFactory.create(pupil=applicant, opportunity=world.opportunity)
     holder = world.match(to=S.OFFERED)
     world.match(to=S.OFFERED)  # capacity 2: both seats held
     older = world.run
-    current = f.MatchRunFactory(region=older.region)
-    what_if = f.MatchRunFactory(region=older.region, what_if=True, policy="max-coverage")
+    current = f.MatchRunFactory.create(region=older.region)
+    what_if = f.MatchRunFactory.create(region=older.region, what_if=True, policy="max-coverage")
     # The applicant and two others sit in proposals nobody acts on.
-    f.MatchFactory(run=what_if, pupil=applicant, opportunity=world.opportunity)
-    f.MatchFactory(run=what_if, pupil=world.pupil(), opportunity=world.opportunity)
-    f.MatchFactory(run=older, pupil=world.pupil(), opportunity=world.opportunity)
+    f.MatchFactory.create(run=what_if, pupil=applicant, opportunity=world.opportunity)
+    f.MatchFactory.create(run=what_if, pupil=world.pupil(), opportunity=world.opportunity)
+    f.MatchFactory.create(run=older, pupil=world.pupil(), opportunity=world.opportunity)
     lifecycle.match_cancel(match_id=holder.pk, actor=world.adviser.user, reason="other", note="test")
     made = opportunity_refill(opportunity_id=world.opportunity.pk, run_id=holder.run_id)
     assert [m.pupil_id for m in made] == [applicant.pk]

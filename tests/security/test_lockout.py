@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from typing import TYPE_CHECKING
 
 import pytest
 from axes.models import AccessAttempt
@@ -12,6 +13,9 @@ from django.test import Client, override_settings
 from rest_framework.test import APIClient
 
 from mobility.accounts.models import Role, User
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +27,9 @@ def pupil() -> User:
     return User.objects.create_user("pupil@school.test", PASSWORD, first_name="Pip", role=Role.PUPIL)
 
 
-def web_sign_in(client: Client, email: str, password: str, address: str = "127.0.0.1") -> object:
+def web_sign_in(
+    client: Client, email: str, password: str, address: str = "127.0.0.1"
+) -> _MonkeyPatchedWSGIResponse:
     return client.post("/accounts/login/", {"email": email, "password": password}, REMOTE_ADDR=address)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,7 +62,7 @@ class Feed:
         trip_id: str,
         route: str,
         service: str,
-        calls: list[tuple[str, str]] | list[tuple[str, int]],
+        calls: Sequence[tuple[str, str | int]],
         wheelchair: int | None = None,
         route_type: int = 3,
     ) -> None:

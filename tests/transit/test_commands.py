@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -82,7 +83,7 @@ def test_a_malformed_feed_replaces_nothing(tmp_path: Path) -> None:
 
 def test_a_new_import_replaces_the_old_one_and_its_cached_journeys(tmp_path: Path) -> None:
     call_command("import_gtfs", str(city_feed().write(tmp_path / "city")), stdout=StringIO())
-    pair = {
+    pair: dict[str, Any] = {
         "origin_easting": np.array([LIME_STREET.easting] * 2),
         "origin_northing": np.array([LIME_STREET.northing] * 2),
         "destination_easting": np.array([ANFIELD.easting, BASE_E + 90_000]),

@@ -37,10 +37,10 @@ FEED_END = f"{TODAY.year + 1}1231"  # services run past the placement week, what
 
 
 def _world(region: Region) -> tuple[int, int]:
-    pupil = PupilFactory(postcode=LIME_STREET.postcode)
-    WindowFactory(school=pupil.school)
-    opportunity = OpportunityFactory(site__postcode=ANFIELD.postcode)
-    ComplianceFactory(employer=opportunity.employer)
+    pupil = PupilFactory.create(postcode=LIME_STREET.postcode)
+    WindowFactory.create(school=pupil.school)
+    opportunity = OpportunityFactory.create(site__postcode=ANFIELD.postcode)
+    ComplianceFactory.create(employer=opportunity.employer)
     return pupil.pk, opportunity.pk
 
 
@@ -122,10 +122,10 @@ def test_run_explanations_say_where_the_travel_time_came_from(lcr_region: Region
     _import(feed.write(tmp_path / "demo"))
     near_pk, opportunity_pk = _world(lcr_region)
     opportunity = Opportunity.objects.get(pk=opportunity_pk)
-    ApplicationFactory(pupil=Pupil.objects.get(pk=near_pk), opportunity=opportunity)
+    ApplicationFactory.create(pupil=Pupil.objects.get(pk=near_pk), opportunity=opportunity)
     # Near the same site, but with no stop of this feed within a kilometre of home.
-    far = PupilFactory(postcode="L6 4AP", school=Pupil.objects.get(pk=near_pk).school)
-    ApplicationFactory(pupil=far, opportunity=opportunity)
+    far = PupilFactory.create(postcode="L6 4AP", school=Pupil.objects.get(pk=near_pk).school)
+    ApplicationFactory.create(pupil=far, opportunity=opportunity)
     data = match_input_build(region=lcr_region, policy=Policy(seed=1), as_of=TODAY)
     assert data.policy.travel.timetable is not None
     explanations = {row[0]: row[8] for row in match_values(data=data, result=run_match(data))}
@@ -144,11 +144,11 @@ def test_a_run_after_an_import_caches_its_journeys(lcr_region: Region, tmp_path:
     feed.calendar[0]["end_date"] = FEED_END
     _import(feed.write(tmp_path / "city"))
     near_pk, opportunity_pk = _world(lcr_region)
-    ApplicationFactory(pupil=Pupil.objects.get(pk=near_pk), opportunity_id=opportunity_pk)
+    ApplicationFactory.create(pupil=Pupil.objects.get(pk=near_pk), opportunity_id=opportunity_pk)
     assert JourneyMatrix.objects.count() == 0
-    run = services.match_run_create(region=lcr_region, seed=1)
+    created = services.match_run_create(region=lcr_region, seed=1)
 
-    run = services.match_run_execute(run_id=run.pk)
+    run = services.match_run_execute(run_id=created.pk)
 
     assert run is not None and run.status == "succeeded", run and run.error
     assert JourneyMatrix.objects.count() == 1

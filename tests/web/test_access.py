@@ -53,7 +53,7 @@ def world(db: None) -> WebWorld:
     return build_world()
 
 
-def client_for(role: str) -> Client:
+def client_for(role: Role) -> Client:
     client = Client()
     assert client.login(email=LOGINS[role], password=PASSWORD)
     return client
@@ -70,7 +70,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(world: WebWorld) -> None:
 def test_each_role_reaches_its_own_pages_and_no_other(world: WebWorld) -> None:
     for role, email in LOGINS.items():
         client = client_for(role)
-        assert client.get("/").url == reverse(PAGES[role][0]), email
+        assert client.get("/")["Location"] == reverse(PAGES[role][0]), email
         for page_role, names in PAGES.items():
             for name in names:
                 status = client.get(reverse(name)).status_code

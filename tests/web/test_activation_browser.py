@@ -29,7 +29,7 @@ CSV = (
 def emailed_link(to: str) -> str:
     messages = [m for m in mail.outbox if m.to == [to]]
     assert messages, f"no email to {to}: {[m.to for m in mail.outbox]}"
-    match = re.search(r"https?://\S+/accounts/invitation/\S+/", messages[-1].body)
+    match = re.search(r"https?://\S+/accounts/invitation/\S+/", str(messages[-1].body))
     assert match, messages[-1].body
     return match.group(0)
 

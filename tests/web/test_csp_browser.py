@@ -86,7 +86,7 @@ class Watcher:
 def crawl(page: Any, watcher: Watcher, base: str, prefixes: tuple[str, ...]) -> list[str]:
     queue = list(prefixes)
     seen = set(queue)
-    visited = []
+    visited: list[str] = []
     while queue and len(visited) < MAX_PAGES:
         path = queue.pop(0)
         response = page.goto(path)

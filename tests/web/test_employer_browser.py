@@ -74,7 +74,9 @@ def test_employer_posts_an_opportunity_and_answers_for_pupils(page: Any, web_wor
     start = web_world.window_start
     page.get_by_label("Title").fill("Junior developer week")
     page.get_by_label("What the pupil will do").fill("Pair with a developer and ship a small change.")
-    page.get_by_label("Where").select_option(label=f"{opportunity.site.name}, {opportunity.site.address}")
+    site = opportunity.site
+    assert site is not None
+    page.get_by_label("Where").select_option(label=f"{site.name}, {site.address}")
     page.get_by_label("Number of places").fill("60")
     page.get_by_label("First day").fill(start.isoformat())
     page.get_by_label("Last day").fill((start - dt.timedelta(days=1)).isoformat())

@@ -25,7 +25,7 @@ def row(
 @pytest.fixture
 def staff() -> Client:
     client = Client()
-    client.force_login(f.SchoolStaffFactory().user)
+    client.force_login(f.SchoolStaffFactory.create().user)
     return client
 
 

@@ -30,16 +30,16 @@ CASES = [
 
 
 def build_side(region_code: str, la_code: str) -> tuple[Side, dict[str, Any]]:
-    region = f.RegionFactory(code=region_code, name=f"Region {region_code}")
-    la = f.LocalAuthorityFactory(code=la_code, name=f"Authority {la_code}", region=region)
-    school = f.SchoolFactory(local_authority=la)
-    f.WindowFactory(school=school)
-    pupil = f.PupilFactory(school=school)
-    employer = f.EmployerFactory()
-    f.ComplianceFactory(employer=employer)
-    site = f.SiteFactory(employer=employer)
-    opportunity, second, spare = (f.OpportunityFactory(employer=employer, site=site) for _ in range(3))
-    run = f.MatchRunFactory(region=region)
+    region = f.RegionFactory.create(code=region_code, name=f"Region {region_code}")
+    la = f.LocalAuthorityFactory.create(code=la_code, name=f"Authority {la_code}", region=region)
+    school = f.SchoolFactory.create(local_authority=la)
+    f.WindowFactory.create(school=school)
+    pupil = f.PupilFactory.create(school=school)
+    employer = f.EmployerFactory.create()
+    f.ComplianceFactory.create(employer=employer)
+    site = f.SiteFactory.create(employer=employer)
+    opportunity, second, spare = (f.OpportunityFactory.create(employer=employer, site=site) for _ in range(3))
+    run = f.MatchRunFactory.create(region=region)
     side = Side(
         pupil=pupil,
         employer_id=employer.pk,
@@ -47,17 +47,17 @@ def build_side(region_code: str, la_code: str) -> tuple[Side, dict[str, Any]]:
         opportunity=opportunity,
         second=second,
         spare=spare,
-        draft=f.OpportunityFactory(employer=employer, site=site, status=Opportunity.Status.DRAFT),
-        first_choice=f.ApplicationFactory(pupil=pupil, opportunity=opportunity),
-        second_choice=f.ApplicationFactory(pupil=pupil, opportunity=second),
+        draft=f.OpportunityFactory.create(employer=employer, site=site, status=Opportunity.Status.DRAFT),
+        first_choice=f.ApplicationFactory.create(pupil=pupil, opportunity=opportunity),
+        second_choice=f.ApplicationFactory.create(pupil=pupil, opportunity=second),
         run=run,
-        match=f.MatchFactory(run=run, pupil=pupil, opportunity=opportunity),
+        match=f.MatchFactory.create(run=run, pupil=pupil, opportunity=opportunity),
     )
     users = {
         "pupil": pupil.user,
-        "employer": f.EmployerMemberFactory(employer=employer).user,
-        "school_staff": f.SchoolStaffFactory(school=school).user,
-        "adviser": f.CareersAdviserFactory(schools=[school]).user,
+        "employer": f.EmployerMemberFactory.create(employer=employer).user,
+        "school_staff": f.SchoolStaffFactory.create(school=school).user,
+        "adviser": f.CareersAdviserFactory.create(schools=[school]).user,
     }
     return side, users
 
@@ -65,7 +65,7 @@ def build_side(region_code: str, la_code: str) -> tuple[Side, dict[str, Any]]:
 def build_world() -> World:
     own, users = build_side("lcr", "E08000012")
     other, _ = build_side("gm", "E08000003")
-    users["admin"] = f.UserFactory(admin=True)
+    users["admin"] = f.UserFactory.create(admin=True)
     return World(own=own, other=other, users=users)
 
 
@@ -183,7 +183,7 @@ def test_import_confirm_uses_only_the_signed_in_staff_members_file(world: World)
     own_staff = client_for(world, "school_staff")
     token = _upload(own_staff, CSV)
     stranger = Client()
-    stranger.force_login(f.SchoolStaffFactory(school=world.other.pupil.school).user)
+    stranger.force_login(f.SchoolStaffFactory.create(school=world.other.pupil.school).user)
     count = Pupil.objects.count()
     response = stranger.post("/school/pupils/import/confirm/", {"token": token})
     assert response.status_code == 302 and response["Location"] == "/school/pupils/import/"

@@ -27,7 +27,7 @@ _serial = itertools.count(1)
 
 
 def user(email: str, role: str, first_name: str, last_name: str = "Example") -> User:
-    return f.UserFactory(email=email, role=role, first_name=first_name, last_name=last_name)
+    return f.UserFactory.create(email=email, role=role, first_name=first_name, last_name=last_name)
 
 
 @dataclass
@@ -60,7 +60,7 @@ class WebWorld:
             "parental_consent_recorded_at": None,
             **fields,
         }
-        return f.PupilFactory(user=account, school=self.school, **values)
+        return f.PupilFactory.create(user=account, school=self.school, **values)
 
     def add_opportunity(
         self,
@@ -74,7 +74,7 @@ class WebWorld:
     ) -> Opportunity:
         n = next(_serial)
         employer = employer or self.employer
-        site = f.SiteFactory(
+        site = f.SiteFactory.create(
             employer=employer,
             name=f"Site {n}",
             address=f"{n} Dale Street, Liverpool",
@@ -90,7 +90,7 @@ class WebWorld:
             "ends_on": self.window_end,
             **fields,
         }
-        opportunity = f.OpportunityFactory(
+        opportunity = f.OpportunityFactory.create(
             employer=employer, site=site, sector=self.sectors[sector], title=title, **values
         )
         self.opportunities.append(opportunity)
@@ -98,8 +98,8 @@ class WebWorld:
 
     def match(self, pupil: Pupil, opportunity: Opportunity, *, to: str = MatchStatus.PROPOSED) -> Match:
         """A proposed match, then moved through the real lifecycle services to status ``to``."""
-        match = f.MatchFactory(
-            run=f.MatchRunFactory(region=self.region),
+        match = f.MatchFactory.create(
+            run=f.MatchRunFactory.create(region=self.region),
             pupil=pupil,
             opportunity=opportunity,
             rank=1,
@@ -126,21 +126,21 @@ class WebWorld:
 
     def apply(self, pupil: Pupil, *opportunities: Opportunity) -> None:
         for rank, opportunity in enumerate(opportunities, start=1):
-            f.ApplicationFactory(pupil=pupil, opportunity=opportunity, rank=rank)
+            f.ApplicationFactory.create(pupil=pupil, opportunity=opportunity, rank=rank)
 
 
 def build_world() -> WebWorld:
-    region = f.RegionFactory(code="lcr", name="Liverpool City Region")
-    liverpool = f.LocalAuthorityFactory(code=LIVERPOOL, name="Liverpool", region=region)
+    region = f.RegionFactory.create(code="lcr", name="Liverpool City Region")
+    liverpool = f.LocalAuthorityFactory.create(code=LIVERPOOL, name="Liverpool", region=region)
     sectors = {
-        slug: f.SectorFactory(slug=slug, name=name, sic_sections=sic)
+        slug: f.SectorFactory.create(slug=slug, name=name, sic_sections=sic)
         for slug, name, sic in (
             ("digital", "Digital and creative", "J"),
             ("health", "Health and social care", "Q"),
             ("retail", "Retail", "G"),
         )
     }
-    school = f.SchoolFactory(
+    school = f.SchoolFactory.create(
         urn="100001",
         name="Dale Street Academy",
         local_authority=liverpool,
@@ -150,15 +150,15 @@ def build_world() -> WebWorld:
         local_authority_code=LIVERPOOL,
     )
     start = f.TODAY + dt.timedelta(days=30)
-    f.WindowFactory(
+    f.WindowFactory.create(
         school=school, starts_on=start, ends_on=start + dt.timedelta(days=4), application_deadline=None
     )
     staff = user("staff@school.test", Role.SCHOOL_STAFF, "Sam")
-    f.SchoolStaffFactory(user=staff, school=school)
+    f.SchoolStaffFactory.create(user=staff, school=school)
     adviser = user("adviser@careers.test", Role.ADVISER, "Ada")
-    f.CareersAdviserFactory(user=adviser, organisation="Careers Hub", schools=[school])
-    employer = f.EmployerFactory(name="Mersey Code Works", sector=sectors["digital"])
-    f.ComplianceFactory(
+    f.CareersAdviserFactory.create(user=adviser, organisation="Careers Hub", schools=[school])
+    employer = f.EmployerFactory.create(name="Mersey Code Works", sector=sectors["digital"])
+    f.ComplianceFactory.create(
         employer=employer,
         insurer="Acme Insurance",
         insurance_policy_number="",
@@ -171,8 +171,8 @@ def build_world() -> WebWorld:
         verification_note="Certificate seen.",
     )
     member = user("member@employer.test", Role.EMPLOYER, "Morgan")
-    f.EmployerMemberFactory(user=member, employer=employer, job_title="")
-    pupil = f.PupilFactory(
+    f.EmployerMemberFactory.create(user=member, employer=employer, job_title="")
+    pupil = f.PupilFactory.create(
         user=user("pupil@school.test", Role.PUPIL, "Riley", "Jones"),
         school=school,
         date_of_birth=start - dt.timedelta(days=15 * 365 + 30),
