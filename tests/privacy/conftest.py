@@ -2,22 +2,37 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from io import StringIO
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import transaction
 
+from demo.plan import TODAY as DEMO_TODAY
 from mobility.geography.models import Region
 from placements.matching.services import match_run_create, match_run_execute
 from placements.models import MatchRun
 
 
+@pytest.fixture(scope="package", autouse=True)
+def demo_clock(frozen_clock: time_machine.travel) -> Iterator[None]:
+    """The demo is dated for its own academic year; these tests run on its calendar, so its
+    placements are still ahead and the runs place pupils as they would on the live demo."""
+    frozen_clock.stop()
+    with time_machine.travel(dt.datetime.combine(DEMO_TODAY, dt.time(10)), tick=True):
+        yield
+    frozen_clock.start()
+
+
 @pytest.fixture(scope="package")
 def demo_runs(django_db_setup: None, django_db_blocker: Any) -> Iterator[list[MatchRun]]:
-    """Committed outside the per-test transactions, so each test sees it; tests still need `db`."""
+    """Committed outside the per-test transactions, so each test sees it; tests still need `db`.
+    It lives until the package ends, so the modules that use it sort last (test_small_numbers_pages,
+    test_what_pupils_see)."""
     with django_db_blocker.unblock():
         try:
             runs = _demo_with_runs()
