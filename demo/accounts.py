@@ -42,6 +42,11 @@ def new_user(email: str, first_name: str, last_name: str, role: str, password_ha
     """An unsaved user with an already-hashed password (hashing once keeps bulk loads fast)."""
     is_admin = role == Role.ADMIN
     return User(
-        email=email, first_name=first_name, last_name=last_name, role=role, password=password_hash,
-        is_staff=is_admin, is_superuser=is_admin,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        role=role,
+        password=password_hash,
+        is_staff=is_admin,
+        is_superuser=is_admin,
     )

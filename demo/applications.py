@@ -23,7 +23,10 @@ FROM_INTERESTS = 0.75
 
 
 def build_applications(
-    rng: random.Random, plans: list[SchoolPlan], pupils: list[Pupil], interests: dict[int, list[int]],
+    rng: random.Random,
+    plans: list[SchoolPlan],
+    pupils: list[Pupil],
+    interests: dict[int, list[int]],
     opportunities: list[Opportunity],
 ) -> None:
     """Create ranked applications; the demo pupil ranks the demo firm's placement first."""
@@ -69,8 +72,11 @@ class _OpportunityTable:
         distance = np.hypot(self.easting - plan.location.easting, self.northing - plan.location.northing)
         youngest_age = year + 4  # on the first day of a summer placement
         (found,) = np.nonzero(
-            self.published & (distance <= radius_m) & (self.minimum_age <= youngest_age)
-            & (self.start <= window[1].toordinal()) & (self.end >= window[0].toordinal())
+            self.published
+            & (distance <= radius_m)
+            & (self.minimum_age <= youngest_age)
+            & (self.start <= window[1].toordinal())
+            & (self.end >= window[0].toordinal())
         )
         return found
 

@@ -84,8 +84,10 @@ def demo_counts() -> dict[str, int]:
     published = opportunities.filter(status=Opportunity.Status.PUBLISHED)
     risk_assessed_after = SUMMER[1] - settings.MOBILITY["RISK_ASSESSMENT_VALID_FOR"]
     not_cleared = employers.filter(
-        Q(compliance__isnull=True) | Q(compliance__insurance_expires_on__isnull=True)
-        | Q(compliance__insurance_expires_on__lt=SUMMER[1]) | Q(compliance__risk_assessment_on__isnull=True)
+        Q(compliance__isnull=True)
+        | Q(compliance__insurance_expires_on__isnull=True)
+        | Q(compliance__insurance_expires_on__lt=SUMMER[1])
+        | Q(compliance__risk_assessment_on__isnull=True)
         | Q(compliance__risk_assessment_on__lt=risk_assessed_after)
     )
     return {

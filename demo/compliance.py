@@ -43,14 +43,19 @@ def build_compliance(rng: random.Random, plans: list[EmployerPlan]) -> None:
         elif problem == "risk_assessment_stale":
             risk_assessed = date_between(rng, dt.date(TODAY.year - 2, 9, 1), TODAY - dt.timedelta(days=400))
         first, last = rng.choice(names.FIRST_NAMES), rng.choice(names.SURNAMES)
-        records.append(ComplianceRecord(
-            employer=plan.employer, insurer=rng.choice(names.INSURERS),
-            insurance_policy_number=f"EL-{rng.randint(100000, 999999)}",
-            insurance_expires_on=insurance_expires, risk_assessment_on=risk_assessed,
-            supervisor_name=f"{first} {last}", supervisor_role=rng.choice(names.SUPERVISOR_ROLES),
-            safeguarding_checks=SAFEGUARDING,
-            checked_on=checked_on,
-            verified_at=dt.datetime.combine(checked_on, dt.time(10), tzinfo=dt.UTC),
-            verification_note=VERIFIED_NOTE,
-        ))
+        records.append(
+            ComplianceRecord(
+                employer=plan.employer,
+                insurer=rng.choice(names.INSURERS),
+                insurance_policy_number=f"EL-{rng.randint(100000, 999999)}",
+                insurance_expires_on=insurance_expires,
+                risk_assessment_on=risk_assessed,
+                supervisor_name=f"{first} {last}",
+                supervisor_role=rng.choice(names.SUPERVISOR_ROLES),
+                safeguarding_checks=SAFEGUARDING,
+                checked_on=checked_on,
+                verified_at=dt.datetime.combine(checked_on, dt.time(10), tzinfo=dt.UTC),
+                verification_note=VERIFIED_NOTE,
+            )
+        )
     ComplianceRecord.objects.bulk_create(records)

@@ -15,18 +15,51 @@ from schools.models import CareersAdviser, Pupil, SchoolStaff, WorkExperienceWin
 from .cleanup import demo_employers, demo_schools, demo_users
 
 PUPIL_FIELDS = (
-    "user__email", "school__urn", "year_group", "date_of_birth", "postcode", "easting", "northing",
-    "local_authority_code", "fsm_or_pupil_premium", "care_experienced", "send", "young_carer",
-    "at_risk_of_neet", "needs_step_free_access", "access_needs", "max_travel_minutes", "parental_consent",
+    "user__email",
+    "school__urn",
+    "year_group",
+    "date_of_birth",
+    "postcode",
+    "easting",
+    "northing",
+    "local_authority_code",
+    "fsm_or_pupil_premium",
+    "care_experienced",
+    "send",
+    "young_carer",
+    "at_risk_of_neet",
+    "needs_step_free_access",
+    "access_needs",
+    "max_travel_minutes",
+    "parental_consent",
     "parental_consent_recorded_at",
 )
 OPPORTUNITY_FIELDS = (
-    "employer__name", "site__name", "title", "description", "sector__slug", "capacity", "seats_taken",
-    "starts_on", "ends_on", "daily_hours", "minimum_age", "mode", "accessibility", "status",
+    "employer__name",
+    "site__name",
+    "title",
+    "description",
+    "sector__slug",
+    "capacity",
+    "seats_taken",
+    "starts_on",
+    "ends_on",
+    "daily_hours",
+    "minimum_age",
+    "mode",
+    "accessibility",
+    "status",
 )
 COMPLIANCE_FIELDS = (
-    "employer__name", "insurer", "insurance_policy_number", "insurance_expires_on", "risk_assessment_on",
-    "supervisor_name", "supervisor_role", "safeguarding_checks", "checked_on",
+    "employer__name",
+    "insurer",
+    "insurance_policy_number",
+    "insurance_expires_on",
+    "risk_assessment_on",
+    "supervisor_name",
+    "supervisor_role",
+    "safeguarding_checks",
+    "checked_on",
 )
 
 
@@ -58,8 +91,13 @@ def demo_digest() -> str:
         "opportunities": Opportunity.objects.filter(employer__in=employers).values_list(*OPPORTUNITY_FIELDS),
         "compliance": ComplianceRecord.objects.filter(employer__in=employers).values_list(*COMPLIANCE_FIELDS),
         "applications": Application.objects.filter(pupil__in=pupils).values_list(
-            "pupil__user__email", "opportunity__employer__name", "opportunity__site__name",
-            "opportunity__title", "opportunity__starts_on", "rank", "status",
+            "pupil__user__email",
+            "opportunity__employer__name",
+            "opportunity__site__name",
+            "opportunity__title",
+            "opportunity__starts_on",
+            "rank",
+            "status",
         ),
     }
     digest = hashlib.sha256()

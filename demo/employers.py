@@ -24,26 +24,51 @@ from .reference import HALTON, KNOWSLEY, LIVERPOOL, LOCAL_AUTHORITIES, SEFTON, S
 EMPLOYER_SHARE = ((LIVERPOOL, 40), (WIRRAL, 17), (SEFTON, 14), (KNOWSLEY, 11), (ST_HELENS, 10), (HALTON, 8))
 # Growth sectors make up a little over half of the employers offering placements.
 SECTOR_SHARE = (
-    ("advanced-manufacturing", 9), ("digital-creative", 10), ("clean-growth", 5), ("life-sciences-health", 5),
-    ("financial-professional", 10), ("maritime-logistics", 7), ("visitor-economy", 9),
-    ("health-social-care", 12), ("retail", 11), ("education", 8), ("construction", 8), ("public-services", 6),
+    ("advanced-manufacturing", 9),
+    ("digital-creative", 10),
+    ("clean-growth", 5),
+    ("life-sciences-health", 5),
+    ("financial-professional", 10),
+    ("maritime-logistics", 7),
+    ("visitor-economy", 9),
+    ("health-social-care", 12),
+    ("retail", 11),
+    ("education", 8),
+    ("construction", 8),
+    ("public-services", 6),
 )
 # Where a sector clusters: the commercial district, the docks, the science and industrial parks.
 HOTSPOTS: dict[str, tuple[tuple[str, str], ...]] = {
     "financial-professional": ((LIVERPOOL, "L2"), (LIVERPOOL, "L3"), (LIVERPOOL, "L1")),
     "digital-creative": ((LIVERPOOL, "L1"), (LIVERPOOL, "L3"), (WIRRAL, "CH41")),
     "maritime-logistics": (
-        (SEFTON, "L20"), (SEFTON, "L21"), (WIRRAL, "CH41"), (HALTON, "WA8"), (LIVERPOOL, "L24"),
+        (SEFTON, "L20"),
+        (SEFTON, "L21"),
+        (WIRRAL, "CH41"),
+        (HALTON, "WA8"),
+        (LIVERPOOL, "L24"),
     ),
     "advanced-manufacturing": (
-        (KNOWSLEY, "L33"), (LIVERPOOL, "L24"), (HALTON, "WA7"), (WIRRAL, "CH62"), (ST_HELENS, "WA11"),
+        (KNOWSLEY, "L33"),
+        (LIVERPOOL, "L24"),
+        (HALTON, "WA7"),
+        (WIRRAL, "CH62"),
+        (ST_HELENS, "WA11"),
     ),
     "life-sciences-health": (
-        (LIVERPOOL, "L7"), (LIVERPOOL, "L3"), (HALTON, "WA4"), (LIVERPOOL, "L24"), (KNOWSLEY, "L34"),
+        (LIVERPOOL, "L7"),
+        (LIVERPOOL, "L3"),
+        (HALTON, "WA4"),
+        (LIVERPOOL, "L24"),
+        (KNOWSLEY, "L34"),
     ),
     "clean-growth": ((LIVERPOOL, "L24"), (WIRRAL, "CH41"), (SEFTON, "L20"), (HALTON, "WA8")),
     "visitor-economy": (
-        (LIVERPOOL, "L1"), (LIVERPOOL, "L3"), (SEFTON, "PR8"), (SEFTON, "PR9"), (WIRRAL, "CH45"),
+        (LIVERPOOL, "L1"),
+        (LIVERPOOL, "L3"),
+        (SEFTON, "PR8"),
+        (SEFTON, "PR9"),
+        (WIRRAL, "CH45"),
     ),
 }
 DEMO_FIRM = "Halewood Precision Engineering Ltd"
@@ -80,7 +105,9 @@ def build_employers(
 
 def _demo_firm(rng: random.Random, index: PostcodeIndex, sectors: dict[str, Sector]) -> EmployerPlan:
     employer = Employer(
-        name=DEMO_FIRM, sector=sectors["advanced-manufacturing"], website=f"https://{slugify(DEMO_FIRM)}.{DEMO_DOMAIN}"
+        name=DEMO_FIRM,
+        sector=sectors["advanced-manufacturing"],
+        website=f"https://{slugify(DEMO_FIRM)}.{DEMO_DOMAIN}",
     )
     location = index.in_district(rng, KNOWSLEY, "L26")
     site = _site(rng, location, "Main workshop", "Halewood", step_free=True)
@@ -126,9 +153,13 @@ def _employer_name(rng: random.Random, slug: str, place: str) -> str:
 
 def _site(rng: random.Random, location: Location, name: str, place: str, *, step_free: bool) -> Site:
     return Site(
-        name=name, address=f"{rng.randint(1, 240)} {rng.choice(names.STREETS)}, {place}",
-        postcode=location.postcode, easting=location.easting, northing=location.northing,
-        local_authority_code=location.local_authority_code, step_free_access=step_free,
+        name=name,
+        address=f"{rng.randint(1, 240)} {rng.choice(names.STREETS)}, {place}",
+        postcode=location.postcode,
+        easting=location.easting,
+        northing=location.northing,
+        local_authority_code=location.local_authority_code,
+        step_free_access=step_free,
     )
 
 

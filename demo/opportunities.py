@@ -20,8 +20,11 @@ CAPACITY = ((1, 30), (2, 30), (3, 15), (4, 12), (5, 7), (6, 6))
 SPANS = (((0, 4), 70), ((0, 2), 8), ((2, 4), 7), ((0, 11), 10), ((2, 2), 5))
 # Share of placements open only to 16 and over (site safety, laboratories, ports).
 SIXTEEN_PLUS = {
-    "construction": 0.35, "maritime-logistics": 0.3, "life-sciences-health": 0.25,
-    "advanced-manufacturing": 0.2, "clean-growth": 0.2,
+    "construction": 0.35,
+    "maritime-logistics": 0.3,
+    "life-sciences-health": 0.25,
+    "advanced-manufacturing": 0.2,
+    "clean-growth": 0.2,
 }
 SIXTEEN_PLUS_OTHERWISE = 0.06
 MODES = {
@@ -54,11 +57,16 @@ def _opportunity(rng: random.Random, plan: EmployerPlan) -> Opportunity:
     first, last = weighted(rng, SPANS)
     sixteen_plus = rng.random() < SIXTEEN_PLUS.get(sector.slug, SIXTEEN_PLUS_OTHERWISE)
     return Opportunity(
-        employer=employer, site=site, sector=sector, title=title,
+        employer=employer,
+        site=site,
+        sector=sector,
+        title=title,
         description=_description(title, employer.name, site.address),
         capacity=weighted(rng, CAPACITY),
-        starts_on=monday + dt.timedelta(days=first), ends_on=monday + dt.timedelta(days=last),
-        daily_hours=weighted(rng, DAILY_HOURS), minimum_age=16 if sixteen_plus else 14,
+        starts_on=monday + dt.timedelta(days=first),
+        ends_on=monday + dt.timedelta(days=last),
+        daily_hours=weighted(rng, DAILY_HOURS),
+        minimum_age=16 if sixteen_plus else 14,
         mode=weighted(rng, MODES.get(sector.slug, MODES_OTHERWISE)),
         accessibility="Step-free entrance and an accessible toilet." if site.step_free_access else "",
         status=weighted(rng, STATUS),
@@ -71,10 +79,18 @@ def _demo_firm_placement(plan: EmployerPlan) -> Opportunity:
     title = "Engineering workshop placement"
     site = plan.sites[0]
     return Opportunity(
-        employer=plan.employer, site=site, sector=plan.employer.sector, title=title,
-        description=_description(title, plan.employer.name, site.address), capacity=2,
-        starts_on=monday, ends_on=monday + dt.timedelta(days=4), daily_hours=Decimal("7.0"), minimum_age=14,
-        accessibility="Step-free entrance and an accessible toilet.", status=Opportunity.Status.PUBLISHED,
+        employer=plan.employer,
+        site=site,
+        sector=plan.employer.sector,
+        title=title,
+        description=_description(title, plan.employer.name, site.address),
+        capacity=2,
+        starts_on=monday,
+        ends_on=monday + dt.timedelta(days=4),
+        daily_hours=Decimal("7.0"),
+        minimum_age=14,
+        accessibility="Step-free entrance and an accessible toilet.",
+        status=Opportunity.Status.PUBLISHED,
     )
 
 

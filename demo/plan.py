@@ -47,8 +47,13 @@ YEAR10_WEEKS = ((monday(6, 14), 3), (monday(6, 21), 3), (monday(6, 28), 2), (mon
 YEAR12_WEEKS = ((monday(6, 21), 1), (monday(6, 28), 2), (monday(7, 5), 3), (monday(7, 12), 2))
 # Employers' weeks mostly overlap the schools'; the first and last weeks fit no window.
 OPPORTUNITY_WEEKS = (
-    (monday(6, 7), 1), (monday(6, 14), 4), (monday(6, 21), 4), (monday(6, 28), 3),
-    (monday(7, 5), 3), (monday(7, 12), 2), (monday(7, 19), 1),
+    (monday(6, 7), 1),
+    (monday(6, 14), 4),
+    (monday(6, 21), 4),
+    (monday(6, 28), 3),
+    (monday(7, 5), 3),
+    (monday(7, 12), 2),
+    (monday(7, 19), 1),
 )
 APPLICATION_LEAD = dt.timedelta(weeks=6)
 # First and last day any demo placement can run.

@@ -31,17 +31,30 @@ STEP_FREE_RATE = 0.015
 
 MAX_TRAVEL = ((30, 2), (35, 1), (40, 2), (45, 3), (50, 1), (60, 2))
 CONSENT = (
-    (ConsentStatus.GIVEN, 60), (ConsentStatus.REQUESTED, 25),
-    (ConsentStatus.NOT_REQUESTED, 12), (ConsentStatus.REFUSED, 3),
+    (ConsentStatus.GIVEN, 60),
+    (ConsentStatus.REQUESTED, 25),
+    (ConsentStatus.NOT_REQUESTED, 12),
+    (ConsentStatus.REFUSED, 3),
 )
 INTEREST_WEIGHTS = {
-    "advanced-manufacturing": 8, "digital-creative": 16, "clean-growth": 5, "life-sciences-health": 7,
-    "financial-professional": 8, "maritime-logistics": 4, "visitor-economy": 7, "health-social-care": 12,
-    "retail": 5, "education": 9, "construction": 8, "public-services": 6,
+    "advanced-manufacturing": 8,
+    "digital-creative": 16,
+    "clean-growth": 5,
+    "life-sciences-health": 7,
+    "financial-professional": 8,
+    "maritime-logistics": 4,
+    "visitor-economy": 7,
+    "health-social-care": 12,
+    "retail": 5,
+    "education": 9,
+    "construction": 8,
+    "public-services": 6,
 }
 # Secondaries draw from their neighbourhood; sixth forms and colleges from further away.
 CATCHMENT_M: dict[str, int] = {
-    School.Phase.SECONDARY: 3_500, School.Phase.SIXTH_FORM: 7_000, School.Phase.FE_COLLEGE: 9_000
+    School.Phase.SECONDARY: 3_500,
+    School.Phase.SIXTH_FORM: 7_000,
+    School.Phase.FE_COLLEGE: 9_000,
 }
 # Year 12 cohorts are larger at colleges and sixth forms than in an 11-18 school.
 YEAR12_WEIGHT: dict[str, float] = {School.Phase.FE_COLLEGE: 3.0, School.Phase.SIXTH_FORM: 2.5}
@@ -49,8 +62,12 @@ DEMO_PUPIL_INTERESTS = ("advanced-manufacturing", "digital-creative")
 
 
 def build_pupils(
-    rng: random.Random, index: PostcodeIndex, plans: list[SchoolPlan], size: DemoSize,
-    sectors: dict[str, Sector], password_hash: str,
+    rng: random.Random,
+    index: PostcodeIndex,
+    plans: list[SchoolPlan],
+    size: DemoSize,
+    sectors: dict[str, Sector],
+    password_hash: str,
 ) -> tuple[list[Pupil], dict[int, list[int]]]:
     """Create pupils in school order; the first is the named demo pupil (Year 10, demo school).
 
@@ -119,14 +136,24 @@ def _pupil(
     elif send and rng.random() < 0.3:
         access_needs = "Works best with written instructions and a short break each morning and afternoon."
     return Pupil(
-        user=user, school=school, year_group=year, date_of_birth=birth_date(rng, year),
-        postcode=home.postcode, easting=home.easting, northing=home.northing,
+        user=user,
+        school=school,
+        year_group=year,
+        date_of_birth=birth_date(rng, year),
+        postcode=home.postcode,
+        easting=home.easting,
+        northing=home.northing,
         local_authority_code=home.local_authority_code,
-        fsm_or_pupil_premium=fsm, care_experienced=rng.random() < CARE_EXPERIENCED_RATE, send=send,
+        fsm_or_pupil_premium=fsm,
+        care_experienced=rng.random() < CARE_EXPERIENCED_RATE,
+        send=send,
         young_carer=rng.random() < YOUNG_CARER_RATE,
         at_risk_of_neet=rng.random() < (NEET_RATE_FSM if fsm else NEET_RATE_OTHER),
-        needs_step_free_access=step_free, access_needs=access_needs, share_access_needs=bool(access_needs),
-        max_travel_minutes=weighted(rng, MAX_TRAVEL), parental_consent=consent,
+        needs_step_free_access=step_free,
+        access_needs=access_needs,
+        share_access_needs=bool(access_needs),
+        max_travel_minutes=weighted(rng, MAX_TRAVEL),
+        parental_consent=consent,
         parental_consent_recorded_at=recorded,
     )
 

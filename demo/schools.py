@@ -53,9 +53,14 @@ def build_schools(
         name = _school_name(rng, phase, place, used_names)
         location = index.in_district(rng, la_code, district)
         school = School(
-            urn=f"{DEMO_URN_PREFIX}{number:04d}", name=name, phase=phase,
-            local_authority=authorities[la_code], postcode=location.postcode, easting=location.easting,
-            northing=location.northing, local_authority_code=location.local_authority_code,
+            urn=f"{DEMO_URN_PREFIX}{number:04d}",
+            name=name,
+            phase=phase,
+            local_authority=authorities[la_code],
+            postcode=location.postcode,
+            easting=location.easting,
+            northing=location.northing,
+            local_authority_code=location.local_authority_code,
         )
         plans.append(SchoolPlan(school, location))
     School.objects.bulk_create([p.school for p in plans])
@@ -64,7 +69,10 @@ def build_schools(
         _plan_windows(rng, plan, demo_school=number == 0)
     WorkExperienceWindow.objects.bulk_create(
         WorkExperienceWindow(
-            school=plan.school, year_group=year, starts_on=start, ends_on=end,
+            school=plan.school,
+            year_group=year,
+            starts_on=start,
+            ends_on=end,
             application_deadline=start - APPLICATION_LEAD,
         )
         for plan in plans

@@ -190,9 +190,7 @@ def opportunity_delete(*, opportunity: Opportunity) -> None:
     with transaction.atomic():
         opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
         if opportunity.status != Opportunity.Status.DRAFT or opportunity.matches.exists():
-            raise Conflict(
-                "Only a draft nobody has been matched to can be deleted; close it instead."
-            )
+            raise Conflict("Only a draft nobody has been matched to can be deleted; close it instead.")
         opportunity.delete()
 
 

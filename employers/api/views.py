@@ -234,9 +234,7 @@ class ComplianceViewSet(
     def perform_create(self, serializer: BaseSerializer[ComplianceRecord]) -> None:
         employer = self.own_employer()
         if ComplianceRecord.objects.filter(employer=employer).exists():
-            raise Conflict(
-                "Your organisation already has a compliance record; update it instead."
-            )
+            raise Conflict("Your organisation already has a compliance record; update it instead.")
         serializer.instance = services.compliance_save(
             employer=employer, data=serializer.validated_data, actor=acting_user(self.request), checker=False
         )

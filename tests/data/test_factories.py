@@ -28,8 +28,15 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     "factory",
     [
-        SchoolFactory, PupilFactory, WindowFactory, SiteFactory, OpportunityFactory, ComplianceFactory,
-        ApplicationFactory, MatchFactory, CareersAdviserFactory,
+        SchoolFactory,
+        PupilFactory,
+        WindowFactory,
+        SiteFactory,
+        OpportunityFactory,
+        ComplianceFactory,
+        ApplicationFactory,
+        MatchFactory,
+        CareersAdviserFactory,
     ],
 )
 def test_factory_rows_pass_full_clean(factory: type) -> None:
@@ -41,7 +48,9 @@ def test_located_rows_carry_the_directory_grid_point() -> None:
     pupil = PupilFactory.create(postcode="L36 9YU")
     location = locate("L36 9YU")
     assert (pupil.easting, pupil.northing, pupil.local_authority_code) == (
-        location.easting, location.northing, "E08000011"
+        location.easting,
+        location.northing,
+        "E08000011",
     )
     school = SchoolFactory.create(postcode="WA8 7QE")
     assert school.local_authority.code == school.local_authority_code == "E06000006"

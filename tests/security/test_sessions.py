@@ -16,7 +16,6 @@ from tests.factories import PASSWORD
 pytestmark = pytest.mark.django_db
 
 
-
 @pytest.fixture
 def world() -> dict[str, User]:
     from tests.web.world import build_world
