@@ -15,6 +15,8 @@ class Role(models.TextChoices):
     EMPLOYER = "employer", "Employer member"
     SCHOOL_STAFF = "school_staff", "School staff (careers leader)"
     ADVISER = "adviser", "Careers adviser"
+    YOUTH_WORKER = "youth_worker", "Youth worker (young people not in school)"
+    REGION_LEAD = "region_lead", "Region lead (reporting)"
     ADMIN = "admin", "Platform admin"
 
 
