@@ -20,10 +20,10 @@ from mobility.errors import DomainError
 from mobility.permissions import staff_school_id_of
 from mobility.web_forms import add_service_error
 from schools import services as school_services
-from schools.imports import decode, import_preview
+from schools.imports import Preview, decode, expected_headers, import_preview
 from schools.models import ConsentStatus, School
 from schools.selectors import consent_history, pupils_for_user, windows_for_user
-from schools.web.forms import ConsentForm, ImportForm, WindowForm
+from schools.web.forms import ConsentForm, ImportForm, PupilAddForm, WindowForm
 
 staff_only = role_required(Role.SCHOOL_STAFF)
 SESSION_KEY = "pupil_import"
@@ -66,6 +66,28 @@ def consent(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @staff_only
+def pupil_add(request: AuthedRequest) -> HttpResponse:
+    school = _school(request)
+    form = PupilAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pupil = school_services.pupil_create(
+                school=school,
+                data=form.cleaned_data,
+                actor=request.user,
+                site_url=request.build_absolute_uri("/"),
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request, f"{pupil.user.get_full_name()} added and invited by email to set a password."
+            )
+            return redirect("school:pupils")
+    return render(request, "school/pupil_add.html", {"form": form})
+
+
+@staff_only
 def windows(request: AuthedRequest) -> HttpResponse:
     school = _school(request)
     form = WindowForm(request.POST or None, school=school)
@@ -91,7 +113,7 @@ def windows(request: AuthedRequest) -> HttpResponse:
 
 @staff_only
 def import_upload(request: AuthedRequest) -> HttpResponse:
-    _school(request)
+    school = _school(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -99,14 +121,44 @@ def import_upload(request: AuthedRequest) -> HttpResponse:
         except UnicodeDecodeError:
             form.add_error("file", "The selected file must be a CSV saved as text")
         else:
-            preview = import_preview(text)
+            preview = import_preview(text, school=school)
             token = hashlib.sha256(text.encode()).hexdigest()[:16]
             if preview.clean:
                 request.session[SESSION_KEY] = {"token": token, "text": text}
             else:
                 request.session.pop(SESSION_KEY, None)
-            return render(request, "school/import_preview.html", {"preview": preview, "token": token})
+            return _preview_page(request, preview, token)
     return render(request, "school/import.html", {"form": form})
+
+
+def _preview_page(
+    request: AuthedRequest,
+    preview: Preview,
+    token: str,
+    failure: str = "",
+    chosen: dict[int, str] | None = None,
+) -> HttpResponse:
+    context = {
+        "preview": preview,
+        "token": token if preview.clean else "",
+        "failure": failure,
+        "expected_headers": expected_headers(),
+        "choices": school_services.Choice.choices,
+        "to_choose": [(row, (chosen or {}).get(row.number, "")) for row in preview.rows if row.needs_choice],
+        "repeats": [row for row in preview.rows if row.same_as_row is not None],
+        "chosen_all": request.POST.get("choice_all", ""),
+    }
+    return render(request, "school/import_preview.html", context)
+
+
+def _choices(request: AuthedRequest) -> dict[int, str]:
+    """Each flagged row's answer, by row number, from fields named ``choice-<row>``."""
+    chosen: dict[int, str] = {}
+    for name in request.POST:
+        number, value = name.removeprefix("choice-"), request.POST.get(name, "")
+        if number != name and number.isdigit() and value in school_services.Choice.values:
+            chosen[int(number)] = value
+    return chosen
 
 
 @staff_only
@@ -116,17 +168,34 @@ def import_confirm(request: AuthedRequest) -> HttpResponse:
     if request.method != "POST" or not stored or stored["token"] != request.POST.get("token"):
         messages.error(request, "Upload the file again: the checked file was not found.")
         return redirect("school:import")
-    # Checked again now: another import may have taken an email address meanwhile.
-    preview = import_preview(stored["text"])
+    chosen = _choices(request)
     try:
-        created = school_services.pupils_import(
-            school=school, preview=preview, actor=request.user, site_url=request.build_absolute_uri("/")
+        result = school_services.pupils_import(
+            school=school,
+            text=stored["text"],
+            choices=chosen,
+            for_all=request.POST.get("choice_all", ""),
+            actor=request.user,
+            site_url=request.build_absolute_uri("/"),
         )
     except school_services.ImportFailed as error:
-        return render(
-            request, "school/import_preview.html", {"preview": preview, "token": "", "failure": str(error)}
-        )
+        preview = error.preview or import_preview(stored["text"], school=school)
+        return _preview_page(request, preview, stored["token"], str(error), chosen)
     request.session.pop(SESSION_KEY, None)
-    count = f"{len(created)} pupil{'s' if len(created) != 1 else ''}"
-    messages.success(request, f"{count} imported and invited by email to set a password.")
+    messages.success(request, _result_words(result))
     return redirect("school:accounts")
+
+
+def _result_words(result: school_services.ImportResult) -> str:
+    parts = [f"{_pupils(len(result.created))} imported and invited by email to set a password"]
+    if result.updated:
+        parts.append(f"{_pupils(len(result.updated))} updated")
+    if result.unchanged:
+        parts.append(f"{_pupils(result.unchanged)} already up to date")
+    if result.skipped:
+        parts.append(f"{result.skipped} row{'s' if result.skipped != 1 else ''} skipped")
+    return "; ".join(parts) + "."
+
+
+def _pupils(count: int) -> str:
+    return f"{count} pupil{'s' if count != 1 else ''}"
