@@ -58,6 +58,20 @@ class PupilAddForm(GovukForm):
     )
 
 
+class AccessNeedsForm(GovukForm):
+    access_needs = forms.CharField(
+        label="Access needs and adjustments",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="For example: a quiet space at lunch, uses a hearing aid, instructions written down.",
+    )
+    needs_step_free_access = forms.BooleanField(label="Needs step-free access", required=False)
+    share_access_needs = forms.BooleanField(
+        label="Share these access needs with the employer after the offer is accepted", required=False
+    )
+
+
 class WindowForm(GovukForm):
     year_group = forms.TypedChoiceField(
         coerce=int,

@@ -21,11 +21,13 @@ from mobility.permissions import staff_school_id_of
 from mobility.web_forms import add_service_error
 from schools import services as school_services
 from schools.imports import Preview, decode, expected_headers, import_preview
-from schools.models import ConsentStatus, School
+from schools.models import ConsentStatus, Pupil, School
+from schools.permissions import pupil_of
 from schools.selectors import consent_history, pupils_for_user, windows_for_user
-from schools.web.forms import ConsentForm, ImportForm, PupilAddForm, WindowForm
+from schools.web.forms import AccessNeedsForm, ConsentForm, ImportForm, PupilAddForm, WindowForm
 
 staff_only = role_required(Role.SCHOOL_STAFF)
+pupil_only = role_required(Role.PUPIL)
 SESSION_KEY = "pupil_import"
 
 
@@ -85,6 +87,50 @@ def pupil_add(request: AuthedRequest) -> HttpResponse:
             )
             return redirect("school:pupils")
     return render(request, "school/pupil_add.html", {"form": form})
+
+
+ACCESS_FIELDS = ("access_needs", "needs_step_free_access", "share_access_needs")
+
+
+def _access_needs_form(
+    request: AuthedRequest, pupil: Pupil, allowed: frozenset[str]
+) -> AccessNeedsForm | None:
+    """The access needs form; None once saved. Both the pupil and the school's staff may mark them."""
+    form = AccessNeedsForm(
+        request.POST or None, initial={name: getattr(pupil, name) for name in ACCESS_FIELDS}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            school_services.pupil_update(pupil=pupil, allowed=allowed, data=dict(form.cleaned_data))
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            return None
+    return form
+
+
+@pupil_only
+def my_access_needs(request: AuthedRequest) -> HttpResponse:
+    pupil = pupil_of(request.user)
+    if pupil is None:
+        raise Http404("No pupil record for this account.")
+    form = _access_needs_form(request, pupil, school_services.PUPIL_SELF_FIELDS)
+    if form is None:
+        messages.success(request, "Your access needs are saved.")
+        return redirect("pupil:access_needs")
+    return render(request, "pupil/access_needs.html", {"form": form, "pupil": pupil, "own": True})
+
+
+@staff_only
+def access_needs(request: AuthedRequest, pk: int) -> HttpResponse:
+    _school(request)
+    pupil = get_object_or_404(pupils_for_user(user=request.user), pk=pk)
+    pupil_record_view_record(pupil_id=pupil.pk, viewer=request.user, place="school access needs page")
+    form = _access_needs_form(request, pupil, school_services.PUPIL_STAFF_FIELDS)
+    if form is None:
+        messages.success(request, f"Access needs for {pupil.user.get_full_name()} saved.")
+        return redirect("school:pupil", pk=pupil.pk)
+    return render(request, "pupil/access_needs.html", {"form": form, "pupil": pupil, "own": False})
 
 
 @staff_only
