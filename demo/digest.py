@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from employers.models import ComplianceRecord, EmployerMember, Opportunity, Site
 from placements.models import Application
-from schools.models import CareersAdviser, Pupil, SchoolStaff, WorkExperienceWindow
+from schools.models import CareersAdviser, ConsentRecord, Pupil, SchoolStaff, WorkExperienceWindow
 
 from .cleanup import demo_employers, demo_schools, demo_users
 
@@ -75,6 +75,9 @@ def demo_digest() -> str:
         ),
         "pupils": pupils.values_list(*PUPIL_FIELDS),
         "interests": pupils.values_list("user__email", "sector_interests__slug"),
+        "consent": ConsentRecord.objects.filter(pupil__in=pupils).values_list(
+            "pupil__user__email", "status", "method", "parent_carer_name", "recorded_by__email", "recorded_at"
+        ),
         "staff": SchoolStaff.objects.filter(school__in=schools).values_list(
             "user__email", "school__urn", "job_title"
         ),
