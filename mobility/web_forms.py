@@ -69,3 +69,17 @@ def add_service_error(form: forms.BaseForm, error: Exception) -> None:
                 form.add_error(target, item.messages)
         return
     form.add_error(None, error_messages(error))
+
+
+def text_area(
+    label: str, *, missing: str | None = None, max_length: int = 1000, rows: int = 3, help_text: str = ""
+) -> forms.CharField:
+    """Free text in a text area: required when ``missing`` says what to ask for, else optional."""
+    return forms.CharField(
+        label=label,
+        required=missing is not None,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=help_text,
+        error_messages={"required": missing} if missing else {},
+    )
