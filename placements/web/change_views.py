@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from employers.models import Opportunity, Site
 from employers.selectors import opportunities_for_user
+from employers.web.access import member_only
 from mobility.accounts.models import Role
 from mobility.accounts.web import AuthedRequest, role_required
 from mobility.errors import DomainError
@@ -19,7 +20,6 @@ from mobility.web_forms import DateField, GovukForm, add_service_error, text_are
 from placements.lifecycle import changes
 from placements.lifecycle.models import ChangeRequest
 
-member_only = role_required(Role.EMPLOYER)
 adviser_only = role_required(Role.ADVISER, Role.ADMIN)
 
 
