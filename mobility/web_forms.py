@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
+from django.http import HttpRequest
+
+from mobility.errors import Conflict
 
 INPUT_CLASS = {
     "select": "govuk-select",
@@ -83,3 +88,15 @@ def text_area(
         help_text=help_text,
         error_messages={"required": missing} if missing else {},
     )
+
+
+def attempt(request: HttpRequest, step: Callable[[], object], *, done: str, refused: str = "") -> bool:
+    """Take a service step for a page: a refusal becomes an error message (after ``refused``),
+    success the message ``done``. Says whether it went through."""
+    try:
+        step()
+    except (Conflict, ValidationError) as error:
+        messages.error(request, refused + " ".join(error_messages(error)))
+        return False
+    messages.success(request, done)
+    return True

@@ -17,7 +17,7 @@ from employers.web.selectors import compliance_expiries
 from mobility.accounts.web import AuthedRequest
 from mobility.audit.services import pupil_record_view_record
 from mobility.pagination import matching_words, page_of, query_without_page
-from mobility.web_forms import add_service_error
+from mobility.web_forms import add_service_error, attempt
 from placements.lifecycle import services as lifecycle
 from placements.lifecycle.exceptions import LifecycleError
 from placements.lifecycle.feedback import match_feedback_record
@@ -102,14 +102,11 @@ def match_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def match_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
     match = get_object_or_404(_matches(request), pk=pk)
-    try:
-        lifecycle.match_employer_confirm(match_id=match.pk, actor=request.user)
-    except LifecycleError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, f"You confirmed {match.pupil.user.first_name}'s placement. We will tell the pupil."
-        )
+    attempt(
+        request,
+        lambda: lifecycle.match_employer_confirm(match_id=match.pk, actor=request.user),
+        done=f"You confirmed {match.pupil.user.first_name}'s placement. We will tell the pupil.",
+    )
     return redirect("employer:match", pk=match.pk)
 
 
