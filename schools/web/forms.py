@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from mobility.web_forms import DateField, GovukForm
+from mobility.web_forms import DateField, GovukForm, text_area
 from schools.models import ConsentMethod, ConsentStatus, School
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -59,11 +59,10 @@ class PupilAddForm(GovukForm):
 
 
 class AccessNeedsForm(GovukForm):
-    access_needs = forms.CharField(
-        label="Access needs and adjustments",
-        required=False,
+    access_needs = text_area(
+        "Access needs and adjustments",
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        rows=5,
         help_text="For example: a quiet space at lunch, uses a hearing aid, instructions written down.",
     )
     needs_step_free_access = forms.BooleanField(label="Needs step-free access", required=False)

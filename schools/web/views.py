@@ -17,7 +17,7 @@ from mobility.accounts.models import Role
 from mobility.accounts.web import AuthedRequest, role_required
 from mobility.audit.services import pupil_record_view_record
 from mobility.errors import DomainError
-from mobility.web_forms import add_service_error
+from mobility.web_forms import add_service_error, form_step
 from schools import services as school_services
 from schools.imports import Preview, decode, expected_headers, import_preview
 from schools.models import ConsentStatus, Pupil
@@ -64,19 +64,18 @@ def pupil_add(request: AuthedRequest) -> HttpResponse:
     school = staff_school(request)
     form = PupilAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            pupil = school_services.pupil_create(
+        pupil = form_step(
+            form,
+            lambda: school_services.pupil_create(
                 school=school,
                 data=form.cleaned_data,
                 actor=request.user,
                 site_url=request.build_absolute_uri("/"),
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request, f"{pupil.user.get_full_name()} added and invited by email to set a password."
-            )
+            ),
+        )
+        if pupil is not None:
+            name = pupil.user.get_full_name()
+            messages.success(request, f"{name} added and invited by email to set a password.")
             return redirect("school:pupils")
     return render(request, "school/pupil_add.html", {"form": form})
 
@@ -91,14 +90,13 @@ def _access_needs_form(
     form = AccessNeedsForm(
         request.POST or None, initial={name: getattr(pupil, name) for name in ACCESS_FIELDS}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            school_services.pupil_update(pupil=pupil, allowed=allowed, data=dict(form.cleaned_data))
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            return None
-    return form
+    data = dict(form.cleaned_data) if form.is_bound and form.is_valid() else None
+    saved = (
+        None
+        if data is None
+        else form_step(form, lambda: school_services.pupil_update(pupil=pupil, allowed=allowed, data=data))
+    )
+    return form if saved is None else None
 
 
 @pupil_only
@@ -129,16 +127,15 @@ def access_needs(request: AuthedRequest, pk: int) -> HttpResponse:
 def windows(request: AuthedRequest) -> HttpResponse:
     school = staff_school(request)
     form = WindowForm(request.POST or None, school=school)
-    if request.method == "POST" and form.is_valid():
-        try:
-            school_services.window_save(school=school, data=form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request, f"Work experience week for Year {form.cleaned_data['year_group']} saved."
-            )
-            return redirect("school:windows")
+    data = form.cleaned_data if form.is_bound and form.is_valid() else None
+    window = (
+        None
+        if data is None
+        else form_step(form, lambda: school_services.window_save(school=school, data=data))
+    )
+    if window is not None:
+        messages.success(request, f"Work experience week for Year {form.cleaned_data['year_group']} saved.")
+        return redirect("school:windows")
     return render(
         request,
         "school/windows.html",

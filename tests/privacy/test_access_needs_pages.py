@@ -4,21 +4,14 @@ API; the employer sees them only after the pupil accepts, and only when marked."
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
-from mobility.accounts.models import User
 from placements.models import Match, MatchStatus
 from tests import factories as f
+from tests.clients import signed_in
 from tests.web.world import WebWorld, build_world
 
 pytestmark = pytest.mark.django_db
 NEEDS = "Needs instructions written down."
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_pupil_marks_access_needs_to_share_and_the_employer_sees_them_only_after_accepting() -> None:

@@ -9,7 +9,6 @@ from io import StringIO
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
-from django.test import Client
 from django.utils import timezone
 from knox.models import AuthToken
 
@@ -21,17 +20,12 @@ from placements.matching import services
 from placements.matching.figures import run_figures
 from placements.models import Match, MatchRun, MatchStatus
 from schools.models import Pupil, WorkExperienceWindow
+from tests.clients import signed_in
 from tests.matching.conftest import build_world as build_match_world
 from tests.matching.conftest import populate
 from tests.web.world import WebWorld, build_world
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_pupil_export_command_gives_everything_held() -> None:

@@ -15,6 +15,7 @@ from schools import services
 from schools.imports import import_preview
 from schools.models import Pupil
 from tests import factories as f
+from tests.clients import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -47,12 +48,6 @@ def line(
     return f"{first},{last},{email},01/03/2016,{year},{postcode},{upn},\n"
 
 
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def upload(client: Client, text: str) -> tuple[str, str]:
     response = client.post(
         "/school/pupils/import/", {"file": SimpleUploadedFile("pupils.csv", text.encode(), "text/csv")}
@@ -72,7 +67,7 @@ def test_the_same_person_later_in_the_file_is_kept_once(staff: User) -> None:
     preview = import_preview(text, school=staff.school_staff.school)
     assert preview.clean
     assert [(r.number, r.same_as_row) for r in preview.rows] == [(2, None), (3, 2), (4, None), (5, 4)]
-    client = client_for(staff)
+    client = signed_in(staff)
     page, token = upload(client, text)
     assert "Row 3: casey IMPORT is the same person as row 2" in page
     response = client.post("/school/pupils/import/confirm/", {"token": token}, follow=True)
@@ -81,7 +76,7 @@ def test_the_same_person_later_in_the_file_is_kept_once(staff: User) -> None:
 
 
 def test_a_pupil_already_at_the_school_is_shown_and_needs_a_choice(staff: User, casey: Pupil) -> None:
-    client = client_for(staff)
+    client = signed_in(staff)
     text = (
         HEADER
         + line("CASEY", "import", "casey@new.test", postcode="L1 8JQ")
@@ -102,7 +97,7 @@ def test_a_pupil_already_at_the_school_is_shown_and_needs_a_choice(staff: User, 
 
 
 def test_update_changes_the_school_fields_and_keeps_the_login(staff: User, casey: Pupil) -> None:
-    client = client_for(staff)
+    client = signed_in(staff)
     _, token = upload(
         client, HEADER + line("Casey", "Import", "casey@new.test", year="11", postcode="L1 8JQ")
     )
@@ -129,7 +124,7 @@ def test_a_pupil_of_another_school_is_never_matched_or_shown(staff: User) -> Non
         date_of_birth=BORN,
     )
     assert elsewhere.school != staff.school_staff.school
-    client = client_for(staff)
+    client = signed_in(staff)
     page, token = upload(client, HEADER + line("Casey", "Import", "casey@new.test"))
     assert "casey@elsewhere.test" not in page and "Matches your pupil" not in page
     client.post("/school/pupils/import/confirm/", {"token": token})
@@ -191,7 +186,7 @@ def test_a_wrong_header_is_one_header_error_naming_it(staff: User) -> None:
         "The file has no column for: date of birth.",
         "Unknown columns: “Birthday”, “Gender”.",
     ]
-    page, token = upload(client_for(staff), text)
+    page, token = upload(signed_in(staff), text)
     assert token == "" and "Columns the file can have" in page
     assert "Needed: first name, last name, email, date of birth, year group, postcode." in page
     assert "Row 2" not in page
