@@ -86,6 +86,7 @@ def test_erasure_keeps_run_hashes_and_statistics(django_capture_on_commit_callba
     placed = Match.objects.filter(run=run).select_related("pupil__user").first()
     assert placed is not None
     pupil = placed.pupil
+    Pupil.objects.filter(pk=pupil.pk).update(upn="A123456789012")
     old_postcode, old_email, born = pupil.postcode, pupil.user.email, pupil.date_of_birth
 
     out = StringIO()
@@ -99,9 +100,10 @@ def test_erasure_keeps_run_hashes_and_statistics(django_capture_on_commit_callba
     assert pupil.user.email != old_email and not pupil.user.has_usable_password()
     assert pupil.date_of_birth == dt.date(born.year, 1, 1)
     assert pupil.postcode == old_postcode.split(" ")[0]
-    assert pupil.access_needs == ""
+    assert pupil.access_needs == "" and pupil.upn == ""
     events = apps.get_model("schools", "PupilEvent").objects.filter(pgh_obj_id=pupil.pk)
     assert events.exists() and not events.filter(postcode=old_postcode).exists()
+    assert not events.filter(upn="A123456789012").exists()
     users = apps.get_model("accounts", "UserEvent").objects.filter(pgh_obj_id=pupil.user_id)
     assert not users.filter(email=old_email).exists()
 
