@@ -59,6 +59,7 @@ def current_run(*, region_id: int) -> MatchRun | None:
     return (
         MatchRun.objects.filter(region_id=region_id, what_if=False, status=MatchRun.Status.SUCCEEDED)
         .exclude(parameters__has_key="refill")
+        .exclude(parameters__has_key="self_found")
         .order_by("-created_at", "-pk")
         .first()
     )
