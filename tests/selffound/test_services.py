@@ -15,6 +15,7 @@ from mobility.errors import Conflict, NotPermitted
 from mobility.outbox.models import OutboxMessage
 from placements.lifecycle import services as lifecycle
 from placements.lifecycle.exceptions import ComplianceBlocked
+from placements.lifecycle.notifications import notification_send_for_change
 from placements.models import Match, MatchStatus
 from placements.selffound import services
 from placements.selffound.models import EmployerLink, ProposalStatus
@@ -268,3 +269,15 @@ def test_the_school_cannot_approve_a_second_placement(found: Found) -> None:
     )
     with pytest.raises(ValidationError, match="already holds a placement"):
         services.proposal_approve(proposal_id=proposal.pk, actor=found.staff.user, checks=CHECKS)
+
+
+def test_advisers_hear_the_school_checked_a_placement_the_pupil_found(found: Found) -> None:
+    proposal = found.approved()
+    assert proposal.match is not None
+    change = proposal.match.status_changes.get()
+    assert notification_send_for_change(change_id=change.pk) == 1
+    (message,) = mail.outbox
+    assert message.to == [found.adviser.user.email]
+    assert message.subject.startswith(
+        f"{found.pupil.user.first_name} found a placement the school has checked"
+    )
