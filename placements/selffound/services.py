@@ -27,8 +27,9 @@ from mobility.errors import Invalid, NotPermitted
 from mobility.outbox.services import outbox_enqueue
 from mobility.permissions import role_of, staff_school_id_of
 from placements.lifecycle.follow_up import notification_record
+from placements.lifecycle.refill import side_run_create
 from placements.lifecycle.models import NotificationSent
-from placements.models import LIVE_STATUSES, Match, MatchRun, MatchStatus, MatchStatusChange
+from placements.models import LIVE_STATUSES, Match, MatchStatus, MatchStatusChange
 from schools.models import Pupil
 from schools.selectors import windows_overlapping
 
@@ -370,15 +371,10 @@ def _employer_for(proposal: Proposal, choice: str) -> Employer:
 
 def _propose(proposal: Proposal, opportunity: Opportunity, actor: User, now: dt.datetime) -> Match:
     """A proposed match in a run of its own, as a refill makes: advisers approve it as any other."""
-    run = MatchRun.objects.create(
+    run = side_run_create(
         region=proposal.pupil.school.local_authority.region,
-        seed=0,
         parameters={"self_found": {"proposal_id": proposal.pk}},
-        status=MatchRun.Status.SUCCEEDED,
-        stage=MatchRun.Stage.DONE,
-        progress=1.0,
-        started_at=now,
-        finished_at=now,
+        now=now,
         created_by=actor,
     )
     match = Match.objects.create(

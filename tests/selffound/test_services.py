@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -72,7 +73,9 @@ def test_the_link_is_emailed_once_and_only_its_hash_is_stored(found: Found) -> N
         ({"contact_email": "not an email"}, "contact_email", ""),
     ],
 )
-def test_bad_proposals_are_refused_on_the_field(found: Found, over: dict, field: str, words: str) -> None:
+def test_bad_proposals_are_refused_on_the_field(
+    found: Found, over: dict[str, Any], field: str, words: str
+) -> None:
     with pytest.raises(ValidationError) as caught:
         found.propose(**over)
     assert field in caught.value.error_dict
@@ -137,7 +140,7 @@ def test_links_expire_and_a_new_one_replaces_the_old(found: Found) -> None:
         ({"supervisor_name": ""}, "supervisor_name"),
     ],
 )
-def test_the_employers_part_is_refused_without_cover(found: Found, over: dict, field: str) -> None:
+def test_the_employers_part_is_refused_without_cover(found: Found, over: dict[str, Any], field: str) -> None:
     proposal = found.propose()
     link = services.employer_link_open(token=services.employer_link_issue(proposal=proposal))
     with pytest.raises(ValidationError) as caught:
@@ -189,7 +192,8 @@ def test_approval_makes_a_reserved_placement_and_proposes_it(found: Found) -> No
     assert (
         opportunity.reserved and opportunity.status == Opportunity.Status.CLOSED and opportunity.capacity == 1
     )
-    assert opportunity.site.postcode == "L1 4DS" and opportunity.employer.name == "Corner Bakery"
+    assert opportunity.site is not None and opportunity.site.postcode == "L1 4DS"
+    assert opportunity.employer.name == "Corner Bakery"
     record = ComplianceRecord.objects.get(employer=opportunity.employer)
     assert record.insurer == "Test Mutual" and not record.is_verified  # an adviser verifies it
     match = proposal.match

@@ -46,8 +46,10 @@ def test_the_reserved_opportunity_is_not_offered_to_another_pupil(found: Found) 
     opportunity = _confirmed(found)
     other = f.PupilFactory.create(school=found.school)
     assert not opportunities_for_user(user=other.user).filter(pk=opportunity.pk).exists()
+    published = f.OpportunityFactory.create(site__postcode="L1 4DS")  # next door, open to all
     rows = opportunity_search(user=other.user, pupil=other, today=f.TODAY, show_all=True, max_minutes=120)
-    assert opportunity.pk not in {row.opportunity.pk for row in rows}
+    found_ids = {row.opportunity_id for row in rows}
+    assert published.pk in found_ids and opportunity.pk not in found_ids
     region = found.school.local_authority.region
     pupils = pupil_table_build(region=region, as_of=f.TODAY)
     table = opportunity_table_build(region=region, pupils=pupils, as_of=f.TODAY)
