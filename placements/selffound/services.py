@@ -25,10 +25,10 @@ from mobility.accounts import tokens
 from mobility.accounts.models import Role
 from mobility.errors import Invalid, NotPermitted
 from mobility.outbox.services import outbox_enqueue
-from mobility.permissions import role_of, staff_school_id_of
+from mobility.permissions import pupil_id_of, role_of, staff_school_id_of
 from placements.lifecycle.follow_up import notification_record
-from placements.lifecycle.refill import side_run_create
 from placements.lifecycle.models import NotificationSent
+from placements.lifecycle.refill import side_run_create
 from placements.models import LIVE_STATUSES, Match, MatchStatus, MatchStatusChange
 from schools.models import Pupil
 from schools.selectors import windows_overlapping
@@ -77,8 +77,10 @@ class LinkRefused(Invalid):
         self.reason = reason
 
 
+WITHDRAWN = "withdrawn"
 LINK_REFUSALS = {
     tokens.UNKNOWN: "This link is not valid. Check it was copied in full.",
+    WITHDRAWN: "The pupil has withdrawn this request, so there is nothing more to do. Thank you.",
     tokens.USED: "This link has already been used: the placement details were sent to the school.",
     tokens.REPLACED: "This link was replaced by a newer one. Use the most recent email you were sent.",
     tokens.EXPIRED: "This link has expired. Ask the pupil's school to send a new one.",
@@ -133,6 +135,24 @@ def proposal_submit(*, pupil: Pupil, data: dict[str, Any], now: dt.datetime | No
 
 def _link_key(proposal: Proposal) -> str:
     return f"self-found-link:{proposal.pk}"
+
+
+def proposal_withdraw(*, proposal_id: int, actor: User, now: dt.datetime | None = None) -> Proposal:
+    """The pupil takes back a proposal not yet decided (the employer never answered, plans
+    changed); the employer's link stops working and the pupil may propose another."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        proposal = Proposal.objects.select_for_update().get(pk=proposal_id)
+        if pupil_id_of(actor) != proposal.pupil_id:
+            raise NotPermitted("Only the pupil who proposed this placement can withdraw it.")
+        if proposal.status not in OPEN_STATUSES:
+            raise ValidationError(
+                f"This placement is {proposal.get_status_display().lower()}, so it cannot be withdrawn."
+            )
+        proposal.status = ProposalStatus.WITHDRAWN
+        proposal.save(update_fields=["status"])
+        EmployerLink.objects.filter(proposal=proposal, used_at=None, revoked_at=None).update(revoked_at=now)
+    return proposal
 
 
 def employer_link_send(*, proposal_id: int, now: dt.datetime | None = None) -> bool:
@@ -193,6 +213,8 @@ def employer_link_open(*, token: str, now: dt.datetime | None = None) -> Employe
     )
     if link is None:
         raise LinkRefused(tokens.UNKNOWN)
+    if link.proposal.status == ProposalStatus.WITHDRAWN:
+        raise LinkRefused(WITHDRAWN)
     reason = link.refusal(now or timezone.now())
     if reason is not None:
         raise LinkRefused(reason)
@@ -211,6 +233,8 @@ def proposal_employer_complete(
         if reason is not None:
             raise LinkRefused(reason)
         proposal = Proposal.objects.select_for_update().get(pk=link.proposal_id)
+        if proposal.status == ProposalStatus.WITHDRAWN:
+            raise LinkRefused(WITHDRAWN)
         if proposal.status != ProposalStatus.AWAITING_EMPLOYER:
             raise LinkRefused(tokens.USED)
         _assign(proposal, EMPLOYER_FIELDS, data)

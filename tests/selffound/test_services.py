@@ -285,3 +285,17 @@ def test_advisers_hear_the_school_checked_a_placement_the_pupil_found(found: Fou
     assert message.subject.startswith(
         f"{found.pupil.user.first_name} found a placement the school has checked"
     )
+
+
+def test_a_pupil_withdraws_an_open_proposal_and_the_link_stops_working(found: Found) -> None:
+    proposal = found.propose()
+    token = services.employer_link_issue(proposal=proposal)
+    with pytest.raises(NotPermitted):
+        services.proposal_withdraw(proposal_id=proposal.pk, actor=f.PupilFactory.create().user)
+    services.proposal_withdraw(proposal_id=proposal.pk, actor=found.pupil.user)
+    with pytest.raises(services.LinkRefused) as caught:
+        services.employer_link_open(token=token)
+    assert caught.value.reason == "withdrawn"
+    with pytest.raises(ValidationError):
+        services.proposal_withdraw(proposal_id=proposal.pk, actor=found.pupil.user)
+    assert found.propose().status == ProposalStatus.AWAITING_EMPLOYER

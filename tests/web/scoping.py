@@ -238,6 +238,13 @@ PAGES: list[Page] = [
         ).exists(),
     ),
     Page(
+        "pupil:found_withdraw",
+        ("post",),
+        PUPIL,
+        lambda s: s.found,
+        effect=lambda s: Proposal.objects.get(pk=s.found.pk).status == ProposalStatus.WITHDRAWN,
+    ),
+    Page(
         "pupil:move_up",
         ("post",),
         PUPIL,

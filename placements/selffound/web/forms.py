@@ -7,19 +7,13 @@ from typing import Any
 from django import forms
 
 from mobility.geography.models import Sector
-from mobility.web_forms import DateField, GovukForm
+from mobility.web_forms import DateField, GovukForm, text_area
 
 from ..models import TEXT_MAX
 
 
 def _text(label: str, max_length: int, **kwargs: Any) -> forms.CharField:
     return forms.CharField(label=label, max_length=max_length, **kwargs)
-
-
-def _area(label: str, **kwargs: Any) -> forms.CharField:
-    return forms.CharField(
-        label=label, max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}), **kwargs
-    )
 
 
 class ProposeForm(GovukForm):
@@ -37,7 +31,9 @@ class ProposeForm(GovukForm):
     postcode = _text("Workplace postcode", 8)
     starts_on = DateField(label="First day")
     ends_on = DateField(label="Last day")
-    pupil_plans = _area("What you will do there")
+    pupil_plans = text_area(
+        "What you will do there", missing="Say what you will do there", max_length=TEXT_MAX, rows=4
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -54,7 +50,9 @@ class EmployerDetailsForm(GovukForm):
     )
     supervisor_name = _text("Supervisor's name", 120)
     supervisor_role = _text("Supervisor's job title", 120, required=False)
-    duties = _area("What the pupil will do")
+    duties = text_area(
+        "What the pupil will do", missing="Say what the pupil will do", max_length=TEXT_MAX, rows=4
+    )
     insurer = _text("Employer's liability insurer", 120)
     insurance_policy_number = _text("Policy number", 60)
     insurance_expires_on = DateField(label="Insurance expires on")
@@ -91,10 +89,11 @@ class VetForm(GovukForm):
         label="Outcome",
         error_messages={"required": "Choose whether to approve or refuse"},
     )
-    note = _area("Note of the checks (for the school's record)", required=False)
-    refusal_reason = _area(
+    note = text_area("Note of the checks (for the school's record)", max_length=TEXT_MAX, rows=4)
+    refusal_reason = text_area(
         "If you refuse: why (the pupil sees this)",
-        required=False,
+        max_length=TEXT_MAX,
+        rows=4,
         help_text="Say nothing about any other pupil",
     )
 

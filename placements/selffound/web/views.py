@@ -7,12 +7,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from mobility.accounts.models import Role
 from mobility.accounts.web import AuthedRequest, role_required
 from mobility.errors import DomainError
 from mobility.pagination import page_of
-from mobility.web_forms import add_service_error
+from mobility.web_forms import add_service_error, attempt
 from schools.permissions import pupil_of
 
 from .. import selectors, services
@@ -43,6 +44,18 @@ def propose(request: AuthedRequest) -> HttpResponse:
     return render(
         request, "selffound/propose.html", {"form": form, "latest": latest, "Status": ProposalStatus}
     )
+
+
+@pupil_only
+@require_POST
+def withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
+    proposal = get_object_or_404(selectors.proposals_for_user(user=request.user), pk=pk)
+    attempt(
+        request,
+        lambda: services.proposal_withdraw(proposal_id=proposal.pk, actor=request.user),
+        done=f"You withdrew {proposal.employer_name}. You can tell us about another placement.",
+    )
+    return redirect("pupil:found")
 
 
 def _refused(request: HttpRequest, error: services.LinkRefused) -> HttpResponse:
