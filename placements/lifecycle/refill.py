@@ -31,7 +31,15 @@ from django.utils import timezone
 from employers.models import Opportunity
 from employers.selectors import compliance_problems
 from placements.engine.policy import DEFAULT_TIERS
-from placements.models import LIVE_STATUSES, Application, Match, MatchRun, MatchStatus, MatchStatusChange
+from placements.models import (
+    LIVE_STATUSES,
+    Application,
+    Match,
+    MatchRun,
+    MatchStatus,
+    MatchStatusChange,
+    side_runs,
+)
 from placements.reach import pupils_reaching
 from schools.models import ConsentStatus, Pupil, WorkExperienceWindow
 
@@ -63,8 +71,7 @@ def current_run(*, region_id: int) -> MatchRun | None:
     """The region's latest finished live run: the one whose proposals advisers act on."""
     return (
         MatchRun.objects.filter(region_id=region_id, what_if=False, status=MatchRun.Status.SUCCEEDED)
-        .exclude(parameters__has_key="refill")
-        .exclude(parameters__has_key="self_found")
+        .exclude(side_runs())
         .order_by("-created_at", "-pk")
         .first()
     )

@@ -6,10 +6,10 @@ from employers.models import ComplianceRecord, Opportunity
 from employers.selectors import opportunities_for_user
 from employers.services import compliance_verify
 from placements.lifecycle import services as lifecycle
-from placements.lifecycle.refill import opportunity_refill
+from placements.lifecycle.refill import current_run, opportunity_refill
 from placements.matching.selectors import opportunity_table_build, pupil_table_build
-from placements.models import MatchStatus
-from placements.web.pupil_selectors import opportunity_search
+from placements.models import MatchStatus, UnplacedPupil
+from placements.web.pupil_selectors import latest_unplaced, opportunity_search
 from placements.web.school_selectors import benchmark6
 from schools.models import ConsentStatus
 from schools.services import pupil_consent_record
@@ -66,3 +66,13 @@ def test_a_freed_reserved_seat_is_not_refilled(found: Found) -> None:
     match = found.pupil.matches.get(opportunity=opportunity)
     lifecycle.match_cancel(match_id=match.pk, actor=found.staff.user, reason="pupil_withdrew")
     assert opportunity_refill(opportunity_id=opportunity.pk) == []
+
+
+def test_a_self_found_run_does_not_hide_why_others_were_unplaced(found: Found) -> None:
+    other = f.PupilFactory.create(school=found.school)
+    run = f.MatchRunFactory.create(region=found.school.local_authority.region)
+    UnplacedPupil.objects.create(run=run, pupil=other, reason="no_reach", explanation="Nothing within reach.")
+    found.approved()
+    assert current_run(region_id=run.region_id) == run
+    unplaced = latest_unplaced(user=other.user)
+    assert unplaced is not None and unplaced.run == run
