@@ -157,7 +157,7 @@ def _upload(client: Client, text: str) -> str:
 
 CSV = (
     "first_name,last_name,email,year_group,date_of_birth,postcode\n"
-    "Casey,Import,casey.import@school.test,10,2011-03-01,L6 1AL\n"
+    "Casey,Import,casey.import@school.test,10,2016-03-01,L6 1AL\n"
 )
 
 
