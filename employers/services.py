@@ -65,6 +65,14 @@ def site_save(*, employer: Employer, data: dict[str, Any], site: Site | None = N
     lie in a local authority of a region the platform serves."""
     site = site or Site(employer=employer)
     _assign(site, SITE_FIELDS, data)
+    site_check(site=site)
+    site.save()
+    return site
+
+
+def site_check(*, site: Site) -> None:
+    """Locate the site's postcode (a bad one is a field error) and refuse one outside every
+    region the platform serves (raises ValidationError)."""
     site.full_clean(exclude=["employer"])
     if not served_local_authority(site.local_authority_code):
         raise ValidationError(
@@ -73,8 +81,6 @@ def site_save(*, employer: Employer, data: dict[str, Any], site: Site | None = N
                 "so pupils cannot be placed there."
             }
         )
-    site.save()
-    return site
 
 
 def served_local_authority(code: str) -> bool:

@@ -105,8 +105,10 @@ def home_url(user: Any) -> str:
     return reverse(ROLE_HOME.get(user.role, "login"))
 
 
-@login_required
 def home_view(request: HttpRequest) -> HttpResponse:
+    """Visitors get the way in (sign in, or register an organisation); everyone else their home."""
+    if not request.user.is_authenticated:
+        return render(request, "accounts/welcome.html")
     if role_of(request.user) not in ROLE_HOME:
         raise PermissionDenied
     return redirect(home_url(request.user))

@@ -100,4 +100,4 @@ def invite_colleague(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, f"An invitation was sent to {staff.user.email}.")
             return redirect("school:accounts")
-    return render(request, "school/invite_colleague.html", {"form": form})
+    return render(request, "accounts/invite_colleague.html", {"form": form})

@@ -1,0 +1,75 @@
+"""The employer member's "Colleagues" page: who is in the organisation, inviting and removing."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from employers import registration
+from employers.models import EmployerMember
+from employers.web.selectors import colleagues_of
+from employers.web.views import _employer, member_only
+from mobility.accounts.web import AuthedRequest
+from mobility.errors import DomainError
+from mobility.web_forms import ColleagueForm, add_service_error
+
+
+@member_only
+def colleagues(request: AuthedRequest) -> HttpResponse:
+    employer = _employer(request)
+    return render(
+        request,
+        "employer/colleagues.html",
+        {"colleagues": colleagues_of(employer=employer), "now": timezone.now()},
+    )
+
+
+@member_only
+def colleague_invite(request: AuthedRequest) -> HttpResponse:
+    employer = _employer(request)
+    form = ColleagueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = registration.member_invite(
+                employer=employer,
+                invited_by=request.user,
+                site_url=request.build_absolute_uri("/"),
+                **form.cleaned_data,
+            )
+        except IntegrityError:
+            form.add_error("email", "An account with this email address already exists")
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"An invitation was sent to {member.user.email}.")
+            return redirect("employer:colleagues")
+    return render(
+        request,
+        "accounts/invite_colleague.html",
+        {
+            "form": form,
+            "back_url": reverse("employer:colleagues"),
+            "back_text": "colleagues",
+            "what_they_can": "They can then do everything you can for your organisation.",
+        },
+    )
+
+
+@member_only
+@require_POST
+def colleague_remove(request: AuthedRequest, pk: int) -> HttpResponse:
+    employer = _employer(request)
+    member = get_object_or_404(EmployerMember.objects.select_related("user"), pk=pk, employer=employer)
+    try:
+        registration.member_remove(member=member, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{member.user.get_full_name()} no longer has access.")
+    return redirect("employer:colleagues")
