@@ -18,7 +18,7 @@ from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 
-from employers.models import Opportunity, Site
+from employers.models import Employer, EmployerMember, Opportunity, Site
 from placements.lifecycle.models import PlacementFeedback
 from placements.models import SEAT_HOLDING_STATUSES, Application, Match, MatchRun, MatchStatus
 from schools.models import ConsentStatus, Pupil
@@ -41,6 +41,8 @@ class Side:
     second_choice: Application
     run: MatchRun
     match: Match
+    pending: Employer  # signed itself up, with a site in this side's region
+    colleague: EmployerMember  # a second member of the side's employer
 
 
 @dataclass
@@ -76,6 +78,8 @@ def snapshot() -> dict[str, set[tuple[Any, ...]]]:
         "pupils": set(Pupil.objects.values_list("pk", "parental_consent")),
         "feedback": set(PlacementFeedback.objects.values_list("match_id", "side")),
         "runs": set(MatchRun.objects.values_list("pk", "status")),
+        "employers": set(Employer.objects.values_list("pk", "verification_status", "verification_note")),
+        "members": set(EmployerMember.objects.values_list("pk", "employer_id", "user__is_active")),
     }
 
 
@@ -204,6 +208,13 @@ PAGES: list[Page] = [
         body=lambda s: {"days_attended": 1, "rating": 4, "comment": "Keen and punctual"},
         effect=_feedback_from(PlacementFeedback.Side.EMPLOYER),
     ),
+    Page(
+        "employer:colleague_remove",
+        ("post",),
+        EMPLOYER,
+        lambda s: s.colleague,
+        effect=lambda s: not EmployerMember.objects.filter(pk=s.colleague.pk).exists(),
+    ),
     # School staff
     Page(
         "school:consent",
@@ -321,6 +332,26 @@ PAGES: list[Page] = [
         status=S.PROPOSED,
         body=lambda s: {"reason": "travel", "note": "Three buses each way"},
         effect=lambda s: status_of(s.match) == S.REJECTED,
+        sees_other=frozenset({"admin"}),
+    ),
+    # Organisations awaiting verification: advisers of the region, and admins
+    Page("adviser:employer", ("get",), ADVISING, lambda s: s.pending, sees_other=frozenset({"admin"})),
+    Page(
+        "adviser:employer_verify",
+        ("post",),
+        ADVISING,
+        lambda s: s.pending,
+        body=lambda s: {"verified-note": "Companies House record seen"},
+        effect=lambda s: Employer.objects.get(pk=s.pending.pk).verification_status == "verified",
+        sees_other=frozenset({"admin"}),
+    ),
+    Page(
+        "adviser:employer_refuse",
+        ("post",),
+        ADVISING,
+        lambda s: s.pending,
+        body=lambda s: {"refused-note": "Not a registered company"},
+        effect=lambda s: Employer.objects.get(pk=s.pending.pk).verification_status == "refused",
         sees_other=frozenset({"admin"}),
     ),
 ]
