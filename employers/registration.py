@@ -22,7 +22,7 @@ from django.utils import timezone
 from employers.models import Employer, EmployerMember, Site
 from employers.services import site_check
 from mobility.accounts.models import Invitation, Role, User
-from mobility.accounts.services import user_invite
+from mobility.accounts.services import colleague_invite, user_invite
 from mobility.errors import Conflict, NotPermitted
 from mobility.outbox.services import outbox_enqueue
 from mobility.permissions import employer_id_of
@@ -124,16 +124,15 @@ def member_invite(
     site_url: str | None = None,
 ) -> EmployerMember:
     """A colleague's account in the same organisation, with an invitation to set a password."""
-    with transaction.atomic():
-        user = user_invite(
-            email=email,
-            first_name=first_name,
-            last_name=last_name,
-            role=Role.EMPLOYER,
-            invited_by=invited_by,
-            site_url=site_url,
-        )
-        return EmployerMember.objects.create(user=user, employer=employer, job_title=job_title)
+    return colleague_invite(
+        role=Role.EMPLOYER,
+        attach=lambda user: EmployerMember.objects.create(user=user, employer=employer, job_title=job_title),
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        invited_by=invited_by,
+        site_url=site_url,
+    )
 
 
 def member_remove(*, member: EmployerMember, actor: User, now: dt.datetime | None = None) -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,9 +15,9 @@ from employers import registration
 from employers.models import EmployerMember
 from employers.web.selectors import colleagues_of
 from employers.web.views import _employer, member_only
-from mobility.accounts.web import AuthedRequest
+from mobility.accounts.web import AuthedRequest, invite_colleague_page
 from mobility.errors import DomainError
-from mobility.web_forms import ColleagueForm, add_service_error
+from mobility.web_forms import ColleagueForm
 
 
 @member_only
@@ -32,32 +32,14 @@ def colleagues(request: AuthedRequest) -> HttpResponse:
 
 @member_only
 def colleague_invite(request: AuthedRequest) -> HttpResponse:
-    employer = _employer(request)
-    form = ColleagueForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            member = registration.member_invite(
-                employer=employer,
-                invited_by=request.user,
-                site_url=request.build_absolute_uri("/"),
-                **form.cleaned_data,
-            )
-        except IntegrityError:
-            form.add_error("email", "An account with this email address already exists")
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"An invitation was sent to {member.user.email}.")
-            return redirect("employer:colleagues")
-    return render(
+    return invite_colleague_page(
         request,
-        "accounts/invite_colleague.html",
-        {
-            "form": form,
-            "back_url": reverse("employer:colleagues"),
-            "back_text": "colleagues",
-            "what_they_can": "They can then do everything you can for your organisation.",
-        },
+        form=ColleagueForm(request.POST or None),
+        invite=partial(registration.member_invite, employer=_employer(request)),
+        done_url=reverse("employer:colleagues"),
+        back_url=reverse("employer:colleagues"),
+        back_text="colleagues",
+        what_they_can="They can then do everything you can for your organisation.",
     )
 
 

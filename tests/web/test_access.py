@@ -40,7 +40,13 @@ PAGES = {
         "school:accounts",
         "school:invite_colleague",
     ],
-    Role.ADVISER: ["adviser:home", "adviser:run_new", "adviser:compare", "adviser:unmet", "adviser:employers"],
+    Role.ADVISER: [
+        "adviser:home",
+        "adviser:run_new",
+        "adviser:compare",
+        "adviser:unmet",
+        "adviser:employers",
+    ],
 }
 LOGINS = {
     Role.PUPIL: "pupil@school.test",
