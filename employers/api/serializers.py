@@ -28,7 +28,7 @@ class EmployerSerializer(serializers.ModelSerializer[Employer]):
         read_only_fields = ["verification_status", "verification_decided_at", "verification_note"]
 
 
-class DecisionSerializer(serializers.Serializer[Any]):
+class VerificationDecisionSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(
         max_length=1000,
         help_text="Verify: what was checked. Refuse: the reason, which the organisation is told.",

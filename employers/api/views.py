@@ -32,10 +32,10 @@ from mobility.permissions import acting_user, employer_id_of, pupil_home_of
 
 from .serializers import (
     ComplianceSerializer,
-    DecisionSerializer,
     EmployerSerializer,
     OpportunitySerializer,
     SiteSerializer,
+    VerificationDecisionSerializer,
     VerifySerializer,
 )
 
@@ -68,7 +68,8 @@ class EmployerViewSet(
         parameters=[
             OpenApiParameter("q", str, description="Words in the name, a site's postcode or the contact."),
             OpenApiParameter("status", str, enum=["pending", "refused"], description="Default pending."),
-        ]
+        ],
+        responses={200: EmployerSerializer(many=True)},
     )
     @action(detail=False, methods=["get"], url_path="awaiting-verification")
     def awaiting_verification(self, request: Request) -> Response:
@@ -83,7 +84,7 @@ class EmployerViewSet(
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    @extend_schema(request=DecisionSerializer, responses={200: EmployerSerializer})
+    @extend_schema(request=VerificationDecisionSerializer, responses={200: EmployerSerializer})
     @action(detail=True, methods=["post"])
     def verify(self, request: Request, pk: str | None = None) -> Response:
         """Pupils may now see the organisation's published opportunities."""
@@ -93,7 +94,7 @@ class EmployerViewSet(
         )
         return Response(self.get_serializer(employer).data)
 
-    @extend_schema(request=DecisionSerializer, responses={200: EmployerSerializer})
+    @extend_schema(request=VerificationDecisionSerializer, responses={200: EmployerSerializer})
     @action(detail=True, methods=["post"])
     def refuse(self, request: Request, pk: str | None = None) -> Response:
         """Its opportunities stay hidden from pupils; the contact is emailed the reason."""
@@ -104,7 +105,7 @@ class EmployerViewSet(
         return Response(self.get_serializer(employer).data)
 
     def _note(self, request: Request) -> str:
-        body = DecisionSerializer(data=request.data)
+        body = VerificationDecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return str(body.validated_data["note"])
 
