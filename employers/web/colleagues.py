@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from employers import registration
 from employers.models import EmployerMember
+from employers.web.access import member_employer, member_only
 from employers.web.selectors import colleagues_of
-from employers.web.views import _employer, member_only
 from mobility.accounts.web import AuthedRequest, invite_colleague_page
 from mobility.errors import DomainError
 from mobility.web_forms import ColleagueForm
@@ -22,7 +22,7 @@ from mobility.web_forms import ColleagueForm
 
 @member_only
 def colleagues(request: AuthedRequest) -> HttpResponse:
-    employer = _employer(request)
+    employer = member_employer(request)
     return render(
         request,
         "employer/colleagues.html",
@@ -35,7 +35,7 @@ def colleague_invite(request: AuthedRequest) -> HttpResponse:
     return invite_colleague_page(
         request,
         form=ColleagueForm(request.POST or None),
-        invite=partial(registration.member_invite, employer=_employer(request)),
+        invite=partial(registration.member_invite, employer=member_employer(request)),
         done_url=reverse("employer:colleagues"),
         back_url=reverse("employer:colleagues"),
         back_text="colleagues",
@@ -46,7 +46,7 @@ def colleague_invite(request: AuthedRequest) -> HttpResponse:
 @member_only
 @require_POST
 def colleague_remove(request: AuthedRequest, pk: int) -> HttpResponse:
-    employer = _employer(request)
+    employer = member_employer(request)
     member = get_object_or_404(EmployerMember.objects.select_related("user"), pk=pk, employer=employer)
     try:
         registration.member_remove(member=member, actor=request.user)

@@ -16,8 +16,8 @@ from mobility.accounts.web import AuthedRequest, invite_colleague_page
 from schools import services as school_services
 from schools.models import Pupil
 from schools.selectors import school_accounts
+from schools.web.access import staff_only, staff_school
 from schools.web.forms import ColleagueForm, SheetForm
-from schools.web.views import _school, staff_only
 
 
 def _site_url(request: AuthedRequest) -> str:
@@ -26,7 +26,7 @@ def _site_url(request: AuthedRequest) -> str:
 
 @staff_only
 def accounts(request: AuthedRequest) -> HttpResponse:
-    school = _school(request)
+    school = staff_school(request)
     rows = school_accounts(school=school)
     waiting = sum(1 for row in rows if not row.activated)
     return render(
@@ -40,7 +40,7 @@ def accounts(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def resend(request: AuthedRequest) -> HttpResponse:
     """One person's invitation (``user``), or everyone's who has not activated yet."""
-    school = _school(request)
+    school = staff_school(request)
     if request.POST.get("user"):
         users = [get_object_or_404(User, pk=request.POST["user"])]
     else:
@@ -59,7 +59,7 @@ def resend(request: AuthedRequest) -> HttpResponse:
 @require_POST
 @never_cache
 def activation_sheet(request: AuthedRequest) -> HttpResponse:
-    school = _school(request)
+    school = staff_school(request)
     form = SheetForm(request.POST, auto_id="sheet_%s")
     if not form.is_valid():
         messages.error(request, "Choose a year group for the activation sheet.")
@@ -85,7 +85,7 @@ def activation_sheet(request: AuthedRequest) -> HttpResponse:
 
 @staff_only
 def invite_colleague(request: AuthedRequest) -> HttpResponse:
-    school = _school(request)
+    school = staff_school(request)
     return invite_colleague_page(
         request,
         form=ColleagueForm(request.POST or None),
