@@ -70,7 +70,9 @@ def _decide(
                 f"{locked.name} is already {locked.get_verification_status_display().lower()}.",
                 code="verification_decided",
             )
-        if not Employer.objects.filter(email_confirmed(), pk=locked.pk).exists():
+        # One made in the admin site may have no members yet; a sign-up always has its contact.
+        has_members = locked.members.exists()
+        if has_members and not Employer.objects.filter(email_confirmed(), pk=locked.pk).exists():
             raise Conflict(
                 f"{locked.name}'s contact has not yet confirmed their email address.",
                 code="email_not_confirmed",
