@@ -216,3 +216,12 @@ def test_members_invite_and_remove_colleagues_but_never_the_last(sign_up_world: 
     with pytest.raises(Conflict):
         registration.member_remove(member=other, actor=other.user)
     assert EmployerMember.objects.filter(employer=w.pending).count() == 1
+
+
+def test_an_organisation_made_in_the_admin_site_without_members_can_be_verified(
+    sign_up_world: SignUpWorld,
+) -> None:
+    employer = f.EmployerFactory.create(pending=True)
+    f.SiteFactory.create(employer=employer, postcode="L2 2DH")
+    verification.employer_verify(employer=employer, actor=sign_up_world.adviser, note="Set up by us.")
+    assert Employer.objects.get(pk=employer.pk).is_verified
