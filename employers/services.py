@@ -74,10 +74,16 @@ def site_save(*, employer: Employer, data: dict[str, Any], site: Site | None = N
     lie in a local authority of a region the platform serves."""
     site = site or Site(employer=employer)
     _assign(site, SITE_FIELDS, data)
-    site.full_clean(exclude=["employer"])
-    located_check_served(located=site)
+    site_check(site=site)
     site.save()
     return site
+
+
+def site_check(*, site: Site) -> None:
+    """Locate the site's postcode (a bad one is a field error) and refuse one outside every
+    region the platform serves (raises ValidationError)."""
+    site.full_clean(exclude=["employer"])
+    located_check_served(located=site)
 
 
 def served_local_authority(code: str) -> bool:

@@ -53,6 +53,15 @@ class GovukModelForm(GovukMixin, forms.ModelForm):  # type: ignore[type-arg]
     pass
 
 
+class ColleagueForm(GovukForm):
+    """A colleague to invite: they set their own password through the emailed link."""
+
+    first_name = forms.CharField(label="First name", max_length=150)
+    last_name = forms.CharField(label="Last name", max_length=150)
+    email = forms.EmailField(label="Email address", max_length=254)
+    job_title = forms.CharField(label="Job title (optional)", max_length=120, required=False)
+
+
 class DateField(forms.DateField):
     """A native date picker: keyboard operable, and the value format (YYYY-MM-DD) is unambiguous."""
 

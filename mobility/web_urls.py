@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
+from employers.web import sign_up
 from employers.web import urls as employer_urls
 from mobility.accounts import activation, passwords
 from mobility.accounts import web as accounts
@@ -26,6 +27,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/invitation/<str:token>/", activation.invitation_view, name="invitation"),
     path("accounts/activate/", activation.activate_view, name="activate"),
     path("accounts/activate/password/", activation.activate_password_view, name="activate_password"),
+    path("register/", sign_up.sign_up_view, name="sign_up"),
+    path("register/sent/", sign_up.sign_up_sent_view, name="sign_up_sent"),
     *passwords.urlpatterns,
     path("placement-details/<str:token>/", self_found.employer_details, name="self_found_employer"),
     path("pupil/", include((pupil, "pupil"))),

@@ -17,7 +17,12 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from mobility.accounts.models import Role, User
-from mobility.accounts.services import IssuedInvitation, invitation_send, invitations_send, user_invite
+from mobility.accounts.services import (
+    IssuedInvitation,
+    colleague_invite,
+    invitation_send,
+    invitations_send,
+)
 from mobility.geography.models import Sector
 from schools.imports import FLAGS, Preview, Row, import_preview
 from schools.models import (
@@ -310,17 +315,17 @@ def staff_invite(
     site_url: str | None = None,
 ) -> SchoolStaff:
     """A colleague's account at the same school, with an invitation to set a password."""
-    with transaction.atomic():
-        user = user_invite(
-            email=email,
-            first_name=first_name,
-            last_name=last_name,
-            role=Role.SCHOOL_STAFF,
-            invited_by=invited_by,
-            site_url=site_url,
-        )
-        staff = SchoolStaff.objects.create(user=user, school=school, job_title=job_title or "Careers leader")
-    return staff
+    return colleague_invite(
+        role=Role.SCHOOL_STAFF,
+        attach=lambda user: SchoolStaff.objects.create(
+            user=user, school=school, job_title=job_title or "Careers leader"
+        ),
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        invited_by=invited_by,
+        site_url=site_url,
+    )
 
 
 def invitations_resend(*, school: School, users: list[User], actor: User, site_url: str | None = None) -> int:

@@ -9,6 +9,7 @@ Conventions, so tests can rely on them:
   applications close on `DEADLINE`.
 - A pupil is Year 10, aged 15 on `WINDOW_START`, with parental consent given.
 - An opportunity is published, in its employer's sector, at a site of that employer.
+- An employer is verified (`pending=True`: signed itself up, awaiting an adviser).
 - A compliance record is valid through the window.
 - Every user's password is `PASSWORD`; `UserFactory(admin=True)` makes a superuser.
 - Region, local authorities and sectors are get-or-create by code, so they can be made twice.
@@ -207,6 +208,17 @@ class EmployerFactory(factory.django.DjangoModelFactory[Employer]):
 
     name = factory.Sequence(lambda n: f"Test Employer {n} Ltd")
     sector = factory.SubFactory(SectorFactory)
+    # Verified by default; ``pending=True`` is an organisation that signed itself up.
+    verification_status = Employer.Verification.VERIFIED
+    verification_decided_at = factory.LazyFunction(timezone.now)
+    verification_note = "Set up by the placement organisers."
+
+    class Params:
+        pending = factory.Trait(
+            verification_status=Employer.Verification.PENDING,
+            verification_decided_at=None,
+            verification_note="",
+        )
 
 
 class EmployerMemberFactory(factory.django.DjangoModelFactory[EmployerMember]):

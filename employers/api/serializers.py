@@ -10,11 +10,30 @@ from mobility.geography.models import Sector
 
 
 class EmployerSerializer(serializers.ModelSerializer[Employer]):
+    """An organisation; its verification changes only through verify and refuse."""
+
     sector = serializers.SlugRelatedField(slug_field="slug", queryset=Sector.objects.all())
 
     class Meta:
         model = Employer
-        fields = ["id", "name", "companies_house_number", "sector", "website"]
+        fields = [
+            "id",
+            "name",
+            "companies_house_number",
+            "sector",
+            "website",
+            "verification_status",
+            "verification_decided_at",
+            "verification_note",
+        ]
+        read_only_fields = ["verification_status", "verification_decided_at", "verification_note"]
+
+
+class VerificationDecisionSerializer(serializers.Serializer[Any]):
+    note = serializers.CharField(
+        max_length=1000,
+        help_text="Verify: what was checked. Refuse: the reason, which the organisation is told.",
+    )
 
 
 class SiteSerializer(serializers.ModelSerializer[Site]):

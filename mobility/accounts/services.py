@@ -11,9 +11,10 @@ import datetime as dt
 import hmac
 import logging
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -28,6 +29,7 @@ from mobility.accounts.tokens import token_digest, token_new
 from mobility.errors import Invalid
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # No 0/O, 1/I/L: a pupil copies the code from paper.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -133,6 +135,30 @@ def user_invite(
         )
         invitation_send(user=user, sent_by=invited_by, site_url=site_url)
     return user
+
+
+def colleague_invite(
+    *,
+    role: str,
+    attach: Callable[[User], T],
+    email: str,
+    first_name: str,
+    last_name: str,
+    invited_by: User,
+    site_url: str | None = None,
+) -> T:
+    """A colleague's account in ``role``, invited to set a password, and ``attach`` linking it to
+    the inviter's school or organisation: all or nothing."""
+    with transaction.atomic():
+        user = user_invite(
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            role=role,
+            invited_by=invited_by,
+            site_url=site_url,
+        )
+        return attach(user)
 
 
 def invitation_by_token(*, token: str, now: dt.datetime | None = None) -> Invitation:

@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "employers.web.context.own_organisation",
             ],
         },
     },
@@ -242,6 +243,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="60/min"),
         "user": env.str("API_THROTTLE_USER", default="600/min"),
+        # Organisations registering from one address (the public sign-up page).
+        "sign_up": env.str("SIGN_UP_THROTTLE", default="5/hour"),
     },
 }
 # API tokens (django-rest-knox): stored as SHA-512 digests, each expires, owners list and revoke them.

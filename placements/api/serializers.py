@@ -14,7 +14,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from employers.models import Opportunity
+from employers.models import OPEN_TO_PUPILS, Opportunity
 from mobility.accounts.models import Role
 from mobility.geography.models import Region
 from mobility.permissions import role_of
@@ -32,9 +32,7 @@ from placements.selectors import NAMED_STATUSES, SHARED_STATUSES
 
 
 class ApplicationSerializer(serializers.ModelSerializer[Application]):
-    opportunity = serializers.PrimaryKeyRelatedField(
-        queryset=Opportunity.objects.filter(status=Opportunity.Status.PUBLISHED)
-    )
+    opportunity = serializers.PrimaryKeyRelatedField(queryset=Opportunity.objects.filter(OPEN_TO_PUPILS))
     opportunity_title = serializers.CharField(source="opportunity.title", read_only=True)
     employer_name = serializers.CharField(source="opportunity.employer.name", read_only=True)
 

@@ -36,7 +36,7 @@ def _open_until(pupil: Pupil, opportunity: Opportunity) -> tuple[bool, dt.date |
 def application_eligibility_problems(*, pupil: Pupil, opportunity: Opportunity, today: dt.date) -> list[str]:
     """Why this pupil cannot apply for this opportunity (empty if they can)."""
     problems = []
-    if opportunity.status != Opportunity.Status.PUBLISHED:
+    if not opportunity.is_open_to_pupils:
         problems.append("This opportunity is not open for applications.")
     if pupil.parental_consent == ConsentStatus.REFUSED:
         problems.append("Your parent or carer has refused consent for work experience.")

@@ -151,9 +151,7 @@ def opportunity_refill(
             .select_related("employer", "site")
             .get(pk=opportunity_id)
         )
-        if opportunity.status != Opportunity.Status.PUBLISHED or opportunity.starts_on <= timezone.localdate(
-            now
-        ):
+        if not opportunity.is_open_to_pupils or opportunity.starts_on <= timezone.localdate(now):
             return []
         hint = (
             MatchRun.objects.filter(pk=run_id).first()

@@ -18,7 +18,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from numpy.typing import NDArray
 
-from employers.models import Opportunity
+from employers.models import OPEN_TO_PUPILS, Employer, Opportunity
 from mobility.geography.models import Region, Sector
 from placements.engine.inputs import (
     CONSENT_CODES,
@@ -169,8 +169,10 @@ def opportunity_table_build(*, region: Region, pupils: PupilTable, as_of: dt.dat
     wanted = set(pupils.application_opportunity_id.tolist()) | set(
         pupils.approved_opportunity_id[pupils.approved_opportunity_id >= 0].tolist()
     )
-    open_here = Q(status=Opportunity.Status.PUBLISHED, ends_on__gte=as_of) & (
-        Q(site__local_authority_code__in=la_codes) | Q(mode=Opportunity.Mode.VIRTUAL)
+    open_here = (
+        OPEN_TO_PUPILS
+        & Q(ends_on__gte=as_of)
+        & (Q(site__local_authority_code__in=la_codes) | Q(mode=Opportunity.Mode.VIRTUAL))
     )
     rows = list(
         Opportunity.objects.filter(open_here | Q(id__in=_one_of(wanted)))
@@ -192,9 +194,10 @@ def opportunity_table_build(*, region: Region, pupils: PupilTable, as_of: dt.dat
             "employer__compliance__risk_assessment_on",
             "employer__compliance__supervisor_name",
             "employer__compliance__verified_at",
+            "employer__verification_status",
         )
     )
-    cols = list(zip(*rows, strict=True)) if rows else [()] * 16
+    cols = list(zip(*rows, strict=True)) if rows else [()] * 17
     ids = np.asarray(cols[0], dtype=np.int64)
 
     # Seats held by approved-or-later matches, counted from the matches themselves.
@@ -227,7 +230,14 @@ def opportunity_table_build(*, region: Region, pupils: PupilTable, as_of: dt.dat
         sector_id=np.asarray(cols[9]),
         is_growth_sector=np.asarray([s in growth for s in cols[9]], dtype=bool),
         la_code=np.asarray([c or "" for c in cols[10]], dtype=str),
-        published=np.asarray([s == Opportunity.Status.PUBLISHED for s in cols[11]], dtype=bool),
+        # Open to pupils: published, by an employer an adviser has verified.
+        published=np.asarray(
+            [
+                s == Opportunity.Status.PUBLISHED and v == Employer.Verification.VERIFIED
+                for s, v in zip(cols[11], cols[16], strict=True)
+            ],
+            dtype=bool,
+        ),
         # Compliance without a named supervisor, or not verified by an adviser, would block
         # approval, so the engine must not propose it either.
         insurance_valid_until=_days(

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from mobility import web_forms
 from mobility.web_forms import DateField, GovukForm, text_area
 from schools.models import ConsentMethod, ConsentStatus, School
 
@@ -128,10 +129,7 @@ class ConsentForm(GovukForm):
         return data
 
 
-class ColleagueForm(GovukForm):
-    first_name = forms.CharField(label="First name", max_length=150)
-    last_name = forms.CharField(label="Last name", max_length=150)
-    email = forms.EmailField(label="Email address", max_length=254)
+class ColleagueForm(web_forms.ColleagueForm):
     job_title = forms.CharField(label="Job title", max_length=120, required=False, initial="Careers leader")
 
 

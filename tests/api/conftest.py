@@ -43,6 +43,7 @@ class Side:
     run: MatchRun
     match: Match
     reserved: Opportunity  # a placement another pupil found: for that pupil only
+    pending: Employer  # signed itself up, with a site in this side's region
 
 
 @dataclass
@@ -70,7 +71,7 @@ class ApiWorld:
             Opportunity.objects.filter(pk=side.opportunity.pk).update(seats_taken=seats, **opportunity_fields)
 
 
-def build_side(code: str, la_code: str) -> Side:
+def build_side(code: str, la_code: str, pending_postcode: str) -> Side:
     region = f.RegionFactory.create(code=code, name=f"Region {code}")
     la = f.LocalAuthorityFactory.create(code=la_code, name=f"Authority {la_code}", region=region)
     school = f.SchoolFactory.create(local_authority=la)
@@ -84,6 +85,9 @@ def build_side(code: str, la_code: str) -> Side:
     site = f.SiteFactory.create(employer=employer, postcode="L2 2DH")
     opportunity = f.OpportunityFactory.create(employer=employer, site=site)
     run = f.MatchRunFactory.create(region=region)
+    pending = f.EmployerFactory.create(pending=True)
+    f.SiteFactory.create(employer=pending, postcode=pending_postcode)
+    f.EmployerMemberFactory.create(employer=pending)
     return Side(
         school=school,
         window=window,
@@ -102,11 +106,12 @@ def build_side(code: str, la_code: str) -> Side:
         reserved=f.OpportunityFactory.create(
             employer=employer, site=site, status=Opportunity.Status.CLOSED, reserved=True, capacity=1
         ),
+        pending=pending,
     )
 
 
 def build_world() -> ApiWorld:
-    own, other = build_side("lcr", "E08000012"), build_side("other", "E06000006")
+    own, other = build_side("lcr", "E08000012", "L1 8JQ"), build_side("other", "E06000006", "WA8 7QE")
     Opportunity.objects.filter(pk__in=[own.opportunity.pk, other.opportunity.pk]).update(seats_taken=1)
     world = ApiWorld(own=own, other=other)
     world.users = {

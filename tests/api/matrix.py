@@ -183,6 +183,34 @@ OPS: list[Op] = [
         body=lambda w, which, role: {"website": "https://example.org/"},
         effect=lambda s: Employer.objects.get(pk=s.employer.pk).website == "https://example.org/",
     ),
+    Op(
+        "employer verify",
+        "post",
+        "/api/v1/employers/{id}/verify/",
+        ADVISING,
+        ADVISING,
+        obj=_same("pending"),
+        body=lambda w, which, role: {"note": "Companies House record seen"},
+        effect=lambda s: Employer.objects.get(pk=s.pending.pk).verification_status == "verified",
+    ),
+    Op(
+        "employer refuse",
+        "post",
+        "/api/v1/employers/{id}/refuse/",
+        ADVISING,
+        ADVISING,
+        obj=_same("pending"),
+        body=lambda w, which, role: {"note": "Not a registered company"},
+        effect=lambda s: Employer.objects.get(pk=s.pending.pk).verification_status == "refused",
+    ),
+    Op(
+        "employers awaiting verification",
+        "get",
+        "/api/v1/employers/awaiting-verification/",
+        ADVISING,
+        ADVISING,
+        sides=("own",),
+    ),
     Op("site retrieve", "get", "/api/v1/sites/{id}/", ALL, EMPLOYING, obj=_same("site")),
     Op(
         "site create",
@@ -442,7 +470,7 @@ def snapshot() -> dict[str, set[tuple[Any, ...]]]:
                 "pk", "access_needs", "max_travel_minutes", "parental_consent", "parental_consent_recorded_at"
             )
         ),
-        "employers": set(Employer.objects.values_list("pk", "website")),
+        "employers": set(Employer.objects.values_list("pk", "website", "verification_status")),
         "sites": set(Site.objects.values_list("pk", "name")),
         "opportunities": set(
             Opportunity.objects.values_list("pk", "title", "status", "capacity", "seats_taken")

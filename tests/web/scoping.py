@@ -18,7 +18,7 @@ from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 
-from employers.models import Opportunity, Site
+from employers.models import Employer, EmployerMember, Opportunity, Site
 from placements.lifecycle.models import PlacementFeedback
 from placements.models import SEAT_HOLDING_STATUSES, Application, Match, MatchRun, MatchStatus
 from placements.selffound.models import Proposal, ProposalStatus
@@ -43,6 +43,8 @@ class Side:
     run: MatchRun
     match: Match
     found: Proposal  # a placement the pupil found, waiting for the school's check
+    pending: Employer  # signed itself up, with a site in this side's region
+    colleague: EmployerMember  # a second member of the side's employer
 
 
 @dataclass
@@ -79,6 +81,8 @@ def snapshot() -> dict[str, set[tuple[Any, ...]]]:
         "feedback": set(PlacementFeedback.objects.values_list("match_id", "side")),
         "runs": set(MatchRun.objects.values_list("pk", "status")),
         "proposals": set(Proposal.objects.values_list("pk", "status", "refusal_reason")),
+        "employers": set(Employer.objects.values_list("pk", "verification_status", "verification_note")),
+        "members": set(EmployerMember.objects.values_list("pk", "employer_id", "user__is_active")),
     }
 
 
@@ -206,6 +210,13 @@ PAGES: list[Page] = [
         started=True,
         body=lambda s: {"days_attended": 1, "rating": 4, "comment": "Keen and punctual"},
         effect=_feedback_from(PlacementFeedback.Side.EMPLOYER),
+    ),
+    Page(
+        "employer:colleague_remove",
+        ("post",),
+        EMPLOYER,
+        lambda s: s.colleague,
+        effect=lambda s: not EmployerMember.objects.filter(pk=s.colleague.pk).exists(),
     ),
     # School staff
     Page(
@@ -339,6 +350,26 @@ PAGES: list[Page] = [
         status=S.PROPOSED,
         body=lambda s: {"reason": "travel", "note": "Three buses each way"},
         effect=lambda s: status_of(s.match) == S.REJECTED,
+        sees_other=frozenset({"admin"}),
+    ),
+    # Organisations awaiting verification: advisers of the region, and admins
+    Page("adviser:employer", ("get",), ADVISING, lambda s: s.pending, sees_other=frozenset({"admin"})),
+    Page(
+        "adviser:employer_verify",
+        ("post",),
+        ADVISING,
+        lambda s: s.pending,
+        body=lambda s: {"verified-note": "Companies House record seen"},
+        effect=lambda s: Employer.objects.get(pk=s.pending.pk).verification_status == "verified",
+        sees_other=frozenset({"admin"}),
+    ),
+    Page(
+        "adviser:employer_refuse",
+        ("post",),
+        ADVISING,
+        lambda s: s.pending,
+        body=lambda s: {"refused-note": "Not a registered company"},
+        effect=lambda s: Employer.objects.get(pk=s.pending.pk).verification_status == "refused",
         sees_other=frozenset({"admin"}),
     ),
 ]

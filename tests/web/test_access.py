@@ -28,6 +28,8 @@ PAGES = {
         "employer:opportunities",
         "employer:opportunity_new",
         "employer:pupils",
+        "employer:colleagues",
+        "employer:colleague_invite",
     ],
     Role.SCHOOL_STAFF: [
         "school:home",
@@ -39,7 +41,13 @@ PAGES = {
         "school:accounts",
         "school:invite_colleague",
     ],
-    Role.ADVISER: ["adviser:home", "adviser:run_new", "adviser:compare", "adviser:unmet"],
+    Role.ADVISER: [
+        "adviser:home",
+        "adviser:run_new",
+        "adviser:compare",
+        "adviser:unmet",
+        "adviser:employers",
+    ],
 }
 LOGINS = {
     Role.PUPIL: "pupil@school.test",

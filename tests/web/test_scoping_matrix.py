@@ -29,7 +29,7 @@ CASES = [
 ]
 
 
-def build_side(region_code: str, la_code: str) -> tuple[Side, dict[str, Any]]:
+def build_side(region_code: str, la_code: str, site_postcode: str) -> tuple[Side, dict[str, Any]]:
     region = f.RegionFactory.create(code=region_code, name=f"Region {region_code}")
     la = f.LocalAuthorityFactory.create(code=la_code, name=f"Authority {la_code}", region=region)
     school = f.SchoolFactory.create(local_authority=la)
@@ -40,6 +40,9 @@ def build_side(region_code: str, la_code: str) -> tuple[Side, dict[str, Any]]:
     site = f.SiteFactory.create(employer=employer)
     opportunity, second, spare = (f.OpportunityFactory.create(employer=employer, site=site) for _ in range(3))
     run = f.MatchRunFactory.create(region=region)
+    pending = f.EmployerFactory.create(pending=True)
+    f.SiteFactory.create(employer=pending, postcode=site_postcode)
+    f.EmployerMemberFactory.create(employer=pending)
     side = Side(
         pupil=pupil,
         employer_id=employer.pk,
@@ -53,6 +56,8 @@ def build_side(region_code: str, la_code: str) -> tuple[Side, dict[str, Any]]:
         run=run,
         match=f.MatchFactory.create(run=run, pupil=pupil, opportunity=opportunity),
         found=f.ProposalFactory.create(pupil=pupil),
+        pending=pending,
+        colleague=f.EmployerMemberFactory.create(employer=employer),
     )
     users = {
         "pupil": pupil.user,
@@ -64,8 +69,8 @@ def build_side(region_code: str, la_code: str) -> tuple[Side, dict[str, Any]]:
 
 
 def build_world() -> World:
-    own, users = build_side("lcr", "E08000012")
-    other, _ = build_side("gm", "E08000003")
+    own, users = build_side("lcr", "E08000012", "L1 8JQ")
+    other, _ = build_side("gm", "E08000003", "M1 1AE")
     users["admin"] = f.UserFactory.create(admin=True)
     return World(own=own, other=other, users=users)
 
