@@ -28,6 +28,7 @@ from placements import engine
 from placements.engine import MatchInput, MatchResult, Policy, TravelModel
 from placements.lifecycle.exceptions import RunInProgress
 from placements.models import MatchRun, NationalRun
+from placements.priority import run_tiers
 
 from .results import match_values, matches_insert, run_statistics, unplaced_insert, unplaced_values
 from .selectors import match_input_build
@@ -79,8 +80,8 @@ def policy_build(*, name: str, seed: int, parameters: dict[str, Any]) -> Policy:
     try:
         if "travel" in values:
             values["travel"] = TravelModel(**values["travel"])
-        if "priority_tiers" in values:
-            values["priority_tiers"] = tuple(tuple(tier) for tier in values["priority_tiers"])
+        # Without tiers of its own, a run uses the configured ones (young people's tier included).
+        values["priority_tiers"] = run_tiers(values)
         return Policy(name=name, seed=seed, **values)  # type: ignore[arg-type]
     except (TypeError, ValueError) as error:
         raise ValidationError({"parameters": f"Invalid matching parameters: {error}"}) from error

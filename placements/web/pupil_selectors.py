@@ -47,6 +47,8 @@ class PupilState:
 
     @property
     def heading(self) -> str:
+        if self.stage == "accepted" and self.match and self.match.pupil.is_young_person:
+            return "You said yes: waiting for your own consent to be recorded"
         return STAGES[self.stage]
 
     @property

@@ -240,7 +240,7 @@ def reflection(request: AuthedRequest, pk: int) -> HttpResponse:
     if PlacementFeedback.objects.filter(match=match, side=PlacementFeedback.Side.PUPIL).exists():
         messages.success(request, "You have already told us about this placement. Thank you.")
         return redirect("pupil:home")
-    form = ReflectionForm(request.POST or None)
+    form = ReflectionForm(request.POST or None, young_person=match.pupil.is_young_person)
     if request.method == "POST" and form.is_valid():
         try:
             match_feedback_record(match_id=match.pk, actor=request.user, **form.cleaned_data)

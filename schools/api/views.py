@@ -103,8 +103,8 @@ class PupilViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upda
     filterset_class = PupilFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
     action_roles = {
-        "partial_update": {Role.PUPIL, Role.SCHOOL_STAFF, Role.ADMIN},
-        "consent": {Role.SCHOOL_STAFF, Role.ADVISER, Role.ADMIN},
+        "partial_update": {Role.PUPIL, Role.SCHOOL_STAFF, Role.YOUTH_WORKER, Role.ADMIN},
+        "consent": {Role.SCHOOL_STAFF, Role.YOUTH_WORKER, Role.ADVISER, Role.ADMIN},
     }
 
     def scoped_queryset(self) -> QuerySet[Pupil]:

@@ -1,0 +1,22 @@
+"""Which priority tiers a match run uses: the run's own, else the configured default."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from placements.engine.policy import DEFAULT_TIERS, tiers_with_young_people
+
+Tiers = tuple[tuple[str, ...], ...]
+
+
+def configured_tiers() -> Tiers:
+    """The default tiers with young people outside school placed as the settings say."""
+    return tiers_with_young_people(DEFAULT_TIERS, settings.MOBILITY["YOUNG_PERSON_PRIORITY_TIER"])
+
+
+def run_tiers(parameters: dict[str, Any] | None) -> Tiers:
+    """The tiers a run was made with (its stored parameters), else the configured default."""
+    raw = (parameters or {}).get("priority_tiers")
+    return tuple(tuple(t) for t in raw) if raw else configured_tiers()
