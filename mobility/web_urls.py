@@ -8,12 +8,15 @@ from mobility.accounts import web as accounts
 from mobility.privacy_notice import privacy_notice
 from placements.web import employer_urls as employer_placement_urls
 from placements.web import school_urls as school_placement_urls
+from placements.web import youth_urls as youth_placement_urls
 from schools.web import urls as school_urls
+from schools.web import youth_urls
 
 # The employer's and school staff's pages come from two apps each: their own records, and
 # placements' pages about matches. One namespace each, as before.
 employer = [*employer_urls.urlpatterns, *employer_placement_urls.urlpatterns]
 school = [*school_urls.urlpatterns, *school_placement_urls.urlpatterns]
+youth = [*youth_urls.urlpatterns, *youth_placement_urls.urlpatterns]
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", accounts.home_view, name="home"),
@@ -28,5 +31,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("adviser/", include("placements.web.adviser_urls")),
     path("employer/", include((employer, "employer"))),
     path("school/", include((school, "school"))),
+    path("youth/", include((youth, "youth"))),
     path("changes/", include("placements.web.change_urls")),
 ]

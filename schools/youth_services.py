@@ -114,6 +114,7 @@ def young_person_register(
                 )
     except IntegrityError as error:
         raise ValidationError({"email": "An account with this email address already exists."}) from error
+    pupil.refresh_from_db()
     return pupil
 
 

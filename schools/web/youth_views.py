@@ -1,0 +1,120 @@
+"""A youth worker's pages for the young people outside school their service registers.
+
+The list and each young person's page show placements, so they are placements'
+(``placements.web.youth_views``), served under ``/youth/`` too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from mobility.accounts.models import Role
+from mobility.accounts.web import AuthedRequest, role_required
+from mobility.audit.services import pupil_record_view_record
+from mobility.errors import DomainError
+from mobility.permissions import youth_service_id_of
+from mobility.web_forms import add_service_error
+from schools import youth_services
+from schools.models import DISADVANTAGE_FLAGS, ConsentStatus, Pupil, School
+from schools.selectors import consent_history, pupils_for_user
+from schools.web.youth_forms import FlagsFields, OwnConsentForm, RegisterForm, WindowForm
+
+youth_only = role_required(Role.YOUTH_WORKER)
+EDITABLE = ("postcode", "max_travel_minutes", *DISADVANTAGE_FLAGS, "needs_step_free_access", "access_needs")
+
+
+def youth_service(request: AuthedRequest) -> School:
+    service_id = youth_service_id_of(request.user)
+    if service_id is None:
+        raise Http404("This account is not linked to a youth service.")
+    return School.objects.get(pk=service_id)
+
+
+def young_person(request: AuthedRequest, pk: int) -> Pupil:
+    youth_service(request)
+    return get_object_or_404(pupils_for_user(user=request.user), pk=pk)
+
+
+@youth_only
+def register(request: AuthedRequest) -> HttpResponse:
+    service = youth_service(request)
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pupil = youth_services.young_person_register(
+                service=service,
+                actor=request.user,
+                data=form.cleaned_data,
+                site_url=request.build_absolute_uri("/"),
+            )
+        except (DomainError, ValidationError) as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request, f"{pupil.user.get_full_name()} is registered and invited by email to set a password."
+            )
+            return redirect("youth:person", pk=pupil.pk)
+    return render(request, "youth/register.html", {"form": form, "service": service})
+
+
+@youth_only
+def edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    pupil = young_person(request, pk)
+    initial: dict[str, Any] = {name: getattr(pupil, name) for name in EDITABLE}
+    form = FlagsFields(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            youth_services.young_person_update(pupil=pupil, data=dict(form.cleaned_data))
+        except (DomainError, ValidationError) as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"{pupil.user.get_full_name()}'s details saved.")
+            return redirect("youth:person", pk=pupil.pk)
+    return render(request, "youth/edit.html", {"form": form, "pupil": pupil})
+
+
+@youth_only
+def window(request: AuthedRequest, pk: int) -> HttpResponse:
+    pupil = young_person(request, pk)
+    form = WindowForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            youth_services.young_person_window_save(pupil=pupil, data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"Dates {pupil.user.first_name} is free saved.")
+            return redirect("youth:person", pk=pupil.pk)
+    return render(request, "youth/window.html", {"form": form, "pupil": pupil})
+
+
+@youth_only
+def consent(request: AuthedRequest, pk: int) -> HttpResponse:
+    pupil = young_person(request, pk)
+    form = OwnConsentForm(request.POST or None, initial={"status": pupil.parental_consent})
+    pupil_record_view_record(pupil_id=pupil.pk, viewer=request.user, place="youth consent page")
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = youth_services.young_person_consent_record(
+                pupil=pupil,
+                status=form.cleaned_data["status"],
+                method=form.cleaned_data.get("method") or "",
+                actor=request.user,
+            )
+        except (DomainError, ValidationError) as error:
+            add_service_error(form, error)
+        else:
+            status = ConsentStatus(form.cleaned_data["status"])
+            text = f"{pupil.user.get_full_name()}'s own consent recorded as {status.label.lower()}."
+            if changed:
+                done = "confirmed" if status == ConsentStatus.GIVEN else "cancelled"
+                text += f" {len(changed)} placement{'s' if len(changed) != 1 else ''} {done}."
+            messages.success(request, text)
+            return redirect("youth:person", pk=pupil.pk)
+    history = consent_history(pupil=pupil)
+    return render(request, "youth/consent.html", {"form": form, "pupil": pupil, "history": history})
