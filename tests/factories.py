@@ -33,7 +33,15 @@ from mobility.accounts.models import Role, User
 from mobility.geography.models import LocalAuthority, Region, Sector
 from mobility.geography.postcodes import locate
 from placements.models import Application, Match, MatchRun, MatchStatus
-from schools.models import CareersAdviser, Cohort, ConsentStatus, Pupil, School, SchoolStaff, WorkExperienceWindow
+from schools.models import (
+    CareersAdviser,
+    Cohort,
+    ConsentStatus,
+    Pupil,
+    School,
+    SchoolStaff,
+    WorkExperienceWindow,
+)
 
 PASSWORD = "factory-password-1"
 # A Wednesday in term time, years ahead, so dates the code compares with the real clock (a

@@ -60,7 +60,7 @@ def _days(values: Iterable[dt.date | None]) -> NDArray[np.int32]:
 
 def region_pupils(*, region: Region, as_of: dt.date) -> Any:
     """Pupils a run for ``region`` serves: at the region's schools, and either with a
-    work-experience window still to come for their year group, an active application,
+    work-experience window still to come (their year group's, or their own), an active application,
     or a live placement (kept fixed)."""
     window = WorkExperienceWindow.objects.filter(windows_of_outer_pupil(), ends_on__gte=as_of)
     applied = Application.objects.filter(pupil_id=OuterRef("pk"), status=Application.Status.ACTIVE)
@@ -74,17 +74,15 @@ def _pupil_windows(
     region: Region, as_of: dt.date, ids: NDArray[np.int64], cols: list[Any], young: NDArray[np.bool_]
 ) -> tuple[NDArray[np.int64], NDArray[np.int32], NDArray[np.int32]]:
     """Each pupil's windows in CSR form: a school pupil's year group's, a young person's own."""
-    # Year-group windows are few (a school's year groups), so they are joined to pupils here.
-    windows = list(
-        WorkExperienceWindow.objects.filter(
-            school__local_authority__region=region,
-            school__kind=School.Kind.SCHOOL,
-            pupil__isnull=True,
-            ends_on__gte=as_of,
-        )
+    # Windows are few (a school's year groups, a young person's own), read in one query; a
+    # young person's window is at their youth service, so in the region with it.
+    rows = list(
+        WorkExperienceWindow.objects.filter(school__local_authority__region=region, ends_on__gte=as_of)
         .order_by("school_id", "year_group", "starts_on", "ends_on")
-        .values_list("school_id", "year_group", "starts_on", "ends_on")
+        .values_list("school_id", "year_group", "starts_on", "ends_on", "pupil_id", "school__kind")
     )
+    windows = [r[:4] for r in rows if r[4] is None and r[5] == School.Kind.SCHOOL]
+    own = [(r[4], r[2], r[3]) for r in rows if r[4] is not None]
     w_school, w_year, w_start, w_end = zip(*windows, strict=True) if windows else ((), (), (), ())
     w_key = np.asarray(w_school, dtype=np.int64) * 100 + np.asarray(w_year, dtype=np.int64)  # sorted
     p_key = np.asarray(cols[1], dtype=np.int64) * 100 + np.asarray(cols[3], dtype=np.int64)
@@ -94,18 +92,10 @@ def _pupil_windows(
     at = np.repeat(first, count) + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
     owner = np.repeat(np.arange(len(ids)), count)
     starts, ends = _days(w_start)[at], _days(w_end)[at]
-    # A young person's own windows, few per person, read by owner.
-    own = list(
-        WorkExperienceWindow.objects.filter(
-            pupil__school__local_authority__region=region, pupil__isnull=False, ends_on__gte=as_of
-        )
-        .order_by()
-        .values_list("pupil_id", "starts_on", "ends_on")
-    )
     if own and len(ids):
         o_pupil, o_start, o_end = zip(*own, strict=True)
         pos = np.searchsorted(ids, np.asarray(o_pupil, dtype=np.int64))
-        keep = (pos < len(ids)) & (ids[np.minimum(pos, max(len(ids) - 1, 0))] == np.asarray(o_pupil))
+        keep = (pos < len(ids)) & (ids[np.minimum(pos, len(ids) - 1)] == np.asarray(o_pupil))
         owner = np.concatenate([owner, pos[keep]])
         starts = np.concatenate([starts, _days(o_start)[keep]])
         ends = np.concatenate([ends, _days(o_end)[keep]])

@@ -76,6 +76,7 @@ class PupilSerializer(serializers.ModelSerializer[Pupil]):
             "last_name",
             "school",
             "school_name",
+            "cohort",
             "year_group",
             "date_of_birth",
             "postcode",
@@ -88,7 +89,13 @@ class PupilSerializer(serializers.ModelSerializer[Pupil]):
             "parental_consent_recorded_at",
             *DISADVANTAGE_FLAGS,
         ]
-        read_only_fields = ["school", "date_of_birth", "parental_consent", "parental_consent_recorded_at"]
+        read_only_fields = [
+            "school",
+            "cohort",
+            "date_of_birth",
+            "parental_consent",
+            "parental_consent_recorded_at",
+        ]
 
     def get_fields(self) -> dict[str, Any]:
         fields = super().get_fields()

@@ -18,6 +18,7 @@ from mobility.permissions import acting_user
 from schools import services
 from schools.models import Pupil, School, WorkExperienceWindow
 from schools.selectors import pupils_for_user, schools_for_user, windows_for_user
+from schools.youth_services import YOUNG_PERSON_WORKER_FIELDS
 
 from .serializers import (
     ConsentResultSerializer,
@@ -120,7 +121,10 @@ class PupilViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upda
         return response
 
     def perform_update(self, serializer: BaseSerializer[Pupil]) -> None:
-        allowed = services.PUPIL_SELF_FIELDS if self.role == Role.PUPIL else services.PUPIL_STAFF_FIELDS
+        allowed = {
+            Role.PUPIL: services.PUPIL_SELF_FIELDS,
+            Role.YOUTH_WORKER: YOUNG_PERSON_WORKER_FIELDS,
+        }.get(self.role, services.PUPIL_STAFF_FIELDS)
         serializer.instance = services.pupil_update(
             pupil=instance_of(serializer), allowed=allowed, data=dict(serializer.validated_data)
         )

@@ -23,7 +23,7 @@ from placements.models import SEAT_HOLDING_STATUSES, Application, Match, MatchRu
 from schools.models import Pupil, School, WorkExperienceWindow
 from tests import factories as f
 
-ROLES = ("anonymous", "pupil", "employer", "school_staff", "adviser", "admin")
+ROLES = ("anonymous", "pupil", "employer", "school_staff", "youth_worker", "adviser", "admin")
 
 
 @dataclass
@@ -42,6 +42,7 @@ class Side:
     application: Application
     run: MatchRun
     match: Match
+    young: Pupil  # a young person outside school, at a youth service in the same authority
 
 
 @dataclass
@@ -98,6 +99,7 @@ def build_side(code: str, la_code: str) -> Side:
         match=f.MatchFactory.create(
             run=run, pupil=pupil, opportunity=opportunity, status=MatchStatus.OFFERED
         ),
+        young=f.YoungPersonFactory.create(school=f.YouthServiceFactory.create(local_authority=la)),
     )
 
 
@@ -109,6 +111,7 @@ def build_world() -> ApiWorld:
         "pupil": own.pupil.user,
         "employer": f.EmployerMemberFactory.create(employer=own.employer).user,
         "school_staff": f.SchoolStaffFactory.create(school=own.school).user,
+        "youth_worker": f.YouthWorkerFactory.create(school=own.young.school).user,
         "adviser": f.CareersAdviserFactory.create(schools=[own.school]).user,
         "admin": f.UserFactory.create(role=Role.ADMIN),
     }

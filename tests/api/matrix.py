@@ -15,8 +15,12 @@ from tests.factories import WINDOW_END, WINDOW_START
 
 from .conftest import YESTERDAY, ApiWorld, Side
 
-ALL = frozenset({"pupil", "employer", "school_staff", "adviser", "admin"})
+ALL = frozenset({"pupil", "employer", "school_staff", "youth_worker", "adviser", "admin"})
 STAFF = frozenset({"school_staff", "adviser", "admin"})
+# A youth worker may try what school staff may, but only on their own service's young people.
+STAFF_ROLES = STAFF | {"youth_worker"}
+NOT_YOUTH = ALL - {"youth_worker"}
+YOUTH_SCOPE = frozenset({"youth_worker", "admin"})
 ADVISING = frozenset({"adviser", "admin"})
 EMPLOYING = frozenset({"employer", "admin"})
 SCHOOL_WRITERS = frozenset({"school_staff", "admin"})
@@ -84,6 +88,7 @@ def _applied(side: Side) -> bool:
 M = "/api/v1/matches/{id}/"
 S = MatchStatus
 PUPIL_SCOPE = frozenset({"pupil", *STAFF})
+SEES_EMPLOYERS = frozenset({"employer", *STAFF, "youth_worker"})
 
 OPS: list[Op] = [
     Op("school retrieve", "get", "/api/v1/schools/{id}/", ALL, PUPIL_SCOPE, obj=_same("school")),
@@ -130,7 +135,7 @@ OPS: list[Op] = [
         "pupil update",
         "patch",
         "/api/v1/pupils/{id}/",
-        frozenset({"pupil", "school_staff", "admin"}),
+        frozenset({"pupil", "school_staff", "youth_worker", "admin"}),
         frozenset({"pupil", "school_staff", "admin"}),
         obj=_same("pupil"),
         body=lambda w, which, role: {"access_needs": "Step-free entrance", "max_travel_minutes": 40},
@@ -140,19 +145,41 @@ OPS: list[Op] = [
         "pupil consent",
         "post",
         "/api/v1/pupils/{id}/consent/",
-        STAFF,
+        STAFF_ROLES,
         STAFF,
         obj=_same("pupil"),
         body=lambda w, which, role: {"status": "given"},
         effect=lambda s: Pupil.objects.get(pk=s.pupil.pk).parental_consent_recorded_at is not None,
+    ),
+    # The young person outside school: their youth worker's, not the school's or its adviser's.
+    Op("young person retrieve", "get", "/api/v1/pupils/{id}/", ALL, YOUTH_SCOPE, obj=_same("young")),
+    Op(
+        "young person update",
+        "patch",
+        "/api/v1/pupils/{id}/",
+        frozenset({"pupil", "school_staff", "youth_worker", "admin"}),
+        YOUTH_SCOPE,
+        obj=_same("young"),
+        body=lambda w, which, role: {"max_travel_minutes": 33},
+        effect=lambda s: Pupil.objects.get(pk=s.young.pk).max_travel_minutes == 33,
+    ),
+    Op(
+        "young person consent",
+        "post",
+        "/api/v1/pupils/{id}/consent/",
+        STAFF_ROLES,
+        YOUTH_SCOPE,
+        obj=_same("young"),
+        body=lambda w, which, role: {"status": "requested"},
+        effect=lambda s: Pupil.objects.get(pk=s.young.pk).parental_consent == "requested",
     ),
     Op(
         "employer retrieve",
         "get",
         "/api/v1/employers/{id}/",
         ALL,
-        frozenset({"employer", *STAFF}),
-        STAFF,
+        SEES_EMPLOYERS,
+        STAFF_ROLES,
         obj=_same("employer"),
     ),
     Op(
@@ -322,8 +349,8 @@ OPS: list[Op] = [
         body=lambda w, which, role: {"application_ids": [w.side(which).application.pk]},
         effect=lambda s: Application.objects.get(pk=s.application.pk).rank == 1,
     ),
-    Op("match retrieve", "get", M, ALL, obj=_same("match")),
-    Op("match history", "get", M + "history/", STAFF, STAFF, obj=_same("match")),
+    Op("match retrieve", "get", M, ALL, NOT_YOUTH, obj=_same("match")),
+    Op("match history", "get", M + "history/", STAFF_ROLES, STAFF, obj=_same("match")),
     Op(
         "match approve",
         "post",
@@ -400,7 +427,7 @@ OPS: list[Op] = [
         "match confirm",
         "post",
         M + "confirm/",
-        STAFF,
+        STAFF_ROLES,
         STAFF,
         obj=_same("match"),
         status=S.ACCEPTED,
@@ -411,7 +438,7 @@ OPS: list[Op] = [
         "post",
         M + "cancel/",
         ALL,
-        ALL,
+        NOT_YOUTH,
         obj=_same("match"),
         status=S.CONFIRMED,
         body=lambda w, which, role: {"reason": "other", "note": "Test"},
@@ -433,7 +460,7 @@ OPS: list[Op] = [
         "get",
         "/api/v1/runs/{id}/",
         ALL,
-        frozenset({"school_staff", "adviser", "admin"}),
+        frozenset({"school_staff", "youth_worker", "adviser", "admin"}),
         obj=_same("run"),
     ),
     Op(
@@ -455,13 +482,14 @@ LISTS: list[tuple[str, str, tuple[str, str], frozenset[str], frozenset[str]]] = 
     ("schools", "/api/v1/schools/", _same("school"), PUPIL_SCOPE, ADMIN),
     ("windows", "/api/v1/windows/", _same("window"), PUPIL_SCOPE, ADMIN),
     ("pupils", "/api/v1/pupils/", _same("pupil"), PUPIL_SCOPE, ADMIN),
-    ("employers", "/api/v1/employers/", _same("employer"), frozenset({"employer", *STAFF}), STAFF),
+    ("employers", "/api/v1/employers/", _same("employer"), SEES_EMPLOYERS, STAFF_ROLES),
+    ("young people", "/api/v1/pupils/", _same("young"), YOUTH_SCOPE, ADMIN),
     ("sites", "/api/v1/sites/", _same("site"), EMPLOYING, ADMIN),
     ("opportunities", "/api/v1/opportunities/", ("opportunity", "draft"), ALL, ADMIN),
     ("compliance", "/api/v1/compliance/", _same("compliance"), frozenset({"employer", *ADVISING}), ADVISING),
     ("applications", "/api/v1/applications/", _same("application"), PUPIL_SCOPE, ADMIN),
-    ("matches", "/api/v1/matches/", _same("match"), ALL, ADMIN),
-    ("runs", "/api/v1/runs/", _same("run"), STAFF, ADMIN),
+    ("matches", "/api/v1/matches/", _same("match"), NOT_YOUTH, ADMIN),
+    ("runs", "/api/v1/runs/", _same("run"), STAFF_ROLES, ADMIN),
 ]
 
 PUPIL_SECRETS = frozenset(

@@ -21,9 +21,9 @@ from django.utils import timezone
 from employers.models import Opportunity, Site
 from placements.lifecycle.models import PlacementFeedback
 from placements.models import SEAT_HOLDING_STATUSES, Application, Match, MatchRun, MatchStatus
-from schools.models import ConsentStatus, Pupil
+from schools.models import ConsentStatus, Pupil, WorkExperienceWindow
 
-ROLES = ("anonymous", "pupil", "employer", "school_staff", "adviser", "admin")
+ROLES = ("anonymous", "pupil", "employer", "school_staff", "youth_worker", "adviser", "admin")
 ADVISING = frozenset({"adviser", "admin"})
 S = MatchStatus
 
@@ -41,6 +41,7 @@ class Side:
     second_choice: Application
     run: MatchRun
     match: Match
+    young: Pupil  # a young person outside school, registered by the side's youth service
 
 
 @dataclass
@@ -73,7 +74,8 @@ def snapshot() -> dict[str, set[tuple[Any, ...]]]:
         "opportunities": set(
             Opportunity.objects.values_list("pk", "title", "status", "capacity", "seats_taken")
         ),
-        "pupils": set(Pupil.objects.values_list("pk", "parental_consent")),
+        "pupils": set(Pupil.objects.values_list("pk", "parental_consent", "postcode", "send")),
+        "windows": set(WorkExperienceWindow.objects.values_list("pk", "pupil_id", "starts_on")),
         "feedback": set(PlacementFeedback.objects.values_list("match_id", "side")),
         "runs": set(MatchRun.objects.values_list("pk", "status")),
     }
@@ -157,6 +159,17 @@ def _feedback_from(who: str) -> Effect:
 EMPLOYER = frozenset({"employer"})
 PUPIL = frozenset({"pupil"})
 STAFF = frozenset({"school_staff"})
+YOUTH = frozenset({"youth_worker"})
+
+
+def _young_flags(side: Side) -> dict[str, Any]:
+    return {"postcode": "L1 8JQ", "max_travel_minutes": 30, "send": "on"}
+
+
+def _later_week(side: Side) -> dict[str, Any]:
+    start = timezone.localdate() + dt.timedelta(days=120)
+    return {"starts_on": start.isoformat(), "ends_on": (start + dt.timedelta(days=4)).isoformat()}
+
 
 PAGES: list[Page] = [
     # The employer's pages
@@ -212,6 +225,32 @@ PAGES: list[Page] = [
         lambda s: s.pupil,
         body=lambda s: {"status": ConsentStatus.REQUESTED},
         effect=lambda s: Pupil.objects.get(pk=s.pupil.pk).parental_consent == ConsentStatus.REQUESTED,
+    ),
+    # Youth workers, for their service's young people
+    Page("youth:person", ("get",), YOUTH, lambda s: s.young),
+    Page(
+        "youth:edit",
+        ("get", "post"),
+        YOUTH,
+        lambda s: s.young,
+        body=_young_flags,
+        effect=lambda s: Pupil.objects.get(pk=s.young.pk).send,
+    ),
+    Page(
+        "youth:window",
+        ("get", "post"),
+        YOUTH,
+        lambda s: s.young,
+        body=_later_week,
+        effect=lambda s: WorkExperienceWindow.objects.filter(pupil=s.young).count() == 2,
+    ),
+    Page(
+        "youth:consent",
+        ("get", "post"),
+        YOUTH,
+        lambda s: s.young,
+        body=lambda s: {"status": ConsentStatus.REQUESTED},
+        effect=lambda s: Pupil.objects.get(pk=s.young.pk).parental_consent == ConsentStatus.REQUESTED,
     ),
     # The pupil's pages
     # Pupils browse every published placement: the one out of their reach is a draft.

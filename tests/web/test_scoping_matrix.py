@@ -40,6 +40,9 @@ def build_side(region_code: str, la_code: str) -> tuple[Side, dict[str, Any]]:
     site = f.SiteFactory.create(employer=employer)
     opportunity, second, spare = (f.OpportunityFactory.create(employer=employer, site=site) for _ in range(3))
     run = f.MatchRunFactory.create(region=region)
+    service = f.YouthServiceFactory.create(local_authority=la)
+    young = f.YoungPersonFactory.create(school=service)
+    f.OwnWindowFactory.create(pupil=young)
     side = Side(
         pupil=pupil,
         employer_id=employer.pk,
@@ -52,11 +55,18 @@ def build_side(region_code: str, la_code: str) -> tuple[Side, dict[str, Any]]:
         second_choice=f.ApplicationFactory.create(pupil=pupil, opportunity=second),
         run=run,
         match=f.MatchFactory.create(run=run, pupil=pupil, opportunity=opportunity),
+        young=(
+            young := f.YoungPersonFactory.create(
+                school=(service := f.YouthServiceFactory.create(local_authority=la))
+            )
+        ),
     )
+    f.OwnWindowFactory.create(pupil=young)
     users = {
         "pupil": pupil.user,
         "employer": f.EmployerMemberFactory.create(employer=employer).user,
         "school_staff": f.SchoolStaffFactory.create(school=school).user,
+        "youth_worker": f.YouthWorkerFactory.create(school=service).user,
         "adviser": f.CareersAdviserFactory.create(schools=[school]).user,
     }
     return side, users
