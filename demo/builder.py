@@ -16,7 +16,7 @@ from employers.models import Opportunity, Site
 from mobility.accounts.models import Role
 from mobility.geography.models import Sector
 from placements.models import Application
-from schools.models import CareersAdviser, Pupil, SchoolStaff
+from schools.models import CareersAdviser, Cohort, Pupil, SchoolStaff
 
 from .accounts import DEMO_LOGINS, DEMO_PASSWORD, new_user
 from .applications import build_applications
@@ -27,6 +27,7 @@ from .plan import SIZES, SUMMER
 from .pupils import build_pupils
 from .reference import SECTORS, ensure_reference_data
 from .schools import build_schools, build_staff_and_advisers
+from .youth import build_youth_service
 
 DEFAULT_SEED = 2027
 
@@ -72,6 +73,9 @@ def build_demo(*, size: str = "small", seed: int = DEFAULT_SEED) -> DemoSummary:
         pupils, interests = build_pupils(rng, index, plans, spec, sectors, password_hash)
         opportunities = build_employers(rng, index, spec, sectors, password_hash)
         build_applications(rng, plans, pupils, interests, opportunities)
+        build_youth_service(
+            rng, index, authorities, sorted(s.pk for s in sectors.values()), opportunities, password_hash
+        )
         new_user(DEMO_LOGINS[Role.ADMIN], "Robin", "Hale", Role.ADMIN, password_hash).save()
     return DemoSummary(size=size, seed=seed, seconds=time.perf_counter() - started, counts=demo_counts())
 
@@ -96,6 +100,7 @@ def demo_counts() -> dict[str, int]:
         "Year 10 pupils": pupils.filter(year_group=10).count(),
         "Year 12 pupils": pupils.filter(year_group=12).count(),
         "pupils with no applications": pupils.filter(applications__isnull=True).count(),
+        "young people outside school": pupils.exclude(cohort=Cohort.SCHOOL_PUPIL).count(),
         "school staff": SchoolStaff.objects.filter(school__in=schools).count(),
         "careers advisers": CareersAdviser.objects.filter(user__in=demo_users()).count(),
         "employers": employers.count(),

@@ -121,10 +121,11 @@ class PupilViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upda
         return response
 
     def perform_update(self, serializer: BaseSerializer[Pupil]) -> None:
-        allowed = {
-            Role.PUPIL: services.PUPIL_SELF_FIELDS,
-            Role.YOUTH_WORKER: YOUNG_PERSON_WORKER_FIELDS,
-        }.get(self.role, services.PUPIL_STAFF_FIELDS)
+        allowed: frozenset[str] = services.PUPIL_STAFF_FIELDS
+        if self.role == Role.PUPIL:
+            allowed = services.PUPIL_SELF_FIELDS
+        elif self.role == Role.YOUTH_WORKER:
+            allowed = YOUNG_PERSON_WORKER_FIELDS
         serializer.instance = services.pupil_update(
             pupil=instance_of(serializer), allowed=allowed, data=dict(serializer.validated_data)
         )
