@@ -16,7 +16,7 @@ from employers.models import Opportunity, Site
 from mobility.accounts.models import Role
 from mobility.geography.models import Sector
 from placements.models import Application
-from schools.models import CareersAdviser, Cohort, Pupil, SchoolStaff
+from schools.models import CareersAdviser, Cohort, Pupil, School, SchoolStaff
 
 from .accounts import DEMO_LOGINS, DEMO_PASSWORD, new_user
 from .applications import build_applications
@@ -83,7 +83,8 @@ def build_demo(*, size: str = "small", seed: int = DEFAULT_SEED) -> DemoSummary:
 def demo_counts() -> dict[str, int]:
     """What the demo holds, for the loader's report."""
     schools, employers = demo_schools(), demo_employers()
-    pupils = Pupil.objects.filter(school__in=schools)
+    everyone = Pupil.objects.filter(school__in=schools)
+    pupils = everyone.filter(cohort=Cohort.SCHOOL_PUPIL)
     opportunities = Opportunity.objects.filter(employer__in=employers)
     published = opportunities.filter(status=Opportunity.Status.PUBLISHED)
     risk_assessed_after = SUMMER[1] - settings.MOBILITY["RISK_ASSESSMENT_VALID_FOR"]
@@ -95,12 +96,13 @@ def demo_counts() -> dict[str, int]:
         | Q(compliance__risk_assessment_on__lt=risk_assessed_after)
     )
     return {
-        "schools": schools.count(),
+        "schools": schools.filter(kind=School.Kind.SCHOOL).count(),
+        "youth services": schools.filter(kind=School.Kind.YOUTH_SERVICE).count(),
         "pupils": pupils.count(),
         "Year 10 pupils": pupils.filter(year_group=10).count(),
         "Year 12 pupils": pupils.filter(year_group=12).count(),
         "pupils with no applications": pupils.filter(applications__isnull=True).count(),
-        "young people outside school": pupils.exclude(cohort=Cohort.SCHOOL_PUPIL).count(),
+        "young people outside school": everyone.exclude(cohort=Cohort.SCHOOL_PUPIL).count(),
         "school staff": SchoolStaff.objects.filter(school__in=schools).count(),
         "careers advisers": CareersAdviser.objects.filter(user__in=demo_users()).count(),
         "employers": employers.count(),
@@ -109,6 +111,6 @@ def demo_counts() -> dict[str, int]:
         "opportunities": opportunities.count(),
         "published opportunities": published.count(),
         "seats on published opportunities": published.aggregate(seats=Sum("capacity"))["seats"] or 0,
-        "applications": Application.objects.filter(pupil__in=pupils).count(),
+        "applications": Application.objects.filter(pupil__in=everyone).count(),
         "users": demo_users().count(),
     }
