@@ -164,12 +164,6 @@ def young_person_window_save(
     return window
 
 
-def young_person_consent_record(*, pupil: Pupil, status: str, method: str, actor: User) -> list[int]:
-    """Record the young person's own answer (a youth worker writes down what they said)."""
-    _check_young(pupil)
-    return pupil_consent_record(pupil=pupil, status=status, method=method, actor=actor)
-
-
 def _check_young(pupil: Pupil) -> None:
     if not pupil.is_young_person:
         raise ValidationError({"__all__": "This is a school's pupil, not a young person outside school."})

@@ -15,15 +15,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from mobility.accounts.models import Role
 from mobility.accounts.web import AuthedRequest, role_required
-from mobility.audit.services import pupil_record_view_record
-from mobility.errors import DomainError
 from mobility.permissions import staff_school_id_of
 from mobility.web_forms import add_service_error
 from schools import services as school_services
 from schools.imports import decode, import_preview
-from schools.models import ConsentStatus, School
-from schools.selectors import consent_history, pupils_for_user, windows_for_user
-from schools.web.forms import ConsentForm, ImportForm, WindowForm
+from schools.models import School
+from schools.selectors import pupils_for_user, windows_for_user
+from schools.web.consent import consent_page
+from schools.web.forms import ImportForm, WindowForm
 
 staff_only = role_required(Role.SCHOOL_STAFF)
 SESSION_KEY = "pupil_import"
@@ -40,29 +39,13 @@ def _school(request: AuthedRequest) -> School:
 def consent(request: AuthedRequest, pk: int) -> HttpResponse:
     _school(request)
     pupil = get_object_or_404(pupils_for_user(user=request.user), pk=pk)
-    form = ConsentForm(request.POST or None, initial={"status": pupil.parental_consent})
-    pupil_record_view_record(pupil_id=pupil.pk, viewer=request.user, place="school consent page")
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = school_services.pupil_consent_record(
-                pupil=pupil,
-                status=form.cleaned_data["status"],
-                method=form.cleaned_data.get("method") or "",
-                parent_carer_name=form.cleaned_data.get("parent_carer_name") or "",
-                actor=request.user,
-            )
-        except (DomainError, ValidationError) as error:
-            add_service_error(form, error)
-        else:
-            status = ConsentStatus(form.cleaned_data["status"])
-            text = f"Consent for {pupil.user.get_full_name()} recorded as {status.label.lower()}."
-            if changed:
-                done = "confirmed" if status == ConsentStatus.GIVEN else "cancelled"
-                text += f" {len(changed)} placement{'s' if len(changed) != 1 else ''} {done}."
-            messages.success(request, text)
-            return redirect("school:pupils")
-    history = consent_history(pupil=pupil)
-    return render(request, "school/consent.html", {"form": form, "pupil": pupil, "history": history})
+    return consent_page(
+        request,
+        pupil,
+        template="school/consent.html",
+        place="school consent page",
+        done=redirect("school:pupils"),
+    )
 
 
 @staff_only

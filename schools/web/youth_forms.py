@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from mobility.web_forms import DateField, GovukForm
-from schools.models import YOUNG_PERSON_AGES, Cohort, ConsentMethod, ConsentStatus
+from schools.models import YOUNG_PERSON_AGES, Cohort, ConsentMethod
 
 COHORTS = [(c.value, c.label) for c in Cohort if c in YOUNG_PERSON_AGES]
 
@@ -106,22 +106,4 @@ class WindowForm(GovukForm):
         start, end = data.get("starts_on"), data.get("ends_on")
         if start and end and end < start:
             self.add_error("ends_on", "The last day must be the same as or after the first day")
-        return data
-
-
-class OwnConsentForm(GovukForm):
-    status = forms.ChoiceField(
-        choices=ConsentStatus.choices,
-        widget=forms.RadioSelect,
-        label="The young person's own consent",
-        error_messages={"required": "Select the consent status"},
-    )
-    method = forms.ChoiceField(
-        choices=ConsentMethod.choices, widget=forms.RadioSelect, label="How they told you", required=False
-    )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("status") in (ConsentStatus.GIVEN, ConsentStatus.REFUSED) and not data.get("method"):
-            self.add_error("method", "Select how the young person told you")
         return data

@@ -15,14 +15,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from mobility.accounts.models import Role
 from mobility.accounts.web import AuthedRequest, role_required
-from mobility.audit.services import pupil_record_view_record
 from mobility.errors import DomainError
 from mobility.permissions import youth_service_id_of
 from mobility.web_forms import add_service_error
 from schools import youth_services
-from schools.models import DISADVANTAGE_FLAGS, ConsentStatus, Pupil, School
-from schools.selectors import consent_history, pupils_for_user
-from schools.web.youth_forms import FlagsFields, OwnConsentForm, RegisterForm, WindowForm
+from schools.models import DISADVANTAGE_FLAGS, Pupil, School
+from schools.selectors import pupils_for_user
+from schools.web.consent import consent_page
+from schools.web.youth_forms import FlagsFields, RegisterForm, WindowForm
 
 youth_only = role_required(Role.YOUTH_WORKER)
 EDITABLE = ("postcode", "max_travel_minutes", *DISADVANTAGE_FLAGS, "needs_step_free_access", "access_needs")
@@ -75,7 +75,8 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{pupil.user.get_full_name()}'s details saved.")
             return redirect("youth:person", pk=pupil.pk)
-    return render(request, "youth/edit.html", {"form": form, "pupil": pupil})
+    page = {"heading": "Change details", "button": "Save details"}
+    return render(request, "youth/form.html", {"form": form, "pupil": pupil, **page})
 
 
 @youth_only
@@ -90,31 +91,16 @@ def window(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Dates {pupil.user.first_name} is free saved.")
             return redirect("youth:person", pk=pupil.pk)
-    return render(request, "youth/window.html", {"form": form, "pupil": pupil})
+    page = {
+        "heading": "Add dates they are free",
+        "intro": "Placements whose dates overlap these are offered to them in searches and match runs.",
+        "button": "Save dates",
+    }
+    return render(request, "youth/form.html", {"form": form, "pupil": pupil, **page})
 
 
 @youth_only
 def consent(request: AuthedRequest, pk: int) -> HttpResponse:
     pupil = young_person(request, pk)
-    form = OwnConsentForm(request.POST or None, initial={"status": pupil.parental_consent})
-    pupil_record_view_record(pupil_id=pupil.pk, viewer=request.user, place="youth consent page")
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = youth_services.young_person_consent_record(
-                pupil=pupil,
-                status=form.cleaned_data["status"],
-                method=form.cleaned_data.get("method") or "",
-                actor=request.user,
-            )
-        except (DomainError, ValidationError) as error:
-            add_service_error(form, error)
-        else:
-            status = ConsentStatus(form.cleaned_data["status"])
-            text = f"{pupil.user.get_full_name()}'s own consent recorded as {status.label.lower()}."
-            if changed:
-                done = "confirmed" if status == ConsentStatus.GIVEN else "cancelled"
-                text += f" {len(changed)} placement{'s' if len(changed) != 1 else ''} {done}."
-            messages.success(request, text)
-            return redirect("youth:person", pk=pupil.pk)
-    history = consent_history(pupil=pupil)
-    return render(request, "youth/consent.html", {"form": form, "pupil": pupil, "history": history})
+    done = redirect("youth:person", pk=pupil.pk)
+    return consent_page(request, pupil, template="youth/consent.html", place="youth consent page", done=done)
