@@ -13,7 +13,8 @@ from placements.lifecycle.selectors import matches_for_user
 from placements.models import MatchStatus
 from schools.models import Cohort
 from schools.selectors import consent_history, pupils_for_user, windows_of
-from schools.web.youth_views import young_person, youth_only, youth_service
+from schools.web.access import youth_only, youth_service
+from schools.web.youth_views import young_person
 
 ENDED = ("rejected", "employer_declined", "pupil_declined", "lapsed", "cancelled")
 

@@ -10,29 +10,20 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from mobility.accounts.models import Role
-from mobility.accounts.web import AuthedRequest, role_required
+from mobility.accounts.web import AuthedRequest
 from mobility.errors import DomainError
-from mobility.permissions import youth_service_id_of
 from mobility.web_forms import add_service_error
 from schools import youth_services
-from schools.models import DISADVANTAGE_FLAGS, Pupil, School
+from schools.models import DISADVANTAGE_FLAGS, Pupil
 from schools.selectors import pupils_for_user
+from schools.web.access import youth_only, youth_service
 from schools.web.consent import consent_page
 from schools.web.youth_forms import FlagsFields, RegisterForm, WindowForm
 
-youth_only = role_required(Role.YOUTH_WORKER)
 EDITABLE = ("postcode", "max_travel_minutes", *DISADVANTAGE_FLAGS, "needs_step_free_access", "access_needs")
-
-
-def youth_service(request: AuthedRequest) -> School:
-    service_id = youth_service_id_of(request.user)
-    if service_id is None:
-        raise Http404("This account is not linked to a youth service.")
-    return School.objects.get(pk=service_id)
 
 
 def young_person(request: AuthedRequest, pk: int) -> Pupil:
