@@ -1,4 +1,8 @@
-"""Which priority tiers a match run uses: the run's own, else the configured default."""
+"""Which priority tiers a match run uses: the run's own, else the configured default.
+
+A new run stores the tiers it was made with (``match_run_create``), so its pages read back the
+groups it used even after the setting changes; runs stored without any used the engine's default.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ def configured_tiers() -> Tiers:
     return tiers_with_young_people(DEFAULT_TIERS, settings.MOBILITY["YOUNG_PERSON_PRIORITY_TIER"])
 
 
-def run_tiers(parameters: dict[str, Any] | None) -> Tiers:
-    """The tiers a run was made with (its stored parameters), else the configured default."""
+def run_tiers(parameters: dict[str, Any] | None, default: Tiers = DEFAULT_TIERS) -> Tiers:
+    """The tiers a run was made with (its stored parameters), else ``default``."""
     raw = (parameters or {}).get("priority_tiers")
-    return tuple(tuple(t) for t in raw) if raw else configured_tiers()
+    return tuple(tuple(t) for t in raw) if raw else default
