@@ -6,4 +6,6 @@ from placements.web import youth_views as views
 urlpatterns = [
     path("", views.home, name="home"),
     path("people/<int:pk>/", views.person, name="person"),
+    path("people/<int:pk>/record/", views.person_record, name="person_record"),
+    path("people/<int:pk>/record.json", views.person_record_download, name="person_record_json"),
 ]

@@ -11,6 +11,7 @@ from mobility.audit.services import pupil_record_view_record
 from mobility.pagination import matching_words, page_of, query_without_page
 from placements.lifecycle.selectors import matches_for_user
 from placements.models import MatchStatus
+from placements.web.pupil_record_views import record_download, record_page
 from schools.models import Cohort
 from schools.selectors import consent_history, pupils_for_user, windows_of
 from schools.web.access import youth_only, youth_service
@@ -58,6 +59,18 @@ def home(request: AuthedRequest) -> HttpResponse:
 
 def _label(status: str | None) -> str:
     return MatchStatus(status).label if status else ""
+
+
+@youth_only
+def person_record(request: AuthedRequest, pk: int) -> HttpResponse:
+    return record_page(
+        request, young_person(request, pk), back="youth:person", download="youth:person_record_json"
+    )
+
+
+@youth_only
+def person_record_download(request: AuthedRequest, pk: int) -> HttpResponse:
+    return record_download(request, young_person(request, pk))
 
 
 @youth_only

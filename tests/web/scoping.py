@@ -228,6 +228,8 @@ PAGES: list[Page] = [
     ),
     # Youth workers, for their service's young people
     Page("youth:person", ("get",), YOUTH, lambda s: s.young),
+    Page("youth:person_record", ("get",), YOUTH, lambda s: s.young),
+    Page("youth:person_record_json", ("get",), YOUTH, lambda s: s.young),
     Page(
         "youth:edit",
         ("get", "post"),
