@@ -103,7 +103,9 @@ def demo_counts() -> dict[str, int]:
         "Year 12 pupils": pupils.filter(year_group=12).count(),
         "pupils with no applications": pupils.filter(applications__isnull=True).count(),
         "young people outside school": everyone.exclude(cohort=Cohort.SCHOOL_PUPIL).count(),
-        "school staff": SchoolStaff.objects.filter(school__in=schools).count(),
+        "school staff": SchoolStaff.objects.filter(
+            school__in=schools, school__kind=School.Kind.SCHOOL
+        ).count(),
         "careers advisers": CareersAdviser.objects.filter(user__in=demo_users()).count(),
         "employers": employers.count(),
         "employers not cleared for the summer": not_cleared.count(),
