@@ -100,7 +100,10 @@ def test_a_young_person_goes_from_registration_to_a_confirmed_placement(
     page.get_by_role("link", name="Games studio week").first.click()
     expect(main).to_contain_text("a day")  # their fare, the young person's ticket
     page.get_by_role("button", name="Apply for this placement").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("You have applied")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your choices")
+    expect(page.get_by_role("table", name="Your choices, most wanted first")).to_contain_text(
+        "Games studio week"
+    )
 
     # The adviser runs matching on a real worker, then approves and offers.
     sign_out(page)
