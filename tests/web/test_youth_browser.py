@@ -113,7 +113,7 @@ def test_a_young_person_goes_from_registration_to_a_confirmed_placement(
     assert match.status == S.PROPOSED
     page.get_by_role("button", name="Approve Kai Brennan").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("match is approved")
-    page.get_by_role("button", name="Send offer to Kai Brennan").click()
+    page.get_by_role("button", name="Send offer for Kai Brennan").click()
     match.refresh_from_db()
     assert match.status == S.OFFERED
 
