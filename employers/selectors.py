@@ -61,7 +61,7 @@ def compliance_problems(*, employer: Employer, through: dt.date) -> list[str]:
 def employers_for_user(*, user: User | AnonymousUser) -> QuerySet[Employer]:
     """Admins, advisers and school staff see every organisation; members see their own."""
     role = role_of(user)
-    if role in (Role.ADMIN, Role.ADVISER, Role.SCHOOL_STAFF):
+    if role in (Role.ADMIN, Role.ADVISER, Role.SCHOOL_STAFF, Role.YOUTH_WORKER):
         return Employer.objects.all()
     employer_id = employer_id_of(user)
     return Employer.objects.filter(pk=employer_id) if employer_id else Employer.objects.none()
@@ -138,7 +138,7 @@ def opportunities_for_user(*, user: User | AnonymousUser) -> QuerySet[Opportunit
         return base.filter(employer_id=employer_id) if employer_id else base.none()
     if role == Role.PUPIL:
         return base.filter(published)
-    if role in (Role.SCHOOL_STAFF, Role.ADVISER):
+    if role in (Role.SCHOOL_STAFF, Role.YOUTH_WORKER, Role.ADVISER):
         # Through the reverse relation placements adds, so this app imports nothing of it.
         matched = Opportunity.objects.filter(
             pk=OuterRef("pk"), matches__pupil__school_id__in=school_ids_of(user)

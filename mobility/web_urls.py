@@ -11,13 +11,16 @@ from placements.selffound.web import views as self_found
 from placements.web import employer_urls as employer_placement_urls
 from placements.web import pupil_urls as pupil_placement_urls
 from placements.web import school_urls as school_placement_urls
+from placements.web import youth_urls as youth_placement_urls
 from schools.web import urls as school_urls
+from schools.web import youth_urls
 
 # The pupil's, employer's and school staff's pages come from two apps each: their own records, and
 # placements' pages about matches. One namespace each, as before.
 employer = [*employer_urls.urlpatterns, *employer_placement_urls.urlpatterns]
 school = [*school_urls.urlpatterns, *school_placement_urls.urlpatterns]
 pupil = [*pupil_placement_urls.urlpatterns, *school_urls.pupil_urlpatterns]
+youth = [*youth_urls.urlpatterns, *youth_placement_urls.urlpatterns]
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", accounts.home_view, name="home"),
@@ -35,5 +38,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("adviser/", include("placements.web.adviser_urls")),
     path("employer/", include((employer, "employer"))),
     path("school/", include((school, "school"))),
+    path("youth/", include((youth, "youth"))),
     path("changes/", include("placements.web.change_urls")),
 ]

@@ -34,6 +34,7 @@ from mobility.geography.travel import (
     reach_metres,
 )
 from schools.models import Pupil, WorkExperienceWindow
+from schools.selectors import windows_of
 
 
 @dataclass(frozen=True)
@@ -71,9 +72,9 @@ def destination_of(opportunity: Opportunity) -> GridPoint | None:
 
 
 def open_windows(*, pupil: Pupil, today: dt.date) -> list[WorkExperienceWindow]:
-    """The pupil's year-group windows still taking applications."""
+    """The pupil's windows (their year group's, or a young person's own) still taking applications."""
     return list(
-        WorkExperienceWindow.objects.filter(school_id=pupil.school_id, year_group=pupil.year_group).filter(
+        windows_of(pupil=pupil).filter(
             Q(application_deadline__isnull=True) | Q(application_deadline__gte=today)
         )
     )

@@ -13,12 +13,26 @@ from mobility.geography.located import Located
 
 
 class School(Located):
+    """A school or college; or a youth service, which stands in a school's place for the young
+    people outside school it registers (``kind``)."""
+
+    class Kind(models.TextChoices):
+        SCHOOL = "school", "School or college"
+        YOUTH_SERVICE = "youth_service", "Youth service"
+
     class Phase(models.TextChoices):
         SECONDARY = "secondary", "Secondary"
         SIXTH_FORM = "sixth_form", "Sixth form"
         FE_COLLEGE = "fe_college", "Further education college"
+        YOUTH = "youth", "Young people outside school"
 
-    urn = models.CharField("URN", max_length=8, unique=True, help_text="Unique reference number (DfE).")
+    kind = models.CharField(max_length=14, choices=Kind.choices, default=Kind.SCHOOL)
+    urn = models.CharField(
+        "URN",
+        max_length=8,
+        unique=True,
+        help_text="Unique reference number (DfE); a youth service's own reference (letters and digits).",
+    )
     name = models.CharField(max_length=200)
     phase = models.CharField(max_length=12, choices=Phase.choices)
     local_authority = models.ForeignKey(
@@ -28,8 +42,19 @@ class School(Located):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=Q(urn__regex=r"^[0-9]{6,8}$"), name="school_urn_digits"),
+            models.CheckConstraint(
+                condition=Q(urn__regex=r"^[0-9]{6,8}$")
+                | Q(kind="youth_service", urn__regex=r"^[A-Z0-9]{3,8}$"),
+                name="school_urn_digits",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["school", "youth_service"]), name="school_kind_valid"
+            ),
         ]
+
+    @property
+    def is_youth_service(self) -> bool:
+        return self.kind == self.Kind.YOUTH_SERVICE
 
     def __str__(self) -> str:
         return self.name
@@ -86,6 +111,18 @@ def year_group_age_problem(*, date_of_birth: dt.date, year_group: int, today: dt
     )
 
 
+class Cohort(models.TextChoices):
+    """Who a pupil record is for: a school's pupil, or a young person a youth service registered."""
+
+    SCHOOL_PUPIL = "school_pupil", "School pupil"
+    NEET = "neet", "Not in education, employment or training (16 to 18)"
+    CARE_LEAVER = "care_leaver", "Care leaver (up to 25)"
+
+
+# Ages a youth service may register, by cohort, on the day of registration (inclusive).
+YOUNG_PERSON_AGES = {Cohort.NEET: (16, 18), Cohort.CARE_LEAVER: (16, 25)}
+
+
 def default_max_travel_minutes() -> int:
     return int(settings.MOBILITY["DEFAULT_MAX_TRAVEL_MINUTES"])
 
@@ -96,6 +133,7 @@ class Pupil(Located):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pupil")
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="pupils")
+    cohort = models.CharField(max_length=14, choices=Cohort.choices, default=Cohort.SCHOOL_PUPIL)
     year_group = models.PositiveSmallIntegerField(validators=[MinValueValidator(7), MaxValueValidator(14)])
     date_of_birth = models.DateField()
     upn = models.CharField(
@@ -145,6 +183,7 @@ class Pupil(Located):
             models.UniqueConstraint(
                 fields=["school", "upn"], condition=~Q(upn=""), name="pupil_upn_unique_per_school"
             ),
+            models.CheckConstraint(condition=Q(cohort__in=Cohort.values), name="pupil_cohort_valid"),
         ]
 
     def __str__(self) -> str:
@@ -164,6 +203,16 @@ class Pupil(Located):
         )
         if problem:
             raise ValidationError({field: f"{problem}."})
+
+    @property
+    def is_young_person(self) -> bool:
+        """Registered by a youth service rather than a school: consents for themself."""
+        return self.cohort != Cohort.SCHOOL_PUPIL
+
+    @property
+    def young_person(self) -> bool:
+        """The matching engine's priority flag of the same name."""
+        return self.is_young_person
 
 
 class SchoolStaff(models.Model):
@@ -196,9 +245,13 @@ class CareersAdviser(models.Model):
 
 
 class WorkExperienceWindow(models.Model):
-    """The week (or weeks) a school releases a year group for work experience."""
+    """The week (or weeks) a school releases a year group for work experience; or, with ``pupil``
+    set, when one young person outside school is free (their own window, not a year group's)."""
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="windows")
+    pupil = models.ForeignKey(
+        "Pupil", null=True, blank=True, on_delete=models.CASCADE, related_name="own_windows"
+    )
     year_group = models.PositiveSmallIntegerField(validators=[MinValueValidator(7), MaxValueValidator(14)])
     starts_on = models.DateField()
     ends_on = models.DateField()
@@ -212,11 +265,25 @@ class WorkExperienceWindow(models.Model):
                 condition=Q(application_deadline__isnull=True) | Q(application_deadline__lte=F("starts_on")),
                 name="window_deadline_before_start",
             ),
-            models.UniqueConstraint(fields=["school", "year_group", "starts_on"], name="window_unique_start"),
+            models.UniqueConstraint(
+                fields=["school", "year_group", "starts_on"],
+                condition=Q(pupil__isnull=True),
+                name="window_unique_start",
+            ),
+            models.UniqueConstraint(
+                fields=["pupil", "starts_on"],
+                condition=Q(pupil__isnull=False),
+                name="window_own_unique_start",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.school} Y{self.year_group}: {self.starts_on}–{self.ends_on}"
+
+
+class ConsentGiver(models.TextChoices):
+    PARENT_CARER = "parent_carer", "Parent or carer"
+    YOUNG_PERSON = "young_person", "The young person themself"
 
 
 class ConsentMethod(models.TextChoices):
@@ -228,10 +295,14 @@ class ConsentMethod(models.TextChoices):
 
 @audited()
 class ConsentRecord(models.Model):
-    """One answer about parental consent, as recorded; the latest row is the pupil's current consent."""
+    """One answer about consent, as recorded; the latest row is the pupil's current consent. A
+    parent or carer answers for a pupil; a young person of 16 or over answers for themself."""
 
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="consent_records")
     status = models.CharField(max_length=14, choices=ConsentStatus.choices)
+    given_by = models.CharField(
+        max_length=14, choices=ConsentGiver.choices, default=ConsentGiver.PARENT_CARER
+    )
     method = models.CharField(max_length=10, choices=ConsentMethod.choices, blank=True)
     parent_carer_name = models.CharField("parent or carer's name", max_length=150, blank=True)
     recorded_by = models.ForeignKey(

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from mobility.accounts.models import Invitation, Role, User
@@ -27,7 +27,7 @@ def pupils_for_user(*, user: User | AnonymousUser) -> QuerySet[Pupil]:
         return base
     if role == Role.PUPIL:
         return base.filter(user=user) if isinstance(user, User) else base.none()
-    if role in (Role.SCHOOL_STAFF, Role.ADVISER):
+    if role in (Role.SCHOOL_STAFF, Role.YOUTH_WORKER, Role.ADVISER):
         return base.filter(school_id__in=school_ids_of(user))
     return base.none()
 
@@ -43,7 +43,7 @@ def schools_for_user(*, user: User | AnonymousUser) -> QuerySet[School]:
 
 
 def windows_for_user(*, user: User | AnonymousUser) -> QuerySet[WorkExperienceWindow]:
-    """Pupils see their own year group's windows; staff and advisers their schools'."""
+    """Pupils see their own windows; staff and advisers their schools'; youth workers their service's."""
     role = role_of(user)
     windows = WorkExperienceWindow.objects.select_related("school")
     if role == Role.ADMIN:
@@ -52,19 +52,32 @@ def windows_for_user(*, user: User | AnonymousUser) -> QuerySet[WorkExperienceWi
         pupil = pupil_of(user)
         if pupil is None:
             return windows.none()
-        return windows.filter(school_id=pupil.school_id, year_group=pupil.year_group)
+        return windows_of(pupil=pupil).select_related("school")
     return windows.filter(school_id__in=school_ids_of(user))
+
+
+def windows_of(*, pupil: Pupil) -> QuerySet[WorkExperienceWindow]:
+    """A pupil's windows: their year group's at their school; a young person's own."""
+    if pupil.is_young_person:
+        return WorkExperienceWindow.objects.filter(pupil_id=pupil.pk)
+    return WorkExperienceWindow.objects.filter(
+        school_id=pupil.school_id, year_group=pupil.year_group, pupil__isnull=True
+    )
+
+
+def windows_of_outer_pupil() -> Q:
+    """The same windows for a subquery whose outer row is a pupil (``OuterRef``)."""
+    year_group = Q(
+        pupil__isnull=True, school_id=OuterRef("school_id"), year_group=OuterRef("year_group")
+    ) & Q(school__kind=School.Kind.SCHOOL)
+    return year_group | Q(pupil_id=OuterRef("pk"))
 
 
 def windows_overlapping(
     *, pupil: Pupil, starts_on: dt.date, ends_on: dt.date
 ) -> QuerySet[WorkExperienceWindow]:
-    """The pupil's year-group windows that overlap a placement's dates."""
-    return WorkExperienceWindow.objects.filter(
-        Q(starts_on__lte=ends_on) & Q(ends_on__gte=starts_on),
-        school_id=pupil.school_id,
-        year_group=pupil.year_group,
-    )
+    """The pupil's windows that overlap a placement's dates."""
+    return windows_of(pupil=pupil).filter(Q(starts_on__lte=ends_on) & Q(ends_on__gte=starts_on))
 
 
 def application_deadline(

@@ -27,6 +27,7 @@ from mobility.geography.models import Sector
 from schools.imports import FLAGS, Preview, Row, import_preview
 from schools.models import (
     DISADVANTAGE_FLAGS,
+    ConsentGiver,
     ConsentMethod,
     ConsentRecord,
     ConsentStatus,
@@ -92,12 +93,19 @@ def pupil_consent_record(
         raise ValidationError({"status": f"Choose one of: {', '.join(ConsentStatus.values)}."})
     if method and method not in ConsentMethod.values:
         raise ValidationError({"method": f"Choose one of: {', '.join(ConsentMethod.values)}."})
+    # A young person outside school (16 or over) answers for themself, never a parent or carer.
+    given_by = ConsentGiver.YOUNG_PERSON if pupil.is_young_person else ConsentGiver.PARENT_CARER
+    if given_by == ConsentGiver.YOUNG_PERSON and parent_carer_name.strip():
+        raise ValidationError(
+            {"parent_carer_name": "A young person of 16 or over answers for themself; leave this blank."}
+        )
     now = now or timezone.now()
     with transaction.atomic():
         locked = Pupil.objects.select_for_update().get(pk=pupil.pk)
         ConsentRecord.objects.create(
             pupil=locked,
             status=status,
+            given_by=given_by,
             method=method,
             parent_carer_name=parent_carer_name.strip(),
             recorded_by=actor,

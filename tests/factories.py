@@ -35,7 +35,15 @@ from mobility.geography.models import LocalAuthority, Region, Sector
 from mobility.geography.postcodes import locate
 from placements.models import Application, Match, MatchRun, MatchStatus
 from placements.selffound.models import Proposal, ProposalStatus
-from schools.models import CareersAdviser, ConsentStatus, Pupil, School, SchoolStaff, WorkExperienceWindow
+from schools.models import (
+    CareersAdviser,
+    Cohort,
+    ConsentStatus,
+    Pupil,
+    School,
+    SchoolStaff,
+    WorkExperienceWindow,
+)
 
 PASSWORD = "factory-password-1"
 # A Wednesday in term time, years ahead, so dates the code compares with the real clock (a
@@ -180,6 +188,38 @@ class PupilFactory(LocatedFactory[Pupil]):
     sector_interests = _many_to_many("sector_interests")
 
 
+class YouthServiceFactory(SchoolFactory):
+    """A youth service: a school-like organisation for young people outside school."""
+
+    kind = School.Kind.YOUTH_SERVICE
+    urn = factory.Sequence(lambda n: f"YS{n:04d}")
+    name = factory.Sequence(lambda n: f"Test Youth Service {n}")
+    phase = School.Phase.YOUTH
+
+
+class YoungPersonFactory(PupilFactory):
+    """Not in education or work, 17 on the first day of ``WINDOW_START``, with their own consent
+    given and no window: make one with ``OwnWindowFactory``."""
+
+    school = factory.SubFactory(YouthServiceFactory)
+    cohort = Cohort.NEET
+    year_group = 13
+    date_of_birth = factory.LazyAttribute(lambda o: dt.date(WINDOW_START.year - 17, WINDOW_START.month, 1))
+
+
+class OwnWindowFactory(factory.django.DjangoModelFactory[WorkExperienceWindow]):
+    """A young person's own window: pass ``pupil``."""
+
+    class Meta:
+        model = WorkExperienceWindow
+
+    school = factory.SelfAttribute("pupil.school")
+    year_group = factory.SelfAttribute("pupil.year_group")
+    starts_on = WINDOW_START
+    ends_on = WINDOW_END
+    application_deadline = DEADLINE
+
+
 class SchoolStaffFactory(factory.django.DjangoModelFactory[SchoolStaff]):
     class Meta:
         model = SchoolStaff
@@ -187,6 +227,14 @@ class SchoolStaffFactory(factory.django.DjangoModelFactory[SchoolStaff]):
     user = factory.SubFactory(UserFactory, role=Role.SCHOOL_STAFF)
     school = factory.SubFactory(SchoolFactory)
     job_title = "Careers leader"
+
+
+class YouthWorkerFactory(SchoolStaffFactory):
+    """A youth worker: a staff record at a youth service, with the youth worker role."""
+
+    user = factory.SubFactory(UserFactory, role=Role.YOUTH_WORKER)
+    school = factory.SubFactory(YouthServiceFactory)
+    job_title = "Youth worker"
 
 
 class CareersAdviserFactory(factory.django.DjangoModelFactory[CareersAdviser]):

@@ -39,6 +39,7 @@ ROLE_HOME = {
     Role.PUPIL: "pupil:home",
     Role.EMPLOYER: "employer:home",
     Role.SCHOOL_STAFF: "school:home",
+    Role.YOUTH_WORKER: "youth:home",
     Role.ADVISER: "adviser:home",
     Role.ADMIN: "adviser:home",
 }

@@ -285,6 +285,14 @@ MOBILITY = {
     "RISK_ASSESSMENT_VALID_FOR": timedelta(days=env.int("RISK_ASSESSMENT_VALID_DAYS", default=365)),
     "DEFAULT_MAX_TRAVEL_MINUTES": env.int("DEFAULT_MAX_TRAVEL_MINUTES", default=45),
     "MAX_APPLICATIONS": env.int("MAX_APPLICATIONS", default=5),
+    # Young people outside school (registered by a youth service) form a priority tier of their
+    # own at this position among the run's tiers: 0 first, 1 after care-experienced pupils (the
+    # default); "none" gives them no tier of their own (they rank by their other flags).
+    "YOUNG_PERSON_PRIORITY_TIER": (
+        None
+        if env.str("YOUNG_PERSON_PRIORITY_TIER", default="1").lower() == "none"
+        else env.int("YOUNG_PERSON_PRIORITY_TIER", default=1)
+    ),
     # Journeys from timetables must arrive by this time (HH:MM) on the placement's first day.
     "ARRIVE_BY": env.str("ARRIVE_BY", default="08:50"),
     "OFFER_LAPSE_DAYS": env.int("OFFER_LAPSE_DAYS", default=7),

@@ -39,7 +39,8 @@ def application_eligibility_problems(*, pupil: Pupil, opportunity: Opportunity, 
     if not opportunity.is_open_to_pupils:
         problems.append("This opportunity is not open for applications.")
     if pupil.parental_consent == ConsentStatus.REFUSED:
-        problems.append("Your parent or carer has refused consent for work experience.")
+        who = "You have" if pupil.is_young_person else "Your parent or carer has"
+        problems.append(f"{who} refused consent for work experience.")
     if pupil.age_on(opportunity.starts_on) < opportunity.minimum_age:
         problems.append(f"You must be at least {opportunity.minimum_age} on the first day.")
     overlaps, deadline = _open_until(pupil, opportunity)

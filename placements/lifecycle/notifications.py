@@ -41,7 +41,7 @@ AUDIENCES: dict[str, dict[str, str]] = {
     S.ACCEPTED: {
         EMPLOYER: "{first_name} accepted {title}",
         ADVISERS: "{first_name} accepted {title}",
-        SCHOOL: "{first_name} accepted {title}: parental consent needed",
+        SCHOOL: "{first_name} accepted {title}: consent needed",
     },
     S.PUPIL_DECLINED: {
         EMPLOYER: "{first_name} declined {title}",

@@ -30,7 +30,6 @@ from django.utils import timezone
 
 from employers.models import Opportunity
 from employers.selectors import compliance_problems
-from placements.engine.policy import DEFAULT_TIERS
 from placements.models import (
     LIVE_STATUSES,
     Application,
@@ -40,8 +39,10 @@ from placements.models import (
     MatchStatusChange,
     side_runs,
 )
+from placements.priority import run_tiers
 from placements.reach import pupils_reaching
 from schools.models import ConsentStatus, Pupil, WorkExperienceWindow
+from schools.selectors import windows_of_outer_pupil
 
 from .follow_up import notification_record
 
@@ -63,8 +64,7 @@ def priority_tier(*, pupil: Pupil, tiers: tuple[tuple[str, ...], ...]) -> int:
 
 
 def _tiers(run: MatchRun | None) -> tuple[tuple[str, ...], ...]:
-    raw = (run.parameters or {}).get("priority_tiers") if run else None
-    return tuple(tuple(t) for t in raw) if raw else DEFAULT_TIERS
+    return run_tiers(run.parameters if run else None)
 
 
 def current_run(*, region_id: int) -> MatchRun | None:
@@ -98,8 +98,7 @@ def refill_candidates(*, opportunity: Opportunity, run: MatchRun | None) -> list
         | (Q(opportunity=opportunity) & Q(run__what_if=False))
     )
     window = WorkExperienceWindow.objects.filter(
-        school_id=OuterRef("school_id"),
-        year_group=OuterRef("year_group"),
+        windows_of_outer_pupil(),
         starts_on__lte=opportunity.ends_on,
         ends_on__gte=opportunity.starts_on,
     )

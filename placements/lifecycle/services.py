@@ -24,7 +24,7 @@ from mobility.errors import DomainError
 from mobility.permissions import role_of
 from placements.models import LIVE_STATUSES, Match, MatchStatus, MatchStatusChange
 from placements.permissions import match_in_scope
-from schools.models import ConsentStatus
+from schools.models import ConsentStatus, Pupil
 
 from .applications import applications_close_after
 from .exceptions import (
@@ -170,7 +170,7 @@ def _check_placeable(
     if problems:
         raise ComplianceBlocked("This placement cannot go ahead yet. " + " ".join(problems))
     if match.pupil.parental_consent == ConsentStatus.REFUSED:
-        raise ConsentRequired(f"{match.pupil.user.first_name}'s parent or carer has refused consent.")
+        raise ConsentRequired(f"{consent_giver_words(match.pupil)} refused consent.")
     if opportunity.starts_on < timezone.localdate(now):
         raise TransitionNotAllowed("The placement has already started.")
     if holds_another is None:
@@ -181,8 +181,16 @@ def _check_placeable(
 
 
 def consent_needed(match: Match) -> bool:
-    """Under-18s need a parent's or carer's consent before a placement is confirmed."""
-    return match.pupil.age_on(match.opportunity.starts_on) < ADULT_AGE
+    """Under-18s need a parent's or carer's consent before a placement is confirmed; a young
+    person outside school needs their own, whatever their age."""
+    return match.pupil.is_young_person or match.pupil.age_on(match.opportunity.starts_on) < ADULT_AGE
+
+
+def consent_giver_words(pupil: Pupil) -> str:
+    """Who answers about consent, as the subject of a sentence for staff."""
+    if pupil.is_young_person:
+        return f"{pupil.user.first_name} has"
+    return f"{pupil.user.first_name}'s parent or carer has"
 
 
 def match_approve(*, match_id: int, actor: User, note: str = "", now: dt.datetime | None = None) -> Match:
@@ -280,7 +288,8 @@ def match_accept(*, match_id: int, actor: User, now: dt.datetime | None = None) 
         match = lock_match(match_id)
         _check_actor(Event.ACCEPT, match, actor)
         if match.pupil.parental_consent == ConsentStatus.REFUSED and consent_needed(match):
-            raise ConsentRequired("Your parent or carer has refused consent, so this cannot be accepted.")
+            who = "You have" if match.pupil.is_young_person else "Your parent or carer has"
+            raise ConsentRequired(f"{who} refused consent, so this cannot be accepted.")
         _move(match=match, event=Event.ACCEPT, actor=actor, now=now)
         _confirm_if_consent_on_file(match, now)
     return match
@@ -302,7 +311,8 @@ def match_confirm(*, match_id: int, actor: User | None = None, now: dt.datetime 
         match = lock_match(match_id)
         _check_actor(Event.CONFIRM, match, actor)
         if consent_needed(match) and match.pupil.parental_consent != ConsentStatus.GIVEN:
-            raise ConsentRequired(f"{match.pupil.user.first_name}'s parental consent has not been recorded.")
+            whose = "own" if match.pupil.is_young_person else "parental"
+            raise ConsentRequired(f"{match.pupil.user.first_name}'s {whose} consent has not been recorded.")
         _move(match=match, event=Event.CONFIRM, actor=actor, now=now, reason="consent_recorded")
     return match
 

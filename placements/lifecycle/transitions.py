@@ -53,6 +53,8 @@ class Transition:
 S = MatchStatus
 _CANCELLABLE = frozenset({S.APPROVED, S.OFFERED, S.EMPLOYER_CONFIRMED, S.ACCEPTED, S.CONFIRMED})
 _ADVISING = frozenset({Role.ADVISER, Role.ADMIN})
+# School staff, and youth workers in the school's place for young people outside school.
+_SCHOOL_SIDE = frozenset({Role.SCHOOL_STAFF, Role.YOUTH_WORKER})
 
 TRANSITIONS: dict[Event, Transition] = {
     t.event: t
@@ -91,7 +93,7 @@ TRANSITIONS: dict[Event, Transition] = {
             Event.CONFIRM,
             frozenset({S.ACCEPTED}),
             S.CONFIRMED,
-            frozenset({SYSTEM, Role.SCHOOL_STAFF, Role.ADVISER, Role.ADMIN}),
+            frozenset({SYSTEM, *_SCHOOL_SIDE, Role.ADVISER, Role.ADMIN}),
             "confirmed",
         ),
         Transition(Event.COMPLETE, frozenset({S.CONFIRMED}), S.COMPLETED, frozenset({SYSTEM}), "completed"),
@@ -112,7 +114,17 @@ TRANSITIONS: dict[Event, Transition] = {
             Event.CANCEL,
             _CANCELLABLE,
             S.CANCELLED,
-            frozenset({SYSTEM, Role.PUPIL, Role.EMPLOYER, Role.SCHOOL_STAFF, Role.ADVISER, Role.ADMIN}),
+            frozenset(
+                {
+                    SYSTEM,
+                    Role.PUPIL,
+                    Role.EMPLOYER,
+                    Role.SCHOOL_STAFF,
+                    Role.YOUTH_WORKER,
+                    Role.ADVISER,
+                    Role.ADMIN,
+                }
+            ),
             "cancelled",
         ),
     )

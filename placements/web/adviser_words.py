@@ -5,8 +5,9 @@ Advisers may see a pupil's priority group; pupils' own pages never show it.
 
 from __future__ import annotations
 
-from placements.engine.policy import DEFAULT_TIERS, FLAG_WORDS
+from placements.engine.policy import FLAG_WORDS
 from placements.models import Match, MatchRun
+from placements.priority import run_tiers as tiers_of
 
 POLICY_WORDS = {
     MatchRun.Policy.STABLE: "Stable matching (fair to pupils' choices)",
@@ -15,8 +16,7 @@ POLICY_WORDS = {
 
 
 def run_tiers(run: MatchRun) -> tuple[tuple[str, ...], ...]:
-    raw = (run.parameters or {}).get("priority_tiers")
-    return tuple(tuple(t) for t in raw) if raw else DEFAULT_TIERS
+    return tiers_of(run.parameters)
 
 
 def group_words(tier: int, tiers: tuple[tuple[str, ...], ...]) -> str:

@@ -72,3 +72,10 @@ class ReflectionForm(GovukForm):
         rows=5,
         help_text="A few sentences. Your school and the employer can read this.",
     )
+
+    def __init__(self, *args: Any, young_person: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if young_person:
+            self.fields[
+                "comment"
+            ].help_text = "A few sentences. Your youth worker and the employer can read this."

@@ -35,14 +35,23 @@ def pupil_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @staff_only
 def pupil_record_page(request: AuthedRequest, pk: int) -> HttpResponse:
-    pupil = _pupil(request, pk)
+    return record_page(request, _pupil(request, pk), back="school:pupil", download="school:pupil_record_json")
+
+
+def record_page(request: AuthedRequest, pupil: Pupil, *, back: str, download: str) -> HttpResponse:
+    """Everything held about a pupil, for school staff or a young person's youth worker."""
     pupil_record_view_record(pupil_id=pupil.pk, viewer=request.user, place="subject access page")
-    return render(request, "school/pupil_record.html", {"pupil": pupil, "record": pupil_record(pupil=pupil)})
+    record = pupil_record(pupil=pupil)
+    context = {"pupil": pupil, "record": record, "back": back, "download": download}
+    return render(request, "school/pupil_record.html", context)
 
 
 @staff_only
 def pupil_record_download(request: AuthedRequest, pk: int) -> HttpResponse:
-    pupil = _pupil(request, pk)
+    return record_download(request, _pupil(request, pk))
+
+
+def record_download(request: AuthedRequest, pupil: Pupil) -> HttpResponse:
     pupil_record_view_record(pupil_id=pupil.pk, viewer=request.user, place="subject access download")
     response = HttpResponse(pupil_record_json(pupil=pupil), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="pupil-{pupil.pk}-record.json"'

@@ -29,6 +29,8 @@ STAGES = {
     "confirmed": "Your placement is confirmed",
     "done": "Your placement is finished",
 }
+# A young person outside school gives their own consent.
+OWN_CONSENT_STAGES = {**STAGES, "accepted": "You said yes: waiting for your own consent to be recorded"}
 STAGE_OF_STATUS: dict[str, str] = {
     S.OFFERED: "matched",
     S.EMPLOYER_CONFIRMED: "offer",
@@ -47,6 +49,8 @@ class PupilState:
 
     @property
     def heading(self) -> str:
+        if self.match and self.match.pupil.is_young_person:
+            return OWN_CONSENT_STAGES[self.stage]
         return STAGES[self.stage]
 
     @property

@@ -59,7 +59,13 @@ def home(request: AuthedRequest) -> HttpResponse:
             "timetable": timetable_journey(pupil, state.match.opportunity) if state.match else None,
             "windows": windows_for_user(user=request.user),
             "feedback_given": bool(state.match and state.match.feedback.filter(side="pupil").exists()),
-            "stages": [(k, v) for k, v in selectors.STAGES.items() if k != "unplaced"],
+            "stages": [
+                (k, v)
+                for k, v in (
+                    selectors.OWN_CONSENT_STAGES if pupil.is_young_person else selectors.STAGES
+                ).items()
+                if k != "unplaced"
+            ],
             "max_applications": selectors.max_applications(),
             "today": today,
             "advisers": selectors.advisers_for(pupil=pupil),
@@ -236,7 +242,7 @@ def reflection(request: AuthedRequest, pk: int) -> HttpResponse:
     if PlacementFeedback.objects.filter(match=match, side=PlacementFeedback.Side.PUPIL).exists():
         messages.success(request, "You have already told us about this placement. Thank you.")
         return redirect("pupil:home")
-    form = ReflectionForm(request.POST or None)
+    form = ReflectionForm(request.POST or None, young_person=match.pupil.is_young_person)
     if request.method == "POST" and form.is_valid():
         try:
             match_feedback_record(match_id=match.pk, actor=request.user, **form.cleaned_data)

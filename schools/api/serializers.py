@@ -76,6 +76,7 @@ class PupilSerializer(serializers.ModelSerializer[Pupil]):
             "last_name",
             "school",
             "school_name",
+            "cohort",
             "year_group",
             "date_of_birth",
             "upn",
@@ -91,6 +92,7 @@ class PupilSerializer(serializers.ModelSerializer[Pupil]):
         ]
         read_only_fields = [
             "school",
+            "cohort",
             "date_of_birth",
             "upn",
             "parental_consent",

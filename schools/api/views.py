@@ -18,6 +18,7 @@ from mobility.permissions import acting_user
 from schools import services
 from schools.models import Pupil, School, WorkExperienceWindow
 from schools.selectors import pupils_for_user, schools_for_user, windows_for_user
+from schools.youth_services import YOUNG_PERSON_WORKER_FIELDS
 
 from .serializers import (
     ConsentResultSerializer,
@@ -112,8 +113,8 @@ class PupilViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
     action_roles = {
         "create": STAFF_ROLES,
-        "partial_update": {Role.PUPIL, Role.SCHOOL_STAFF, Role.ADMIN},
-        "consent": {Role.SCHOOL_STAFF, Role.ADVISER, Role.ADMIN},
+        "partial_update": {Role.PUPIL, Role.SCHOOL_STAFF, Role.YOUTH_WORKER, Role.ADMIN},
+        "consent": {Role.SCHOOL_STAFF, Role.YOUTH_WORKER, Role.ADVISER, Role.ADMIN},
     }
 
     def scoped_queryset(self) -> QuerySet[Pupil]:
@@ -149,7 +150,11 @@ class PupilViewSet(
         return response
 
     def perform_update(self, serializer: BaseSerializer[Pupil]) -> None:
-        allowed = services.PUPIL_SELF_FIELDS if self.role == Role.PUPIL else services.PUPIL_STAFF_FIELDS
+        allowed: frozenset[str] = services.PUPIL_STAFF_FIELDS
+        if self.role == Role.PUPIL:
+            allowed = services.PUPIL_SELF_FIELDS
+        elif self.role == Role.YOUTH_WORKER:
+            allowed = YOUNG_PERSON_WORKER_FIELDS
         serializer.instance = services.pupil_update(
             pupil=instance_of(serializer), allowed=allowed, data=dict(serializer.validated_data)
         )

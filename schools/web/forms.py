@@ -124,9 +124,20 @@ class ConsentForm(GovukForm):
         if data.get("status") in (ConsentStatus.GIVEN, ConsentStatus.REFUSED):
             if not data.get("method"):
                 self.add_error("method", "Select how the answer came")
-            if not (data.get("parent_carer_name") or "").strip():
+            named = "parent_carer_name" not in self.fields or (data.get("parent_carer_name") or "").strip()
+            if not named:
                 self.add_error("parent_carer_name", "Enter the parent's or carer's name")
         return data
+
+
+class OwnConsentForm(ConsentForm):
+    """A young person of 16 or over answers for themself: no parent's or carer's name."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["parent_carer_name"]
+        self.fields["status"].label = "The young person's own consent"
+        self.fields["method"].label = "How they told you"
 
 
 class ColleagueForm(web_forms.ColleagueForm):

@@ -9,22 +9,21 @@ from __future__ import annotations
 import hashlib
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from mobility.accounts.models import Role
 from mobility.accounts.web import AuthedRequest, role_required
 from mobility.audit.services import pupil_record_view_record
-from mobility.errors import DomainError
-from mobility.web_forms import add_service_error, form_step
+from mobility.web_forms import form_step
 from schools import services as school_services
 from schools.imports import Preview, decode, expected_headers, import_preview
-from schools.models import ConsentStatus, Pupil
+from schools.models import Pupil
 from schools.permissions import pupil_of
-from schools.selectors import consent_history, pupils_for_user, windows_for_user
+from schools.selectors import pupils_for_user, windows_for_user
 from schools.web.access import staff_only, staff_school
-from schools.web.forms import AccessNeedsForm, ConsentForm, ImportForm, PupilAddForm, WindowForm
+from schools.web.consent import consent_page
+from schools.web.forms import AccessNeedsForm, ImportForm, PupilAddForm, WindowForm
 
 pupil_only = role_required(Role.PUPIL)
 SESSION_KEY = "pupil_import"
@@ -34,29 +33,13 @@ SESSION_KEY = "pupil_import"
 def consent(request: AuthedRequest, pk: int) -> HttpResponse:
     staff_school(request)
     pupil = get_object_or_404(pupils_for_user(user=request.user), pk=pk)
-    form = ConsentForm(request.POST or None, initial={"status": pupil.parental_consent})
-    pupil_record_view_record(pupil_id=pupil.pk, viewer=request.user, place="school consent page")
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = school_services.pupil_consent_record(
-                pupil=pupil,
-                status=form.cleaned_data["status"],
-                method=form.cleaned_data.get("method") or "",
-                parent_carer_name=form.cleaned_data.get("parent_carer_name") or "",
-                actor=request.user,
-            )
-        except (DomainError, ValidationError) as error:
-            add_service_error(form, error)
-        else:
-            status = ConsentStatus(form.cleaned_data["status"])
-            text = f"Consent for {pupil.user.get_full_name()} recorded as {status.label.lower()}."
-            if changed:
-                done = "confirmed" if status == ConsentStatus.GIVEN else "cancelled"
-                text += f" {len(changed)} placement{'s' if len(changed) != 1 else ''} {done}."
-            messages.success(request, text)
-            return redirect("school:pupils")
-    history = consent_history(pupil=pupil)
-    return render(request, "school/consent.html", {"form": form, "pupil": pupil, "history": history})
+    return consent_page(
+        request,
+        pupil,
+        template="school/consent.html",
+        place="school consent page",
+        done=redirect("school:pupils"),
+    )
 
 
 @staff_only

@@ -23,7 +23,7 @@ from schools.models import Pupil, School, WorkExperienceWindow
 from tests import factories as f
 from tests.sharing import rolled_back_at_end
 
-ROLES = ("anonymous", "pupil", "employer", "school_staff", "adviser", "admin")
+ROLES = ("anonymous", "pupil", "employer", "school_staff", "youth_worker", "adviser", "admin")
 
 
 @dataclass
@@ -44,6 +44,7 @@ class Side:
     match: Match
     reserved: Opportunity  # a placement another pupil found: for that pupil only
     pending: Employer  # signed itself up, with a site in this side's region
+    young: Pupil  # a young person outside school, at a youth service in the same authority
 
 
 @dataclass
@@ -107,6 +108,7 @@ def build_side(code: str, la_code: str, pending_postcode: str) -> Side:
             employer=employer, site=site, status=Opportunity.Status.CLOSED, reserved=True, capacity=1
         ),
         pending=pending,
+        young=f.YoungPersonFactory.create(school=f.YouthServiceFactory.create(local_authority=la)),
     )
 
 
@@ -118,6 +120,7 @@ def build_world() -> ApiWorld:
         "pupil": own.pupil.user,
         "employer": f.EmployerMemberFactory.create(employer=own.employer).user,
         "school_staff": f.SchoolStaffFactory.create(school=own.school).user,
+        "youth_worker": f.YouthWorkerFactory.create(school=own.young.school).user,
         "adviser": f.CareersAdviserFactory.create(schools=[own.school]).user,
         "admin": f.UserFactory.create(role=Role.ADMIN),
     }

@@ -15,8 +15,12 @@ from tests.factories import WINDOW_END, WINDOW_START
 
 from .conftest import YESTERDAY, ApiWorld, Side
 
-ALL = frozenset({"pupil", "employer", "school_staff", "adviser", "admin"})
+ALL = frozenset({"pupil", "employer", "school_staff", "youth_worker", "adviser", "admin"})
 STAFF = frozenset({"school_staff", "adviser", "admin"})
+# A youth worker may try what school staff may, but only on their own service's young people.
+STAFF_ROLES = STAFF | {"youth_worker"}
+NOT_YOUTH = ALL - {"youth_worker"}
+YOUTH_SCOPE = frozenset({"youth_worker", "admin"})
 ADVISING = frozenset({"adviser", "admin"})
 EMPLOYING = frozenset({"employer", "admin"})
 SCHOOL_WRITERS = frozenset({"school_staff", "admin"})
@@ -84,18 +88,25 @@ def _applied(side: Side) -> bool:
 M = "/api/v1/matches/{id}/"
 S = MatchStatus
 PUPIL_SCOPE = frozenset({"pupil", *STAFF})
+SEES_EMPLOYERS = frozenset({"employer", *STAFF, "youth_worker"})
 
 
 def _event(
-    event: str, roles: frozenset[str], before: str, after: str, body: dict[str, Any] | None = None
+    event: str,
+    roles: frozenset[str],
+    before: str,
+    after: str,
+    body: dict[str, Any] | None = None,
+    sees: frozenset[str] | None = None,
 ) -> Op:
-    """A lifecycle event on a match: who may take it, from which status, and where it leads."""
+    """A lifecycle event on a match: who may take it (``sees``: on this side's match), from which
+    status, and where it leads."""
     return Op(
         f"match {event}",
         "post",
         f"{M}{event}/",
         roles,
-        roles,
+        roles if sees is None else sees,
         obj=_same("match"),
         status=before,
         body=None if body is None else (lambda w, which, role: body),
@@ -148,7 +159,7 @@ OPS: list[Op] = [
         "pupil update",
         "patch",
         "/api/v1/pupils/{id}/",
-        frozenset({"pupil", "school_staff", "admin"}),
+        frozenset({"pupil", "school_staff", "youth_worker", "admin"}),
         frozenset({"pupil", "school_staff", "admin"}),
         obj=_same("pupil"),
         body=lambda w, which, role: {"access_needs": "Step-free entrance", "max_travel_minutes": 40},
@@ -158,19 +169,41 @@ OPS: list[Op] = [
         "pupil consent",
         "post",
         "/api/v1/pupils/{id}/consent/",
-        STAFF,
+        STAFF_ROLES,
         STAFF,
         obj=_same("pupil"),
         body=lambda w, which, role: {"status": "given"},
         effect=lambda s: Pupil.objects.get(pk=s.pupil.pk).parental_consent_recorded_at is not None,
+    ),
+    # The young person outside school: their youth worker's, not the school's or its adviser's.
+    Op("young person retrieve", "get", "/api/v1/pupils/{id}/", ALL, YOUTH_SCOPE, obj=_same("young")),
+    Op(
+        "young person update",
+        "patch",
+        "/api/v1/pupils/{id}/",
+        frozenset({"pupil", "school_staff", "youth_worker", "admin"}),
+        YOUTH_SCOPE,
+        obj=_same("young"),
+        body=lambda w, which, role: {"max_travel_minutes": 33},
+        effect=lambda s: Pupil.objects.get(pk=s.young.pk).max_travel_minutes == 33,
+    ),
+    Op(
+        "young person consent",
+        "post",
+        "/api/v1/pupils/{id}/consent/",
+        STAFF_ROLES,
+        YOUTH_SCOPE,
+        obj=_same("young"),
+        body=lambda w, which, role: {"status": "requested"},
+        effect=lambda s: Pupil.objects.get(pk=s.young.pk).parental_consent == "requested",
     ),
     Op(
         "employer retrieve",
         "get",
         "/api/v1/employers/{id}/",
         ALL,
-        frozenset({"employer", *STAFF}),
-        STAFF,
+        SEES_EMPLOYERS,
+        STAFF_ROLES,
         obj=_same("employer"),
     ),
     Op(
@@ -386,8 +419,8 @@ OPS: list[Op] = [
         body=lambda w, which, role: {"application_ids": [w.side(which).application.pk]},
         effect=lambda s: Application.objects.get(pk=s.application.pk).rank == 1,
     ),
-    Op("match retrieve", "get", M, ALL, obj=_same("match")),
-    Op("match history", "get", M + "history/", STAFF, STAFF, obj=_same("match")),
+    Op("match retrieve", "get", M, ALL, NOT_YOUTH, obj=_same("match")),
+    Op("match history", "get", M + "history/", STAFF_ROLES, STAFF, obj=_same("match")),
     _event("approve", ADVISING, S.PROPOSED, S.APPROVED, {"note": "Good fit"}),
     _event("reject", ADVISING, S.PROPOSED, S.REJECTED, {"reason": "travel", "note": "Three buses"}),
     _event("offer", ADVISING, S.APPROVED, S.OFFERED),
@@ -395,8 +428,8 @@ OPS: list[Op] = [
     _event("employer-decline", EMPLOYING, S.OFFERED, S.EMPLOYER_DECLINED, {"reason": "no_supervisor"}),
     _event("accept", frozenset({"pupil"}), S.EMPLOYER_CONFIRMED, S.CONFIRMED),
     _event("decline", frozenset({"pupil"}), S.EMPLOYER_CONFIRMED, S.PUPIL_DECLINED, {"reason": "travel"}),
-    _event("confirm", STAFF, S.ACCEPTED, S.CONFIRMED),
-    _event("cancel", ALL, S.CONFIRMED, S.CANCELLED, {"reason": "other", "note": "Test"}),
+    _event("confirm", STAFF_ROLES, S.ACCEPTED, S.CONFIRMED, sees=STAFF),
+    _event("cancel", ALL, S.CONFIRMED, S.CANCELLED, {"reason": "other", "note": "Test"}, sees=NOT_YOUTH),
     Op(
         "match feedback",
         "post",
@@ -413,7 +446,7 @@ OPS: list[Op] = [
         "get",
         "/api/v1/runs/{id}/",
         ALL,
-        frozenset({"school_staff", "adviser", "admin"}),
+        frozenset({"school_staff", "youth_worker", "adviser", "admin"}),
         obj=_same("run"),
     ),
     Op(
@@ -435,14 +468,15 @@ LISTS: list[tuple[str, str, tuple[str, str], frozenset[str], frozenset[str]]] = 
     ("schools", "/api/v1/schools/", _same("school"), PUPIL_SCOPE, ADMIN),
     ("windows", "/api/v1/windows/", _same("window"), PUPIL_SCOPE, ADMIN),
     ("pupils", "/api/v1/pupils/", _same("pupil"), PUPIL_SCOPE, ADMIN),
-    ("employers", "/api/v1/employers/", _same("employer"), frozenset({"employer", *STAFF}), STAFF),
+    ("employers", "/api/v1/employers/", _same("employer"), SEES_EMPLOYERS, STAFF_ROLES),
+    ("young people", "/api/v1/pupils/", _same("young"), YOUTH_SCOPE, ADMIN),
     ("sites", "/api/v1/sites/", _same("site"), EMPLOYING, ADMIN),
     ("opportunities", "/api/v1/opportunities/", ("opportunity", "draft"), ALL, ADMIN),
     ("reserved opportunities", "/api/v1/opportunities/", _same("reserved"), EMPLOYING, ADMIN),
     ("compliance", "/api/v1/compliance/", _same("compliance"), frozenset({"employer", *ADVISING}), ADVISING),
     ("applications", "/api/v1/applications/", _same("application"), PUPIL_SCOPE, ADMIN),
-    ("matches", "/api/v1/matches/", _same("match"), ALL, ADMIN),
-    ("runs", "/api/v1/runs/", _same("run"), STAFF, ADMIN),
+    ("matches", "/api/v1/matches/", _same("match"), NOT_YOUTH, ADMIN),
+    ("runs", "/api/v1/runs/", _same("run"), STAFF_ROLES, ADMIN),
 ]
 
 PUPIL_SECRETS = frozenset(

@@ -22,9 +22,9 @@ from employers.models import Employer, EmployerMember, Opportunity, Site
 from placements.lifecycle.models import PlacementFeedback
 from placements.models import SEAT_HOLDING_STATUSES, Application, Match, MatchRun, MatchStatus
 from placements.selffound.models import Proposal, ProposalStatus
-from schools.models import ConsentStatus, Pupil
+from schools.models import ConsentStatus, Pupil, WorkExperienceWindow
 
-ROLES = ("anonymous", "pupil", "employer", "school_staff", "adviser", "admin")
+ROLES = ("anonymous", "pupil", "employer", "school_staff", "youth_worker", "adviser", "admin")
 ADVISING = frozenset({"adviser", "admin"})
 S = MatchStatus
 
@@ -45,6 +45,7 @@ class Side:
     found: Proposal  # a placement the pupil found, waiting for the school's check
     pending: Employer  # signed itself up, with a site in this side's region
     colleague: EmployerMember  # a second member of the side's employer
+    young: Pupil  # a young person outside school, registered by the side's youth service
 
 
 @dataclass
@@ -77,7 +78,8 @@ def snapshot() -> dict[str, set[tuple[Any, ...]]]:
         "opportunities": set(
             Opportunity.objects.values_list("pk", "title", "status", "capacity", "seats_taken")
         ),
-        "pupils": set(Pupil.objects.values_list("pk", "parental_consent")),
+        "pupils": set(Pupil.objects.values_list("pk", "parental_consent", "postcode", "send")),
+        "windows": set(WorkExperienceWindow.objects.values_list("pk", "pupil_id", "starts_on")),
         "feedback": set(PlacementFeedback.objects.values_list("match_id", "side")),
         "runs": set(MatchRun.objects.values_list("pk", "status")),
         "proposals": set(Proposal.objects.values_list("pk", "status", "refusal_reason")),
@@ -164,6 +166,17 @@ def _feedback_from(who: str) -> Effect:
 EMPLOYER = frozenset({"employer"})
 PUPIL = frozenset({"pupil"})
 STAFF = frozenset({"school_staff"})
+YOUTH = frozenset({"youth_worker"})
+
+
+def _young_flags(side: Side) -> dict[str, Any]:
+    return {"postcode": "L1 8JQ", "max_travel_minutes": 30, "send": "on"}
+
+
+def _later_week(side: Side) -> dict[str, Any]:
+    start = timezone.localdate() + dt.timedelta(days=120)
+    return {"starts_on": start.isoformat(), "ends_on": (start + dt.timedelta(days=4)).isoformat()}
+
 
 PAGES: list[Page] = [
     # The employer's pages
@@ -234,6 +247,34 @@ PAGES: list[Page] = [
         lambda s: s.found,
         body=lambda s: {"outcome": "refuse", "refusal_reason": "No risk assessment for young workers."},
         effect=lambda s: Proposal.objects.get(pk=s.found.pk).status == ProposalStatus.REFUSED,
+    ),
+    # Youth workers, for their service's young people
+    Page("youth:person", ("get",), YOUTH, lambda s: s.young),
+    Page("youth:person_record", ("get",), YOUTH, lambda s: s.young),
+    Page("youth:person_record_json", ("get",), YOUTH, lambda s: s.young),
+    Page(
+        "youth:edit",
+        ("get", "post"),
+        YOUTH,
+        lambda s: s.young,
+        body=_young_flags,
+        effect=lambda s: Pupil.objects.get(pk=s.young.pk).send,
+    ),
+    Page(
+        "youth:window",
+        ("get", "post"),
+        YOUTH,
+        lambda s: s.young,
+        body=_later_week,
+        effect=lambda s: WorkExperienceWindow.objects.filter(pupil=s.young).count() == 2,
+    ),
+    Page(
+        "youth:consent",
+        ("get", "post"),
+        YOUTH,
+        lambda s: s.young,
+        body=lambda s: {"status": ConsentStatus.REQUESTED},
+        effect=lambda s: Pupil.objects.get(pk=s.young.pk).parental_consent == ConsentStatus.REQUESTED,
     ),
     # The pupil's pages
     # Pupils browse every published placement: the one out of their reach is a draft.

@@ -43,6 +43,9 @@ def build_side(region_code: str, la_code: str, site_postcode: str) -> tuple[Side
     pending = f.EmployerFactory.create(pending=True)
     f.SiteFactory.create(employer=pending, postcode=site_postcode)
     f.EmployerMemberFactory.create(employer=pending)
+    service = f.YouthServiceFactory.create(local_authority=la)
+    young = f.YoungPersonFactory.create(school=service)
+    f.OwnWindowFactory.create(pupil=young)
     side = Side(
         pupil=pupil,
         employer_id=employer.pk,
@@ -58,11 +61,13 @@ def build_side(region_code: str, la_code: str, site_postcode: str) -> tuple[Side
         found=f.ProposalFactory.create(pupil=pupil),
         pending=pending,
         colleague=f.EmployerMemberFactory.create(employer=employer),
+        young=young,
     )
     users = {
         "pupil": pupil.user,
         "employer": f.EmployerMemberFactory.create(employer=employer).user,
         "school_staff": f.SchoolStaffFactory.create(school=school).user,
+        "youth_worker": f.YouthWorkerFactory.create(school=service).user,
         "adviser": f.CareersAdviserFactory.create(schools=[school]).user,
     }
     return side, users
