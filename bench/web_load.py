@@ -272,6 +272,11 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: the project's config)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("REDIS_URL", ""),
+        help="Redis for the cache and sessions, as in production (default: REDIS_URL)",
+    )
     args = parser.parse_args()
 
     env = {
@@ -282,7 +287,11 @@ def main() -> int:
         "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "LOG_LEVEL": "WARNING",
+        # As docker-compose runs the web service: persistent connections and the Redis cache.
+        "CONN_MAX_AGE": "60",
     }
+    if args.redis_url:
+        env["REDIS_URL"] = args.redis_url
     env.pop("CELERY_BROKER_URL", None)  # no background work is started by this mix
     _ensure_database(args.database_url)
     data = prepare(env, args.users)
