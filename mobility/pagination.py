@@ -42,7 +42,6 @@ class IdPaginator(Paginator[Any]):
         self.__dict__["count"] = rows[0][1] if rows else 0
         return Page([pk for pk, _total in rows], wanted, self)
 
-
     def get_page(self, number: Any) -> Page[Any]:
         """As Django's: a page that is not a number gives the first, one past the end the last."""
         try:

@@ -204,6 +204,9 @@ CELERY_BEAT_SCHEDULE["privacy-retention"] = {
     "schedule": timedelta(days=1),
 }
 
+# Called in each web worker before it takes requests (mobility/gunicorn.py).
+WEB_WORKER_WARM_UP = ["placements.transit.selectors.timetable_warm"]
+
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
