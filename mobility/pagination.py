@@ -8,13 +8,14 @@ from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Count, Model, Q, QuerySet, Window
 
 PER_PAGE = 50
+MAX_OFFSET = 2**62  # OFFSET is a bigint; a page number past it cannot hold rows
 
 
 class IdPaginator(Paginator[Any]):
     """Pages of a queryset's ids; a page's ids and the total come from one query.
 
     ``COUNT(*) OVER ()`` rides on the page query, so a page costs one round trip instead of a
-    count and a slice. Querysets it cannot count that way (DISTINCT) and pages past the end
+    count and a slice. Querysets it cannot count that way (DISTINCT), orphans and pages past the end
     take Django's usual path.
     """
 
@@ -23,15 +24,15 @@ class IdPaginator(Paginator[Any]):
         self.source = queryset
 
     def page(self, number: Any) -> Page[Any]:
-        if "count" in self.__dict__ or self.source.query.distinct:
+        if "count" in self.__dict__ or self.source.query.distinct or self.orphans:
             return super().page(number)
         try:
             wanted = int(number)
         except (TypeError, ValueError):
             return super().page(number)  # raises PageNotAnInteger
-        if wanted < 1:
-            return super().page(number)
         bottom = (wanted - 1) * self.per_page
+        if wanted < 1 or bottom + self.per_page > MAX_OFFSET:
+            return super().page(number)  # raises EmptyPage without an offset the database refuses
         rows = list(
             self.source.annotate(_total=Window(Count("pk"))).values_list("pk", "_total")[
                 bottom : bottom + self.per_page

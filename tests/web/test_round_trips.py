@@ -124,6 +124,9 @@ def test_match_api_counts_and_pages_as_before() -> None:
     body = client.get(f"/api/v1/matches/?run={run.pk}&page_size=2&page=3").json()
     assert (body["count"], len(body["results"]), body["next"]) == (5, 1, None)
     assert client.get(f"/api/v1/matches/?run={run.pk}&page_size=2&page=4").status_code == 404
+    # A page number too large for the database's OFFSET is simply past the end.
+    assert client.get(f"/api/v1/matches/?run={run.pk}&page={10**24}").status_code == 404
+    assert client.get(f"/adviser/runs/{run.pk}/?page={10**24}").status_code == 200
 
 
 def test_session_is_read_from_the_cache_and_ends_on_sign_out() -> None:
