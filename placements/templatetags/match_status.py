@@ -8,7 +8,7 @@ from placements.models import MatchStatus as S
 
 register = template.Library()
 
-COLOUR = {
+COLOUR: dict[str, str] = {
     S.CONFIRMED: "green",
     S.COMPLETED: "green",
     S.ACCEPTED: "green",

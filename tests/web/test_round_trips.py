@@ -138,6 +138,7 @@ def test_session_is_read_from_the_cache_and_ends_on_sign_out() -> None:
         assert client.get("/pupil/").status_code == 200
     assert not [q for q in captured.captured_queries if "django_session" in q["sql"]]
     key = client.session.session_key
+    assert key is not None
     assert Session.objects.filter(session_key=key).exists(), "written through to the database"
     client.post("/accounts/logout/")
     assert not Session.objects.filter(session_key=key).exists()
