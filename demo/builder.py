@@ -21,6 +21,7 @@ from schools.models import CareersAdviser, Pupil, SchoolStaff
 from .accounts import DEMO_LOGINS, DEMO_PASSWORD, new_user
 from .applications import build_applications
 from .cleanup import demo_employers, demo_exists, demo_schools, demo_users
+from .consent import consent_history_record
 from .employers import build_employers
 from .places import PostcodeIndex
 from .plan import SIZES, SUMMER
@@ -69,7 +70,9 @@ def build_demo(*, size: str = "small", seed: int = DEFAULT_SEED) -> DemoSummary:
 
         plans = build_schools(rng, index, spec, authorities)
         build_staff_and_advisers(rng, plans, spec, password_hash)
-        pupils, interests = build_pupils(rng, index, plans, spec, sectors, password_hash)
+        pupils, interests, consent = build_pupils(rng, index, plans, spec, sectors, password_hash)
+        # Its own stream, so the rest of the demo is the same with or without this history.
+        consent_history_record(random.Random(f"{seed}:consent"), pupils, consent)
         opportunities = build_employers(rng, index, spec, sectors, password_hash)
         build_applications(rng, plans, pupils, interests, opportunities)
         new_user(DEMO_LOGINS[Role.ADMIN], "Robin", "Hale", Role.ADMIN, password_hash).save()

@@ -12,7 +12,7 @@ from employers.models import ComplianceRecord, EmployerMember, Opportunity, Site
 from employers.services import COMPLIANCE_FIELDS as EDITABLE_COMPLIANCE_FIELDS
 from employers.services import OPPORTUNITY_FIELDS as EDITABLE_OPPORTUNITY_FIELDS
 from placements.models import Application
-from schools.models import CareersAdviser, Pupil, SchoolStaff, WorkExperienceWindow
+from schools.models import CareersAdviser, ConsentRecord, Pupil, SchoolStaff, WorkExperienceWindow
 
 from .cleanup import demo_employers, demo_schools, demo_users
 
@@ -59,6 +59,9 @@ def demo_digest() -> str:
         ),
         "pupils": pupils.values_list(*PUPIL_FIELDS),
         "interests": pupils.values_list("user__email", "sector_interests__slug"),
+        "consent": ConsentRecord.objects.filter(pupil__in=pupils).values_list(
+            "pupil__user__email", "status", "method", "parent_carer_name", "recorded_by__email", "recorded_at"
+        ),
         "staff": SchoolStaff.objects.filter(school__in=schools).values_list(
             "user__email", "school__urn", "job_title"
         ),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -23,6 +23,7 @@ INPUT_CLASS = {
     "file": "govuk-file-upload",
 }
 NO_ERROR_MODIFIER = {"govuk-checkboxes__input", "govuk-radios__input"}
+T = TypeVar("T")
 
 
 class GovukBoundField(BoundField):
@@ -74,6 +75,15 @@ def add_service_error(form: forms.BaseForm, error: Exception) -> None:
                 form.add_error(target, item.messages)
         return
     form.add_error(None, error_messages(error))
+
+
+def form_step(form: forms.BaseForm, step: Callable[[], T]) -> T | None:
+    """Take a service step for a valid form: a refusal goes onto the form's fields (None then)."""
+    try:
+        return step()
+    except ValidationError as error:
+        add_service_error(form, error)
+        return None
 
 
 def text_area(

@@ -3,7 +3,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -54,6 +55,37 @@ def disadvantaged_q(prefix: str = "") -> Q:
     return q
 
 
+# The DfE unique pupil number: a check letter then 12 digits (LA, establishment, year, serial).
+UPN_PATTERN = r"^[A-Z][0-9]{12}$"
+UPN_FORMAT = "a UPN is 13 characters: a letter then 12 digits, for example A123456789012"
+
+
+def academic_year_start(day: dt.date) -> int:
+    """The calendar year in which the English school year holding ``day`` began (1 September)."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def age_on(born: dt.date, day: dt.date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def year_group_age_problem(*, date_of_birth: dt.date, year_group: int, today: dt.date) -> str | None:
+    """Why a date of birth does not fit a year group, or None when it does.
+
+    Year N is for pupils aged N + 4 on 31 August before the school year starts (so N + 4 or
+    N + 5 during it); a year either side is accepted for pupils held back or moved up.
+    """
+    cutoff = dt.date(academic_year_start(today), 8, 31)
+    age, expected = age_on(date_of_birth, cutoff), year_group + 4
+    if abs(age - expected) <= 1:
+        return None
+    return (
+        f"Year {year_group} expects pupils aged {expected} on 31 August {cutoff.year} "
+        f"({expected - 1} to {expected + 1} accepted), but a pupil born on "
+        f"{date_of_birth:%d/%m/%Y} was {age} then"
+    )
+
+
 def default_max_travel_minutes() -> int:
     return int(settings.MOBILITY["DEFAULT_MAX_TRAVEL_MINUTES"])
 
@@ -66,6 +98,14 @@ class Pupil(Located):
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="pupils")
     year_group = models.PositiveSmallIntegerField(validators=[MinValueValidator(7), MaxValueValidator(14)])
     date_of_birth = models.DateField()
+    upn = models.CharField(
+        "unique pupil number (UPN)",
+        max_length=13,
+        blank=True,
+        default="",
+        validators=[RegexValidator(UPN_PATTERN, message=f"Enter a valid UPN: {UPN_FORMAT}")],
+        help_text="Optional; the DfE's 13-character number, unique within the school.",
+    )
     sector_interests = models.ManyToManyField(
         "geography.Sector", blank=True, related_name="interested_pupils"
     )
@@ -101,6 +141,10 @@ class Pupil(Located):
                 condition=Q(max_travel_minutes__gte=5) & Q(max_travel_minutes__lte=120),
                 name="pupil_max_travel_range",
             ),
+            models.CheckConstraint(condition=Q(upn="") | Q(upn__regex=UPN_PATTERN), name="pupil_upn_format"),
+            models.UniqueConstraint(
+                fields=["school", "upn"], condition=~Q(upn=""), name="pupil_upn_unique_per_school"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -111,8 +155,15 @@ class Pupil(Located):
         return any(getattr(self, flag) for flag in DISADVANTAGE_FLAGS)
 
     def age_on(self, day: dt.date) -> int:
-        born = self.date_of_birth
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return age_on(self.date_of_birth, day)
+
+    def check_age_fits_year_group(self, *, today: dt.date, field: str = "date_of_birth") -> None:
+        """The one rule for every way a pupil is added or moved to another year group."""
+        problem = year_group_age_problem(
+            date_of_birth=self.date_of_birth, year_group=self.year_group, today=today
+        )
+        if problem:
+            raise ValidationError({field: f"{problem}."})
 
 
 class SchoolStaff(models.Model):

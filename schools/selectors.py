@@ -143,3 +143,43 @@ def current_consent(*, pupil: Pupil) -> str:
     """The latest recorded answer; without one, what the pupil's record says (an import or older data)."""
     latest = consent_history(pupil=pupil).values_list("status", flat=True).first()
     return str(latest) if latest is not None else str(pupil.parental_consent or ConsentStatus.NOT_REQUESTED)
+
+
+Person = tuple[str, str, dt.date]
+
+
+def person_key(first_name: str, last_name: str, date_of_birth: dt.date | None) -> Person | None:
+    """Who someone is, for spotting the same person twice: case and spacing in names do not matter."""
+    if not (first_name and last_name and date_of_birth):
+        return None
+    return (" ".join(first_name.split()).casefold(), " ".join(last_name.split()).casefold(), date_of_birth)
+
+
+@dataclass
+class SamePeople:
+    by_person: dict[Person, Pupil]
+    by_upn: dict[str, Pupil]
+
+
+def pupils_same_people(*, school: School, births: set[dt.date], upns: set[str]) -> SamePeople:
+    """The school's own pupils (never another school's) who may be people named in an import or
+    form: looked up by date of birth or UPN, keyed by name-and-birthday and by UPN."""
+    pupils = Pupil.objects.filter(school=school).filter(Q(date_of_birth__in=births) | Q(upn__in=upns - {""}))
+    found = list(pupils.select_related("user"))
+    return SamePeople(
+        by_person={
+            key: p
+            for p in found
+            if (key := person_key(p.user.first_name, p.user.last_name, p.date_of_birth)) is not None
+        },
+        by_upn={p.upn: p for p in found if p.upn},
+    )
+
+
+def pupil_same_person(
+    *, school: School, first_name: str, last_name: str, date_of_birth: dt.date, upn: str
+) -> Pupil | None:
+    """The school's pupil with this UPN, or else with this name and date of birth."""
+    same = pupils_same_people(school=school, births={date_of_birth}, upns={upn})
+    key = person_key(first_name, last_name, date_of_birth)
+    return same.by_upn.get(upn) or (same.by_person.get(key) if key else None)

@@ -28,6 +28,7 @@ def _profile(pupil: Pupil) -> dict[str, Any]:
         "school": pupil.school.name,
         "year_group": pupil.year_group,
         "date_of_birth": pupil.date_of_birth,
+        "unique_pupil_number": pupil.upn,
         "home_postcode": pupil.postcode,
         "local_authority_code": pupil.local_authority_code,
         "sector_interests": [s.name for s in pupil.sector_interests.all()],

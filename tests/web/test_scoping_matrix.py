@@ -52,6 +52,7 @@ def build_side(region_code: str, la_code: str) -> tuple[Side, dict[str, Any]]:
         second_choice=f.ApplicationFactory.create(pupil=pupil, opportunity=second),
         run=run,
         match=f.MatchFactory.create(run=run, pupil=pupil, opportunity=opportunity),
+        found=f.ProposalFactory.create(pupil=pupil),
     )
     users = {
         "pupil": pupil.user,
@@ -156,7 +157,7 @@ def _upload(client: Client, text: str) -> str:
 
 CSV = (
     "first_name,last_name,email,year_group,date_of_birth,postcode\n"
-    "Casey,Import,casey.import@school.test,10,2011-03-01,L6 1AL\n"
+    "Casey,Import,casey.import@school.test,10,2016-03-01,L6 1AL\n"
 )
 
 
