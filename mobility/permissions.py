@@ -84,7 +84,13 @@ def adviser_school_ids_of(user: User | AnonymousUser | None) -> list[int]:
     if role_of(user) != Role.ADVISER:
         return []
     adviser = getattr(user, "careers_adviser", None)
-    return list(adviser.schools.values_list("id", flat=True)) if adviser else []
+    if adviser is None:
+        return []
+    # Kept on the adviser row, which lives as long as the request's user: a page asks several times.
+    ids: list[int] | None = getattr(adviser, "_school_ids", None)
+    if ids is None:
+        ids = adviser._school_ids = list(adviser.schools.values_list("id", flat=True))
+    return list(ids)
 
 
 def school_ids_of(user: User | AnonymousUser | None) -> list[int]:

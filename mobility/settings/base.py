@@ -103,6 +103,9 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 # A persistent connection is checked before each request reuses it, so a database restart costs no 500.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# .iterator() (a form's choices, for one) reads with a plain query: a server-side cursor costs
+# three round trips (declare, fetch, close) for a few rows.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -203,9 +206,15 @@ CELERY_BEAT_SCHEDULE["privacy-retention"] = {
     "schedule": timedelta(days=1),
 }
 
+# Called in each web worker before it takes requests (mobility/gunicorn.py).
+WEB_WORKER_WARM_UP = ["placements.transit.selectors.timetable_warm"]
+
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Sessions are read from Redis and written through to the database: no session query per
+    # request. Only with a shared cache: a per-process one could keep a signed-out session alive.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
