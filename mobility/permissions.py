@@ -79,6 +79,14 @@ def adviser_school_ids_of(user: User | AnonymousUser | None) -> list[int]:
     return list(adviser.schools.values_list("id", flat=True)) if adviser else []
 
 
+def lead_region_id_of(user: User | AnonymousUser | None) -> int | None:
+    """The one region a region lead reports on; None for everyone else."""
+    if role_of(user) != Role.REGION_LEAD:
+        return None
+    lead = getattr(user, "region_lead", None)
+    return lead.region_id if lead else None
+
+
 def school_ids_of(user: User | AnonymousUser | None) -> list[int]:
     """Schools a member of school staff or an adviser works with."""
     staff_school = staff_school_id_of(user)
