@@ -29,4 +29,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("employer/", include((employer, "employer"))),
     path("school/", include((school, "school"))),
     path("changes/", include("placements.web.change_urls")),
+    path("region/", include("placements.web.region_urls")),
+    path("open-data/", include("placements.web.open_data_urls")),
 ]

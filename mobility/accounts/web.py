@@ -38,6 +38,7 @@ ROLE_HOME = {
     Role.EMPLOYER: "employer:home",
     Role.SCHOOL_STAFF: "school:home",
     Role.ADVISER: "adviser:home",
+    Role.REGION_LEAD: "region:home",
     Role.ADMIN: "adviser:home",
 }
 
