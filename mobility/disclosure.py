@@ -112,14 +112,17 @@ def suppress_table(
     reveal: bool = False,
     row_groups: Sequence[Sequence[int]] = (),
     keep_hidden: Collection[Entry] = (),
+    columns: int | None = None,
 ) -> SuppressedTable:
     """Suppress a table of non-negative counts whose row, column and grand totals are published.
 
     ``row_groups`` lists rows whose subtotals are published too; ``keep_hidden`` names entries
-    a previous release withheld, which stay withheld. With ``reveal`` (platform admins) every
+    a previous release withheld, which stay withheld; ``columns`` shapes a table with no rows.
+    With ``reveal`` (platform admins) every
     figure is shown.
     """
-    rows, cols = len(counts), len(counts[0]) if counts else 0
+    rows = len(counts)
+    cols = columns if columns is not None else len(counts[0]) if counts else 0
     values: dict[Entry, int] = {}
     for r in range(rows):
         for c in range(cols):

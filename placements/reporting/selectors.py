@@ -44,7 +44,7 @@ def benchmark6(*, region: Region, people: list[PupilYear], reveal: bool) -> Sect
         counts[p.school_id][0 if p.placed else 1] += 1
     order = [s for la in authorities for s in schools if s.local_authority_id == la.pk]
     groups = [[i for i, s in enumerate(order) if s.local_authority_id == la.pk] for la in authorities]
-    table = suppress_table([counts[s.pk] for s in order], reveal=reveal, row_groups=groups)
+    table = suppress_table([counts[s.pk] for s in order], reveal=reveal, row_groups=groups, columns=2)
     rows, bars = [], []
     for g, la in enumerate(authorities):
         pupils, placed = table.group_totals[g], table.group_cells[g][0]
@@ -145,7 +145,9 @@ def sector_mix(*, region: Region, people: list[PupilYear], reveal: bool) -> Sect
     sectors = list(Sector.objects.filter(pk__in=set(counts) | growth).order_by("name"))
     sectors.sort(key=lambda s: s.pk not in growth)
     groups = [[i for i, s in enumerate(sectors) if (s.pk in growth) is g] for g in (True, False)]
-    table = suppress_table([[counts.get(s.pk, 0)] for s in sectors], reveal=reveal, row_groups=groups)
+    table = suppress_table(
+        [[counts.get(s.pk, 0)] for s in sectors], reveal=reveal, row_groups=groups, columns=1
+    )
     total = table.grand_total
     rows, bars = [], []
     for i, s in enumerate(sectors):
@@ -187,7 +189,9 @@ def _trend(
     reveal: bool,
     totals: bool = True,
 ) -> Section:
-    table = suppress_table([[counts.get(k, 0) for counts in per_year] for k, _ in labels], reveal=reveal)
+    table = suppress_table(
+        [[counts.get(k, 0) for counts in per_year] for k, _ in labels], reveal=reveal, columns=len(years)
+    )
     rows = [Row(name, [c.label for c in table.cells[i]]) for i, (_, name) in enumerate(labels)]
     if totals:  # a pupil interested in several sectors is in several rows, so those add up to nothing
         rows.append(Row("All", [c.label for c in table.column_totals], True))
