@@ -14,6 +14,8 @@ from django.db import transaction
 from django.test import Client
 
 from employers.models import Opportunity
+from mobility.accounts.models import Role
+from mobility.geography.models import RegionLead
 from placements.models import Application, MatchStatus
 from schools.models import ConsentStatus, Pupil
 from tests import factories as f
@@ -58,6 +60,9 @@ def build_side(region_code: str, la_code: str) -> tuple[Side, dict[str, Any]]:
         "employer": f.EmployerMemberFactory.create(employer=employer).user,
         "school_staff": f.SchoolStaffFactory.create(school=school).user,
         "adviser": f.CareersAdviserFactory.create(schools=[school]).user,
+        "region_lead": RegionLead.objects.create(
+            user=f.UserFactory.create(role=Role.REGION_LEAD), region=region
+        ).user,
     }
     return side, users
 
