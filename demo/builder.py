@@ -72,6 +72,9 @@ def build_demo(*, size: str = "small", seed: int = DEFAULT_SEED) -> DemoSummary:
         pupils, interests = build_pupils(rng, index, plans, spec, sectors, password_hash)
         opportunities = build_employers(rng, index, spec, sectors, password_hash)
         build_applications(rng, plans, pupils, interests, opportunities)
+        lead = new_user(DEMO_LOGINS[Role.REGION_LEAD], "Morgan", "Reid", Role.REGION_LEAD, password_hash)
+        lead.save()
+        RegionLead.objects.create(user=lead, region=region, organisation="Liverpool City Region Combined Authority")
         new_user(DEMO_LOGINS[Role.ADMIN], "Robin", "Hale", Role.ADMIN, password_hash).save()
     return DemoSummary(size=size, seed=seed, seconds=time.perf_counter() - started, counts=demo_counts())
 

@@ -199,6 +199,7 @@ def test_every_demo_user_has_the_profile_of_its_role_and_no_other(small_demo: De
         Role.EMPLOYER: "employer_member",
         Role.SCHOOL_STAFF: "school_staff",
         Role.ADVISER: "careers_adviser",
+        Role.REGION_LEAD: "region_lead",
     }
     for user in User.objects.select_related(*profiles.values()):
         has = {role for role, attr in profiles.items() if hasattr(user, attr)}
