@@ -14,7 +14,7 @@ from django.db.models import Q, Sum
 
 from employers.models import Opportunity, Site
 from mobility.accounts.models import Role
-from mobility.geography.models import Sector
+from mobility.geography.models import RegionLead, Sector
 from placements.models import Application
 from schools.models import CareersAdviser, Pupil, SchoolStaff
 
@@ -74,7 +74,7 @@ def build_demo(*, size: str = "small", seed: int = DEFAULT_SEED) -> DemoSummary:
         build_applications(rng, plans, pupils, interests, opportunities)
         lead = new_user(DEMO_LOGINS[Role.REGION_LEAD], "Morgan", "Reid", Role.REGION_LEAD, password_hash)
         lead.save()
-        RegionLead.objects.create(user=lead, region=region, organisation="Liverpool City Region Combined Authority")
+        RegionLead.objects.create(user=lead, region=region, organisation="Combined Authority")
         new_user(DEMO_LOGINS[Role.ADMIN], "Robin", "Hale", Role.ADMIN, password_hash).save()
     return DemoSummary(size=size, seed=seed, seconds=time.perf_counter() - started, counts=demo_counts())
 

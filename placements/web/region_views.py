@@ -16,7 +16,8 @@ lead_only = role_required(Role.REGION_LEAD, Role.ADMIN)
 
 
 def _region(request: AuthedRequest, pk: int) -> Region:
-    return get_object_or_404(regions_for_lead(user=request.user), pk=pk)
+    region: Region = get_object_or_404(regions_for_lead(user=request.user), pk=pk)
+    return region
 
 
 @lead_only

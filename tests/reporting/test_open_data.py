@@ -64,7 +64,7 @@ def sums(published: Published) -> list[tuple[Key, list[Key]]]:
             k
             for k in keys
             if k != total
-            and all(t == ALL or t == v for t, v in zip(total, k, strict=True))
+            and all(t in (ALL, v) for t, v in zip(total, k, strict=True))
             and sum(t == ALL for t in total) - sum(v == ALL for v in k) == 1
         ]
         # One "all" fewer than the total: the rows it adds up along one dimension at a time.
@@ -76,8 +76,8 @@ def sums(published: Published) -> list[tuple[Key, list[Key]]]:
 
 
 def recovered(
-    releases: list[tuple[str, Published]], links: list[tuple[str, str, Callable[[Key], int]]] = ()
-) -> dict[tuple[str, Key], object]:
+    releases: list[tuple[str, Published]], links: list[tuple[str, str, Callable[[Key], int]]] | None = None
+) -> dict[Any, object]:
     """What an attacker holding these releases fixes exactly. ``links`` say release b = release a +
     a known change (for one pupil's placement, the attacker may know exactly where it went)."""
     equations: list[dict[Any, int]] = []
@@ -98,14 +98,14 @@ def recovered(
             if eq:
                 equations.append(eq)
                 constants.append(-known)
-    for a, b, change in links:
+    for a, b, change in links or []:
         for key in by_name[a]:
             eq = {}
             known = term(b, key, by_name[b], 1, eq) + term(a, key, by_name[a], -1, eq)
             if eq:
                 equations.append(eq)
                 constants.append(change(key) - known)
-    return fixed_unknowns(equations, constants)
+    return dict(fixed_unknowns(equations, constants))
 
 
 def test_two_years_publish_separately_and_show_nothing_small() -> None:
@@ -134,7 +134,7 @@ def test_two_years_publish_separately_and_show_nothing_small() -> None:
 def test_no_personal_data_in_the_files() -> None:
     world = build(SPECS)
     release = open_data_release_publish(year=YEAR)
-    for spec, pupil in world.pupils:
+    for _spec, pupil in world.pupils:
         for text in (release.csv_text, release.json_text):
             assert pupil.user.last_name + "," not in text and pupil.postcode not in text
     assert "School A" not in release.csv_text + release.json_text
@@ -154,7 +154,7 @@ def _one_more_placement(world: Any) -> Key:
 
 def _change(cell: Key) -> Callable[[Key], int]:
     """+1 in the cell and in every total that covers it."""
-    return lambda key: int(all(k == ALL or k == c for k, c in zip(key, cell, strict=True)))
+    return lambda key: int(all(k in (ALL, c) for k, c in zip(key, cell, strict=True)))
 
 
 def test_before_and_after_one_placement_recovers_nothing() -> None:

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from mobility.academic_year import AcademicYear
-from mobility.accounts.models import Role
+from mobility.accounts.models import Role, User
 from mobility.geography.models import Region, RegionLead, Sector
 from placements.models import MatchStatus
 from schools.models import Pupil, School
@@ -34,7 +34,7 @@ class Spec:
 class RegionWorld:
     region: Region
     schools: dict[str, School]
-    lead: object
+    lead: User
     pupils: list[tuple[Spec, Pupil]] = field(default_factory=list)
     opportunities: dict[tuple[str, int], object] = field(default_factory=dict)
 

@@ -44,7 +44,7 @@ def test_region_report_and_unmet_map_by_keyboard(page: Any, tmp_path: Path) -> N
             UnplacedPupil.objects.create(run=run, pupil=pupil, reason="capacity", explanation="No seat left.")
     adviser = f.CareersAdviserFactory.create(schools=list(world.schools.values())).user
 
-    log_in(page, world.lead.email)  # type: ignore[attr-defined]
+    log_in(page, world.lead.email)
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Regional report, {YEAR.label}")
     visit(page, page.url)
     expect(page.locator("svg[role=img]")).to_have_count(6)
