@@ -204,50 +204,45 @@ def _places(rows: Iterable[tuple[str, str, int, int]]) -> list[Place]:
     return [Place(*row) for row in rows]
 
 
-def _region_places(region: Region, codes: list[str]) -> tuple[list[Place], list[Place]]:
-    """The region's schools and workplaces."""
+def _over_region(
+    region: Region, title: str, pupil_postcodes: list[str], reveal: bool, **dates: object
+) -> Map:
+    """Pupils and the free seats of placements starting within ``dates``, over the region."""
+    codes = list(region.local_authorities.values_list("code", flat=True))
     fields = ("name", "postcode", "easting", "northing")
-    return (
-        _places(School.objects.filter(local_authority__region=region).values_list(*fields)),
-        _places(Site.objects.filter(local_authority_code__in=codes).values_list(*fields)),
-    )
-
-
-def _free_seats(codes: list[str], **dates: object) -> list[tuple[str, int]]:
     opportunities = Opportunity.objects.filter(
         status=Opportunity.Status.PUBLISHED, site__local_authority_code__in=codes, **dates
     ).values_list("site__postcode", "capacity", "seats_taken")
-    return [(postcode, capacity - taken) for postcode, capacity, taken in opportunities]
+    return draw(
+        region=region,
+        key="map",
+        title=title,
+        pupil_postcodes=pupil_postcodes,
+        seats=[(postcode, capacity - taken) for postcode, capacity, taken in opportunities],
+        schools=_places(School.objects.filter(local_authority__region=region).values_list(*fields)),
+        sites=_places(Site.objects.filter(local_authority_code__in=codes).values_list(*fields)),
+        reveal=reveal,
+    )
 
 
 def region_map(*, region: Region, year: AcademicYear, people: list[PupilYear], reveal: bool) -> Map:
     """The region lead's map: the year's pupils without a placement and its free seats."""
-    codes = list(region.local_authorities.values_list("code", flat=True))
-    schools, sites = _region_places(region, codes)
-    return draw(
-        region=region,
-        key="map",
-        title=f"Pupils without a placement and free seats in {region.name}, {year.label}",
-        pupil_postcodes=[p.postcode for p in people if p.sought and not p.placed],
-        seats=_free_seats(codes, starts_on__gte=year.first_day, starts_on__lte=year.last_day),
-        schools=schools,
-        sites=sites,
-        reveal=reveal,
+    return _over_region(
+        region,
+        f"Pupils without a placement and free seats in {region.name}, {year.label}",
+        [p.postcode for p in people if p.sought and not p.placed],
+        reveal,
+        starts_on__gte=year.first_day,
+        starts_on__lte=year.last_day,
     )
 
 
 def run_map(*, run: MatchRun, reveal: bool) -> Map:
     """The adviser's map for a run: the pupils it could not place and the seats still free."""
-    region = run.region
-    codes = list(region.local_authorities.values_list("code", flat=True))
-    schools, sites = _region_places(region, codes)
-    return draw(
-        region=region,
-        key="map",
-        title=f"Pupils run {run.pk} could not place, and free seats, in {region.name}",
-        pupil_postcodes=list(UnplacedPupil.objects.filter(run=run).values_list("pupil__postcode", flat=True)),
-        seats=_free_seats(codes, starts_on__gte=run.created_at.date()),
-        schools=schools,
-        sites=sites,
-        reveal=reveal,
+    return _over_region(
+        run.region,
+        f"Pupils run {run.pk} could not place, and free seats, in {run.region.name}",
+        list(UnplacedPupil.objects.filter(run=run).values_list("pupil__postcode", flat=True)),
+        reveal,
+        starts_on__gte=run.created_at.date(),
     )
