@@ -139,27 +139,27 @@ def draw(
             district = postcode.split(" ")[0]
             free[district] = free.get(district, 0) + n
     districts = sorted(set(pupils) | set(free), key=_district_order)
-    # Pupils without a placement by district add up to the published total: one suppressed column.
-    table = suppress_table([[pupils.get(d, 0)] for d in districts], reveal=reveal)
-    counts = [table.cells[i][0] for i in range(len(districts))]
-    top = max([c.value for c in counts if not c.hidden] + list(free.values()) + [1])
+    # Each column adds up to a published total, so each is suppressed as one (seats too, by the
+    # platform's rule that no page shows a count from 1 to 4).
+    pupil_table = suppress_table([[pupils.get(d, 0)] for d in districts], reveal=reveal)
+    seat_table = suppress_table([[free.get(d, 0)] for d in districts], reveal=reveal)
+    counts = [pupil_table.cells[i][0] for i in range(len(districts))]
+    seat_counts = [seat_table.cells[i][0] for i in range(len(districts))]
+    top = max([c.value for c in counts + seat_counts if not c.hidden] + [1])
     circles: list[Circle] = []
     rows: list[Row] = []
-    for d, count in zip(districts, counts, strict=True):
-        seats_here = free.get(d, 0)
-        rows.append(Row(d, [count.label, str(seats_here), "yes" if d in base.centres else "no"]))
+    for d, count, seats_here in zip(districts, counts, seat_counts, strict=True):
+        rows.append(Row(d, [count.label, seats_here.label, "yes" if d in base.centres else "no"]))
         if d not in base.centres:
             continue
         x, y = xy(*base.centres[d])
-        if count.value or count.hidden:
-            r = HIDDEN_RADIUS if count.hidden else _radius(count.value, top)
-            circles.append(
-                Circle(x, y, r, d, "pupils", f"{d}: {count.label} pupils without a placement", count.hidden)
-            )
-        if seats_here:
-            circles.append(
-                Circle(x, y, _radius(seats_here, top), d, "seats", f"{d}: {seats_here} free seats", False)
-            )
+        for kind, c, words in (
+            ("pupils", count, "pupils without a placement"),
+            ("seats", seats_here, "free seats"),
+        ):
+            if c.value or c.hidden:
+                r = HIDDEN_RADIUS if c.hidden else _radius(c.value, top)
+                circles.append(Circle(x, y, r, d, kind, f"{d}: {c.label} {words}", c.hidden))
     marks = [
         Mark(*xy(p.easting, p.northing), kind, p.name)
         for kind, places in (("school", schools), ("site", sites))
