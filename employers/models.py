@@ -102,6 +102,11 @@ class Opportunity(models.Model):
         help_text="What the workplace offers beyond step-free access.",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    reserved = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Found by one pupil for themselves: closed, so never listed, searched or matched.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -118,6 +123,10 @@ class Opportunity(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(daily_hours__gt=0) & Q(daily_hours__lte=8), name="opportunity_daily_hours_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(reserved=False) | (Q(status="closed") & Q(capacity=1)),
+                name="opportunity_reserved_closed_single",
             ),
         ]
         indexes = [models.Index(fields=["status", "starts_on"])]

@@ -6,6 +6,7 @@ from employers.web import urls as employer_urls
 from mobility.accounts import activation, passwords
 from mobility.accounts import web as accounts
 from mobility.privacy_notice import privacy_notice
+from placements.selffound.web import views as self_found
 from placements.web import employer_urls as employer_placement_urls
 from placements.web import school_urls as school_placement_urls
 from schools.web import urls as school_urls
@@ -24,6 +25,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/activate/", activation.activate_view, name="activate"),
     path("accounts/activate/password/", activation.activate_password_view, name="activate_password"),
     *passwords.urlpatterns,
+    path("placement-details/<str:token>/", self_found.employer_details, name="self_found_employer"),
     path("pupil/", include("placements.web.pupil_urls")),
     path("adviser/", include("placements.web.adviser_urls")),
     path("employer/", include((employer, "employer"))),

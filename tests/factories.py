@@ -33,6 +33,7 @@ from mobility.accounts.models import Role, User
 from mobility.geography.models import LocalAuthority, Region, Sector
 from mobility.geography.postcodes import locate
 from placements.models import Application, Match, MatchRun, MatchStatus
+from placements.selffound.models import Proposal, ProposalStatus
 from schools.models import CareersAdviser, ConsentStatus, Pupil, School, SchoolStaff, WorkExperienceWindow
 
 PASSWORD = "factory-password-1"
@@ -58,7 +59,7 @@ POSTCODE_IN = {
     "E06000006": "WA8 7QE",  # Halton
 }
 _SECTORS = {spec.slug: spec for spec in SECTORS}
-_Located = TypeVar("_Located", School, Pupil, Site)
+_Located = TypeVar("_Located", School, Pupil, Site, Proposal)
 
 
 def _many_to_many(field: str) -> Any:
@@ -305,3 +306,33 @@ class MatchFactory(factory.django.DjangoModelFactory[Match]):
     opportunity = factory.SubFactory(OpportunityFactory)
     status = MatchStatus.PROPOSED
     rank = 1
+
+
+class ProposalFactory(LocatedFactory[Proposal]):
+    """A placement a pupil found, with the employer's part done: waiting for the school's check."""
+
+    class Meta:
+        model = Proposal
+
+    pupil = factory.SubFactory(PupilFactory)
+    status = ProposalStatus.AWAITING_VETTING
+    employer_name = factory.Sequence(lambda n: f"Corner Bakery {n}")
+    contact_name = "Pat Baker"
+    contact_email = factory.Sequence(lambda n: f"pat{n}@bakery.example")
+    contact_phone = "0151 000 0000"
+    address = "2 Bold Street, Liverpool"
+    postcode = "L1 4DS"
+    starts_on = WINDOW_START
+    ends_on = WINDOW_END
+    pupil_plans = "Help in the shop and learn to bake bread."
+    sector = factory.SubFactory(SectorFactory)
+    site_name = "Bold Street shop"
+    daily_hours = 6
+    supervisor_name = "Pat Baker"
+    supervisor_role = "Owner"
+    duties = "Serving customers, stock and baking."
+    insurer = "Test Mutual"
+    insurance_policy_number = factory.Sequence(lambda n: f"EL-SF-{n:05d}")
+    insurance_expires_on = WINDOW_END + dt.timedelta(days=365)
+    risk_assessment_on = TODAY - dt.timedelta(days=10)
+    employer_completed_at = factory.LazyFunction(timezone.now)

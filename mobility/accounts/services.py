@@ -8,7 +8,6 @@ email address. Sending a new invitation replaces the person's outstanding ones.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import hmac
 import logging
 import secrets
@@ -23,7 +22,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from mobility.accounts import tokens
 from mobility.accounts.models import Invitation, Role, User
+from mobility.accounts.tokens import token_digest, token_new
 from mobility.errors import Invalid
 
 log = logging.getLogger(__name__)
@@ -54,10 +55,6 @@ class IssuedInvitation:
         return reverse("invitation", kwargs={"token": self.token})
 
 
-def _digest(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()
-
-
 def normalise_code(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch.isalnum())
 
@@ -84,14 +81,14 @@ def invitation_send(
     shows the code (a printed class sheet).
     """
     now = now or timezone.now()
-    token = secrets.token_urlsafe(32)
+    token, token_hash = token_new()
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     with transaction.atomic():
         Invitation.objects.filter(user=user, used_at=None, revoked_at=None).update(revoked_at=now)
         invitation = Invitation.objects.create(
             user=user,
-            token_hash=_digest(token),
-            code_hash=_digest(code),
+            token_hash=token_hash,
+            code_hash=token_digest(code),
             sent_by=sent_by,
             created_at=now,
             expires_at=now + valid_for(),
@@ -140,7 +137,7 @@ def user_invite(
 
 def invitation_by_token(*, token: str, now: dt.datetime | None = None) -> Invitation:
     """The invitation behind a link, or ``InvitationRefused`` saying why it cannot be used."""
-    invitation = Invitation.objects.select_related("user").filter(token_hash=_digest(token)).first()
+    invitation = Invitation.objects.select_related("user").filter(token_hash=token_digest(token)).first()
     if invitation is None:
         raise InvitationRefused("unknown", "This link is not valid. Check it was copied in full.")
     _check_usable(invitation, now or timezone.now())
@@ -149,7 +146,7 @@ def invitation_by_token(*, token: str, now: dt.datetime | None = None) -> Invita
 
 def invitation_by_code(*, email: str, code: str, now: dt.datetime | None = None) -> Invitation:
     """The invitation a printed code belongs to, for the account with ``email``."""
-    wanted = _digest(normalise_code(code))
+    wanted = token_digest(normalise_code(code))
     candidates = Invitation.objects.select_related("user").filter(
         user__email__iexact=email.strip(), code_hash__gt=""
     )
@@ -165,19 +162,17 @@ def invitation_check(*, invitation: Invitation, now: dt.datetime | None = None) 
     _check_usable(invitation, now or timezone.now())
 
 
+REFUSALS = {
+    tokens.USED: "This invitation has already been used. Sign in with the password you set.",
+    tokens.REPLACED: "This invitation was replaced by a newer one. Use the most recent one you were given.",
+    tokens.EXPIRED: "This invitation has expired. Ask whoever invited you to send a new one.",
+}
+
+
 def _check_usable(invitation: Invitation, now: dt.datetime) -> None:
-    if invitation.used_at is not None:
-        raise InvitationRefused(
-            "used", "This invitation has already been used. Sign in with the password you set."
-        )
-    if invitation.revoked_at is not None:
-        raise InvitationRefused(
-            "replaced", "This invitation was replaced by a newer one. Use the most recent one you were given."
-        )
-    if invitation.expires_at <= now:
-        raise InvitationRefused(
-            "expired", "This invitation has expired. Ask whoever invited you to send a new one."
-        )
+    reason = invitation.refusal(now)
+    if reason is not None:
+        raise InvitationRefused(reason, REFUSALS[reason])
 
 
 def invitation_accept(*, invitation: Invitation, password: str, now: dt.datetime | None = None) -> User:

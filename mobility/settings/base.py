@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "employers",
     "placements",
     "placements.lifecycle",
+    "placements.selffound",
     "demo",
 ]
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -30,11 +31,23 @@ from django.utils import timezone
 from employers.models import Opportunity
 from employers.selectors import compliance_problems
 from placements.engine.policy import DEFAULT_TIERS
-from placements.models import LIVE_STATUSES, Application, Match, MatchRun, MatchStatus, MatchStatusChange
+from placements.models import (
+    LIVE_STATUSES,
+    Application,
+    Match,
+    MatchRun,
+    MatchStatus,
+    MatchStatusChange,
+    side_runs,
+)
 from placements.reach import pupils_reaching
 from schools.models import ConsentStatus, Pupil, WorkExperienceWindow
 
 from .follow_up import notification_record
+
+if TYPE_CHECKING:
+    from mobility.accounts.models import User
+    from mobility.geography.models import Region
 
 
 def lottery_number(*, seed: int, pupil_id: int) -> int:
@@ -58,7 +71,7 @@ def current_run(*, region_id: int) -> MatchRun | None:
     """The region's latest finished live run: the one whose proposals advisers act on."""
     return (
         MatchRun.objects.filter(region_id=region_id, what_if=False, status=MatchRun.Status.SUCCEEDED)
-        .exclude(parameters__has_key="refill")
+        .exclude(side_runs())
         .order_by("-created_at", "-pk")
         .first()
     )
@@ -102,6 +115,31 @@ def refill_candidates(*, opportunity: Opportunity, run: MatchRun | None) -> list
     return ranked
 
 
+def side_run_create(
+    *,
+    region: Region,
+    parameters: dict[str, Any],
+    now: dt.datetime,
+    policy: str = MatchRun.Policy.STABLE,
+    seed: int = 0,
+    created_by: User | None = None,
+) -> MatchRun:
+    """A finished run of its own for matches made outside a match run (a refill, a placement a
+    pupil found), so advisers review them as any other; ``current_run`` never returns one."""
+    return MatchRun.objects.create(
+        region=region,
+        policy=policy,
+        seed=seed,
+        parameters=parameters,
+        status=MatchRun.Status.SUCCEEDED,
+        stage=MatchRun.Stage.DONE,
+        progress=1.0,
+        started_at=now,
+        finished_at=now,
+        created_by=created_by,
+    )
+
+
 def opportunity_refill(
     *, opportunity_id: int, run_id: int | None = None, now: dt.datetime | None = None
 ) -> list[Match]:
@@ -136,7 +174,7 @@ def opportunity_refill(
         chosen = refill_candidates(opportunity=opportunity, run=source)[:free]
         if not chosen or source is None:
             return []
-        run = MatchRun.objects.create(
+        run = side_run_create(
             region=source.region,
             policy=source.policy,
             seed=source.seed,
@@ -144,12 +182,7 @@ def opportunity_refill(
                 **source.parameters,
                 "refill": {"opportunity_id": opportunity.pk, "source_run_id": source.pk},
             },
-            status=MatchRun.Status.SUCCEEDED,
-            stage=MatchRun.Stage.DONE,
-            progress=1.0,
-            started_at=now,
-            finished_at=now,
-            created_by=None,
+            now=now,
         )
         made = []
         for pupil, tier, minutes in chosen:

@@ -206,6 +206,20 @@ def _approve(
     if match.status == MatchStatus.PROPOSED:
         _check_placeable(match, now, compliance)
     _move(match=match, event=Event.APPROVE, actor=actor, now=now, note=note)
+    if match.opportunity.reserved:
+        _agree_self_found(match, now)
+
+
+def _agree_self_found(match: Match, now: dt.datetime) -> None:
+    """The pupil found this placement and its employer completed it: approved is as good as
+    accepted, and confirmed at once if consent is on file (or not needed)."""
+    _move(match=match, event=Event.SELF_FOUND_AGREE, actor=None, now=now, reason="self_found")
+    _confirm_if_consent_on_file(match, now)
+
+
+def _confirm_if_consent_on_file(match: Match, now: dt.datetime) -> None:
+    if not consent_needed(match) or match.pupil.parental_consent == ConsentStatus.GIVEN:
+        _move(match=match, event=Event.CONFIRM, actor=None, now=now, reason="consent_on_file")
 
 
 def match_reject(
@@ -268,8 +282,7 @@ def match_accept(*, match_id: int, actor: User, now: dt.datetime | None = None) 
         if match.pupil.parental_consent == ConsentStatus.REFUSED and consent_needed(match):
             raise ConsentRequired("Your parent or carer has refused consent, so this cannot be accepted.")
         _move(match=match, event=Event.ACCEPT, actor=actor, now=now)
-        if not consent_needed(match) or match.pupil.parental_consent == ConsentStatus.GIVEN:
-            _move(match=match, event=Event.CONFIRM, actor=None, now=now, reason="consent_on_file")
+        _confirm_if_consent_on_file(match, now)
     return match
 
 
@@ -412,7 +425,14 @@ def _decide_each(
     if run_id is not None:
         reachable = reachable.filter(run_id=run_id)
     found = set(reachable.values_list("pk", flat=True))
-    if event in ("approve", "offer") and invalid is None and role_of(actor) in TRANSITIONS[event].actors:
+    # Self-found placements move on past approval, so they take the one-at-a-time path.
+    self_found = reachable.filter(opportunity__reserved=True).exists()
+    if (
+        event in ("approve", "offer")
+        and invalid is None
+        and not self_found
+        and role_of(actor) in TRANSITIONS[event].actors
+    ):
         try:
             return _decide_together(
                 wanted, found, actor=actor, event=event, note=note, now=now or timezone.now()

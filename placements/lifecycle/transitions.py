@@ -27,6 +27,7 @@ class Event(StrEnum):
     CONFIRM = "confirm"
     COMPLETE = "complete"
     PLACEMENT_CHANGE = "placement_change"
+    SELF_FOUND_AGREE = "self_found_agree"
     CANCEL = "cancel"
 
 
@@ -101,6 +102,11 @@ TRANSITIONS: dict[Event, Transition] = {
             S.EMPLOYER_CONFIRMED,
             _ADVISING,
             "changed",
+        ),
+        # A placement the pupil found: the employer and pupil agreed it before the school vetted
+        # it, so once an adviser approves it stands as accepted, waiting only for consent.
+        Transition(
+            Event.SELF_FOUND_AGREE, frozenset({S.APPROVED}), S.ACCEPTED, frozenset({SYSTEM}), "agreed"
         ),
         Transition(
             Event.CANCEL,

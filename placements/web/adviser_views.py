@@ -23,7 +23,7 @@ from placements.lifecycle.exceptions import LifecycleError
 from placements.lifecycle.selectors import matches_for_user, runs_for_user
 from placements.matching.figures import run_figures
 from placements.matching.services import match_run_create
-from placements.models import Match, MatchRun, MatchStatus
+from placements.models import Match, MatchRun, MatchStatus, side_runs
 from placements.reporting.map import run_map
 from placements.web import adviser_selectors as selectors
 from placements.web import adviser_words as words
@@ -222,7 +222,11 @@ def compare(request: AuthedRequest) -> HttpResponse:
     chosen = []
     for key, policy in (("a", MatchRun.Policy.STABLE), ("b", MatchRun.Policy.MAX_COVERAGE)):
         raw = request.GET.get(key, "")
-        run = runs.filter(pk=int(raw)).first() if raw.isdigit() else runs.filter(policy=policy).first()
+        run = (
+            runs.filter(pk=int(raw)).first()
+            if raw.isdigit()
+            else runs.exclude(side_runs()).filter(policy=policy).first()
+        )
         if run is not None:
             setattr(run, "words", words.policy_words(run))  # noqa: B010  (a label for the template)
             chosen.append(run)
@@ -245,7 +249,8 @@ def unmet(request: AuthedRequest) -> HttpResponse:
     if raw.isdigit():
         run = runs.filter(pk=int(raw)).first()
     else:  # the latest run that could be approved, not a what-if
-        run = runs.filter(policy=MatchRun.Policy.STABLE).first() or runs.first()
+        made = runs.exclude(side_runs())
+        run = made.filter(policy=MatchRun.Policy.STABLE).first() or made.first()
     reveal = is_admin(request.user)
     return render(
         request,

@@ -28,6 +28,8 @@ def group_words(tier: int, tiers: tuple[tuple[str, ...], ...]) -> str:
 def policy_words(run: MatchRun) -> str:
     if (run.parameters or {}).get("refill"):
         return "Re-offer of a freed place"
+    if (run.parameters or {}).get("self_found"):
+        return "A placement the pupil found, checked by the school"
     words = POLICY_WORDS.get(MatchRun.Policy(run.policy), run.policy)
     return f"{words}, what-if" if run.what_if and run.policy == MatchRun.Policy.STABLE else words
 

@@ -12,7 +12,7 @@ from employers.models import Opportunity
 from employers.selectors import opportunities_for_user
 from mobility.geography.travel import Journey
 from placements.lifecycle.selectors import applications_for_user, matches_for_user, offer_lapses_at
-from placements.models import Application, Match, MatchRun, MatchStatus, UnplacedPupil
+from placements.models import Application, Match, MatchRun, MatchStatus, UnplacedPupil, side_runs
 from placements.reach import Reachable, journeys_to, opportunities_of, opportunities_reachable
 from schools.models import CareersAdviser, Pupil
 
@@ -86,7 +86,7 @@ def latest_unplaced(*, user: Any) -> UnplacedPupil | None:
             what_if=False,
             status=MatchRun.Status.SUCCEEDED,
         )
-        .exclude(parameters__has_key="refill")
+        .exclude(side_runs())
         .order_by("-created_at", "-pk")
         .first()
     )

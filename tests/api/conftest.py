@@ -42,6 +42,7 @@ class Side:
     application: Application
     run: MatchRun
     match: Match
+    reserved: Opportunity  # a placement another pupil found: for that pupil only
 
 
 @dataclass
@@ -97,6 +98,9 @@ def build_side(code: str, la_code: str) -> Side:
         run=run,
         match=f.MatchFactory.create(
             run=run, pupil=pupil, opportunity=opportunity, status=MatchStatus.OFFERED
+        ),
+        reserved=f.OpportunityFactory.create(
+            employer=employer, site=site, status=Opportunity.Status.CLOSED, reserved=True, capacity=1
         ),
     )
 

@@ -215,6 +215,24 @@ OPS: list[Op] = [
         effect=lambda s: not Site.objects.filter(pk=s.spare_site.pk).exists(),
     ),
     Op("opportunity retrieve", "get", "/api/v1/opportunities/{id}/", ALL, ALL, obj=("opportunity", "draft")),
+    # A placement one pupil found is for them alone: no other pupil sees it, nobody publishes it.
+    Op(
+        "reserved opportunity retrieve",
+        "get",
+        "/api/v1/opportunities/{id}/",
+        ALL,
+        EMPLOYING,
+        obj=_same("reserved"),
+    ),
+    Op(
+        "reserved opportunity publish",
+        "post",
+        "/api/v1/opportunities/{id}/publish/",
+        EMPLOYING,
+        EMPLOYING,
+        obj=_same("reserved"),
+        ok=409,
+    ),
     Op(
         "opportunity create",
         "post",
@@ -392,6 +410,7 @@ LISTS: list[tuple[str, str, tuple[str, str], frozenset[str], frozenset[str]]] = 
     ("employers", "/api/v1/employers/", _same("employer"), frozenset({"employer", *STAFF}), STAFF),
     ("sites", "/api/v1/sites/", _same("site"), EMPLOYING, ADMIN),
     ("opportunities", "/api/v1/opportunities/", ("opportunity", "draft"), ALL, ADMIN),
+    ("reserved opportunities", "/api/v1/opportunities/", _same("reserved"), EMPLOYING, ADMIN),
     ("compliance", "/api/v1/compliance/", _same("compliance"), frozenset({"employer", *ADVISING}), ADVISING),
     ("applications", "/api/v1/applications/", _same("application"), PUPIL_SCOPE, ADMIN),
     ("matches", "/api/v1/matches/", _same("match"), ALL, ADMIN),

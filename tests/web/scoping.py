@@ -21,6 +21,7 @@ from django.utils import timezone
 from employers.models import Opportunity, Site
 from placements.lifecycle.models import PlacementFeedback
 from placements.models import SEAT_HOLDING_STATUSES, Application, Match, MatchRun, MatchStatus
+from placements.selffound.models import Proposal, ProposalStatus
 from schools.models import ConsentStatus, Pupil
 
 ROLES = ("anonymous", "pupil", "employer", "school_staff", "adviser", "region_lead", "admin")
@@ -41,6 +42,7 @@ class Side:
     second_choice: Application
     run: MatchRun
     match: Match
+    found: Proposal  # a placement the pupil found, waiting for the school's check
 
 
 @dataclass
@@ -76,6 +78,7 @@ def snapshot() -> dict[str, set[tuple[Any, ...]]]:
         "pupils": set(Pupil.objects.values_list("pk", "parental_consent")),
         "feedback": set(PlacementFeedback.objects.values_list("match_id", "side")),
         "runs": set(MatchRun.objects.values_list("pk", "status")),
+        "proposals": set(Proposal.objects.values_list("pk", "status", "refusal_reason")),
     }
 
 
@@ -214,6 +217,14 @@ PAGES: list[Page] = [
         body=lambda s: {"status": ConsentStatus.REQUESTED},
         effect=lambda s: Pupil.objects.get(pk=s.pupil.pk).parental_consent == ConsentStatus.REQUESTED,
     ),
+    Page(
+        "school:found",
+        ("get", "post"),
+        STAFF,
+        lambda s: s.found,
+        body=lambda s: {"outcome": "refuse", "refusal_reason": "No risk assessment for young workers."},
+        effect=lambda s: Proposal.objects.get(pk=s.found.pk).status == ProposalStatus.REFUSED,
+    ),
     # The pupil's pages
     # Pupils browse every published placement: the one out of their reach is a draft.
     Page("pupil:opportunity", ("get",), PUPIL, lambda s: s.opportunity, other_obj=lambda s: s.draft),
@@ -226,6 +237,13 @@ PAGES: list[Page] = [
         effect=lambda s: Application.objects.filter(
             pupil=s.pupil, opportunity=s.spare, status=Application.Status.ACTIVE
         ).exists(),
+    ),
+    Page(
+        "pupil:found_withdraw",
+        ("post",),
+        PUPIL,
+        lambda s: s.found,
+        effect=lambda s: Proposal.objects.get(pk=s.found.pk).status == ProposalStatus.WITHDRAWN,
     ),
     Page(
         "pupil:move_up",

@@ -19,7 +19,7 @@ from tests.web.world import HOME, LIVERPOOL, PASSWORD, WebWorld, build_world, us
 pytestmark = pytest.mark.django_db
 
 PAGES = {
-    Role.PUPIL: ["pupil:home", "pupil:search", "pupil:choices"],
+    Role.PUPIL: ["pupil:home", "pupil:search", "pupil:choices", "pupil:found"],
     Role.EMPLOYER: [
         "employer:home",
         "employer:organisation",
@@ -35,6 +35,7 @@ PAGES = {
         "school:import",
         "school:windows",
         "school:benchmark",
+        "school:found_awaiting",
         "school:accounts",
         "school:invite_colleague",
     ],

@@ -54,6 +54,7 @@ def build_side(region_code: str, la_code: str) -> tuple[Side, dict[str, Any]]:
         second_choice=f.ApplicationFactory.create(pupil=pupil, opportunity=second),
         run=run,
         match=f.MatchFactory.create(run=run, pupil=pupil, opportunity=opportunity),
+        found=f.ProposalFactory.create(pupil=pupil),
     )
     users = {
         "pupil": pupil.user,
