@@ -31,6 +31,7 @@ from .plan import ACADEMIC_YEAR_START, SIZES, SUMMER
 from .pupils import build_pupils
 from .reference import SECTORS, ensure_reference_data
 from .schools import build_schools, build_staff_and_advisers
+from .self_found import build_self_found
 from .youth import build_youth_service
 
 DEFAULT_SEED = 2027
@@ -83,6 +84,7 @@ def build_demo(*, size: str = "small", seed: int = DEFAULT_SEED) -> DemoSummary:
             rng, index, authorities, sorted(s.pk for s in sectors.values()), opportunities, password_hash
         )
         build_history(rng, region, pupils, opportunities)
+        build_self_found(pupils, sectors)
         for start in (ACADEMIC_YEAR_START - 1, ACADEMIC_YEAR_START):
             open_data_release_publish(year=AcademicYear(start))
         lead = new_user(DEMO_LOGINS[Role.REGION_LEAD], "Morgan", "Reid", Role.REGION_LEAD, password_hash)

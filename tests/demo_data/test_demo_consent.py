@@ -7,16 +7,18 @@ from collections import Counter
 import pytest
 
 from demo.loader import DemoSummary
-from schools.models import ConsentRecord, ConsentStatus, Pupil, SchoolStaff
+from schools.models import Cohort, ConsentRecord, ConsentStatus, Pupil, SchoolStaff
 from schools.selectors import current_consent
 
 pytestmark = pytest.mark.django_db
 ANSWERS = (ConsentStatus.GIVEN, ConsentStatus.REFUSED)
+# Young people outside school give their own consent (tests/youth); these are the parents'.
+SCHOOL_PUPILS = Pupil.objects.filter(cohort=Cohort.SCHOOL_PUPIL)
 
 
 def test_every_pupils_consent_is_the_latest_record_of_its_history(small_demo: DemoSummary) -> None:
     leaders = dict(SchoolStaff.objects.values_list("school_id", "user_id"))
-    pupils = Pupil.objects.prefetch_related("consent_records")
+    pupils = SCHOOL_PUPILS.prefetch_related("consent_records")
     for pupil in pupils:
         history = list(pupil.consent_records.all())  # newest first
         if pupil.parental_consent == ConsentStatus.NOT_REQUESTED:
@@ -35,9 +37,10 @@ def test_every_pupils_consent_is_the_latest_record_of_its_history(small_demo: De
 
 
 def test_the_history_covers_the_whole_demo_in_plausible_shares(small_demo: DemoSummary) -> None:
-    answered = Pupil.objects.filter(parental_consent__in=ANSWERS).count()
-    waiting = Pupil.objects.filter(parental_consent=ConsentStatus.REQUESTED).count()
-    assert ConsentRecord.objects.count() == 2 * answered + waiting
-    methods = Counter(ConsentRecord.objects.filter(status__in=ANSWERS).values_list("method", flat=True))
+    answered = SCHOOL_PUPILS.filter(parental_consent__in=ANSWERS).count()
+    waiting = SCHOOL_PUPILS.filter(parental_consent=ConsentStatus.REQUESTED).count()
+    records = ConsentRecord.objects.filter(pupil__cohort=Cohort.SCHOOL_PUPIL)
+    assert records.count() == 2 * answered + waiting
+    methods = Counter(records.filter(status__in=ANSWERS).values_list("method", flat=True))
     assert set(methods) == {"paper", "online", "email", "phone"}
     assert methods["paper"] > methods["phone"]
