@@ -375,7 +375,7 @@ def test_a_run_with_nothing_open_places_nobody_and_tells_everyone_why(
     policy_name: str, opportunities: list[OpportunityRow]
 ) -> None:
     pupils = [pupil(1, (10,)), pupil(2), pupil(3, (10, 99), consent="refused")]
-    policy = Policy(name=policy_name, compare_coverage=True)
+    policy = Policy(name=policy_name, compare_coverage=True)  # type: ignore[arg-type]
     result = run_match(build_input(pupils, opportunities, policy))
     assert result.opportunity_id.tolist() == [-1, -1, -1]
     assert result.report.placed == 0
