@@ -24,6 +24,7 @@ from placements.engine import (
 )
 from placements.engine.candidates import _top_per_row
 from placements.engine.inputs import MatchInput
+from placements.engine.loops import compiled
 from placements.engine.policy import Policy
 from placements.engine.preferences import applications, build_lists, priorities
 from placements.engine.timetable.override import TimetableMinutes
