@@ -147,15 +147,18 @@ class VirtualUser(threading.Thread):
         )
         self.client_errors: Counter[str] = Counter()
         self.applied = 0
+        self.timings: list[tuple[float, str, float]] = []  # (finished at, path, seconds) as the client saw it
 
     def get(self, path: str, **params: Any) -> None:
         self.call("GET", path, params=params)
 
     def call(self, method: str, path: str, **kwargs: Any) -> None:
+        began = time.monotonic()
         try:
             response = self.session.request(
                 method, self.base + path, allow_redirects=False, timeout=30, **kwargs
             )
+            self.timings.append((time.monotonic(), path, time.monotonic() - began))
             if response.status_code >= 500 or response.status_code in (401, 403, 404, 429):
                 self.client_errors[f"{response.status_code} {path}"] += 1
         except requests.RequestException as error:
@@ -219,9 +222,38 @@ def start_server(env: dict[str, str], port: int, log: Path, workers: int | None)
     raise SystemExit("gunicorn did not answer /health/ within 30 s; see " + str(log.with_suffix(".err")))
 
 
+def workers_cpu(master: int) -> dict[int, float]:
+    """CPU seconds used so far by each of gunicorn's worker processes."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master:  # fields[1] is the parent's pid
+            found[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / tick
+    return found
+
+
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+def report_client(users: list[VirtualUser], measured_from: float) -> None:
+    """Latency as the clients saw it: server time plus the wait for a free worker."""
+    per_group: dict[str, list[float]] = defaultdict(list)
+    for user in users:
+        for finished, path, seconds in user.timings:
+            if finished >= measured_from:
+                group = next((name for name, pattern in GROUPS if pattern.match(path)), "other")
+                per_group[group].append(seconds * 1000)
+    print("client-side (includes queueing for a worker):")
+    for name, _ in GROUPS:
+        if per_group.get(name):
+            times = per_group[name]
+            print(f"  {name:<22} p50 {statistics.median(times):7.1f} ms  p95 {percentile(times, 95):7.1f} ms")
 
 
 def report(log: Path, measured_from: float, measured_to: float, lines_before: int) -> bool:
@@ -272,6 +304,11 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: the project's config)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("REDIS_URL", ""),
+        help="Redis for the cache and sessions, as in production (default: REDIS_URL)",
+    )
     args = parser.parse_args()
 
     env = {
@@ -282,7 +319,11 @@ def main() -> int:
         "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "LOG_LEVEL": "WARNING",
+        # As docker-compose runs the web service: persistent connections and the Redis cache.
+        "CONN_MAX_AGE": "60",
     }
+    if args.redis_url:
+        env["REDIS_URL"] = args.redis_url
     env.pop("CELERY_BROKER_URL", None)  # no background work is started by this mix
     _ensure_database(args.database_url)
     data = prepare(env, args.users)
@@ -308,11 +349,21 @@ def main() -> int:
         time.sleep(args.warmup)
         lines_before = len(log.read_text().splitlines()) if log.exists() else 0
         measured_from = time.monotonic()
+        cpu_before = workers_cpu(server.pid)
         for user in users:
             user.join()
         measured_to = time.monotonic()
+        cpu_after = workers_cpu(server.pid)
         time.sleep(0.5)  # let gunicorn flush the last access-log lines
         ok = report(log, measured_from, measured_to, lines_before)
+        served = len(log.read_text().splitlines()) - lines_before
+        cpu = sum(cpu_after[pid] - cpu_before[pid] for pid in cpu_after if pid in cpu_before)
+        print(
+            f"web workers' CPU {cpu:.1f} s for {served} requests: {1000 * cpu / max(served, 1):.1f} ms "
+            f"per request (PostgreSQL's not included); load average "
+            + " ".join(f"{x:.2f}" for x in os.getloadavg())
+        )
+        report_client(users, measured_from)
         client_errors = sum((u.client_errors for u in users), Counter())
         if client_errors:
             print("unexpected answers seen by the clients:", dict(client_errors.most_common(8)))

@@ -16,17 +16,19 @@ from employers.models import Opportunity, Site
 from mobility.accounts.models import Role
 from mobility.geography.models import Sector
 from placements.models import Application
-from schools.models import CareersAdviser, Pupil, SchoolStaff
+from schools.models import CareersAdviser, Cohort, Pupil, School, SchoolStaff
 
 from .accounts import DEMO_LOGINS, DEMO_PASSWORD, new_user
 from .applications import build_applications
 from .cleanup import demo_employers, demo_exists, demo_schools, demo_users
+from .consent import consent_history_record
 from .employers import build_employers
 from .places import PostcodeIndex
 from .plan import SIZES, SUMMER
 from .pupils import build_pupils
 from .reference import SECTORS, ensure_reference_data
 from .schools import build_schools, build_staff_and_advisers
+from .youth import build_youth_service
 
 DEFAULT_SEED = 2027
 
@@ -69,9 +71,14 @@ def build_demo(*, size: str = "small", seed: int = DEFAULT_SEED) -> DemoSummary:
 
         plans = build_schools(rng, index, spec, authorities)
         build_staff_and_advisers(rng, plans, spec, password_hash)
-        pupils, interests = build_pupils(rng, index, plans, spec, sectors, password_hash)
+        pupils, interests, consent = build_pupils(rng, index, plans, spec, sectors, password_hash)
+        # Its own stream, so the rest of the demo is the same with or without this history.
+        consent_history_record(random.Random(f"{seed}:consent"), pupils, consent)
         opportunities = build_employers(rng, index, spec, sectors, password_hash)
         build_applications(rng, plans, pupils, interests, opportunities)
+        build_youth_service(
+            rng, index, authorities, sorted(s.pk for s in sectors.values()), opportunities, password_hash
+        )
         new_user(DEMO_LOGINS[Role.ADMIN], "Robin", "Hale", Role.ADMIN, password_hash).save()
     return DemoSummary(size=size, seed=seed, seconds=time.perf_counter() - started, counts=demo_counts())
 
@@ -79,7 +86,8 @@ def build_demo(*, size: str = "small", seed: int = DEFAULT_SEED) -> DemoSummary:
 def demo_counts() -> dict[str, int]:
     """What the demo holds, for the loader's report."""
     schools, employers = demo_schools(), demo_employers()
-    pupils = Pupil.objects.filter(school__in=schools)
+    everyone = Pupil.objects.filter(school__in=schools)
+    pupils = everyone.filter(cohort=Cohort.SCHOOL_PUPIL)
     opportunities = Opportunity.objects.filter(employer__in=employers)
     published = opportunities.filter(status=Opportunity.Status.PUBLISHED)
     risk_assessed_after = SUMMER[1] - settings.MOBILITY["RISK_ASSESSMENT_VALID_FOR"]
@@ -91,12 +99,16 @@ def demo_counts() -> dict[str, int]:
         | Q(compliance__risk_assessment_on__lt=risk_assessed_after)
     )
     return {
-        "schools": schools.count(),
+        "schools": schools.filter(kind=School.Kind.SCHOOL).count(),
+        "youth services": schools.filter(kind=School.Kind.YOUTH_SERVICE).count(),
         "pupils": pupils.count(),
         "Year 10 pupils": pupils.filter(year_group=10).count(),
         "Year 12 pupils": pupils.filter(year_group=12).count(),
         "pupils with no applications": pupils.filter(applications__isnull=True).count(),
-        "school staff": SchoolStaff.objects.filter(school__in=schools).count(),
+        "young people outside school": everyone.exclude(cohort=Cohort.SCHOOL_PUPIL).count(),
+        "school staff": SchoolStaff.objects.filter(
+            school__in=schools, school__kind=School.Kind.SCHOOL
+        ).count(),
         "careers advisers": CareersAdviser.objects.filter(user__in=demo_users()).count(),
         "employers": employers.count(),
         "employers not cleared for the summer": not_cleared.count(),
@@ -104,6 +116,6 @@ def demo_counts() -> dict[str, int]:
         "opportunities": opportunities.count(),
         "published opportunities": published.count(),
         "seats on published opportunities": published.aggregate(seats=Sum("capacity"))["seats"] or 0,
-        "applications": Application.objects.filter(pupil__in=pupils).count(),
+        "applications": Application.objects.filter(pupil__in=everyone).count(),
         "users": demo_users().count(),
     }

@@ -9,8 +9,10 @@ import hashlib
 from collections.abc import Iterable
 
 from employers.models import ComplianceRecord, EmployerMember, Opportunity, Site
+from employers.services import COMPLIANCE_FIELDS as EDITABLE_COMPLIANCE_FIELDS
+from employers.services import OPPORTUNITY_FIELDS as EDITABLE_OPPORTUNITY_FIELDS
 from placements.models import Application
-from schools.models import CareersAdviser, Pupil, SchoolStaff, WorkExperienceWindow
+from schools.models import CareersAdviser, ConsentRecord, Pupil, SchoolStaff, WorkExperienceWindow
 
 from .cleanup import demo_employers, demo_schools, demo_users
 
@@ -34,33 +36,15 @@ PUPIL_FIELDS = (
     "parental_consent",
     "parental_consent_recorded_at",
 )
+# Related rows by a natural key, so primary keys do not enter the digest.
+_NATURAL_KEYS = {"site": "site__name", "sector": "sector__slug"}
 OPPORTUNITY_FIELDS = (
     "employer__name",
-    "site__name",
-    "title",
-    "description",
-    "sector__slug",
-    "capacity",
+    *(_NATURAL_KEYS.get(name, name) for name in EDITABLE_OPPORTUNITY_FIELDS),
     "seats_taken",
-    "starts_on",
-    "ends_on",
-    "daily_hours",
-    "minimum_age",
-    "mode",
-    "accessibility",
     "status",
 )
-COMPLIANCE_FIELDS = (
-    "employer__name",
-    "insurer",
-    "insurance_policy_number",
-    "insurance_expires_on",
-    "risk_assessment_on",
-    "supervisor_name",
-    "supervisor_role",
-    "safeguarding_checks",
-    "checked_on",
-)
+COMPLIANCE_FIELDS = ("employer__name", *EDITABLE_COMPLIANCE_FIELDS, "checked_on")
 
 
 def demo_digest() -> str:
@@ -75,6 +59,9 @@ def demo_digest() -> str:
         ),
         "pupils": pupils.values_list(*PUPIL_FIELDS),
         "interests": pupils.values_list("user__email", "sector_interests__slug"),
+        "consent": ConsentRecord.objects.filter(pupil__in=pupils).values_list(
+            "pupil__user__email", "status", "method", "parent_carer_name", "recorded_by__email", "recorded_at"
+        ),
         "staff": SchoolStaff.objects.filter(school__in=schools).values_list(
             "user__email", "school__urn", "job_title"
         ),

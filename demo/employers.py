@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.text import slugify
 
 from employers.models import Employer, EmployerMember, Opportunity, Site
@@ -21,6 +22,7 @@ from .plan import DemoSize, split_total, weighted
 from .reference import HALTON, KNOWSLEY, LIVERPOOL, LOCAL_AUTHORITIES, SEFTON, ST_HELENS, WIRRAL
 
 # Share of the region's jobs, which sets where employers are.
+VERIFIED_NOTE = "Demo organisation, set up and verified by the placement organisers."
 EMPLOYER_SHARE = ((LIVERPOOL, 40), (WIRRAL, 17), (SEFTON, 14), (KNOWSLEY, 11), (ST_HELENS, 10), (HALTON, 8))
 # Growth sectors make up a little over half of the employers offering placements.
 SECTOR_SHARE = (
@@ -90,6 +92,10 @@ def build_employers(
     for _ in range(size.employers - 1):
         slug = weighted(rng, SECTOR_SHARE)
         plans.append(_employer(rng, index, sectors[slug], used))
+    for plan in plans:  # the placement organisers set these up, so pupils may see them
+        plan.employer.verification_status = Employer.Verification.VERIFIED
+        plan.employer.verification_decided_at = timezone.now()
+        plan.employer.verification_note = VERIFIED_NOTE
     Employer.objects.bulk_create([p.employer for p in plans])
     for plan in plans:
         for site in plan.sites:

@@ -14,6 +14,7 @@ from schools.models import ConsentStatus, Pupil, School
 
 from . import names
 from .accounts import DEMO_LOGINS, demo_email, new_user
+from .consent import ConsentPlan
 from .places import PostcodeIndex
 from .plan import TODAY, DemoSize, birth_date, date_between, split_total, weighted
 from .schools import SchoolPlan
@@ -68,25 +69,30 @@ def build_pupils(
     size: DemoSize,
     sectors: dict[str, Sector],
     password_hash: str,
-) -> tuple[list[Pupil], dict[int, list[int]]]:
+) -> tuple[list[Pupil], dict[int, list[int]], dict[int, ConsentPlan]]:
     """Create pupils in school order; the first is the named demo pupil (Year 10, demo school).
 
-    Returns the pupils and each pupil's sector interests (pupil id to sector ids).
+    Returns the pupils, each pupil's sector interests (pupil id to sector ids) and where their
+    parental consent is to stand (recorded afterwards by ``demo.consent``).
     """
     cohorts = _cohort_sizes(rng, plans, size)
     pupils: list[Pupil] = []
+    consent: list[ConsentPlan] = []
     interests: list[tuple[Pupil, list[Sector]]] = []
     for plan in plans:
         catchment = index.near(plan.location, CATCHMENT_M[plan.school.phase])
         for year in sorted(plan.windows):
             for _ in range(cohorts[plan.school.pk, year]):
-                pupil = _pupil(rng, plan.school, year, rng.choice(catchment), len(pupils) + 1, password_hash)
+                pupil, answer = _pupil(
+                    rng, plan.school, year, rng.choice(catchment), len(pupils) + 1, password_hash
+                )
                 if not pupils:
-                    _make_demo_pupil(pupil)
+                    answer = _make_demo_pupil(pupil)
                     chosen = [sectors[slug] for slug in DEMO_PUPIL_INTERESTS]
                 else:
                     chosen = _interests(rng, sectors)
                 pupils.append(pupil)
+                consent.append(answer)
                 interests.append((pupil, chosen))
 
     for start in range(0, len(pupils), BATCH):
@@ -98,7 +104,11 @@ def build_pupils(
         (through(pupil_id=pupil.pk, sector_id=sector.pk) for pupil, chosen in interests for sector in chosen),
         batch_size=BATCH,
     )
-    return pupils, {pupil.pk: [sector.pk for sector in chosen] for pupil, chosen in interests}
+    return (
+        pupils,
+        {pupil.pk: [sector.pk for sector in chosen] for pupil, chosen in interests},
+        {pupil.pk: answer for pupil, answer in zip(pupils, consent, strict=True)},
+    )
 
 
 def _cohort_sizes(rng: random.Random, plans: list[SchoolPlan], size: DemoSize) -> dict[tuple[int, int], int]:
@@ -118,7 +128,7 @@ def _cohort_weight(phase: str, year: int) -> float:
 
 def _pupil(
     rng: random.Random, school: School, year: int, home: Location, number: int, password_hash: str
-) -> Pupil:
+) -> tuple[Pupil, ConsentPlan]:
     first, last = rng.choice(names.FIRST_NAMES), rng.choice(names.SURNAMES)
     user = new_user(demo_email(f"{first}.{last}.{number}", "pupils"), first, last, Role.PUPIL, password_hash)
     fsm = rng.random() < FSM_RATE
@@ -153,19 +163,19 @@ def _pupil(
         access_needs=access_needs,
         share_access_needs=bool(access_needs),
         max_travel_minutes=weighted(rng, MAX_TRAVEL),
-        parental_consent=consent,
-        parental_consent_recorded_at=recorded,
-    )
+        # Recorded afterwards, through the schools service (demo.consent), as a school would.
+        parental_consent=ConsentStatus.NOT_REQUESTED,
+        parental_consent_recorded_at=None,
+    ), ConsentPlan(consent, recorded)
 
 
-def _make_demo_pupil(pupil: Pupil) -> None:
+def _make_demo_pupil(pupil: Pupil) -> ConsentPlan:
     pupil.user.email = DEMO_LOGINS[Role.PUPIL]
     pupil.user.first_name, pupil.user.last_name = "Alex", "Morgan"
     pupil.fsm_or_pupil_premium = True
     pupil.needs_step_free_access, pupil.access_needs = False, ""
     pupil.max_travel_minutes = 45
-    pupil.parental_consent = ConsentStatus.GIVEN
-    pupil.parental_consent_recorded_at = timezone.make_aware(dt.datetime.combine(TODAY, dt.time(9, 30)))
+    return ConsentPlan(ConsentStatus.GIVEN, timezone.make_aware(dt.datetime.combine(TODAY, dt.time(9, 30))))
 
 
 def _interests(rng: random.Random, sectors: dict[str, Sector]) -> list[Sector]:

@@ -11,9 +11,17 @@ class SiteInline(admin.TabularInline[Site, Employer]):
 
 @admin.register(Employer)
 class EmployerAdmin(admin.ModelAdmin[Employer]):
-    list_display = ["name", "sector", "companies_house_number", "created_at"]
-    list_filter = ["sector"]
+    list_display = ["name", "sector", "companies_house_number", "verification_status", "created_at"]
+    list_filter = ["verification_status", "sector"]
     search_fields = ["name", "companies_house_number"]
+    raw_id_fields = ["contact"]
+    # Decided only on the adviser's page or the API (employers.verification), never edited here.
+    readonly_fields = [
+        "verification_status",
+        "verification_decided_by",
+        "verification_decided_at",
+        "verification_note",
+    ]
     inlines = [SiteInline]
 
 

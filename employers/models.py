@@ -19,17 +19,62 @@ NOTE_MAX = 2000
 
 @audited()
 class Employer(models.Model):
+    """An organisation offering placements. Pupils see none of its opportunities until an adviser
+    has verified it (``employers.verification``): an organisation that signed itself up starts
+    pending."""
+
+    class Verification(models.TextChoices):
+        PENDING = "pending", "Awaiting verification"
+        VERIFIED = "verified", "Verified"
+        REFUSED = "refused", "Refused"
+
     name = models.CharField(max_length=200)
     companies_house_number = models.CharField(max_length=8, blank=True)
     sector = models.ForeignKey("geography.Sector", on_delete=models.PROTECT, related_name="employers")
     website = models.URLField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The person who registered the organisation; told of the adviser's decision.
+    contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    contact_phone = models.CharField(max_length=30, blank=True)
+    verification_status = models.CharField(
+        max_length=10, choices=Verification.choices, default=Verification.PENDING
+    )
+    verification_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verification_decided_at = models.DateTimeField(null=True, blank=True)
+    verification_note = models.TextField(
+        blank=True,
+        validators=[MaxLengthValidator(1000)],
+        help_text="What the adviser checked, or why the organisation was refused.",
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            # A decision always says when and why; a pending organisation has neither.
+            models.CheckConstraint(
+                condition=(
+                    Q(verification_status="pending", verification_decided_at__isnull=True)
+                    | (
+                        Q(verification_status__in=["verified", "refused"])
+                        & Q(verification_decided_at__isnull=False)
+                        & ~Q(verification_note="")
+                    )
+                ),
+                name="employer_verification_decided",
+            ),
+        ]
+        indexes = [models.Index(fields=["verification_status", "name"])]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verification_status == self.Verification.VERIFIED
 
 
 @audited()
@@ -102,6 +147,11 @@ class Opportunity(models.Model):
         help_text="What the workplace offers beyond step-free access.",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    reserved = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Found by one pupil for themselves: closed, so never listed, searched or matched.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -119,6 +169,10 @@ class Opportunity(models.Model):
             models.CheckConstraint(
                 condition=Q(daily_hours__gt=0) & Q(daily_hours__lte=8), name="opportunity_daily_hours_range"
             ),
+            models.CheckConstraint(
+                condition=Q(reserved=False) | (Q(status="closed") & Q(capacity=1)),
+                name="opportunity_reserved_closed_single",
+            ),
         ]
         indexes = [models.Index(fields=["status", "starts_on"])]
 
@@ -129,12 +183,23 @@ class Opportunity(models.Model):
     def seats_left(self) -> int:
         return self.capacity - self.seats_taken
 
+    @property
+    def is_open_to_pupils(self) -> bool:
+        """The one rule, row by row; ``OPEN_TO_PUPILS`` is the same rule for queries."""
+        return self.status == self.Status.PUBLISHED and self.employer.is_verified
+
     def clean(self) -> None:
         super().clean()
         if self.mode != self.Mode.VIRTUAL and self.site_id is None:
             raise ValidationError(
                 {"site": "Choose where the placement happens; only a virtual one needs no site."}
             )
+
+
+# What pupils may see, search, apply for and be matched to: published, by a verified employer.
+OPEN_TO_PUPILS = Q(
+    status=Opportunity.Status.PUBLISHED, employer__verification_status=Employer.Verification.VERIFIED
+)
 
 
 @audited()

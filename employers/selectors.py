@@ -6,11 +6,14 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from employers.models import ComplianceRecord, Employer, Opportunity, Site
+from employers.models import OPEN_TO_PUPILS, ComplianceRecord, Employer, EmployerMember, Opportunity, Site
 from mobility.accounts.models import Role
+from mobility.geography.models import LocalAuthority
 from mobility.geography.travel import GridPoint, journey_minutes, reach_metres
+from mobility.pagination import matching_words
 from mobility.permissions import employer_id_of, role_of, school_ids_of
 
 if TYPE_CHECKING:
@@ -58,10 +61,48 @@ def compliance_problems(*, employer: Employer, through: dt.date) -> list[str]:
 def employers_for_user(*, user: User | AnonymousUser) -> QuerySet[Employer]:
     """Admins, advisers and school staff see every organisation; members see their own."""
     role = role_of(user)
-    if role in (Role.ADMIN, Role.ADVISER, Role.SCHOOL_STAFF):
+    if role in (Role.ADMIN, Role.ADVISER, Role.SCHOOL_STAFF, Role.YOUTH_WORKER):
         return Employer.objects.all()
     employer_id = employer_id_of(user)
     return Employer.objects.filter(pk=employer_id) if employer_id else Employer.objects.none()
+
+
+def employers_for_verification(*, user: User | AnonymousUser) -> QuerySet[Employer]:
+    """Organisations this user may verify or refuse: admins all; an adviser those with a site in
+    a region where they advise a school (the reverse relations ``schools`` adds, so this app
+    imports nothing of it)."""
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return Employer.objects.all()
+    if role != Role.ADVISER:
+        return Employer.objects.none()
+    codes = LocalAuthority.objects.filter(
+        region__local_authorities__schools__id__in=school_ids_of(user)
+    ).values("code")
+    in_region = Site.objects.filter(employer=OuterRef("pk"), local_authority_code__in=codes)
+    return Employer.objects.filter(Exists(in_region))
+
+
+def email_confirmed() -> Q:
+    """A member has set a password through the emailed link, which proves the address is theirs."""
+    confirmed = EmployerMember.objects.filter(employer=OuterRef("pk"), user__is_active=True).exclude(
+        user__password__startswith=UNUSABLE_PASSWORD_PREFIX
+    )
+    return Q(Exists(confirmed))
+
+
+def employers_awaiting_verification(
+    *, user: User | AnonymousUser, status: str = Employer.Verification.PENDING, search: str = ""
+) -> QuerySet[Employer]:
+    """The adviser's queue, oldest first: organisations in ``status`` whose contact has confirmed
+    their email address; ``search`` finds words in the name, a site's postcode or the contact."""
+    qs = employers_for_verification(user=user).filter(email_confirmed(), verification_status=status)
+    if search:
+        found = Employer.objects.filter(
+            matching_words(search, "name", "sites__postcode", "contact__last_name", "contact__email")
+        )
+        qs = qs.filter(pk__in=found.values("pk"))
+    return qs.select_related("sector", "contact").order_by("created_at", "pk")
 
 
 def sites_for_user(*, user: User | AnonymousUser) -> QuerySet[Site]:
@@ -85,11 +126,11 @@ def compliance_for_user(*, user: User | AnonymousUser) -> QuerySet[ComplianceRec
 
 
 def opportunities_for_user(*, user: User | AnonymousUser) -> QuerySet[Opportunity]:
-    """Members see all their organisation's; pupils browse published ones; school staff and
-    advisers also see any their pupils are matched to."""
+    """Members see all their organisation's; pupils browse those open to them (published, by a
+    verified employer); school staff and advisers also see any their pupils are matched to."""
     base = Opportunity.objects.select_related("employer", "site", "sector")
     role = role_of(user)
-    published = Q(status=Opportunity.Status.PUBLISHED)
+    published = OPEN_TO_PUPILS
     if role == Role.ADMIN:
         return base
     if role == Role.EMPLOYER:
@@ -97,7 +138,7 @@ def opportunities_for_user(*, user: User | AnonymousUser) -> QuerySet[Opportunit
         return base.filter(employer_id=employer_id) if employer_id else base.none()
     if role == Role.PUPIL:
         return base.filter(published)
-    if role in (Role.SCHOOL_STAFF, Role.ADVISER):
+    if role in (Role.SCHOOL_STAFF, Role.YOUTH_WORKER, Role.ADVISER):
         # Through the reverse relation placements adds, so this app imports nothing of it.
         matched = Opportunity.objects.filter(
             pk=OuterRef("pk"), matches__pupil__school_id__in=school_ids_of(user)

@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from employers.models import ComplianceRecord, Employer, Opportunity, Site
 from mobility.errors import Conflict
-from mobility.geography.models import LocalAuthority
+from mobility.geography.located import Located
+from mobility.geography.models import LocalAuthority, Sector
 from mobility.outbox.services import outbox_enqueue
 
 if TYPE_CHECKING:
@@ -60,25 +61,44 @@ def _assign(instance: Any, fields: tuple[str, ...], data: dict[str, Any]) -> Non
             setattr(instance, name, data[name])
 
 
+def employer_create(*, name: str, sector: Sector) -> Employer:
+    """An organisation with no members yet (one a pupil found for themselves)."""
+    employer = Employer(name=name.strip(), sector=sector)
+    employer.full_clean()
+    employer.save()
+    return employer
+
+
 def site_save(*, employer: Employer, data: dict[str, Any], site: Site | None = None) -> Site:
     """Create or change a site; its postcode is located (a bad one is a field error) and must
     lie in a local authority of a region the platform serves."""
     site = site or Site(employer=employer)
     _assign(site, SITE_FIELDS, data)
-    site.full_clean(exclude=["employer"])
-    if not served_local_authority(site.local_authority_code):
-        raise ValidationError(
-            {
-                "postcode": f"{site.postcode} is outside the areas this service covers, "
-                "so pupils cannot be placed there."
-            }
-        )
+    site_check(site=site)
     site.save()
     return site
 
 
+def site_check(*, site: Site) -> None:
+    """Locate the site's postcode (a bad one is a field error) and refuse one outside every
+    region the platform serves (raises ValidationError)."""
+    site.full_clean(exclude=["employer"])
+    located_check_served(located=site)
+
+
 def served_local_authority(code: str) -> bool:
     return LocalAuthority.objects.filter(code=code).exists()
+
+
+def located_check_served(*, located: Located) -> None:
+    """Refuse a located postcode outside every region the platform serves (a field error)."""
+    if not served_local_authority(located.local_authority_code):
+        raise ValidationError(
+            {
+                "postcode": f"{located.postcode} is outside the areas this service covers, "
+                "so pupils cannot be placed there."
+            }
+        )
 
 
 def site_delete(*, site: Site) -> None:
@@ -87,9 +107,11 @@ def site_delete(*, site: Site) -> None:
     site.delete()
 
 
-def opportunity_create(*, employer: Employer, data: dict[str, Any]) -> Opportunity:
-    """A new opportunity starts as a draft at one of the employer's own sites."""
-    opportunity = Opportunity(employer=employer, status=Opportunity.Status.DRAFT)
+def opportunity_create(*, employer: Employer, data: dict[str, Any], reserved: bool = False) -> Opportunity:
+    """A new opportunity starts as a draft at one of the employer's own sites. A ``reserved`` one
+    (one seat, for the pupil who found it) is closed from the start and can never be published."""
+    status = Opportunity.Status.CLOSED if reserved else Opportunity.Status.DRAFT
+    opportunity = Opportunity(employer=employer, status=status, reserved=reserved)
     _assign(opportunity, OPPORTUNITY_FIELDS, data)
     opportunity_check(opportunity=opportunity)
     opportunity.save()
@@ -166,6 +188,8 @@ def opportunity_check(
             raise ValidationError(problems)
     if opportunity.site is not None and opportunity.site.employer_id != opportunity.employer_id:
         raise ValidationError({"site": "Choose one of your own sites."})
+    if opportunity.reserved and opportunity.capacity != 1:
+        raise ValidationError({"capacity": "A placement a pupil found for themselves has one place."})
     if opportunity.capacity is not None and opportunity.capacity < opportunity.seats_taken:
         raise ValidationError(
             {"capacity": f"{opportunity.seats_taken} places are taken; capacity cannot go below that."}
@@ -177,6 +201,10 @@ def opportunity_set_status(*, opportunity: Opportunity, status: str) -> Opportun
     """Publish or close an opportunity (or take it back to draft while nobody holds a place)."""
     with transaction.atomic():
         opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+        if opportunity.reserved:
+            raise Conflict(
+                "This placement was found by a pupil for themselves, so it stays closed to others."
+            )
         if status == Opportunity.Status.DRAFT and (
             opportunity.seats_taken or opportunity.applications.exists()
         ):

@@ -72,16 +72,30 @@ def staff_school_id_of(user: User | AnonymousUser | None) -> int | None:
     return staff.school_id if staff else None
 
 
+def youth_service_id_of(user: User | AnonymousUser | None) -> int | None:
+    """A youth worker's service: a school-like organisation their staff record belongs to."""
+    if role_of(user) != Role.YOUTH_WORKER:
+        return None
+    staff = getattr(user, "school_staff", None)
+    return staff.school_id if staff else None
+
+
 def adviser_school_ids_of(user: User | AnonymousUser | None) -> list[int]:
     if role_of(user) != Role.ADVISER:
         return []
     adviser = getattr(user, "careers_adviser", None)
-    return list(adviser.schools.values_list("id", flat=True)) if adviser else []
+    if adviser is None:
+        return []
+    # Kept on the adviser row, which lives as long as the request's user: a page asks several times.
+    ids: list[int] | None = getattr(adviser, "_school_ids", None)
+    if ids is None:
+        ids = adviser._school_ids = list(adviser.schools.values_list("id", flat=True))
+    return list(ids)
 
 
 def school_ids_of(user: User | AnonymousUser | None) -> list[int]:
-    """Schools a member of school staff or an adviser works with."""
-    staff_school = staff_school_id_of(user)
+    """Schools a member of school staff or an adviser works with; a youth worker's service."""
+    staff_school = staff_school_id_of(user) or youth_service_id_of(user)
     return [staff_school] if staff_school else adviser_school_ids_of(user)
 
 

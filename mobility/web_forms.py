@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
+from django.http import HttpRequest
+
+from mobility.errors import Conflict
 
 INPUT_CLASS = {
     "select": "govuk-select",
@@ -18,6 +23,7 @@ INPUT_CLASS = {
     "file": "govuk-file-upload",
 }
 NO_ERROR_MODIFIER = {"govuk-checkboxes__input", "govuk-radios__input"}
+T = TypeVar("T")
 
 
 class GovukBoundField(BoundField):
@@ -47,6 +53,15 @@ class GovukModelForm(GovukMixin, forms.ModelForm):  # type: ignore[type-arg]
     pass
 
 
+class ColleagueForm(GovukForm):
+    """A colleague to invite: they set their own password through the emailed link."""
+
+    first_name = forms.CharField(label="First name", max_length=150)
+    last_name = forms.CharField(label="Last name", max_length=150)
+    email = forms.EmailField(label="Email address", max_length=254)
+    job_title = forms.CharField(label="Job title (optional)", max_length=120, required=False)
+
+
 class DateField(forms.DateField):
     """A native date picker: keyboard operable, and the value format (YYYY-MM-DD) is unambiguous."""
 
@@ -69,3 +84,38 @@ def add_service_error(form: forms.BaseForm, error: Exception) -> None:
                 form.add_error(target, item.messages)
         return
     form.add_error(None, error_messages(error))
+
+
+def form_step(form: forms.BaseForm, step: Callable[[], T]) -> T | None:
+    """Take a service step for a valid form: a refusal goes onto the form's fields (None then)."""
+    try:
+        return step()
+    except ValidationError as error:
+        add_service_error(form, error)
+        return None
+
+
+def text_area(
+    label: str, *, missing: str | None = None, max_length: int = 1000, rows: int = 3, help_text: str = ""
+) -> forms.CharField:
+    """Free text in a text area: required when ``missing`` says what to ask for, else optional."""
+    return forms.CharField(
+        label=label,
+        required=missing is not None,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=help_text,
+        error_messages={"required": missing} if missing else {},
+    )
+
+
+def attempt(request: HttpRequest, step: Callable[[], object], *, done: str, refused: str = "") -> bool:
+    """Take a service step for a page: a refusal becomes an error message (after ``refused``),
+    success the message ``done``. Says whether it went through."""
+    try:
+        step()
+    except (Conflict, ValidationError) as error:
+        messages.error(request, refused + " ".join(error_messages(error)))
+        return False
+    messages.success(request, done)
+    return True

@@ -143,6 +143,18 @@ class MatchRun(models.Model):
         return f"Run {self.pk} ({self.policy}, {self.status})"
 
 
+# Runs made to hold matches from outside a match run (a refill, a placement a pupil found):
+# never "the region's latest run" for what a run reports (unplaced pupils, unmet demand).
+SIDE_RUN_KEYS = ("refill", "self_found")
+
+
+def side_runs() -> Q:
+    q = Q(pk__in=[])
+    for key in SIDE_RUN_KEYS:
+        q |= Q(parameters__has_key=key)
+    return q
+
+
 class MatchStatus(models.TextChoices):
     PROPOSED = "proposed", "Proposed"
     APPROVED = "approved", "Approved by adviser"

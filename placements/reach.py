@@ -2,7 +2,8 @@
 
 The pupil's search page, the API's reachable list and refill all read these rules:
 
-1. published, and the first day is today or later;
+1. open to pupils (published, by an employer an adviser has verified: ``OPEN_TO_PUPILS``), and
+   the first day is today or later;
 2. an online (virtual) placement needs no travel: 0 minutes, whatever the distance;
 3. asked for step-free access, a workplace must have it (an online placement always does);
 4. the journey is within the pupil's longest journey (``max_travel_minutes``), or a shorter
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.db.models import Q, QuerySet
 
-from employers.models import Opportunity
+from employers.models import OPEN_TO_PUPILS, Opportunity
 from mobility.geography.travel import (
     GridPoint,
     Journey,
@@ -33,6 +34,7 @@ from mobility.geography.travel import (
     reach_metres,
 )
 from schools.models import Pupil, WorkExperienceWindow
+from schools.selectors import windows_of
 
 
 @dataclass(frozen=True)
@@ -70,9 +72,9 @@ def destination_of(opportunity: Opportunity) -> GridPoint | None:
 
 
 def open_windows(*, pupil: Pupil, today: dt.date) -> list[WorkExperienceWindow]:
-    """The pupil's year-group windows still taking applications."""
+    """The pupil's windows (their year group's, or a young person's own) still taking applications."""
     return list(
-        WorkExperienceWindow.objects.filter(school_id=pupil.school_id, year_group=pupil.year_group).filter(
+        windows_of(pupil=pupil).filter(
             Q(application_deadline__isnull=True) | Q(application_deadline__gte=today)
         )
     )
@@ -111,7 +113,7 @@ def opportunities_reachable(
     come from ``opportunities_of`` and their fares from ``journeys_to``.
     """
     base = opportunities if opportunities is not None else Opportunity.objects.all()
-    qs = base.filter(status=Opportunity.Status.PUBLISHED, starts_on__gte=today)
+    qs = base.filter(OPEN_TO_PUPILS, starts_on__gte=today)
     if step_free:
         qs = qs.filter(Q(mode=Opportunity.Mode.VIRTUAL) | Q(site__step_free_access=True))
     windows = open_windows(pupil=pupil, today=today)

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from mobility.accounts.models import Invitation, Role, User
@@ -27,7 +27,7 @@ def pupils_for_user(*, user: User | AnonymousUser) -> QuerySet[Pupil]:
         return base
     if role == Role.PUPIL:
         return base.filter(user=user) if isinstance(user, User) else base.none()
-    if role in (Role.SCHOOL_STAFF, Role.ADVISER):
+    if role in (Role.SCHOOL_STAFF, Role.YOUTH_WORKER, Role.ADVISER):
         return base.filter(school_id__in=school_ids_of(user))
     return base.none()
 
@@ -43,7 +43,7 @@ def schools_for_user(*, user: User | AnonymousUser) -> QuerySet[School]:
 
 
 def windows_for_user(*, user: User | AnonymousUser) -> QuerySet[WorkExperienceWindow]:
-    """Pupils see their own year group's windows; staff and advisers their schools'."""
+    """Pupils see their own windows; staff and advisers their schools'; youth workers their service's."""
     role = role_of(user)
     windows = WorkExperienceWindow.objects.select_related("school")
     if role == Role.ADMIN:
@@ -52,19 +52,32 @@ def windows_for_user(*, user: User | AnonymousUser) -> QuerySet[WorkExperienceWi
         pupil = pupil_of(user)
         if pupil is None:
             return windows.none()
-        return windows.filter(school_id=pupil.school_id, year_group=pupil.year_group)
+        return windows_of(pupil=pupil).select_related("school")
     return windows.filter(school_id__in=school_ids_of(user))
+
+
+def windows_of(*, pupil: Pupil) -> QuerySet[WorkExperienceWindow]:
+    """A pupil's windows: their year group's at their school; a young person's own."""
+    if pupil.is_young_person:
+        return WorkExperienceWindow.objects.filter(pupil_id=pupil.pk)
+    return WorkExperienceWindow.objects.filter(
+        school_id=pupil.school_id, year_group=pupil.year_group, pupil__isnull=True
+    )
+
+
+def windows_of_outer_pupil() -> Q:
+    """The same windows for a subquery whose outer row is a pupil (``OuterRef``)."""
+    year_group = Q(
+        pupil__isnull=True, school_id=OuterRef("school_id"), year_group=OuterRef("year_group")
+    ) & Q(school__kind=School.Kind.SCHOOL)
+    return year_group | Q(pupil_id=OuterRef("pk"))
 
 
 def windows_overlapping(
     *, pupil: Pupil, starts_on: dt.date, ends_on: dt.date
 ) -> QuerySet[WorkExperienceWindow]:
-    """The pupil's year-group windows that overlap a placement's dates."""
-    return WorkExperienceWindow.objects.filter(
-        Q(starts_on__lte=ends_on) & Q(ends_on__gte=starts_on),
-        school_id=pupil.school_id,
-        year_group=pupil.year_group,
-    )
+    """The pupil's windows that overlap a placement's dates."""
+    return windows_of(pupil=pupil).filter(Q(starts_on__lte=ends_on) & Q(ends_on__gte=starts_on))
 
 
 def application_deadline(
@@ -143,3 +156,43 @@ def current_consent(*, pupil: Pupil) -> str:
     """The latest recorded answer; without one, what the pupil's record says (an import or older data)."""
     latest = consent_history(pupil=pupil).values_list("status", flat=True).first()
     return str(latest) if latest is not None else str(pupil.parental_consent or ConsentStatus.NOT_REQUESTED)
+
+
+Person = tuple[str, str, dt.date]
+
+
+def person_key(first_name: str, last_name: str, date_of_birth: dt.date | None) -> Person | None:
+    """Who someone is, for spotting the same person twice: case and spacing in names do not matter."""
+    if not (first_name and last_name and date_of_birth):
+        return None
+    return (" ".join(first_name.split()).casefold(), " ".join(last_name.split()).casefold(), date_of_birth)
+
+
+@dataclass
+class SamePeople:
+    by_person: dict[Person, Pupil]
+    by_upn: dict[str, Pupil]
+
+
+def pupils_same_people(*, school: School, births: set[dt.date], upns: set[str]) -> SamePeople:
+    """The school's own pupils (never another school's) who may be people named in an import or
+    form: looked up by date of birth or UPN, keyed by name-and-birthday and by UPN."""
+    pupils = Pupil.objects.filter(school=school).filter(Q(date_of_birth__in=births) | Q(upn__in=upns - {""}))
+    found = list(pupils.select_related("user"))
+    return SamePeople(
+        by_person={
+            key: p
+            for p in found
+            if (key := person_key(p.user.first_name, p.user.last_name, p.date_of_birth)) is not None
+        },
+        by_upn={p.upn: p for p in found if p.upn},
+    )
+
+
+def pupil_same_person(
+    *, school: School, first_name: str, last_name: str, date_of_birth: dt.date, upn: str
+) -> Pupil | None:
+    """The school's pupil with this UPN, or else with this name and date of birth."""
+    same = pupils_same_people(school=school, births={date_of_birth}, upns={upn})
+    key = person_key(first_name, last_name, date_of_birth)
+    return same.by_upn.get(upn) or (same.by_person.get(key) if key else None)

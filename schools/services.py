@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
@@ -16,11 +17,17 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from mobility.accounts.models import Role, User
-from mobility.accounts.services import IssuedInvitation, invitation_send, invitations_send, user_invite
+from mobility.accounts.services import (
+    IssuedInvitation,
+    colleague_invite,
+    invitation_send,
+    invitations_send,
+)
 from mobility.geography.models import Sector
-from schools.imports import Preview
+from schools.imports import FLAGS, Preview, Row, import_preview
 from schools.models import (
     DISADVANTAGE_FLAGS,
+    ConsentGiver,
     ConsentMethod,
     ConsentRecord,
     ConsentStatus,
@@ -29,6 +36,7 @@ from schools.models import (
     SchoolStaff,
     WorkExperienceWindow,
 )
+from schools.selectors import pupil_same_person
 from schools.signals import consent_recorded
 
 PUPIL_SELF_FIELDS = frozenset(
@@ -55,8 +63,11 @@ def pupil_update(*, pupil: Pupil, allowed: Iterable[str], data: dict[str, Any]) 
     with transaction.atomic():
         pupil = Pupil.objects.select_for_update().get(pk=pupil.pk)
         interests: list[Sector] | None = data.pop("sector_interests", None)
+        moved = "year_group" in data and data["year_group"] != pupil.year_group
         for name, value in data.items():
             setattr(pupil, name, value)
+        if moved:
+            pupil.check_age_fits_year_group(today=timezone.localdate(), field="year_group")
         pupil.full_clean(exclude=["user", "school"])  # also locates a changed postcode
         pupil.save()
         if interests is not None:
@@ -82,12 +93,19 @@ def pupil_consent_record(
         raise ValidationError({"status": f"Choose one of: {', '.join(ConsentStatus.values)}."})
     if method and method not in ConsentMethod.values:
         raise ValidationError({"method": f"Choose one of: {', '.join(ConsentMethod.values)}."})
+    # A young person outside school (16 or over) answers for themself, never a parent or carer.
+    given_by = ConsentGiver.YOUNG_PERSON if pupil.is_young_person else ConsentGiver.PARENT_CARER
+    if given_by == ConsentGiver.YOUNG_PERSON and parent_carer_name.strip():
+        raise ValidationError(
+            {"parent_carer_name": "A young person of 16 or over answers for themself; leave this blank."}
+        )
     now = now or timezone.now()
     with transaction.atomic():
         locked = Pupil.objects.select_for_update().get(pk=pupil.pk)
         ConsentRecord.objects.create(
             pupil=locked,
             status=status,
+            given_by=given_by,
             method=method,
             parent_carer_name=parent_carer_name.strip(),
             recorded_by=actor,
@@ -139,56 +157,159 @@ def window_save(
     return window
 
 
+PUPIL_NEW_FIELDS = ("year_group", "date_of_birth", "postcode", "upn", "access_needs", *FLAGS)
+
+
+def pupil_create(
+    *,
+    school: School,
+    data: dict[str, Any],
+    actor: User | None,
+    site_url: str | None = None,
+    invite: bool = True,
+) -> Pupil:
+    """A pupil's login and record at ``school``, invited by email (sent on commit) to set a password.
+
+    Refused when the school already has the same person (name and date of birth, or UPN), the
+    email address has an account, or the date of birth does not fit the year group.
+    """
+    email = str(data["email"]).strip().lower()
+    upn = str(data.get("upn") or "").replace(" ", "").upper()
+    with transaction.atomic():
+        same = pupil_same_person(
+            school=school,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            date_of_birth=data["date_of_birth"],
+            upn=upn,
+        )
+        if same is not None:
+            raise ValidationError(
+                f"{same.user.get_full_name()} (Year {same.year_group}, born "
+                f"{same.date_of_birth:%d/%m/%Y}) is already a pupil at your school."
+            )
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError({"email": "An account with this email address already exists."})
+        user = User.objects.create_user(
+            email=email,
+            password=None,
+            first_name=str(data["first_name"]).strip(),
+            last_name=str(data["last_name"]).strip(),
+            role=Role.PUPIL,
+        )
+        values = {name: data[name] for name in PUPIL_NEW_FIELDS if name in data}
+        pupil = Pupil(user=user, school=school, **{**values, "upn": upn})
+        pupil.check_age_fits_year_group(today=timezone.localdate())
+        pupil.full_clean(exclude=["user", "school"])
+        pupil.save()
+        if invite:
+            invitations_send(users=[user], sent_by=actor, site_url=site_url)
+    return pupil
+
+
 class ImportFailed(Exception):
-    """The file could not be imported; nothing was saved."""
+    """The file could not be imported; nothing was saved. ``preview`` is the file as checked."""
+
+    def __init__(self, message: str, preview: Preview | None = None) -> None:
+        super().__init__(message)
+        self.preview = preview
+
+
+class Choice(models.TextChoices):
+    SKIP = "skip", "Skip this row"
+    UPDATE = "update", "Update the existing pupil"
+
+
+@dataclass
+class ImportResult:
+    created: list[Pupil] = field(default_factory=list)
+    updated: list[Pupil] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: int = 0
 
 
 def pupils_import(
-    *, school: School, preview: Preview, actor: User, site_url: str | None = None
-) -> list[Pupil]:
-    """Create a login and a pupil record per row, all or none, and invite each pupil by email
-    (sent once it is saved) to set a password."""
-    if not preview.clean:
-        raise ImportFailed("Fix the errors in the file and upload it again. Nothing was saved.")
-    created: list[Pupil] = []
+    *,
+    school: School,
+    text: str,
+    choices: dict[int, str],
+    for_all: str = "",
+    actor: User,
+    site_url: str | None = None,
+) -> ImportResult:
+    """Save a checked file, all or none: new pupils are created and invited; a row that is
+    already the school's pupil is skipped or updates that pupil, as ``choices`` (row number to
+    skip or update) says, or ``for_all`` for every such row; a repeat of an earlier row is
+    skipped. Importing the same file again
+    with "update" changes nothing."""
+    with transaction.atomic():
+        School.objects.select_for_update().get(pk=school.pk)  # one import per school at a time
+        # Checked again under the lock: another import may have added pupils since the preview.
+        preview = import_preview(text, school=school)
+        if not preview.clean:
+            raise ImportFailed("Fix the errors in the file and upload it again. Nothing was saved.", preview)
+        if for_all in Choice.values:
+            choices = {r.number: for_all for r in preview.rows if r.needs_choice}
+        undecided = [
+            r.number for r in preview.rows if r.needs_choice and choices.get(r.number) not in Choice.values
+        ]
+        if undecided:
+            rows = ", ".join(str(n) for n in undecided)
+            raise ImportFailed(f"Choose skip or update for row {rows}. Nothing was saved.", preview)
+        result = ImportResult()
+        for row in preview.rows:
+            if row.existing is None and row.same_as_row is None:
+                result.created.append(_import_new(school, row))
+            elif row.needs_choice and choices[row.number] == Choice.UPDATE:
+                pupil = _import_update(row)
+                if pupil is None:
+                    result.unchanged += 1
+                else:
+                    result.updated.append(pupil)
+            else:
+                result.skipped += 1
+        invitations_send(users=[p.user for p in result.created], sent_by=actor, site_url=site_url)
+    log.info(
+        "%s imported pupils into school %s: %d new, %d updated, %d unchanged, %d skipped",
+        actor.email,
+        school.pk,
+        len(result.created),
+        len(result.updated),
+        result.unchanged,
+        result.skipped,
+    )
+    return result
+
+
+def _import_new(school: School, row: Row) -> Pupil:
     try:
         with transaction.atomic():
-            for row in preview.rows:
-                v = row.values
-                user = User.objects.create_user(
-                    email=v["email"],
-                    password=None,
-                    first_name=v["first_name"],
-                    last_name=v["last_name"],
-                    role=Role.PUPIL,
-                )
-                pupil = Pupil(
-                    user=user,
-                    school=school,
-                    year_group=v["year_group"],
-                    date_of_birth=v["date_of_birth"],
-                    postcode=v["postcode"],
-                    access_needs=v["access_needs"],
-                    **{
-                        flag: v[flag]
-                        for flag in (
-                            "fsm_or_pupil_premium",
-                            "care_experienced",
-                            "send",
-                            "young_carer",
-                            "at_risk_of_neet",
-                            "needs_step_free_access",
-                        )
-                    },
-                )
-                pupil.full_clean(exclude=["user", "school"])
-                pupil.save()
-                created.append(pupil)
-            invitations_send(users=[p.user for p in created], sent_by=actor, site_url=site_url)
+            return pupil_create(school=school, data=row.values, actor=None, invite=False)
     except (ValidationError, IntegrityError) as error:
-        raise ImportFailed(f"Row {row.number} could not be saved ({error}). Nothing was saved.") from error
-    log.info("%s imported %d pupils into school %s", actor.email, len(created), school.pk)
-    return created
+        messages = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        raise ImportFailed(f"Row {row.number} could not be saved ({messages}). Nothing was saved.") from error
+
+
+def _import_update(row: Row) -> Pupil | None:
+    """The row's school fields onto the pupil it matched; an empty optional cell keeps what is
+    there. Name, email (the login) and date of birth stay. None when nothing differs."""
+    assert row.existing is not None
+    pupil = Pupil.objects.select_for_update().get(pk=row.existing.pupil_id)
+    wanted = {"year_group": row.values["year_group"], "postcode": row.values["postcode"]}
+    wanted |= {name: row.values[name] for name in row.given}
+    changed = {name: value for name, value in wanted.items() if getattr(pupil, name) != value}
+    if not changed:
+        return None
+    for name, value in changed.items():
+        setattr(pupil, name, value)
+    if "year_group" in changed:
+        pupil.check_age_fits_year_group(today=timezone.localdate(), field="year_group")
+    try:
+        pupil.full_clean(exclude=["user", "school"])
+    except ValidationError as error:
+        raise ImportFailed(f"Row {row.number}: {'; '.join(error.messages)}. Nothing was saved.") from error
+    pupil.save()
+    return pupil
 
 
 def staff_invite(
@@ -202,17 +323,17 @@ def staff_invite(
     site_url: str | None = None,
 ) -> SchoolStaff:
     """A colleague's account at the same school, with an invitation to set a password."""
-    with transaction.atomic():
-        user = user_invite(
-            email=email,
-            first_name=first_name,
-            last_name=last_name,
-            role=Role.SCHOOL_STAFF,
-            invited_by=invited_by,
-            site_url=site_url,
-        )
-        staff = SchoolStaff.objects.create(user=user, school=school, job_title=job_title or "Careers leader")
-    return staff
+    return colleague_invite(
+        role=Role.SCHOOL_STAFF,
+        attach=lambda user: SchoolStaff.objects.create(
+            user=user, school=school, job_title=job_title or "Careers leader"
+        ),
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        invited_by=invited_by,
+        site_url=site_url,
+    )
 
 
 def invitations_resend(*, school: School, users: list[User], actor: User, site_url: str | None = None) -> int:

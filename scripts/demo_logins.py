@@ -26,9 +26,9 @@ def main() -> int:
         return NOT_LOADED
     print("The demo is already loaded (scripts/demo --reset replaces it).")
     print("\nDemo logins (all share one password):")
-    print(f"  {'Role':<32} {'Email':<32} Password")
+    print(f"  {'Role':<42} {'Email':<32} Password")
     for role, email in DEMO_LOGINS.items():
-        print(f"  {Role(role).label:<32} {email:<32} {DEMO_PASSWORD}")
+        print(f"  {Role(role).label:<42} {email:<32} {DEMO_PASSWORD}")
     return 0
 
 

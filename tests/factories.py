@@ -9,6 +9,7 @@ Conventions, so tests can rely on them:
   applications close on `DEADLINE`.
 - A pupil is Year 10, aged 15 on `WINDOW_START`, with parental consent given.
 - An opportunity is published, in its employer's sector, at a site of that employer.
+- An employer is verified (`pending=True`: signed itself up, awaiting an adviser).
 - A compliance record is valid through the window.
 - Every user's password is `PASSWORD`; `UserFactory(admin=True)` makes a superuser.
 - Region, local authorities and sectors are get-or-create by code, so they can be made twice.
@@ -33,7 +34,16 @@ from mobility.accounts.models import Role, User
 from mobility.geography.models import LocalAuthority, Region, Sector
 from mobility.geography.postcodes import locate
 from placements.models import Application, Match, MatchRun, MatchStatus
-from schools.models import CareersAdviser, ConsentStatus, Pupil, School, SchoolStaff, WorkExperienceWindow
+from placements.selffound.models import Proposal, ProposalStatus
+from schools.models import (
+    CareersAdviser,
+    Cohort,
+    ConsentStatus,
+    Pupil,
+    School,
+    SchoolStaff,
+    WorkExperienceWindow,
+)
 
 PASSWORD = "factory-password-1"
 # A Wednesday in term time, years ahead, so dates the code compares with the real clock (a
@@ -58,7 +68,17 @@ POSTCODE_IN = {
     "E06000006": "WA8 7QE",  # Halton
 }
 _SECTORS = {spec.slug: spec for spec in SECTORS}
-_Located = TypeVar("_Located", School, Pupil, Site)
+_Located = TypeVar("_Located", School, Pupil, Site, Proposal)
+
+
+def _many_to_many(field: str) -> Any:
+    """``Factory.create(field=[...])`` sets that many-to-many relation once the row exists."""
+
+    def fill(obj: Any, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create and extracted:
+            getattr(obj, field).set(extracted)
+
+    return factory.PostGeneration(fill)
 
 
 class LocatedFactory(factory.django.DjangoModelFactory[_Located]):
@@ -165,10 +185,39 @@ class PupilFactory(LocatedFactory[Pupil]):
     parental_consent = ConsentStatus.GIVEN
     parental_consent_recorded_at = factory.LazyFunction(timezone.now)
 
-    @factory.post_generation  # type: ignore[untyped-decorator]  # factory_boy leaves the decorator unannotated
-    def sector_interests(obj: Pupil, create: bool, extracted: Any, **kwargs: Any) -> None:
-        if create and extracted:
-            obj.sector_interests.set(extracted)
+    sector_interests = _many_to_many("sector_interests")
+
+
+class YouthServiceFactory(SchoolFactory):
+    """A youth service: a school-like organisation for young people outside school."""
+
+    kind = School.Kind.YOUTH_SERVICE
+    urn = factory.Sequence(lambda n: f"YS{n:04d}")
+    name = factory.Sequence(lambda n: f"Test Youth Service {n}")
+    phase = School.Phase.YOUTH
+
+
+class YoungPersonFactory(PupilFactory):
+    """Not in education or work, 17 on the first day of ``WINDOW_START``, with their own consent
+    given and no window: make one with ``OwnWindowFactory``."""
+
+    school = factory.SubFactory(YouthServiceFactory)
+    cohort = Cohort.NEET
+    year_group = 13
+    date_of_birth = factory.LazyAttribute(lambda o: dt.date(WINDOW_START.year - 17, WINDOW_START.month, 1))
+
+
+class OwnWindowFactory(factory.django.DjangoModelFactory[WorkExperienceWindow]):
+    """A young person's own window: pass ``pupil``."""
+
+    class Meta:
+        model = WorkExperienceWindow
+
+    school = factory.SelfAttribute("pupil.school")
+    year_group = factory.SelfAttribute("pupil.year_group")
+    starts_on = WINDOW_START
+    ends_on = WINDOW_END
+    application_deadline = DEADLINE
 
 
 class SchoolStaffFactory(factory.django.DjangoModelFactory[SchoolStaff]):
@@ -178,6 +227,14 @@ class SchoolStaffFactory(factory.django.DjangoModelFactory[SchoolStaff]):
     user = factory.SubFactory(UserFactory, role=Role.SCHOOL_STAFF)
     school = factory.SubFactory(SchoolFactory)
     job_title = "Careers leader"
+
+
+class YouthWorkerFactory(SchoolStaffFactory):
+    """A youth worker: a staff record at a youth service, with the youth worker role."""
+
+    user = factory.SubFactory(UserFactory, role=Role.YOUTH_WORKER)
+    school = factory.SubFactory(YouthServiceFactory)
+    job_title = "Youth worker"
 
 
 class CareersAdviserFactory(factory.django.DjangoModelFactory[CareersAdviser]):
@@ -190,10 +247,7 @@ class CareersAdviserFactory(factory.django.DjangoModelFactory[CareersAdviser]):
     user = factory.SubFactory(UserFactory, role=Role.ADVISER)
     organisation = "Test Careers Service"
 
-    @factory.post_generation  # type: ignore[untyped-decorator]  # factory_boy leaves the decorator unannotated
-    def schools(obj: CareersAdviser, create: bool, extracted: Any, **kwargs: Any) -> None:
-        if create and extracted:
-            obj.schools.set(extracted)
+    schools = _many_to_many("schools")
 
 
 class EmployerFactory(factory.django.DjangoModelFactory[Employer]):
@@ -202,6 +256,17 @@ class EmployerFactory(factory.django.DjangoModelFactory[Employer]):
 
     name = factory.Sequence(lambda n: f"Test Employer {n} Ltd")
     sector = factory.SubFactory(SectorFactory)
+    # Verified by default; ``pending=True`` is an organisation that signed itself up.
+    verification_status = Employer.Verification.VERIFIED
+    verification_decided_at = factory.LazyFunction(timezone.now)
+    verification_note = "Set up by the placement organisers."
+
+    class Params:
+        pending = factory.Trait(
+            verification_status=Employer.Verification.PENDING,
+            verification_decided_at=None,
+            verification_note="",
+        )
 
 
 class EmployerMemberFactory(factory.django.DjangoModelFactory[EmployerMember]):
@@ -301,3 +366,33 @@ class MatchFactory(factory.django.DjangoModelFactory[Match]):
     opportunity = factory.SubFactory(OpportunityFactory)
     status = MatchStatus.PROPOSED
     rank = 1
+
+
+class ProposalFactory(LocatedFactory[Proposal]):
+    """A placement a pupil found, with the employer's part done: waiting for the school's check."""
+
+    class Meta:
+        model = Proposal
+
+    pupil = factory.SubFactory(PupilFactory)
+    status = ProposalStatus.AWAITING_VETTING
+    employer_name = factory.Sequence(lambda n: f"Corner Bakery {n}")
+    contact_name = "Pat Baker"
+    contact_email = factory.Sequence(lambda n: f"pat{n}@bakery.example")
+    contact_phone = "0151 000 0000"
+    address = "2 Bold Street, Liverpool"
+    postcode = "L1 4DS"
+    starts_on = WINDOW_START
+    ends_on = WINDOW_END
+    pupil_plans = "Help in the shop and learn to bake bread."
+    sector = factory.SubFactory(SectorFactory)
+    site_name = "Bold Street shop"
+    daily_hours = 6
+    supervisor_name = "Pat Baker"
+    supervisor_role = "Owner"
+    duties = "Serving customers, stock and baking."
+    insurer = "Test Mutual"
+    insurance_policy_number = factory.Sequence(lambda n: f"EL-SF-{n:05d}")
+    insurance_expires_on = WINDOW_END + dt.timedelta(days=365)
+    risk_assessment_on = TODAY - dt.timedelta(days=10)
+    employer_completed_at = factory.LazyFunction(timezone.now)

@@ -5,15 +5,35 @@ from typing import Any
 from rest_framework import serializers
 
 from employers.models import ComplianceRecord, Employer, Opportunity, Site
+from employers.services import OPPORTUNITY_FIELDS
 from mobility.geography.models import Sector
 
 
 class EmployerSerializer(serializers.ModelSerializer[Employer]):
+    """An organisation; its verification changes only through verify and refuse."""
+
     sector = serializers.SlugRelatedField(slug_field="slug", queryset=Sector.objects.all())
 
     class Meta:
         model = Employer
-        fields = ["id", "name", "companies_house_number", "sector", "website"]
+        fields = [
+            "id",
+            "name",
+            "companies_house_number",
+            "sector",
+            "website",
+            "verification_status",
+            "verification_decided_at",
+            "verification_note",
+        ]
+        read_only_fields = ["verification_status", "verification_decided_at", "verification_note"]
+
+
+class VerificationDecisionSerializer(serializers.Serializer[Any]):
+    note = serializers.CharField(
+        max_length=1000,
+        help_text="Verify: what was checked. Refuse: the reason, which the organisation is told.",
+    )
 
 
 class SiteSerializer(serializers.ModelSerializer[Site]):
@@ -47,20 +67,10 @@ class OpportunitySerializer(serializers.ModelSerializer[Opportunity]):
             "id",
             "employer",
             "employer_name",
-            "site",
             "site_detail",
-            "title",
-            "description",
-            "sector",
-            "capacity",
+            *OPPORTUNITY_FIELDS,
             "seats_taken",
             "seats_left",
-            "starts_on",
-            "ends_on",
-            "daily_hours",
-            "minimum_age",
-            "mode",
-            "accessibility",
             "status",
             "travel_minutes",
             "created_at",

@@ -5,19 +5,21 @@ from typing import Any
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from employers import services
+from employers import services, verification
 from employers.models import ComplianceRecord, Employer, Opportunity, Site
 from employers.selectors import (
     compliance_for_user,
+    employers_awaiting_verification,
     employers_for_user,
+    employers_for_verification,
     opportunities_for_user,
     opportunities_within,
     opportunity_travel_minutes,
@@ -33,10 +35,13 @@ from .serializers import (
     EmployerSerializer,
     OpportunitySerializer,
     SiteSerializer,
+    VerificationDecisionSerializer,
     VerifySerializer,
 )
 
 MANAGERS = {Role.EMPLOYER, Role.ADMIN}
+ADVISING = {Role.ADVISER, Role.ADMIN}
+ADVISING_ACTIONS = ("verify", "refuse", "awaiting_verification")
 
 
 class EmployerViewSet(
@@ -46,11 +51,63 @@ class EmployerViewSet(
 
     model = Employer
     serializer_class = EmployerSerializer
-    http_method_names = ["get", "patch", "head", "options"]
-    action_roles = {"partial_update": MANAGERS}
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    action_roles = {
+        "partial_update": MANAGERS,
+        "verify": ADVISING,
+        "refuse": ADVISING,
+        "awaiting_verification": ADVISING,
+    }
 
     def scoped_queryset(self) -> QuerySet[Employer]:
+        if self.action in ADVISING_ACTIONS:  # advisers decide only for their own region
+            return employers_for_verification(user=self.request.user).select_related("sector")
         return employers_for_user(user=self.request.user).select_related("sector")
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="Words in the name, a site's postcode or the contact."),
+            OpenApiParameter("status", str, enum=["pending", "refused"], description="Default pending."),
+        ],
+        responses={200: EmployerSerializer(many=True)},
+    )
+    @action(detail=False, methods=["get"], url_path="awaiting-verification")
+    def awaiting_verification(self, request: Request) -> Response:
+        """Advisers: organisations in their region whose contact has confirmed their email address,
+        oldest first."""
+        status_ = request.query_params.get("status") or Employer.Verification.PENDING
+        if status_ not in (Employer.Verification.PENDING, Employer.Verification.REFUSED):
+            raise ValidationError({"status": "Choose pending or refused."})
+        qs = employers_awaiting_verification(
+            user=request.user, status=status_, search=request.query_params.get("q", "").strip()
+        )
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(request=VerificationDecisionSerializer, responses={200: EmployerSerializer})
+    @action(detail=True, methods=["post"])
+    def verify(self, request: Request, pk: str | None = None) -> Response:
+        """Pupils may now see the organisation's published opportunities."""
+        note = self._note(request)
+        employer = verification.employer_verify(
+            employer=self.get_object(), actor=acting_user(request), note=note
+        )
+        return Response(self.get_serializer(employer).data)
+
+    @extend_schema(request=VerificationDecisionSerializer, responses={200: EmployerSerializer})
+    @action(detail=True, methods=["post"])
+    def refuse(self, request: Request, pk: str | None = None) -> Response:
+        """Its opportunities stay hidden from pupils; the contact is emailed the reason."""
+        note = self._note(request)
+        employer = verification.employer_refuse(
+            employer=self.get_object(), actor=acting_user(request), reason=note
+        )
+        return Response(self.get_serializer(employer).data)
+
+    def _note(self, request: Request) -> str:
+        body = VerificationDecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return str(body.validated_data["note"])
 
 
 class _OwnEmployerViewSet(ScopedViewSet):
@@ -61,7 +118,7 @@ class _OwnEmployerViewSet(ScopedViewSet):
         return Employer.objects.get(pk=employer_id)
 
 
-class SiteViewSet(
+class _OwnEmployerModelViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -69,6 +126,10 @@ class SiteViewSet(
     mixins.DestroyModelMixin,
     _OwnEmployerViewSet,
 ):
+    """What a member creates, edits and deletes for their own organisation."""
+
+
+class SiteViewSet(_OwnEmployerModelViewSet):
     """An organisation's workplaces. Their postcodes are located to a grid point."""
 
     model = Site
@@ -128,14 +189,7 @@ class OpportunityFilter(filters.FilterSet):
         return opportunities_within(home=home, opportunities=queryset, minutes=int(value))
 
 
-class OpportunityViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    _OwnEmployerViewSet,
-):
+class OpportunityViewSet(_OwnEmployerModelViewSet):
     """Opportunities: pupils browse published ones with their own travel time; members manage
     their organisation's; school staff and advisers also see those their pupils are matched to."""
 

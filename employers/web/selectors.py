@@ -1,11 +1,12 @@
-"""Reads behind the employer's own pages: compliance expiries."""
+"""Reads behind the employer's own pages: compliance expiries, colleagues."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from employers.models import ComplianceRecord, Employer
+from employers.models import ComplianceRecord, Employer, EmployerMember
+from mobility.accounts.models import Invitation
 
 WARN_DAYS = 60
 
@@ -50,3 +51,25 @@ def compliance_expiries(*, employer: Employer, today: dt.date) -> list[Expiry]:
         _expiry("Employer's liability insurance", record.insurance_expires_on, today),
         _expiry("Young workers' risk assessment", record.risk_assessment_valid_until, today),
     ]
+
+
+@dataclass(frozen=True)
+class Colleague:
+    member: EmployerMember
+    activated: bool  # has set a password through their invitation
+    invited_until: dt.datetime | None  # when their outstanding invitation stops working
+
+
+def colleagues_of(*, employer: Employer) -> list[Colleague]:
+    """The organisation's members, with where each stands with their invitation."""
+    members = list(
+        EmployerMember.objects.filter(employer=employer, user__is_active=True)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+    until = dict(
+        Invitation.objects.filter(
+            user__in=[m.user_id for m in members], used_at=None, revoked_at=None
+        ).values_list("user_id", "expires_at")
+    )
+    return [Colleague(m, m.user.has_usable_password(), until.get(m.user_id)) for m in members]

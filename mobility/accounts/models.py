@@ -7,6 +7,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
 
+from mobility.accounts.tokens import SingleUseToken
 from mobility.audit.tracking import audited
 
 
@@ -81,7 +82,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.first_name
 
 
-class Invitation(models.Model):
+class Invitation(SingleUseToken):
     """A single-use way in for a new account: a link by email, or a code on a printed class sheet.
 
     Only hashes of the link's token and of the code are stored; the plain values exist once, in the
@@ -89,13 +90,8 @@ class Invitation(models.Model):
     """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
-    token_hash = models.CharField(max_length=64, unique=True)
     code_hash = models.CharField(max_length=64, blank=True)
     sent_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True, help_text="Replaced by a newer invitation.")
 
     class Meta:
         ordering = ["-created_at"]
@@ -103,7 +99,3 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation for user {self.user_id}"
-
-    def is_outstanding(self, now: Any = None) -> bool:
-        now = now or timezone.now()
-        return self.used_at is None and self.revoked_at is None and self.expires_at > now

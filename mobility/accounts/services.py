@@ -8,13 +8,13 @@ email address. Sending a new invitation replaces the person's outstanding ones.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import hmac
 import logging
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -23,10 +23,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from mobility.accounts import tokens
 from mobility.accounts.models import Invitation, Role, User
+from mobility.accounts.tokens import token_digest, token_new
 from mobility.errors import Invalid
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # No 0/O, 1/I/L: a pupil copies the code from paper.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -52,10 +55,6 @@ class IssuedInvitation:
     @property
     def path(self) -> str:
         return reverse("invitation", kwargs={"token": self.token})
-
-
-def _digest(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()
 
 
 def normalise_code(code: str) -> str:
@@ -84,14 +83,14 @@ def invitation_send(
     shows the code (a printed class sheet).
     """
     now = now or timezone.now()
-    token = secrets.token_urlsafe(32)
+    token, token_hash = token_new()
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     with transaction.atomic():
         Invitation.objects.filter(user=user, used_at=None, revoked_at=None).update(revoked_at=now)
         invitation = Invitation.objects.create(
             user=user,
-            token_hash=_digest(token),
-            code_hash=_digest(code),
+            token_hash=token_hash,
+            code_hash=token_digest(code),
             sent_by=sent_by,
             created_at=now,
             expires_at=now + valid_for(),
@@ -138,9 +137,33 @@ def user_invite(
     return user
 
 
+def colleague_invite(
+    *,
+    role: str,
+    attach: Callable[[User], T],
+    email: str,
+    first_name: str,
+    last_name: str,
+    invited_by: User,
+    site_url: str | None = None,
+) -> T:
+    """A colleague's account in ``role``, invited to set a password, and ``attach`` linking it to
+    the inviter's school or organisation: all or nothing."""
+    with transaction.atomic():
+        user = user_invite(
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            role=role,
+            invited_by=invited_by,
+            site_url=site_url,
+        )
+        return attach(user)
+
+
 def invitation_by_token(*, token: str, now: dt.datetime | None = None) -> Invitation:
     """The invitation behind a link, or ``InvitationRefused`` saying why it cannot be used."""
-    invitation = Invitation.objects.select_related("user").filter(token_hash=_digest(token)).first()
+    invitation = Invitation.objects.select_related("user").filter(token_hash=token_digest(token)).first()
     if invitation is None:
         raise InvitationRefused("unknown", "This link is not valid. Check it was copied in full.")
     _check_usable(invitation, now or timezone.now())
@@ -149,7 +172,7 @@ def invitation_by_token(*, token: str, now: dt.datetime | None = None) -> Invita
 
 def invitation_by_code(*, email: str, code: str, now: dt.datetime | None = None) -> Invitation:
     """The invitation a printed code belongs to, for the account with ``email``."""
-    wanted = _digest(normalise_code(code))
+    wanted = token_digest(normalise_code(code))
     candidates = Invitation.objects.select_related("user").filter(
         user__email__iexact=email.strip(), code_hash__gt=""
     )
@@ -165,19 +188,17 @@ def invitation_check(*, invitation: Invitation, now: dt.datetime | None = None) 
     _check_usable(invitation, now or timezone.now())
 
 
+REFUSALS = {
+    tokens.USED: "This invitation has already been used. Sign in with the password you set.",
+    tokens.REPLACED: "This invitation was replaced by a newer one. Use the most recent one you were given.",
+    tokens.EXPIRED: "This invitation has expired. Ask whoever invited you to send a new one.",
+}
+
+
 def _check_usable(invitation: Invitation, now: dt.datetime) -> None:
-    if invitation.used_at is not None:
-        raise InvitationRefused(
-            "used", "This invitation has already been used. Sign in with the password you set."
-        )
-    if invitation.revoked_at is not None:
-        raise InvitationRefused(
-            "replaced", "This invitation was replaced by a newer one. Use the most recent one you were given."
-        )
-    if invitation.expires_at <= now:
-        raise InvitationRefused(
-            "expired", "This invitation has expired. Ask whoever invited you to send a new one."
-        )
+    reason = invitation.refusal(now)
+    if reason is not None:
+        raise InvitationRefused(reason, REFUSALS[reason])
 
 
 def invitation_accept(*, invitation: Invitation, password: str, now: dt.datetime | None = None) -> User:

@@ -7,9 +7,11 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from mobility.accounts.models import Role, User
 from mobility.permissions import role_of
-from mobility.web_forms import GovukForm
+from mobility.web_forms import GovukForm, add_service_error
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
@@ -37,6 +39,7 @@ ROLE_HOME = {
     Role.PUPIL: "pupil:home",
     Role.EMPLOYER: "employer:home",
     Role.SCHOOL_STAFF: "school:home",
+    Role.YOUTH_WORKER: "youth:home",
     Role.ADVISER: "adviser:home",
     Role.ADMIN: "adviser:home",
 }
@@ -105,8 +108,35 @@ def home_url(user: Any) -> str:
     return reverse(ROLE_HOME.get(user.role, "login"))
 
 
-@login_required
 def home_view(request: HttpRequest) -> HttpResponse:
+    """Visitors get the way in (sign in, or register an organisation); everyone else their home."""
+    if not request.user.is_authenticated:
+        return render(request, "accounts/welcome.html")
     if role_of(request.user) not in ROLE_HOME:
         raise PermissionDenied
     return redirect(home_url(request.user))
+
+
+def invite_colleague_page(
+    request: AuthedRequest,
+    *,
+    form: forms.Form,
+    invite: Callable[..., Any],
+    done_url: str,
+    **context: Any,
+) -> HttpResponse:
+    """The "Invite a colleague" page of school staff and employer members: ``invite`` takes the
+    form's answers (and ``invited_by``, ``site_url``) and returns the new profile row."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = invite(
+                invited_by=request.user, site_url=request.build_absolute_uri("/"), **form.cleaned_data
+            )
+        except IntegrityError:
+            form.add_error("email", "An account with this email address already exists")
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"An invitation was sent to {made.user.email}.")
+            return redirect(done_url)
+    return render(request, "accounts/invite_colleague.html", {"form": form, **context})

@@ -7,6 +7,7 @@ from collections.abc import Set as AbstractSet
 from typing import Any, TypeVar
 
 from django import forms
+from django.core.paginator import Paginator as DjangoPaginator
 from django.db.models import Model, QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -14,6 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import pagination, permissions, viewsets
 from rest_framework.serializers import BaseSerializer
 
+from mobility.pagination import IdPaginator
 from mobility.permissions import ActionRoles, role_of
 
 _M = TypeVar("_M", bound=Model)
@@ -44,8 +46,10 @@ class Pagination(pagination.PageNumberPagination):
 
     def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> list[Any] | None:
         if not isinstance(queryset, QuerySet) or getattr(queryset, "_fields", None) is not None:
+            self.django_paginator_class = DjangoPaginator
             return super().paginate_queryset(queryset, request, view)
-        ids = super().paginate_queryset(queryset.values_list("pk", flat=True), request, view)
+        self.django_paginator_class = IdPaginator  # the page's ids and the total in one query
+        ids = super().paginate_queryset(queryset, request, view)
         if ids is None:
             return None
         rows = queryset.order_by().in_bulk(ids)

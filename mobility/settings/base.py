@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "employers",
     "placements",
     "placements.lifecycle",
+    "placements.selffound",
     "demo",
 ]
 
@@ -84,6 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "employers.web.context.own_organisation",
             ],
         },
     },
@@ -101,6 +103,9 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 # A persistent connection is checked before each request reuses it, so a database restart costs no 500.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# .iterator() (a form's choices, for one) reads with a plain query: a server-side cursor costs
+# three round trips (declare, fetch, close) for a few rows.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -201,9 +206,15 @@ CELERY_BEAT_SCHEDULE["privacy-retention"] = {
     "schedule": timedelta(days=1),
 }
 
+# Called in each web worker before it takes requests (mobility/gunicorn.py).
+WEB_WORKER_WARM_UP = ["placements.transit.selectors.timetable_warm"]
+
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Sessions are read from Redis and written through to the database: no session query per
+    # request. Only with a shared cache: a per-process one could keep a signed-out session alive.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -241,6 +252,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="60/min"),
         "user": env.str("API_THROTTLE_USER", default="600/min"),
+        # Organisations registering from one address (the public sign-up page).
+        "sign_up": env.str("SIGN_UP_THROTTLE", default="5/hour"),
     },
 }
 # API tokens (django-rest-knox): stored as SHA-512 digests, each expires, owners list and revoke them.
@@ -281,6 +294,14 @@ MOBILITY = {
     "RISK_ASSESSMENT_VALID_FOR": timedelta(days=env.int("RISK_ASSESSMENT_VALID_DAYS", default=365)),
     "DEFAULT_MAX_TRAVEL_MINUTES": env.int("DEFAULT_MAX_TRAVEL_MINUTES", default=45),
     "MAX_APPLICATIONS": env.int("MAX_APPLICATIONS", default=5),
+    # Young people outside school (registered by a youth service) form a priority tier of their
+    # own at this position among the run's tiers: 0 first, 1 after care-experienced pupils (the
+    # default); "none" gives them no tier of their own (they rank by their other flags).
+    "YOUNG_PERSON_PRIORITY_TIER": (
+        None
+        if env.str("YOUNG_PERSON_PRIORITY_TIER", default="1").lower() == "none"
+        else env.int("YOUNG_PERSON_PRIORITY_TIER", default=1)
+    ),
     # Journeys from timetables must arrive by this time (HH:MM) on the placement's first day.
     "ARRIVE_BY": env.str("ARRIVE_BY", default="08:50"),
     "OFFER_LAPSE_DAYS": env.int("OFFER_LAPSE_DAYS", default=7),

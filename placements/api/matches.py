@@ -40,7 +40,7 @@ ADVISING = {Role.ADVISER, Role.ADMIN}
 # A bulk action answers one row per id asked, unfiltered and unpaginated.
 ANSWER_PER_ID: dict[str, Any] = {"filter_backends": [], "pagination_class": None}
 EMPLOYING = {Role.EMPLOYER, Role.ADMIN}
-STAFF = {Role.SCHOOL_STAFF, Role.ADVISER, Role.ADMIN}
+STAFF = {Role.SCHOOL_STAFF, Role.YOUTH_WORKER, Role.ADVISER, Role.ADMIN}
 
 
 class MatchFilter(filters.FilterSet):

@@ -14,7 +14,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from employers.models import Opportunity
+from employers.models import OPEN_TO_PUPILS, Opportunity
 from mobility.accounts.models import Role
 from mobility.geography.models import Region
 from mobility.permissions import role_of
@@ -32,9 +32,7 @@ from placements.selectors import NAMED_STATUSES, SHARED_STATUSES
 
 
 class ApplicationSerializer(serializers.ModelSerializer[Application]):
-    opportunity = serializers.PrimaryKeyRelatedField(
-        queryset=Opportunity.objects.filter(status=Opportunity.Status.PUBLISHED)
-    )
+    opportunity = serializers.PrimaryKeyRelatedField(queryset=Opportunity.objects.filter(OPEN_TO_PUPILS))
     opportunity_title = serializers.CharField(source="opportunity.title", read_only=True)
     employer_name = serializers.CharField(source="opportunity.employer.name", read_only=True)
 
@@ -243,21 +241,7 @@ class MatchRunSerializer(serializers.ModelSerializer[MatchRun]):
 
     class Meta:
         model = MatchRun
-        fields = [
-            "id",
-            "region",
-            "policy",
-            "what_if",
-            "seed",
-            "status",
-            "stage",
-            "progress",
-            "statistics",
-            "error",
-            "created_at",
-            "started_at",
-            "finished_at",
-        ]
+        # What the adviser asks for, then what the run reports back.
         read_only_fields = [
             "status",
             "stage",
@@ -268,6 +252,7 @@ class MatchRunSerializer(serializers.ModelSerializer[MatchRun]):
             "started_at",
             "finished_at",
         ]
+        fields = ["id", "region", "policy", "what_if", "seed", *read_only_fields]
         validators: list[Any] = []  # one live run per region: the service answers with a 409
 
     def to_representation(self, instance: MatchRun) -> dict[str, Any]:

@@ -87,6 +87,7 @@ _PUPIL_DTYPES: dict[str, Any] = {
     "application_ptr": np.int64,
     "application_opportunity_id": np.int64,
     "consent": np.int8,
+    "young_person": np.bool_,
 }
 
 # CSR pointers and values: not one entry per pupil.
@@ -178,11 +179,15 @@ class PupilTable:
     application_opportunity_id: I64
     # ``CONSENT_CODES``; left out, no answer has been asked for yet.
     consent: I8 = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
+    # Registered by a youth service (not in education or work, or a care leaver): a priority flag.
+    young_person: Bools = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
     def __post_init__(self) -> None:
         n = len(self.pupil_id)
         if len(self.consent) == 0 and n:
             object.__setattr__(self, "consent", np.full(n, CONSENT_NOT_REQUESTED, dtype=np.int8))
+        if len(self.young_person) == 0 and n:
+            object.__setattr__(self, "young_person", np.zeros(n, dtype=bool))
         _freeze(self, _PUPIL_DTYPES)
         for f in fields(self):
             if f.name not in _PUPIL_LIST_FIELDS and len(getattr(self, f.name)) != n:

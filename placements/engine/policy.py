@@ -10,12 +10,15 @@ from numpy.typing import NDArray
 from ._types import F64
 from .timetable.override import TimetableMinutes
 
+# The pupil model's disadvantage flags, then ``young_person``: registered by a youth service
+# (not in education, employment or training, or a care leaver) rather than a school.
 FLAG_NAMES = (
     "care_experienced",
     "fsm_or_pupil_premium",
     "send",
     "young_carer",
     "at_risk_of_neet",
+    "young_person",
 )
 
 # Words an adviser can read out.
@@ -25,6 +28,7 @@ FLAG_WORDS = {
     "send": "SEND",
     "young_carer": "young carer",
     "at_risk_of_neet": "at risk of NEET",
+    "young_person": "young person outside school",
 }
 
 DEFAULT_TIERS: tuple[tuple[str, ...], ...] = (
@@ -32,6 +36,22 @@ DEFAULT_TIERS: tuple[tuple[str, ...], ...] = (
     ("fsm_or_pupil_premium",),
     ("send", "young_carer", "at_risk_of_neet"),
 )
+# Where young people outside school come by default: a tier of their own at this position
+# (0 = before everyone). Deployments choose it in settings (``YOUNG_PERSON_PRIORITY_TIER``).
+YOUNG_PERSON_TIER_DEFAULT = 1
+
+
+def tiers_with_young_people(
+    tiers: tuple[tuple[str, ...], ...] = DEFAULT_TIERS, position: int | None = YOUNG_PERSON_TIER_DEFAULT
+) -> tuple[tuple[str, ...], ...]:
+    """``tiers`` with young people outside school as a tier of their own at ``position``
+    (``None``: no tier of their own; they rank by their other flags)."""
+    rest = tuple(t for t in (tuple(f for f in tier if f != "young_person") for tier in tiers) if t)
+    if position is None:
+        return rest
+    at = max(0, min(position, len(rest)))
+    return (*rest[:at], ("young_person",), *rest[at:])
+
 
 PolicyName = Literal["stable", "max-coverage"]
 SecondaryKey = Literal["sector_fit", "travel_band", "none"]

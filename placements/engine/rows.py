@@ -35,6 +35,7 @@ class PupilRow:
     at_risk_of_neet: bool = False
     approved_opportunity_id: int | None = None
     consent: str = "not_requested"  # a key of ``CONSENT_CODES``
+    young_person: bool = False  # registered by a youth service, not a school
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ def build_input(
         application_ptr=np.array(app_ptr),
         application_opportunity_id=np.array(apps),
         consent=np.array([CONSENT_CODES[r.consent] for r in ps], dtype=np.int8),
+        young_person=np.array([r.young_person for r in ps], dtype=bool),
     )
     opportunity_table = OpportunityTable(
         opportunity_id=np.array([r.opportunity_id for r in os_]),

@@ -36,10 +36,11 @@ def _open_until(pupil: Pupil, opportunity: Opportunity) -> tuple[bool, dt.date |
 def application_eligibility_problems(*, pupil: Pupil, opportunity: Opportunity, today: dt.date) -> list[str]:
     """Why this pupil cannot apply for this opportunity (empty if they can)."""
     problems = []
-    if opportunity.status != Opportunity.Status.PUBLISHED:
+    if not opportunity.is_open_to_pupils:
         problems.append("This opportunity is not open for applications.")
     if pupil.parental_consent == ConsentStatus.REFUSED:
-        problems.append("Your parent or carer has refused consent for work experience.")
+        who = "You have" if pupil.is_young_person else "Your parent or carer has"
+        problems.append(f"{who} refused consent for work experience.")
     if pupil.age_on(opportunity.starts_on) < opportunity.minimum_age:
         problems.append(f"You must be at least {opportunity.minimum_age} on the first day.")
     overlaps, deadline = _open_until(pupil, opportunity)

@@ -20,6 +20,7 @@ from .models import ChangeRequest, NotificationSent
 
 PUPIL, EMPLOYER, ADVISERS, SCHOOL = "pupil", "employer", "advisers", "school"
 PLACEMENT_CHANGED = "placement_changed"
+SELF_FOUND = "self_found"
 S = MatchStatus
 
 # Who hears of each new status, and the headline each audience gets.
@@ -40,7 +41,7 @@ AUDIENCES: dict[str, dict[str, str]] = {
     S.ACCEPTED: {
         EMPLOYER: "{first_name} accepted {title}",
         ADVISERS: "{first_name} accepted {title}",
-        SCHOOL: "{first_name} accepted {title}: parental consent needed",
+        SCHOOL: "{first_name} accepted {title}: consent needed",
     },
     S.PUPIL_DECLINED: {
         EMPLOYER: "{first_name} declined {title}",
@@ -107,7 +108,10 @@ def messages_for_change(change: MatchStatusChange) -> list[Message]:
         "Sign in to Mobility to see the details and what to do next."
     )
     messages: dict[str, Message] = {}
-    for audience, subject in AUDIENCES.get(change.to_status, {}).items():
+    audiences = AUDIENCES.get(change.to_status, {})
+    if change.reason == SELF_FOUND and change.to_status == S.PROPOSED:
+        audiences = {ADVISERS: "{first_name} found a placement the school has checked: {title}"}
+    for audience, subject in audiences.items():
         for email in _emails(match, audience):
             messages.setdefault(email, Message(email, subject.format(**words)[:200], body))
     return list(messages.values())

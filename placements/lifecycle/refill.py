@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -29,12 +30,25 @@ from django.utils import timezone
 
 from employers.models import Opportunity
 from employers.selectors import compliance_problems
-from placements.engine.policy import DEFAULT_TIERS
-from placements.models import LIVE_STATUSES, Application, Match, MatchRun, MatchStatus, MatchStatusChange
+from placements.models import (
+    LIVE_STATUSES,
+    Application,
+    Match,
+    MatchRun,
+    MatchStatus,
+    MatchStatusChange,
+    side_runs,
+)
+from placements.priority import run_tiers
 from placements.reach import pupils_reaching
 from schools.models import ConsentStatus, Pupil, WorkExperienceWindow
+from schools.selectors import windows_of_outer_pupil
 
 from .follow_up import notification_record
+
+if TYPE_CHECKING:
+    from mobility.accounts.models import User
+    from mobility.geography.models import Region
 
 
 def lottery_number(*, seed: int, pupil_id: int) -> int:
@@ -50,15 +64,14 @@ def priority_tier(*, pupil: Pupil, tiers: tuple[tuple[str, ...], ...]) -> int:
 
 
 def _tiers(run: MatchRun | None) -> tuple[tuple[str, ...], ...]:
-    raw = (run.parameters or {}).get("priority_tiers") if run else None
-    return tuple(tuple(t) for t in raw) if raw else DEFAULT_TIERS
+    return run_tiers(run.parameters if run else None)
 
 
 def current_run(*, region_id: int) -> MatchRun | None:
     """The region's latest finished live run: the one whose proposals advisers act on."""
     return (
         MatchRun.objects.filter(region_id=region_id, what_if=False, status=MatchRun.Status.SUCCEEDED)
-        .exclude(parameters__has_key="refill")
+        .exclude(side_runs())
         .order_by("-created_at", "-pk")
         .first()
     )
@@ -85,8 +98,7 @@ def refill_candidates(*, opportunity: Opportunity, run: MatchRun | None) -> list
         | (Q(opportunity=opportunity) & Q(run__what_if=False))
     )
     window = WorkExperienceWindow.objects.filter(
-        school_id=OuterRef("school_id"),
-        year_group=OuterRef("year_group"),
+        windows_of_outer_pupil(),
         starts_on__lte=opportunity.ends_on,
         ends_on__gte=opportunity.starts_on,
     )
@@ -102,6 +114,31 @@ def refill_candidates(*, opportunity: Opportunity, run: MatchRun | None) -> list
     return ranked
 
 
+def side_run_create(
+    *,
+    region: Region,
+    parameters: dict[str, Any],
+    now: dt.datetime,
+    policy: str = MatchRun.Policy.STABLE,
+    seed: int = 0,
+    created_by: User | None = None,
+) -> MatchRun:
+    """A finished run of its own for matches made outside a match run (a refill, a placement a
+    pupil found), so advisers review them as any other; ``current_run`` never returns one."""
+    return MatchRun.objects.create(
+        region=region,
+        policy=policy,
+        seed=seed,
+        parameters=parameters,
+        status=MatchRun.Status.SUCCEEDED,
+        stage=MatchRun.Stage.DONE,
+        progress=1.0,
+        started_at=now,
+        finished_at=now,
+        created_by=created_by,
+    )
+
+
 def opportunity_refill(
     *, opportunity_id: int, run_id: int | None = None, now: dt.datetime | None = None
 ) -> list[Match]:
@@ -113,9 +150,7 @@ def opportunity_refill(
             .select_related("employer", "site")
             .get(pk=opportunity_id)
         )
-        if opportunity.status != Opportunity.Status.PUBLISHED or opportunity.starts_on <= timezone.localdate(
-            now
-        ):
+        if not opportunity.is_open_to_pupils or opportunity.starts_on <= timezone.localdate(now):
             return []
         hint = (
             MatchRun.objects.filter(pk=run_id).first()
@@ -136,7 +171,7 @@ def opportunity_refill(
         chosen = refill_candidates(opportunity=opportunity, run=source)[:free]
         if not chosen or source is None:
             return []
-        run = MatchRun.objects.create(
+        run = side_run_create(
             region=source.region,
             policy=source.policy,
             seed=source.seed,
@@ -144,12 +179,7 @@ def opportunity_refill(
                 **source.parameters,
                 "refill": {"opportunity_id": opportunity.pk, "source_run_id": source.pk},
             },
-            status=MatchRun.Status.SUCCEEDED,
-            stage=MatchRun.Stage.DONE,
-            progress=1.0,
-            started_at=now,
-            finished_at=now,
-            created_by=None,
+            now=now,
         )
         made = []
         for pupil, tier, minutes in chosen:

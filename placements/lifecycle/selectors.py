@@ -30,7 +30,7 @@ def applications_for_user(*, user: User | AnonymousUser) -> QuerySet[Application
         return base
     if role == Role.PUPIL:
         return base.filter(pupil__user=user) if isinstance(user, User) else base.none()
-    if role in (Role.SCHOOL_STAFF, Role.ADVISER):
+    if role in (Role.SCHOOL_STAFF, Role.YOUTH_WORKER, Role.ADVISER):
         return base.filter(pupil__school_id__in=school_ids_of(user))
     return base.none()
 
@@ -53,7 +53,7 @@ def matches_for_user(*, user: User | AnonymousUser) -> QuerySet[Match]:
         if employer_id is None:
             return base.none()
         return base.filter(opportunity__employer_id=employer_id).exclude(status__in=NOT_YET_OFFERED)
-    if role in (Role.SCHOOL_STAFF, Role.ADVISER):
+    if role in (Role.SCHOOL_STAFF, Role.YOUTH_WORKER, Role.ADVISER):
         return base.filter(pupil__school_id__in=school_ids_of(user))
     return base.none()
 
@@ -63,7 +63,7 @@ def runs_for_user(*, user: User | AnonymousUser) -> QuerySet[MatchRun]:
     role = role_of(user)
     if role == Role.ADMIN:
         return MatchRun.objects.all()
-    if role in (Role.ADVISER, Role.SCHOOL_STAFF):
+    if role in (Role.ADVISER, Role.SCHOOL_STAFF, Role.YOUTH_WORKER):
         return MatchRun.objects.filter(
             region__local_authorities__schools__id__in=school_ids_of(user)
         ).distinct()

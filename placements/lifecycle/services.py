@@ -24,7 +24,7 @@ from mobility.errors import DomainError
 from mobility.permissions import role_of
 from placements.models import LIVE_STATUSES, Match, MatchStatus, MatchStatusChange
 from placements.permissions import match_in_scope
-from schools.models import ConsentStatus
+from schools.models import ConsentStatus, Pupil
 
 from .applications import applications_close_after
 from .exceptions import (
@@ -170,7 +170,7 @@ def _check_placeable(
     if problems:
         raise ComplianceBlocked("This placement cannot go ahead yet. " + " ".join(problems))
     if match.pupil.parental_consent == ConsentStatus.REFUSED:
-        raise ConsentRequired(f"{match.pupil.user.first_name}'s parent or carer has refused consent.")
+        raise ConsentRequired(f"{consent_giver_words(match.pupil)} refused consent.")
     if opportunity.starts_on < timezone.localdate(now):
         raise TransitionNotAllowed("The placement has already started.")
     if holds_another is None:
@@ -181,8 +181,16 @@ def _check_placeable(
 
 
 def consent_needed(match: Match) -> bool:
-    """Under-18s need a parent's or carer's consent before a placement is confirmed."""
-    return match.pupil.age_on(match.opportunity.starts_on) < ADULT_AGE
+    """Under-18s need a parent's or carer's consent before a placement is confirmed; a young
+    person outside school needs their own, whatever their age."""
+    return match.pupil.is_young_person or match.pupil.age_on(match.opportunity.starts_on) < ADULT_AGE
+
+
+def consent_giver_words(pupil: Pupil) -> str:
+    """Who answers about consent, as the subject of a sentence for staff."""
+    if pupil.is_young_person:
+        return f"{pupil.user.first_name} has"
+    return f"{pupil.user.first_name}'s parent or carer has"
 
 
 def match_approve(*, match_id: int, actor: User, note: str = "", now: dt.datetime | None = None) -> Match:
@@ -206,6 +214,20 @@ def _approve(
     if match.status == MatchStatus.PROPOSED:
         _check_placeable(match, now, compliance)
     _move(match=match, event=Event.APPROVE, actor=actor, now=now, note=note)
+    if match.opportunity.reserved:
+        _agree_self_found(match, now)
+
+
+def _agree_self_found(match: Match, now: dt.datetime) -> None:
+    """The pupil found this placement and its employer completed it: approved is as good as
+    accepted, and confirmed at once if consent is on file (or not needed)."""
+    _move(match=match, event=Event.SELF_FOUND_AGREE, actor=None, now=now, reason="self_found")
+    _confirm_if_consent_on_file(match, now)
+
+
+def _confirm_if_consent_on_file(match: Match, now: dt.datetime) -> None:
+    if not consent_needed(match) or match.pupil.parental_consent == ConsentStatus.GIVEN:
+        _move(match=match, event=Event.CONFIRM, actor=None, now=now, reason="consent_on_file")
 
 
 def match_reject(
@@ -266,10 +288,10 @@ def match_accept(*, match_id: int, actor: User, now: dt.datetime | None = None) 
         match = lock_match(match_id)
         _check_actor(Event.ACCEPT, match, actor)
         if match.pupil.parental_consent == ConsentStatus.REFUSED and consent_needed(match):
-            raise ConsentRequired("Your parent or carer has refused consent, so this cannot be accepted.")
+            who = "You have" if match.pupil.is_young_person else "Your parent or carer has"
+            raise ConsentRequired(f"{who} refused consent, so this cannot be accepted.")
         _move(match=match, event=Event.ACCEPT, actor=actor, now=now)
-        if not consent_needed(match) or match.pupil.parental_consent == ConsentStatus.GIVEN:
-            _move(match=match, event=Event.CONFIRM, actor=None, now=now, reason="consent_on_file")
+        _confirm_if_consent_on_file(match, now)
     return match
 
 
@@ -289,7 +311,8 @@ def match_confirm(*, match_id: int, actor: User | None = None, now: dt.datetime 
         match = lock_match(match_id)
         _check_actor(Event.CONFIRM, match, actor)
         if consent_needed(match) and match.pupil.parental_consent != ConsentStatus.GIVEN:
-            raise ConsentRequired(f"{match.pupil.user.first_name}'s parental consent has not been recorded.")
+            whose = "own" if match.pupil.is_young_person else "parental"
+            raise ConsentRequired(f"{match.pupil.user.first_name}'s {whose} consent has not been recorded.")
         _move(match=match, event=Event.CONFIRM, actor=actor, now=now, reason="consent_recorded")
     return match
 
@@ -412,7 +435,14 @@ def _decide_each(
     if run_id is not None:
         reachable = reachable.filter(run_id=run_id)
     found = set(reachable.values_list("pk", flat=True))
-    if event in ("approve", "offer") and invalid is None and role_of(actor) in TRANSITIONS[event].actors:
+    # Self-found placements move on past approval, so they take the one-at-a-time path.
+    self_found = reachable.filter(opportunity__reserved=True).exists()
+    if (
+        event in ("approve", "offer")
+        and invalid is None
+        and not self_found
+        and role_of(actor) in TRANSITIONS[event].actors
+    ):
         try:
             return _decide_together(
                 wanted, found, actor=actor, event=event, note=note, now=now or timezone.now()

@@ -27,6 +27,7 @@ class Event(StrEnum):
     CONFIRM = "confirm"
     COMPLETE = "complete"
     PLACEMENT_CHANGE = "placement_change"
+    SELF_FOUND_AGREE = "self_found_agree"
     CANCEL = "cancel"
 
 
@@ -52,6 +53,8 @@ class Transition:
 S = MatchStatus
 _CANCELLABLE = frozenset({S.APPROVED, S.OFFERED, S.EMPLOYER_CONFIRMED, S.ACCEPTED, S.CONFIRMED})
 _ADVISING = frozenset({Role.ADVISER, Role.ADMIN})
+# School staff, and youth workers in the school's place for young people outside school.
+_SCHOOL_SIDE = frozenset({Role.SCHOOL_STAFF, Role.YOUTH_WORKER})
 
 TRANSITIONS: dict[Event, Transition] = {
     t.event: t
@@ -90,7 +93,7 @@ TRANSITIONS: dict[Event, Transition] = {
             Event.CONFIRM,
             frozenset({S.ACCEPTED}),
             S.CONFIRMED,
-            frozenset({SYSTEM, Role.SCHOOL_STAFF, Role.ADVISER, Role.ADMIN}),
+            frozenset({SYSTEM, *_SCHOOL_SIDE, Role.ADVISER, Role.ADMIN}),
             "confirmed",
         ),
         Transition(Event.COMPLETE, frozenset({S.CONFIRMED}), S.COMPLETED, frozenset({SYSTEM}), "completed"),
@@ -102,11 +105,26 @@ TRANSITIONS: dict[Event, Transition] = {
             _ADVISING,
             "changed",
         ),
+        # A placement the pupil found: the employer and pupil agreed it before the school vetted
+        # it, so once an adviser approves it stands as accepted, waiting only for consent.
+        Transition(
+            Event.SELF_FOUND_AGREE, frozenset({S.APPROVED}), S.ACCEPTED, frozenset({SYSTEM}), "agreed"
+        ),
         Transition(
             Event.CANCEL,
             _CANCELLABLE,
             S.CANCELLED,
-            frozenset({SYSTEM, Role.PUPIL, Role.EMPLOYER, Role.SCHOOL_STAFF, Role.ADVISER, Role.ADMIN}),
+            frozenset(
+                {
+                    SYSTEM,
+                    Role.PUPIL,
+                    Role.EMPLOYER,
+                    Role.SCHOOL_STAFF,
+                    Role.YOUTH_WORKER,
+                    Role.ADVISER,
+                    Role.ADMIN,
+                }
+            ),
             "cancelled",
         ),
     )

@@ -11,6 +11,8 @@ import statistics as stats
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection, models
+
 from mobility.disclosure import THRESHOLD, Count, suppress_count, suppress_table
 from placements.models import Match, MatchRun
 
@@ -50,25 +52,16 @@ def run_figures(*, run: MatchRun, reveal: bool, per_match: bool = True) -> RunFi
     by_tier = s.get("by_tier") or []
     placed_or_not = [[int(t["placed"]), int(t["pupils"]) - int(t["placed"])] for t in by_tier]
     table = suppress_table(placed_or_not, reveal=reveal)
-    matches = (
-        list(
-            Match.objects.filter(run=run).values_list(
-                "priority_tier", "rank", "is_suggestion", "travel_minutes"
-            )
-        )
-        if per_match
-        else []
-    )
+    per_tier = _per_tier(run) if per_match else {}
     own_by_tier: list[list[int]] = []
     for tier in range(len(by_tier)):
-        own = [m for m in matches if m[0] == tier and not m[2]]
-        first = sum(1 for m in own if m[1] == 1)
-        own_by_tier.append([first, len(own) - first])
+        first, own, _travelled, _median = per_tier.get(tier, (0, 0, 0, None))
+        own_by_tier.append([first, own - first])
     first_choice = suppress_table(own_by_tier, reveal=reveal) if own_by_tier else None
     rows = []
     for tier, stat in enumerate(by_tier):
         pupils, placed = table.row_totals[tier], table.cells[tier][0]
-        travel = [m[3] for m in matches if m[0] == tier and m[3] is not None]
+        _first, _own, travelled, median = per_tier.get(tier, (0, 0, 0, None))
         fc_row = first_choice.cells[tier] if first_choice else []
         own_total = sum(c.value for c in fc_row)
         fc_shown = own_total > 0 and not placed.hidden and not any(c.hidden for c in fc_row)
@@ -80,8 +73,8 @@ def run_figures(*, run: MatchRun, reveal: bool, per_match: bool = True) -> RunFi
                 placed_rate=placed.rate_of(pupils),
                 first_choice_rate=fc_row[0].value / own_total if fc_shown else None,
                 # A median of one to four journeys describes those few pupils.
-                median_travel=round(stats.median(travel), 1)
-                if travel and (reveal or len(travel) >= THRESHOLD)
+                median_travel=round(median, 1)
+                if median is not None and (reveal or travelled >= THRESHOLD)
                 else None,
             )
         )
@@ -96,6 +89,40 @@ def run_figures(*, run: MatchRun, reveal: bool, per_match: bool = True) -> RunFi
         max_coverage_gain=None if gain is None else suppress_count(int(gain), reveal=reveal),
         compared_placed=None if compared is None else suppress_count(int(compared), reveal=reveal),
     )
+
+
+class _Median(models.Aggregate):
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = models.FloatField()
+
+
+def _per_tier(run: MatchRun) -> dict[int, tuple[int, int, int, float | None]]:
+    """Per priority tier: first choices, own choices, journeys and their median, from one
+    grouped query (no joins or sort: the run's matches are not read into Python)."""
+    own = models.Q(is_suggestion=False)
+    postgres = connection.vendor == "postgresql"
+    rows = (
+        Match.objects.filter(run=run)
+        .order_by()
+        .values("priority_tier")
+        .annotate(
+            first=models.Count("pk", filter=own & models.Q(rank=1)),
+            own=models.Count("pk", filter=own),
+            travelled=models.Count("travel_minutes"),
+            median=_Median("travel_minutes") if postgres else models.Value(None, models.FloatField()),
+        )
+        .values_list("priority_tier", "first", "own", "travelled", "median")
+    )
+    found = {tier: (first, mine, travelled, median) for tier, first, mine, travelled, median in rows}
+    if not postgres:  # the embedded SQLite demo has no percentile_cont
+        journeys: dict[int, list[int | None]] = {}
+        travel = Match.objects.filter(run=run, travel_minutes__isnull=False).order_by()
+        for tier, value in travel.values_list("priority_tier", "travel_minutes"):
+            journeys.setdefault(tier, []).append(value)
+        for tier, values in journeys.items():
+            found[tier] = (*found[tier][:3], float(stats.median(v for v in values if v is not None)))
+    return found
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from numpy.typing import NDArray
 
-from employers.models import Opportunity
+from employers.models import OPEN_TO_PUPILS, Employer, Opportunity
 from mobility.geography.models import Region, Sector
 from placements.engine.inputs import (
     CONSENT_CODES,
@@ -31,7 +31,8 @@ from placements.engine.inputs import (
 from placements.engine.policy import Policy
 from placements.matching.timetable import timetable_minutes_build
 from placements.models import LIVE_STATUSES, SEAT_HOLDING_STATUSES, Application, Match
-from schools.models import DISADVANTAGE_FLAGS, Pupil, WorkExperienceWindow
+from schools.models import DISADVANTAGE_FLAGS, Cohort, Pupil, School, WorkExperienceWindow
+from schools.selectors import windows_of_outer_pupil
 
 
 def _csr(
@@ -59,16 +60,49 @@ def _days(values: Iterable[dt.date | None]) -> NDArray[np.int32]:
 
 def region_pupils(*, region: Region, as_of: dt.date) -> Any:
     """Pupils a run for ``region`` serves: at the region's schools, and either with a
-    work-experience window still to come for their year group, an active application,
+    work-experience window still to come (their year group's, or their own), an active application,
     or a live placement (kept fixed)."""
-    window = WorkExperienceWindow.objects.filter(
-        school_id=OuterRef("school_id"), year_group=OuterRef("year_group"), ends_on__gte=as_of
-    )
+    window = WorkExperienceWindow.objects.filter(windows_of_outer_pupil(), ends_on__gte=as_of)
     applied = Application.objects.filter(pupil_id=OuterRef("pk"), status=Application.Status.ACTIVE)
     live = Match.objects.filter(pupil_id=OuterRef("pk"), status__in=LIVE_STATUSES)
     return Pupil.objects.filter(school__local_authority__region=region).filter(
         Exists(window) | Exists(applied) | Exists(live)
     )
+
+
+def _pupil_windows(
+    region: Region, as_of: dt.date, ids: NDArray[np.int64], cols: list[Any], young: NDArray[np.bool_]
+) -> tuple[NDArray[np.int64], NDArray[np.int32], NDArray[np.int32]]:
+    """Each pupil's windows in CSR form: a school pupil's year group's, a young person's own."""
+    # Windows are few (a school's year groups, a young person's own), read in one query; a
+    # young person's window is at their youth service, so in the region with it.
+    rows = list(
+        WorkExperienceWindow.objects.filter(school__local_authority__region=region, ends_on__gte=as_of)
+        .order_by("school_id", "year_group", "starts_on", "ends_on")
+        .values_list("school_id", "year_group", "starts_on", "ends_on", "pupil_id", "school__kind")
+    )
+    windows = [r[:4] for r in rows if r[4] is None and r[5] == School.Kind.SCHOOL]
+    own = [(r[4], r[2], r[3]) for r in rows if r[4] is not None]
+    w_school, w_year, w_start, w_end = zip(*windows, strict=True) if windows else ((), (), (), ())
+    w_key = np.asarray(w_school, dtype=np.int64) * 100 + np.asarray(w_year, dtype=np.int64)  # sorted
+    p_key = np.asarray(cols[1], dtype=np.int64) * 100 + np.asarray(cols[3], dtype=np.int64)
+    first = np.searchsorted(w_key, p_key, "left")
+    count = np.searchsorted(w_key, p_key, "right") - first
+    count[young] = 0
+    at = np.repeat(first, count) + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    owner = np.repeat(np.arange(len(ids)), count)
+    starts, ends = _days(w_start)[at], _days(w_end)[at]
+    if own and len(ids):
+        o_pupil, o_start, o_end = zip(*own, strict=True)
+        pos = np.searchsorted(ids, np.asarray(o_pupil, dtype=np.int64))
+        keep = (pos < len(ids)) & (ids[np.minimum(pos, len(ids) - 1)] == np.asarray(o_pupil))
+        owner = np.concatenate([owner, pos[keep]])
+        starts = np.concatenate([starts, _days(o_start)[keep]])
+        ends = np.concatenate([ends, _days(o_end)[keep]])
+    order = np.lexsort((ends, starts, owner))
+    ptr = np.zeros(len(ids) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(owner, minlength=len(ids)), out=ptr[1:])
+    return ptr, starts[order].astype(np.int32), ends[order].astype(np.int32)
 
 
 def pupil_table_build(*, region: Region, as_of: dt.date) -> PupilTable:
@@ -86,9 +120,10 @@ def pupil_table_build(*, region: Region, as_of: dt.date) -> PupilTable:
             "needs_step_free_access",
             *DISADVANTAGE_FLAGS,
             "parental_consent",
+            "cohort",
         )
     )
-    cols = list(zip(*rows, strict=True)) if rows else [()] * (10 + len(DISADVANTAGE_FLAGS))
+    cols = list(zip(*rows, strict=True)) if rows else [()] * (11 + len(DISADVANTAGE_FLAGS))
     ids = np.asarray(cols[0], dtype=np.int64)
     # Lists are read for all the region's pupils (a plain join, cheaper than repeating
     # the scope test); rows of pupils outside the snapshot are dropped by _csr.
@@ -106,21 +141,8 @@ def pupil_table_build(*, region: Region, as_of: dt.date) -> PupilTable:
         list(interests.values_list("pupil_id", "sector_id", "sector_id")), ids
     )
 
-    # Windows are few (a school's year groups), so they are joined to pupils here.
-    windows = list(
-        WorkExperienceWindow.objects.filter(school__local_authority__region=region, ends_on__gte=as_of)
-        .order_by("school_id", "year_group", "starts_on", "ends_on")
-        .values_list("school_id", "year_group", "starts_on", "ends_on")
-    )
-    w_school, w_year, w_start, w_end = zip(*windows, strict=True) if windows else ((), (), (), ())
-    w_key = np.asarray(w_school, dtype=np.int64) * 100 + np.asarray(w_year, dtype=np.int64)  # sorted
-    p_key = np.asarray(cols[1], dtype=np.int64) * 100 + np.asarray(cols[3], dtype=np.int64)
-    first = np.searchsorted(w_key, p_key, "left")
-    count = np.searchsorted(w_key, p_key, "right") - first
-    window_ptr = np.concatenate([[0], np.cumsum(count)]).astype(np.int64)
-    at = np.repeat(first, count) + np.arange(window_ptr[-1]) - np.repeat(window_ptr[:-1], count)
-    window_start = _days(w_start)[at]
-    window_end = _days(w_end)[at]
+    young = np.asarray(cols[10 + len(DISADVANTAGE_FLAGS)], dtype=str) != Cohort.SCHOOL_PUPIL
+    window_ptr, window_start, window_end = _pupil_windows(region, as_of, ids, cols, young)
 
     applications = Application.objects.filter(**in_region, status=Application.Status.ACTIVE).order_by()
     application_ptr, application_opportunity = _csr(
@@ -149,6 +171,7 @@ def pupil_table_build(*, region: Region, as_of: dt.date) -> PupilTable:
         consent=np.asarray(
             [CONSENT_CODES.get(c, -1) for c in cols[9 + len(DISADVANTAGE_FLAGS)]], dtype=np.int8
         ),
+        young_person=young,
     )
 
 
@@ -169,8 +192,10 @@ def opportunity_table_build(*, region: Region, pupils: PupilTable, as_of: dt.dat
     wanted = set(pupils.application_opportunity_id.tolist()) | set(
         pupils.approved_opportunity_id[pupils.approved_opportunity_id >= 0].tolist()
     )
-    open_here = Q(status=Opportunity.Status.PUBLISHED, ends_on__gte=as_of) & (
-        Q(site__local_authority_code__in=la_codes) | Q(mode=Opportunity.Mode.VIRTUAL)
+    open_here = (
+        OPEN_TO_PUPILS
+        & Q(ends_on__gte=as_of)
+        & (Q(site__local_authority_code__in=la_codes) | Q(mode=Opportunity.Mode.VIRTUAL))
     )
     rows = list(
         Opportunity.objects.filter(open_here | Q(id__in=_one_of(wanted)))
@@ -192,9 +217,10 @@ def opportunity_table_build(*, region: Region, pupils: PupilTable, as_of: dt.dat
             "employer__compliance__risk_assessment_on",
             "employer__compliance__supervisor_name",
             "employer__compliance__verified_at",
+            "employer__verification_status",
         )
     )
-    cols = list(zip(*rows, strict=True)) if rows else [()] * 16
+    cols = list(zip(*rows, strict=True)) if rows else [()] * 17
     ids = np.asarray(cols[0], dtype=np.int64)
 
     # Seats held by approved-or-later matches, counted from the matches themselves.
@@ -227,7 +253,14 @@ def opportunity_table_build(*, region: Region, pupils: PupilTable, as_of: dt.dat
         sector_id=np.asarray(cols[9]),
         is_growth_sector=np.asarray([s in growth for s in cols[9]], dtype=bool),
         la_code=np.asarray([c or "" for c in cols[10]], dtype=str),
-        published=np.asarray([s == Opportunity.Status.PUBLISHED for s in cols[11]], dtype=bool),
+        # Open to pupils: published, by an employer an adviser has verified.
+        published=np.asarray(
+            [
+                s == Opportunity.Status.PUBLISHED and v == Employer.Verification.VERIFIED
+                for s, v in zip(cols[11], cols[16], strict=True)
+            ],
+            dtype=bool,
+        ),
         # Compliance without a named supervisor, or not verified by an adviser, would block
         # approval, so the engine must not propose it either.
         insurance_valid_until=_days(

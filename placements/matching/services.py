@@ -28,6 +28,7 @@ from placements import engine
 from placements.engine import MatchInput, MatchResult, Policy, TravelModel
 from placements.lifecycle.exceptions import RunInProgress
 from placements.models import MatchRun, NationalRun
+from placements.priority import configured_tiers, run_tiers
 
 from .results import match_values, matches_insert, run_statistics, unplaced_insert, unplaced_values
 from .selectors import match_input_build
@@ -79,8 +80,8 @@ def policy_build(*, name: str, seed: int, parameters: dict[str, Any]) -> Policy:
     try:
         if "travel" in values:
             values["travel"] = TravelModel(**values["travel"])
-        if "priority_tiers" in values:
-            values["priority_tiers"] = tuple(tuple(tier) for tier in values["priority_tiers"])
+        # Without tiers of its own, a run uses the configured ones (young people's tier included).
+        values["priority_tiers"] = run_tiers(values, default=configured_tiers())
         return Policy(name=name, seed=seed, **values)  # type: ignore[arg-type]
     except (TypeError, ValueError) as error:
         raise ValidationError({"parameters": f"Invalid matching parameters: {error}"}) from error
@@ -105,7 +106,9 @@ def match_run_create(
     if seed is None:
         seed = secrets.randbelow(2**31)
     parameters = dict(parameters or {})
-    policy_build(name=policy, seed=seed, parameters=parameters)
+    built = policy_build(name=policy, seed=seed, parameters=parameters)
+    # Stored, so the run's pages name the groups it used whatever the setting says later.
+    parameters["priority_tiers"] = [list(tier) for tier in built.priority_tiers]
     run = MatchRun(
         region=region,
         policy=policy,

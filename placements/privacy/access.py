@@ -26,8 +26,10 @@ def _profile(pupil: Pupil) -> dict[str, Any]:
         "account_created": user.date_joined,
         "last_signed_in": user.last_login,
         "school": pupil.school.name,
+        "cohort": pupil.get_cohort_display(),
         "year_group": pupil.year_group,
         "date_of_birth": pupil.date_of_birth,
+        "unique_pupil_number": pupil.upn,
         "home_postcode": pupil.postcode,
         "local_authority_code": pupil.local_authority_code,
         "sector_interests": [s.name for s in pupil.sector_interests.all()],
@@ -130,6 +132,7 @@ def pupil_record(*, pupil: Pupil) -> dict[str, Any]:
         "consent_history": [
             {
                 "status": c.get_status_display(),
+                "given_by": c.get_given_by_display(),
                 "method": c.get_method_display(),
                 "parent_or_carer": c.parent_carer_name,
                 "recorded_by": c.recorded_by.get_full_name() if c.recorded_by else "",

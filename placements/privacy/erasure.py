@@ -83,6 +83,7 @@ def pupil_erase(*, pupil: Pupil, actor: object | None = None, reason: str = "req
         pupil.easting = round(pupil.easting / COARSE_GRID_METRES) * COARSE_GRID_METRES
         pupil.northing = round(pupil.northing / COARSE_GRID_METRES) * COARSE_GRID_METRES
         pupil.access_needs = ""
+        pupil.upn = ""
         pupil.save()
         ConsentRecord.objects.filter(pupil=pupil).update(parent_carer_name="")
         MatchStatusChange.objects.filter(match__pupil=pupil).update(note="")
@@ -115,6 +116,7 @@ def _scrub_audit_snapshots(pupil: Pupil) -> None:
             easting=pupil.easting,
             northing=pupil.northing,
             access_needs="",
+            upn="",
         )
         apps.get_model("schools", "ConsentRecordEvent").objects.filter(pgh_obj_id__in=consent_ids).update(
             parent_carer_name=""

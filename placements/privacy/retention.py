@@ -23,6 +23,7 @@ from mobility.audit.context import audit_context
 from placements.lifecycle.models import NotificationSent
 from placements.models import Match
 from schools.models import Pupil, WorkExperienceWindow
+from schools.selectors import windows_of_outer_pupil
 
 from .erasure import ERASED_DOMAIN, ErasureRefused, erasure_refusal, pupil_erase
 
@@ -59,11 +60,9 @@ class RetentionPlan:
 def _last_window_ends() -> dict[int, dt.date]:
     """Each pupil's latest window or placement end, for pupils that have one."""
     windows = (
-        WorkExperienceWindow.objects.filter(school=OuterRef("school"), year_group=OuterRef("year_group"))
-        .order_by()
-        .values("school")
-        .annotate(last=Max("ends_on"))
-        .values("last")
+        WorkExperienceWindow.objects.filter(windows_of_outer_pupil())
+        .order_by("-ends_on")
+        .values("ends_on")[:1]
     )
     placements = (
         Match.objects.filter(pupil=OuterRef("pk"))

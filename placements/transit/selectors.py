@@ -64,6 +64,21 @@ def timetable_current() -> LoadedFeed | None:
         return _loaded
 
 
+def timetable_warm(days: int = 366) -> None:
+    """Load the current feed and the planner's compiled loops now (a web worker calls this as it
+    starts), so the first pupil who asks for a journey does not wait for them."""
+    loaded = timetable_current()
+    tt = loaded.timetable if loaded else None
+    if tt is None or len(tt.stop_easting) < 2:
+        return
+    today = dt.date.today().toordinal()
+    day = next((d for d in range(today, today + days) if runs_on(tt, d)), None)
+    if day is not None:
+        one = (float(tt.stop_easting[0]), float(tt.stop_northing[0]))
+        other = (float(tt.stop_easting[-1]), float(tt.stop_northing[-1]))
+        plan_journey(tt, one, other, day, journey_rules())
+
+
 def arrive_by_minutes(text: str | None = None) -> int:
     """Minutes after midnight of ``HH:MM`` (default: the ARRIVE_BY setting)."""
     hours, minutes = (text or settings.MOBILITY["ARRIVE_BY"]).split(":")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from employers.web import verification
+from employers.web import registrations, verification
 from placements.web import adviser_views as views
 
 app_name = "adviser"
@@ -17,4 +17,10 @@ urlpatterns = [
     path("unmet-demand/", views.unmet, name="unmet"),
     path("compliance/", verification.awaiting, name="compliance"),
     path("compliance/<int:pk>/verify/", verification.verify, name="compliance_verify"),
+    path("employers/", registrations.queue, name="employers"),
+    path("employers/<int:pk>/", registrations.detail, name="employer"),
+    path(
+        "employers/<int:pk>/verify/", registrations.decide, {"decision": "verified"}, name="employer_verify"
+    ),
+    path("employers/<int:pk>/refuse/", registrations.decide, {"decision": "refused"}, name="employer_refuse"),
 ]

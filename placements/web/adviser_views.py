@@ -17,13 +17,13 @@ from mobility.accounts.web import AuthedRequest, role_required
 from mobility.audit.services import pupil_record_view_record
 from mobility.pagination import page_of, query_without_page
 from mobility.permissions import is_admin
-from mobility.web_forms import add_service_error, error_messages
+from mobility.web_forms import add_service_error, attempt
 from placements.lifecycle import services as lifecycle
 from placements.lifecycle.exceptions import LifecycleError
 from placements.lifecycle.selectors import matches_for_user, runs_for_user
 from placements.matching.figures import run_figures
 from placements.matching.services import match_run_create
-from placements.models import Match, MatchRun, MatchStatus
+from placements.models import Match, MatchRun, MatchStatus, side_runs
 from placements.web import adviser_selectors as selectors
 from placements.web import adviser_words as words
 from placements.web.adviser_forms import BulkForm, RejectForm, RunForm
@@ -137,13 +137,14 @@ def _decide(request: AuthedRequest, action: str, match_id: int, reason: str = ""
 @require_POST
 def match_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     match = get_object_or_404(matches_for_user(user=request.user), pk=pk)
-    try:
-        _decide(request, action, match.pk)
-    except (LifecycleError, ValidationError) as error:
-        messages.error(request, f"{match.pupil.user.get_full_name()}: " + " ".join(error_messages(error)))
-    else:
-        done = {"approve": "approved", "offer": "offered to the employer"}[action]
-        messages.success(request, f"{match.pupil.user.get_full_name()}'s match is {done}.")
+    name = match.pupil.user.get_full_name()
+    done = {"approve": "approved", "offer": "offered to the employer"}[action]
+    attempt(
+        request,
+        lambda: _decide(request, action, match.pk),
+        done=f"{name}'s match is {done}.",
+        refused=f"{name}: ",
+    )
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = reverse("adviser:run", args=[match.run_id])
@@ -220,7 +221,11 @@ def compare(request: AuthedRequest) -> HttpResponse:
     chosen = []
     for key, policy in (("a", MatchRun.Policy.STABLE), ("b", MatchRun.Policy.MAX_COVERAGE)):
         raw = request.GET.get(key, "")
-        run = runs.filter(pk=int(raw)).first() if raw.isdigit() else runs.filter(policy=policy).first()
+        run = (
+            runs.filter(pk=int(raw)).first()
+            if raw.isdigit()
+            else runs.exclude(side_runs()).filter(policy=policy).first()
+        )
         if run is not None:
             setattr(run, "words", words.policy_words(run))  # noqa: B010  (a label for the template)
             chosen.append(run)
@@ -243,7 +248,8 @@ def unmet(request: AuthedRequest) -> HttpResponse:
     if raw.isdigit():
         run = runs.filter(pk=int(raw)).first()
     else:  # the latest run that could be approved, not a what-if
-        run = runs.filter(policy=MatchRun.Policy.STABLE).first() or runs.first()
+        made = runs.exclude(side_runs())
+        run = made.filter(policy=MatchRun.Policy.STABLE).first() or made.first()
     reveal = is_admin(request.user)
     return render(
         request,

@@ -5,8 +5,9 @@ Advisers may see a pupil's priority group; pupils' own pages never show it.
 
 from __future__ import annotations
 
-from placements.engine.policy import DEFAULT_TIERS, FLAG_WORDS
+from placements.engine.policy import FLAG_WORDS
 from placements.models import Match, MatchRun
+from placements.priority import run_tiers as tiers_of
 
 POLICY_WORDS = {
     MatchRun.Policy.STABLE: "Stable matching (fair to pupils' choices)",
@@ -15,8 +16,7 @@ POLICY_WORDS = {
 
 
 def run_tiers(run: MatchRun) -> tuple[tuple[str, ...], ...]:
-    raw = (run.parameters or {}).get("priority_tiers")
-    return tuple(tuple(t) for t in raw) if raw else DEFAULT_TIERS
+    return tiers_of(run.parameters)
 
 
 def group_words(tier: int, tiers: tuple[tuple[str, ...], ...]) -> str:
@@ -28,6 +28,8 @@ def group_words(tier: int, tiers: tuple[tuple[str, ...], ...]) -> str:
 def policy_words(run: MatchRun) -> str:
     if (run.parameters or {}).get("refill"):
         return "Re-offer of a freed place"
+    if (run.parameters or {}).get("self_found"):
+        return "A placement the pupil found, checked by the school"
     words = POLICY_WORDS.get(MatchRun.Policy(run.policy), run.policy)
     return f"{words}, what-if" if run.what_if and run.policy == MatchRun.Policy.STABLE else words
 

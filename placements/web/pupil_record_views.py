@@ -5,15 +5,13 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from mobility.accounts.models import Role
-from mobility.accounts.web import AuthedRequest, role_required
+from mobility.accounts.web import AuthedRequest
 from mobility.audit.selectors import pupil_record_views
 from mobility.audit.services import pupil_record_view_record
 from placements.privacy.access import pupil_record, pupil_record_json
 from schools.models import Pupil
 from schools.selectors import consent_history, pupils_for_user
-
-staff_only = role_required(Role.SCHOOL_STAFF)
+from schools.web.access import staff_only
 
 
 def _pupil(request: AuthedRequest, pk: int) -> Pupil:
@@ -37,14 +35,23 @@ def pupil_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @staff_only
 def pupil_record_page(request: AuthedRequest, pk: int) -> HttpResponse:
-    pupil = _pupil(request, pk)
+    return record_page(request, _pupil(request, pk), back="school:pupil", download="school:pupil_record_json")
+
+
+def record_page(request: AuthedRequest, pupil: Pupil, *, back: str, download: str) -> HttpResponse:
+    """Everything held about a pupil, for school staff or a young person's youth worker."""
     pupil_record_view_record(pupil_id=pupil.pk, viewer=request.user, place="subject access page")
-    return render(request, "school/pupil_record.html", {"pupil": pupil, "record": pupil_record(pupil=pupil)})
+    record = pupil_record(pupil=pupil)
+    context = {"pupil": pupil, "record": record, "back": back, "download": download}
+    return render(request, "school/pupil_record.html", context)
 
 
 @staff_only
 def pupil_record_download(request: AuthedRequest, pk: int) -> HttpResponse:
-    pupil = _pupil(request, pk)
+    return record_download(request, _pupil(request, pk))
+
+
+def record_download(request: AuthedRequest, pupil: Pupil) -> HttpResponse:
     pupil_record_view_record(pupil_id=pupil.pk, viewer=request.user, place="subject access download")
     response = HttpResponse(pupil_record_json(pupil=pupil), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="pupil-{pupil.pk}-record.json"'

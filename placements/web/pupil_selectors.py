@@ -12,7 +12,7 @@ from employers.models import Opportunity
 from employers.selectors import opportunities_for_user
 from mobility.geography.travel import Journey
 from placements.lifecycle.selectors import applications_for_user, matches_for_user, offer_lapses_at
-from placements.models import Application, Match, MatchRun, MatchStatus, UnplacedPupil
+from placements.models import Application, Match, MatchRun, MatchStatus, UnplacedPupil, side_runs
 from placements.reach import Reachable, journeys_to, opportunities_of, opportunities_reachable
 from schools.models import CareersAdviser, Pupil
 
@@ -29,6 +29,8 @@ STAGES = {
     "confirmed": "Your placement is confirmed",
     "done": "Your placement is finished",
 }
+# A young person outside school gives their own consent.
+OWN_CONSENT_STAGES = {**STAGES, "accepted": "You said yes: waiting for your own consent to be recorded"}
 STAGE_OF_STATUS: dict[str, str] = {
     S.OFFERED: "matched",
     S.EMPLOYER_CONFIRMED: "offer",
@@ -47,6 +49,8 @@ class PupilState:
 
     @property
     def heading(self) -> str:
+        if self.match and self.match.pupil.is_young_person:
+            return OWN_CONSENT_STAGES[self.stage]
         return STAGES[self.stage]
 
     @property
@@ -86,7 +90,7 @@ def latest_unplaced(*, user: Any) -> UnplacedPupil | None:
             what_if=False,
             status=MatchRun.Status.SUCCEEDED,
         )
-        .exclude(parameters__has_key="refill")
+        .exclude(side_runs())
         .order_by("-created_at", "-pk")
         .first()
     )

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from placements.selffound.web import views as found
 from placements.web import pupil_views as views
 
 app_name = "pupil"
@@ -9,6 +10,8 @@ urlpatterns = [
     path("opportunities/<int:pk>/", views.opportunity, name="opportunity"),
     path("opportunities/<int:pk>/apply/", views.apply, name="apply"),
     path("choices/", views.choices, name="choices"),
+    path("found/", found.propose, name="found"),
+    path("found/<int:pk>/withdraw/", found.withdraw, name="found_withdraw"),
     path("choices/<int:pk>/up/", views.move, {"direction": "up"}, name="move_up"),
     path("choices/<int:pk>/down/", views.move, {"direction": "down"}, name="move_down"),
     path("choices/<int:pk>/withdraw/", views.withdraw, name="withdraw"),

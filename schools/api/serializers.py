@@ -76,8 +76,10 @@ class PupilSerializer(serializers.ModelSerializer[Pupil]):
             "last_name",
             "school",
             "school_name",
+            "cohort",
             "year_group",
             "date_of_birth",
+            "upn",
             "postcode",
             "sector_interests",
             "needs_step_free_access",
@@ -88,14 +90,44 @@ class PupilSerializer(serializers.ModelSerializer[Pupil]):
             "parental_consent_recorded_at",
             *DISADVANTAGE_FLAGS,
         ]
-        read_only_fields = ["school", "date_of_birth", "parental_consent", "parental_consent_recorded_at"]
+        read_only_fields = [
+            "school",
+            "cohort",
+            "date_of_birth",
+            "upn",
+            "parental_consent",
+            "parental_consent_recorded_at",
+        ]
 
     def get_fields(self) -> dict[str, Any]:
         fields = super().get_fields()
         if self.context.get("role") == Role.PUPIL:
-            for name in DISADVANTAGE_FLAGS:
+            for name in (*DISADVANTAGE_FLAGS, "upn"):
                 fields.pop(name)
             fields["year_group"].read_only = True
+        return fields
+
+
+class PupilCreateSerializer(serializers.Serializer[Any]):
+    """A new pupil at one of the caller's schools; the service checks age and duplicates."""
+
+    school = serializers.PrimaryKeyRelatedField(queryset=School.objects.none())
+    first_name = serializers.CharField(max_length=150)
+    last_name = serializers.CharField(max_length=150)
+    email = serializers.EmailField(max_length=254, help_text="The pupil signs in with it.")
+    date_of_birth = serializers.DateField()
+    year_group = serializers.IntegerField(min_value=7, max_value=14)
+    postcode = serializers.CharField(max_length=10)
+    upn = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, default="", help_text="Unique pupil number."
+    )
+    access_needs = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+    def get_fields(self) -> dict[str, Any]:
+        fields: dict[str, Any] = super().get_fields()
+        schools = self.context.get("schools")
+        if schools is not None:
+            fields["school"].queryset = schools
         return fields
 
 

@@ -18,10 +18,12 @@ from mobility.permissions import acting_user
 from schools import services
 from schools.models import Pupil, School, WorkExperienceWindow
 from schools.selectors import pupils_for_user, schools_for_user, windows_for_user
+from schools.youth_services import YOUNG_PERSON_WORKER_FIELDS
 
 from .serializers import (
     ConsentResultSerializer,
     ConsentSerializer,
+    PupilCreateSerializer,
     PupilSerializer,
     SchoolSerializer,
     WindowSerializer,
@@ -92,8 +94,15 @@ class PupilFilter(filters.FilterSet):
         fields = ["school", "year_group", "parental_consent"]
 
 
-class PupilViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, ScopedViewSet):
+class PupilViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    ScopedViewSet,
+):
     """Pupils' records: a pupil their own; school staff and advisers their schools' pupils.
+    School staff add a pupil to their school (invited by email to set a password).
 
     Employers never reach this endpoint; they see a matched pupil only through the match.
     """
@@ -103,15 +112,36 @@ class PupilViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upda
     filterset_class = PupilFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
     action_roles = {
-        "partial_update": {Role.PUPIL, Role.SCHOOL_STAFF, Role.ADMIN},
-        "consent": {Role.SCHOOL_STAFF, Role.ADVISER, Role.ADMIN},
+        "create": STAFF_ROLES,
+        "partial_update": {Role.PUPIL, Role.SCHOOL_STAFF, Role.YOUTH_WORKER, Role.ADMIN},
+        "consent": {Role.SCHOOL_STAFF, Role.YOUTH_WORKER, Role.ADVISER, Role.ADMIN},
     }
 
     def scoped_queryset(self) -> QuerySet[Pupil]:
         return pupils_for_user(user=self.request.user).prefetch_related("sector_interests")
 
     def get_serializer_context(self) -> dict[str, Any]:
-        return {**super().get_serializer_context(), "role": self.role}
+        context = {**super().get_serializer_context(), "role": self.role}
+        if self.action == "create":
+            context["schools"] = schools_for_user(user=self.request.user)
+        return context
+
+    def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        return PupilCreateSerializer if self.action == "create" else PupilSerializer
+
+    @extend_schema(request=PupilCreateSerializer, responses={201: PupilSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        pupil = services.pupil_create(
+            school=data.pop("school"),
+            data=data,
+            actor=acting_user(request),
+            site_url=request.build_absolute_uri("/"),
+        )
+        shown = PupilSerializer(pupil, context=self.get_serializer_context())
+        return Response(shown.data, status=status.HTTP_201_CREATED)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().retrieve(request, *args, **kwargs)
@@ -120,7 +150,11 @@ class PupilViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upda
         return response
 
     def perform_update(self, serializer: BaseSerializer[Pupil]) -> None:
-        allowed = services.PUPIL_SELF_FIELDS if self.role == Role.PUPIL else services.PUPIL_STAFF_FIELDS
+        allowed: frozenset[str] = services.PUPIL_STAFF_FIELDS
+        if self.role == Role.PUPIL:
+            allowed = services.PUPIL_SELF_FIELDS
+        elif self.role == Role.YOUTH_WORKER:
+            allowed = YOUNG_PERSON_WORKER_FIELDS
         serializer.instance = services.pupil_update(
             pupil=instance_of(serializer), allowed=allowed, data=dict(serializer.validated_data)
         )

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,13 +12,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from mobility.accounts.models import User
-from mobility.accounts.web import AuthedRequest
-from mobility.web_forms import add_service_error
+from mobility.accounts.web import AuthedRequest, invite_colleague_page
 from schools import services as school_services
 from schools.models import Pupil
 from schools.selectors import school_accounts
+from schools.web.access import staff_only, staff_school
 from schools.web.forms import ColleagueForm, SheetForm
-from schools.web.views import _school, staff_only
 
 
 def _site_url(request: AuthedRequest) -> str:
@@ -27,7 +26,7 @@ def _site_url(request: AuthedRequest) -> str:
 
 @staff_only
 def accounts(request: AuthedRequest) -> HttpResponse:
-    school = _school(request)
+    school = staff_school(request)
     rows = school_accounts(school=school)
     waiting = sum(1 for row in rows if not row.activated)
     return render(
@@ -41,7 +40,7 @@ def accounts(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def resend(request: AuthedRequest) -> HttpResponse:
     """One person's invitation (``user``), or everyone's who has not activated yet."""
-    school = _school(request)
+    school = staff_school(request)
     if request.POST.get("user"):
         users = [get_object_or_404(User, pk=request.POST["user"])]
     else:
@@ -60,7 +59,7 @@ def resend(request: AuthedRequest) -> HttpResponse:
 @require_POST
 @never_cache
 def activation_sheet(request: AuthedRequest) -> HttpResponse:
-    school = _school(request)
+    school = staff_school(request)
     form = SheetForm(request.POST, auto_id="sheet_%s")
     if not form.is_valid():
         messages.error(request, "Choose a year group for the activation sheet.")
@@ -86,18 +85,10 @@ def activation_sheet(request: AuthedRequest) -> HttpResponse:
 
 @staff_only
 def invite_colleague(request: AuthedRequest) -> HttpResponse:
-    school = _school(request)
-    form = ColleagueForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            staff = school_services.staff_invite(
-                school=school, invited_by=request.user, site_url=_site_url(request), **form.cleaned_data
-            )
-        except IntegrityError:
-            form.add_error("email", "An account with this email address already exists")
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"An invitation was sent to {staff.user.email}.")
-            return redirect("school:accounts")
-    return render(request, "school/invite_colleague.html", {"form": form})
+    school = staff_school(request)
+    return invite_colleague_page(
+        request,
+        form=ColleagueForm(request.POST or None),
+        invite=partial(school_services.staff_invite, school=school),
+        done_url=reverse("school:accounts"),
+    )

@@ -4,7 +4,8 @@ from typing import Any
 
 from django import forms
 
-from mobility.web_forms import DateField, GovukForm
+from mobility import web_forms
+from mobility.web_forms import DateField, GovukForm, text_area
 from schools.models import ConsentMethod, ConsentStatus, School
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -17,7 +18,7 @@ class ImportForm(GovukForm):
             "Export pupils from your MIS as CSV. "
             "Columns needed: first name, last name, email, date of birth, "
             "year group, postcode. Optional: FSM or pupil premium, care experienced, SEND, young carer, "
-            "at risk of NEET, step free, access needs (Y or N for the flags)."
+            "at risk of NEET, step free, access needs (Y or N for the flags), UPN (unique pupil number)."
         ),
         error_messages={"required": "Select a CSV file"},
     )
@@ -29,6 +30,46 @@ class ImportForm(GovukForm):
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError("The selected file must be smaller than 2MB")
         return upload
+
+
+class PupilAddForm(GovukForm):
+    """One pupil added by hand; the rules (age for the year group, same person twice) are the service's."""
+
+    first_name = forms.CharField(label="First name", max_length=150)
+    last_name = forms.CharField(label="Last name", max_length=150)
+    email = forms.EmailField(label="Email address", max_length=254, help_text="The pupil signs in with it.")
+    date_of_birth = DateField(label="Date of birth", error_messages={"required": "Enter the date of birth"})
+    year_group = forms.TypedChoiceField(
+        coerce=int,
+        choices=[(y, f"Year {y}") for y in range(7, 15)],
+        label="Year group",
+        error_messages={"required": "Select a year group"},
+    )
+    postcode = forms.CharField(
+        label="Home postcode",
+        max_length=10,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "off"}),
+    )
+    upn = forms.CharField(
+        label="Unique pupil number (UPN) (optional)",
+        max_length=20,
+        required=False,
+        help_text="13 characters: a letter then 12 digits, as in your MIS",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": "false"}),
+    )
+
+
+class AccessNeedsForm(GovukForm):
+    access_needs = text_area(
+        "Access needs and adjustments",
+        max_length=2000,
+        rows=5,
+        help_text="For example: a quiet space at lunch, uses a hearing aid, instructions written down.",
+    )
+    needs_step_free_access = forms.BooleanField(label="Needs step-free access", required=False)
+    share_access_needs = forms.BooleanField(
+        label="Share these access needs with the employer after the offer is accepted", required=False
+    )
 
 
 class WindowForm(GovukForm):
@@ -83,15 +124,23 @@ class ConsentForm(GovukForm):
         if data.get("status") in (ConsentStatus.GIVEN, ConsentStatus.REFUSED):
             if not data.get("method"):
                 self.add_error("method", "Select how the answer came")
-            if not (data.get("parent_carer_name") or "").strip():
+            named = "parent_carer_name" not in self.fields or (data.get("parent_carer_name") or "").strip()
+            if not named:
                 self.add_error("parent_carer_name", "Enter the parent's or carer's name")
         return data
 
 
-class ColleagueForm(GovukForm):
-    first_name = forms.CharField(label="First name", max_length=150)
-    last_name = forms.CharField(label="Last name", max_length=150)
-    email = forms.EmailField(label="Email address", max_length=254)
+class OwnConsentForm(ConsentForm):
+    """A young person of 16 or over answers for themself: no parent's or carer's name."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["parent_carer_name"]
+        self.fields["status"].label = "The young person's own consent"
+        self.fields["method"].label = "How they told you"
+
+
+class ColleagueForm(web_forms.ColleagueForm):
     job_title = forms.CharField(label="Job title", max_length=120, required=False, initial="Careers leader")
 
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from django.db import transaction
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
@@ -22,8 +21,9 @@ from mobility.accounts.models import Role, User
 from placements.models import SEAT_HOLDING_STATUSES, Application, Match, MatchRun, MatchStatus
 from schools.models import Pupil, School, WorkExperienceWindow
 from tests import factories as f
+from tests.sharing import rolled_back_at_end
 
-ROLES = ("anonymous", "pupil", "employer", "school_staff", "adviser", "admin")
+ROLES = ("anonymous", "pupil", "employer", "school_staff", "youth_worker", "adviser", "admin")
 
 
 @dataclass
@@ -42,6 +42,9 @@ class Side:
     application: Application
     run: MatchRun
     match: Match
+    reserved: Opportunity  # a placement another pupil found: for that pupil only
+    pending: Employer  # signed itself up, with a site in this side's region
+    young: Pupil  # a young person outside school, at a youth service in the same authority
 
 
 @dataclass
@@ -69,7 +72,7 @@ class ApiWorld:
             Opportunity.objects.filter(pk=side.opportunity.pk).update(seats_taken=seats, **opportunity_fields)
 
 
-def build_side(code: str, la_code: str) -> Side:
+def build_side(code: str, la_code: str, pending_postcode: str) -> Side:
     region = f.RegionFactory.create(code=code, name=f"Region {code}")
     la = f.LocalAuthorityFactory.create(code=la_code, name=f"Authority {la_code}", region=region)
     school = f.SchoolFactory.create(local_authority=la)
@@ -83,6 +86,9 @@ def build_side(code: str, la_code: str) -> Side:
     site = f.SiteFactory.create(employer=employer, postcode="L2 2DH")
     opportunity = f.OpportunityFactory.create(employer=employer, site=site)
     run = f.MatchRunFactory.create(region=region)
+    pending = f.EmployerFactory.create(pending=True)
+    f.SiteFactory.create(employer=pending, postcode=pending_postcode)
+    f.EmployerMemberFactory.create(employer=pending)
     return Side(
         school=school,
         window=window,
@@ -98,17 +104,23 @@ def build_side(code: str, la_code: str) -> Side:
         match=f.MatchFactory.create(
             run=run, pupil=pupil, opportunity=opportunity, status=MatchStatus.OFFERED
         ),
+        reserved=f.OpportunityFactory.create(
+            employer=employer, site=site, status=Opportunity.Status.CLOSED, reserved=True, capacity=1
+        ),
+        pending=pending,
+        young=f.YoungPersonFactory.create(school=f.YouthServiceFactory.create(local_authority=la)),
     )
 
 
 def build_world() -> ApiWorld:
-    own, other = build_side("lcr", "E08000012"), build_side("other", "E06000006")
+    own, other = build_side("lcr", "E08000012", "L1 8JQ"), build_side("other", "E06000006", "WA8 7QE")
     Opportunity.objects.filter(pk__in=[own.opportunity.pk, other.opportunity.pk]).update(seats_taken=1)
     world = ApiWorld(own=own, other=other)
     world.users = {
         "pupil": own.pupil.user,
         "employer": f.EmployerMemberFactory.create(employer=own.employer).user,
         "school_staff": f.SchoolStaffFactory.create(school=own.school).user,
+        "youth_worker": f.YouthWorkerFactory.create(school=own.young.school).user,
         "adviser": f.CareersAdviserFactory.create(schools=[own.school]).user,
         "admin": f.UserFactory.create(role=Role.ADMIN),
     }
@@ -124,14 +136,8 @@ def shared_api_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[
     """Built once per module inside a transaction that is rolled back at the end; each test
     runs in its own savepoint on top (the ``db`` fixture), so tests still cannot see each
     other's changes."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield build_world()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with rolled_back_at_end(django_db_blocker):
+        yield build_world()
 
 
 @pytest.fixture

@@ -15,8 +15,12 @@ from tests.factories import WINDOW_END, WINDOW_START
 
 from .conftest import YESTERDAY, ApiWorld, Side
 
-ALL = frozenset({"pupil", "employer", "school_staff", "adviser", "admin"})
+ALL = frozenset({"pupil", "employer", "school_staff", "youth_worker", "adviser", "admin"})
 STAFF = frozenset({"school_staff", "adviser", "admin"})
+# A youth worker may try what school staff may, but only on their own service's young people.
+STAFF_ROLES = STAFF | {"youth_worker"}
+NOT_YOUTH = ALL - {"youth_worker"}
+YOUTH_SCOPE = frozenset({"youth_worker", "admin"})
 ADVISING = frozenset({"adviser", "admin"})
 EMPLOYING = frozenset({"employer", "admin"})
 SCHOOL_WRITERS = frozenset({"school_staff", "admin"})
@@ -84,6 +88,31 @@ def _applied(side: Side) -> bool:
 M = "/api/v1/matches/{id}/"
 S = MatchStatus
 PUPIL_SCOPE = frozenset({"pupil", *STAFF})
+SEES_EMPLOYERS = frozenset({"employer", *STAFF, "youth_worker"})
+
+
+def _event(
+    event: str,
+    roles: frozenset[str],
+    before: str,
+    after: str,
+    body: dict[str, Any] | None = None,
+    sees: frozenset[str] | None = None,
+) -> Op:
+    """A lifecycle event on a match: who may take it (``sees``: on this side's match), from which
+    status, and where it leads."""
+    return Op(
+        f"match {event}",
+        "post",
+        f"{M}{event}/",
+        roles,
+        roles if sees is None else sees,
+        obj=_same("match"),
+        status=before,
+        body=None if body is None else (lambda w, which, role: body),
+        effect=_now(after),
+    )
+
 
 OPS: list[Op] = [
     Op("school retrieve", "get", "/api/v1/schools/{id}/", ALL, PUPIL_SCOPE, obj=_same("school")),
@@ -130,7 +159,7 @@ OPS: list[Op] = [
         "pupil update",
         "patch",
         "/api/v1/pupils/{id}/",
-        frozenset({"pupil", "school_staff", "admin"}),
+        frozenset({"pupil", "school_staff", "youth_worker", "admin"}),
         frozenset({"pupil", "school_staff", "admin"}),
         obj=_same("pupil"),
         body=lambda w, which, role: {"access_needs": "Step-free entrance", "max_travel_minutes": 40},
@@ -140,19 +169,41 @@ OPS: list[Op] = [
         "pupil consent",
         "post",
         "/api/v1/pupils/{id}/consent/",
-        STAFF,
+        STAFF_ROLES,
         STAFF,
         obj=_same("pupil"),
         body=lambda w, which, role: {"status": "given"},
         effect=lambda s: Pupil.objects.get(pk=s.pupil.pk).parental_consent_recorded_at is not None,
+    ),
+    # The young person outside school: their youth worker's, not the school's or its adviser's.
+    Op("young person retrieve", "get", "/api/v1/pupils/{id}/", ALL, YOUTH_SCOPE, obj=_same("young")),
+    Op(
+        "young person update",
+        "patch",
+        "/api/v1/pupils/{id}/",
+        frozenset({"pupil", "school_staff", "youth_worker", "admin"}),
+        YOUTH_SCOPE,
+        obj=_same("young"),
+        body=lambda w, which, role: {"max_travel_minutes": 33},
+        effect=lambda s: Pupil.objects.get(pk=s.young.pk).max_travel_minutes == 33,
+    ),
+    Op(
+        "young person consent",
+        "post",
+        "/api/v1/pupils/{id}/consent/",
+        STAFF_ROLES,
+        YOUTH_SCOPE,
+        obj=_same("young"),
+        body=lambda w, which, role: {"status": "requested"},
+        effect=lambda s: Pupil.objects.get(pk=s.young.pk).parental_consent == "requested",
     ),
     Op(
         "employer retrieve",
         "get",
         "/api/v1/employers/{id}/",
         ALL,
-        frozenset({"employer", *STAFF}),
-        STAFF,
+        SEES_EMPLOYERS,
+        STAFF_ROLES,
         obj=_same("employer"),
     ),
     Op(
@@ -164,6 +215,34 @@ OPS: list[Op] = [
         obj=_same("employer"),
         body=lambda w, which, role: {"website": "https://example.org/"},
         effect=lambda s: Employer.objects.get(pk=s.employer.pk).website == "https://example.org/",
+    ),
+    Op(
+        "employer verify",
+        "post",
+        "/api/v1/employers/{id}/verify/",
+        ADVISING,
+        ADVISING,
+        obj=_same("pending"),
+        body=lambda w, which, role: {"note": "Companies House record seen"},
+        effect=lambda s: Employer.objects.get(pk=s.pending.pk).verification_status == "verified",
+    ),
+    Op(
+        "employer refuse",
+        "post",
+        "/api/v1/employers/{id}/refuse/",
+        ADVISING,
+        ADVISING,
+        obj=_same("pending"),
+        body=lambda w, which, role: {"note": "Not a registered company"},
+        effect=lambda s: Employer.objects.get(pk=s.pending.pk).verification_status == "refused",
+    ),
+    Op(
+        "employers awaiting verification",
+        "get",
+        "/api/v1/employers/awaiting-verification/",
+        ADVISING,
+        ADVISING,
+        sides=("own",),
     ),
     Op("site retrieve", "get", "/api/v1/sites/{id}/", ALL, EMPLOYING, obj=_same("site")),
     Op(
@@ -197,6 +276,24 @@ OPS: list[Op] = [
         effect=lambda s: not Site.objects.filter(pk=s.spare_site.pk).exists(),
     ),
     Op("opportunity retrieve", "get", "/api/v1/opportunities/{id}/", ALL, ALL, obj=("opportunity", "draft")),
+    # A placement one pupil found is for them alone: no other pupil sees it, nobody publishes it.
+    Op(
+        "reserved opportunity retrieve",
+        "get",
+        "/api/v1/opportunities/{id}/",
+        ALL,
+        EMPLOYING,
+        obj=_same("reserved"),
+    ),
+    Op(
+        "reserved opportunity publish",
+        "post",
+        "/api/v1/opportunities/{id}/publish/",
+        EMPLOYING,
+        EMPLOYING,
+        obj=_same("reserved"),
+        ok=409,
+    ),
     Op(
         "opportunity create",
         "post",
@@ -322,101 +419,17 @@ OPS: list[Op] = [
         body=lambda w, which, role: {"application_ids": [w.side(which).application.pk]},
         effect=lambda s: Application.objects.get(pk=s.application.pk).rank == 1,
     ),
-    Op("match retrieve", "get", M, ALL, obj=_same("match")),
-    Op("match history", "get", M + "history/", STAFF, STAFF, obj=_same("match")),
-    Op(
-        "match approve",
-        "post",
-        M + "approve/",
-        ADVISING,
-        ADVISING,
-        obj=_same("match"),
-        status=S.PROPOSED,
-        body=lambda w, which, role: {"note": "Good fit"},
-        effect=_now(S.APPROVED),
-    ),
-    Op(
-        "match reject",
-        "post",
-        M + "reject/",
-        ADVISING,
-        ADVISING,
-        obj=_same("match"),
-        status=S.PROPOSED,
-        body=lambda w, which, role: {"reason": "travel", "note": "Three buses"},
-        effect=_now(S.REJECTED),
-    ),
-    Op(
-        "match offer",
-        "post",
-        M + "offer/",
-        ADVISING,
-        ADVISING,
-        obj=_same("match"),
-        status=S.APPROVED,
-        effect=_now(S.OFFERED),
-    ),
-    Op(
-        "match employer-confirm",
-        "post",
-        M + "employer-confirm/",
-        EMPLOYING,
-        EMPLOYING,
-        obj=_same("match"),
-        status=S.OFFERED,
-        effect=_now(S.EMPLOYER_CONFIRMED),
-    ),
-    Op(
-        "match employer-decline",
-        "post",
-        M + "employer-decline/",
-        EMPLOYING,
-        EMPLOYING,
-        obj=_same("match"),
-        status=S.OFFERED,
-        body=lambda w, which, role: {"reason": "no_supervisor"},
-        effect=_now(S.EMPLOYER_DECLINED),
-    ),
-    Op(
-        "match accept",
-        "post",
-        M + "accept/",
-        frozenset({"pupil"}),
-        obj=_same("match"),
-        status=S.EMPLOYER_CONFIRMED,
-        effect=_now(S.CONFIRMED),
-    ),
-    Op(
-        "match decline",
-        "post",
-        M + "decline/",
-        frozenset({"pupil"}),
-        obj=_same("match"),
-        status=S.EMPLOYER_CONFIRMED,
-        body=lambda w, which, role: {"reason": "travel"},
-        effect=_now(S.PUPIL_DECLINED),
-    ),
-    Op(
-        "match confirm",
-        "post",
-        M + "confirm/",
-        STAFF,
-        STAFF,
-        obj=_same("match"),
-        status=S.ACCEPTED,
-        effect=_now(S.CONFIRMED),
-    ),
-    Op(
-        "match cancel",
-        "post",
-        M + "cancel/",
-        ALL,
-        ALL,
-        obj=_same("match"),
-        status=S.CONFIRMED,
-        body=lambda w, which, role: {"reason": "other", "note": "Test"},
-        effect=_now(S.CANCELLED),
-    ),
+    Op("match retrieve", "get", M, ALL, NOT_YOUTH, obj=_same("match")),
+    Op("match history", "get", M + "history/", STAFF_ROLES, STAFF, obj=_same("match")),
+    _event("approve", ADVISING, S.PROPOSED, S.APPROVED, {"note": "Good fit"}),
+    _event("reject", ADVISING, S.PROPOSED, S.REJECTED, {"reason": "travel", "note": "Three buses"}),
+    _event("offer", ADVISING, S.APPROVED, S.OFFERED),
+    _event("employer-confirm", EMPLOYING, S.OFFERED, S.EMPLOYER_CONFIRMED),
+    _event("employer-decline", EMPLOYING, S.OFFERED, S.EMPLOYER_DECLINED, {"reason": "no_supervisor"}),
+    _event("accept", frozenset({"pupil"}), S.EMPLOYER_CONFIRMED, S.CONFIRMED),
+    _event("decline", frozenset({"pupil"}), S.EMPLOYER_CONFIRMED, S.PUPIL_DECLINED, {"reason": "travel"}),
+    _event("confirm", STAFF_ROLES, S.ACCEPTED, S.CONFIRMED, sees=STAFF),
+    _event("cancel", ALL, S.CONFIRMED, S.CANCELLED, {"reason": "other", "note": "Test"}, sees=NOT_YOUTH),
     Op(
         "match feedback",
         "post",
@@ -433,7 +446,7 @@ OPS: list[Op] = [
         "get",
         "/api/v1/runs/{id}/",
         ALL,
-        frozenset({"school_staff", "adviser", "admin"}),
+        frozenset({"school_staff", "youth_worker", "adviser", "admin"}),
         obj=_same("run"),
     ),
     Op(
@@ -455,13 +468,15 @@ LISTS: list[tuple[str, str, tuple[str, str], frozenset[str], frozenset[str]]] = 
     ("schools", "/api/v1/schools/", _same("school"), PUPIL_SCOPE, ADMIN),
     ("windows", "/api/v1/windows/", _same("window"), PUPIL_SCOPE, ADMIN),
     ("pupils", "/api/v1/pupils/", _same("pupil"), PUPIL_SCOPE, ADMIN),
-    ("employers", "/api/v1/employers/", _same("employer"), frozenset({"employer", *STAFF}), STAFF),
+    ("employers", "/api/v1/employers/", _same("employer"), SEES_EMPLOYERS, STAFF_ROLES),
+    ("young people", "/api/v1/pupils/", _same("young"), YOUTH_SCOPE, ADMIN),
     ("sites", "/api/v1/sites/", _same("site"), EMPLOYING, ADMIN),
     ("opportunities", "/api/v1/opportunities/", ("opportunity", "draft"), ALL, ADMIN),
+    ("reserved opportunities", "/api/v1/opportunities/", _same("reserved"), EMPLOYING, ADMIN),
     ("compliance", "/api/v1/compliance/", _same("compliance"), frozenset({"employer", *ADVISING}), ADVISING),
     ("applications", "/api/v1/applications/", _same("application"), PUPIL_SCOPE, ADMIN),
-    ("matches", "/api/v1/matches/", _same("match"), ALL, ADMIN),
-    ("runs", "/api/v1/runs/", _same("run"), STAFF, ADMIN),
+    ("matches", "/api/v1/matches/", _same("match"), NOT_YOUTH, ADMIN),
+    ("runs", "/api/v1/runs/", _same("run"), STAFF_ROLES, ADMIN),
 ]
 
 PUPIL_SECRETS = frozenset(
@@ -489,7 +504,7 @@ def snapshot() -> dict[str, set[tuple[Any, ...]]]:
                 "pk", "access_needs", "max_travel_minutes", "parental_consent", "parental_consent_recorded_at"
             )
         ),
-        "employers": set(Employer.objects.values_list("pk", "website")),
+        "employers": set(Employer.objects.values_list("pk", "website", "verification_status")),
         "sites": set(Site.objects.values_list("pk", "name")),
         "opportunities": set(
             Opportunity.objects.values_list("pk", "title", "status", "capacity", "seats_taken")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from employers.models import Employer
+
 from .conftest import ROLES, ApiWorld, all_keys, results
 from .matrix import LISTS, OPS, PUPIL_SECRETS, Op, prepare, snapshot
 
@@ -83,3 +85,24 @@ def test_pupils_and_employers_do_not_see_matches_before_the_offer(api_world: Api
         assert results(api_world.client(role).get("/api/v1/matches/")) == []
         assert api_world.client(role).get(f"/api/v1/matches/{api_world.own.match.pk}/").status_code == 404
     assert len(results(api_world.client("adviser").get("/api/v1/matches/"))) == 1
+
+
+def test_advisers_queue_holds_their_regions_sign_ups_only(api_world: ApiWorld) -> None:
+    own, other = api_world.own.pending.pk, api_world.other.pending.pk
+    url = "/api/v1/employers/awaiting-verification/"
+    assert {row["id"] for row in results(api_world.client("adviser").get(url))} == {own}
+    assert {row["id"] for row in results(api_world.client("admin").get(url))} >= {own, other}
+    assert api_world.client("adviser").get(url + "?q=zzzz").json()["results"] == []
+    assert api_world.client("adviser").get(url + "?status=verified").status_code == 400
+
+
+def test_members_read_their_own_verification_and_cannot_write_it(api_world: ApiWorld) -> None:
+    employer = api_world.own.employer
+    client = api_world.client("employer")
+    body = client.get(f"/api/v1/employers/{employer.pk}/").json()
+    assert body["verification_status"] == "verified" and body["verification_note"]
+    response = client.patch(
+        f"/api/v1/employers/{employer.pk}/", {"verification_status": "pending"}, format="json"
+    )
+    assert response.status_code == 200
+    assert Employer.objects.get(pk=employer.pk).verification_status == "verified"

@@ -38,8 +38,9 @@ SUMMER_2027 = (dt.date(2027, 6, 1), dt.date(2027, 7, 31))
 def test_small_size_has_the_promised_counts(small_demo: DemoSummary) -> None:
     size = SIZES["small"]
     counts = small_demo.counts
-    assert counts["schools"] == School.objects.count() == size.schools == 12
-    assert counts["pupils"] == Pupil.objects.count() == 600
+    assert counts["schools"] == School.objects.filter(kind="school").count() == size.schools == 12
+    assert counts["pupils"] == Pupil.objects.filter(cohort="school_pupil").count() == 600
+    assert counts["youth services"] == 1 and counts["young people outside school"] == 6
     assert counts["Year 10 pupils"] == size.year10_pupils
     assert counts["employers"] == Employer.objects.count() == 80
     assert counts["opportunities"] == Opportunity.objects.count() == 250
@@ -51,6 +52,7 @@ def test_small_size_has_the_promised_counts(small_demo: DemoSummary) -> None:
         "Year 10 pupils": 420,
         "Year 12 pupils": 180,
         "pupils with no applications": 113,
+        "young people outside school": 6,
         "school staff": 12,
         "careers advisers": 3,
         "employers": 80,
@@ -59,8 +61,9 @@ def test_small_size_has_the_promised_counts(small_demo: DemoSummary) -> None:
         "opportunities": 250,
         "published opportunities": 240,
         "seats on published opportunities": 587,
-        "applications": 1559,
-        "users": 696,
+        "applications": 1582,  # 1,559 from school pupils, 23 from young people outside school
+        "users": 703,
+        "youth services": 1,
     }
 
 
@@ -85,7 +88,7 @@ def test_every_postcode_is_real_and_inside_the_region(small_demo: DemoSummary) -
         assert la_code in LOCAL_AUTHORITIES, postcode
     for school in School.objects.select_related("local_authority"):
         assert school.local_authority.code == school.local_authority_code
-        assert len(school.urn) == 6 and school.urn.isdigit()
+        assert school.is_youth_service or (len(school.urn) == 6 and school.urn.isdigit())
 
 
 FLAGS = (
@@ -99,7 +102,7 @@ FLAGS = (
 
 
 def test_disadvantage_flags_come_at_plausible_rates(small_demo: DemoSummary) -> None:
-    pupils = Pupil.objects.all()
+    pupils = Pupil.objects.filter(cohort="school_pupil")
     n = pupils.count()
 
     def rate(**flag: bool) -> float:
@@ -137,7 +140,7 @@ def test_windows_and_opportunities_fall_in_summer_2027(small_demo: DemoSummary) 
         assert window.starts_on.weekday() == 0 and window.application_deadline < window.starts_on
         if window.year_group == 10:
             assert (window.ends_on - window.starts_on).days == 4
-    by_school = Counter(w.school_id for w in windows)
+    by_school = Counter(w.school_id for w in windows if w.pupil_id is None)
     for school_id, n in by_school.items():
         weeks = {w.starts_on for w in windows if w.school_id == school_id}
         assert len(weeks) == n  # Year 10 and Year 12 go out in different weeks
@@ -167,7 +170,9 @@ def test_about_one_employer_in_eleven_is_not_cleared(small_demo: DemoSummary) ->
 
 
 def test_applications_are_ranked_lists_a_pupil_could_attend(small_demo: DemoSummary) -> None:
-    windows = {(w.school_id, w.year_group): w for w in WorkExperienceWindow.objects.all()}
+    windows = {(w.school_id, w.year_group): w for w in WorkExperienceWindow.objects.filter(pupil=None)}
+    # A young person outside school has their own dates.
+    own_windows = {w.pupil_id: w for w in WorkExperienceWindow.objects.exclude(pupil=None)}
     lists: dict[int, list[Application]] = {}
     for application in Application.objects.select_related("pupil", "opportunity"):
         lists.setdefault(application.pupil_id, []).append(application)
@@ -176,7 +181,10 @@ def test_applications_are_ranked_lists_a_pupil_could_attend(small_demo: DemoSumm
         assert len(applications) <= 5
         assert len({a.opportunity_id for a in applications}) == len(applications)
         for a in applications:
-            window = windows[a.pupil.school_id, a.pupil.year_group]
+            if a.pupil.is_young_person:
+                window = own_windows[a.pupil_id]
+            else:
+                window = windows[a.pupil.school_id, a.pupil.year_group]
             assert a.opportunity.status == Opportunity.Status.PUBLISHED
             assert a.opportunity.starts_on <= window.ends_on and window.starts_on <= a.opportunity.ends_on
             assert a.pupil.age_on(a.opportunity.starts_on) >= a.opportunity.minimum_age
@@ -202,6 +210,9 @@ def test_every_demo_user_has_the_profile_of_its_role_and_no_other(small_demo: De
     }
     for user in User.objects.select_related(*profiles.values()):
         has = {role for role, attr in profiles.items() if hasattr(user, attr)}
+        if user.role == Role.YOUTH_WORKER:  # a staff record at a youth service
+            assert has == {Role.SCHOOL_STAFF} and user.school_staff.school.is_youth_service
+            continue
         assert has == ({user.role} if user.role in profiles else set()), user.email
 
 

@@ -17,6 +17,7 @@ GROUP_PHRASES = {
     "send": [r"\bSEND\b", r"special educational", r"disabilit"],
     "young_carer": [r"young carer"],
     "at_risk_of_neet": [r"\bNEET\b", r"not in education"],
+    "young_person": [r"outside school", r"youth service", r"care leaver"],
 }
 
 

@@ -251,6 +251,7 @@ def test_a_pupil_with_several_flags_is_in_the_highest_of_their_tiers() -> None:
     """Every combination of flags, checked against the tiers written out by hand."""
     first_tier = {"care_experienced": 0, "fsm_or_pupil_premium": 1, "send": 2, "young_carer": 2}
     first_tier["at_risk_of_neet"] = 2
+    first_tier["young_person"] = 3  # no tier of its own in the engine's default policy
     pupils = [pupil(i + 1, (), **{f: True for f in flags}) for i, flags in enumerate(ALL_FLAG_SETS)]
     result = run_match(build_input(pupils, [opening(10)]))
     for i, flags in enumerate(ALL_FLAG_SETS):

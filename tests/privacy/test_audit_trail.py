@@ -5,22 +5,16 @@ from __future__ import annotations
 import pytest
 from django.apps import apps
 from django.db import DatabaseError, connection, transaction
-from django.test import Client
 
 from mobility.accounts.models import Role, User
 from mobility.audit.models import PupilRecordView
 from mobility.audit.selectors import change_events
 from placements.models import Match, MatchStatus
 from schools.models import Pupil
+from tests.clients import signed_in
 from tests.web.world import WebWorld, build_world
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_a_change_through_the_api_records_who_and_before_and_after() -> None:

@@ -5,18 +5,12 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from mobility.accounts.models import User
 from mobility.audit.models import PupilRecordView
 from placements.models import Match, MatchStatus
+from tests.clients import signed_in
 from tests.web.world import WebWorld, build_world
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_employer_sees_access_needs_only_after_acceptance_and_only_if_shared() -> None:

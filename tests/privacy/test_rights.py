@@ -9,7 +9,6 @@ from io import StringIO
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
-from django.test import Client
 from django.utils import timezone
 from knox.models import AuthToken
 
@@ -21,17 +20,12 @@ from placements.matching import services
 from placements.matching.figures import run_figures
 from placements.models import Match, MatchRun, MatchStatus
 from schools.models import Pupil, WorkExperienceWindow
+from tests.clients import signed_in
 from tests.matching.conftest import build_world as build_match_world
 from tests.matching.conftest import populate
 from tests.web.world import WebWorld, build_world
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_pupil_export_command_gives_everything_held() -> None:
@@ -92,6 +86,7 @@ def test_erasure_keeps_run_hashes_and_statistics(django_capture_on_commit_callba
     placed = Match.objects.filter(run=run).select_related("pupil__user").first()
     assert placed is not None
     pupil = placed.pupil
+    Pupil.objects.filter(pk=pupil.pk).update(upn="A123456789012")
     old_postcode, old_email, born = pupil.postcode, pupil.user.email, pupil.date_of_birth
 
     out = StringIO()
@@ -105,9 +100,10 @@ def test_erasure_keeps_run_hashes_and_statistics(django_capture_on_commit_callba
     assert pupil.user.email != old_email and not pupil.user.has_usable_password()
     assert pupil.date_of_birth == dt.date(born.year, 1, 1)
     assert pupil.postcode == old_postcode.split(" ")[0]
-    assert pupil.access_needs == ""
+    assert pupil.access_needs == "" and pupil.upn == ""
     events = apps.get_model("schools", "PupilEvent").objects.filter(pgh_obj_id=pupil.pk)
     assert events.exists() and not events.filter(postcode=old_postcode).exists()
+    assert not events.filter(upn="A123456789012").exists()
     users = apps.get_model("accounts", "UserEvent").objects.filter(pgh_obj_id=pupil.user_id)
     assert not users.filter(email=old_email).exists()
 

@@ -67,8 +67,8 @@ def test_depth_counts_lists_and_objects() -> None:
 
 
 def test_a_csv_cell_over_the_field_limit_is_a_row_error() -> None:
-    text = HEADER + "A,B,a@school.test,01/01/2011,10,L1 8JQ\n" + '"' + "x" * 200_000 + '",C\n'
-    text += "D,E,d@school.test,01/01/2011,10,L1 8JQ\n"
+    text = HEADER + "A,B,a@school.test,01/01/2016,10,L1 8JQ\n" + '"' + "x" * 200_000 + '",C\n'
+    text += "D,E,d@school.test,01/01/2016,10,L1 8JQ\n"
     preview = import_preview(text)
     assert [row.number for row in preview.rows] == [2, 3, 4]
     assert preview.rows[1].errors == ["The row cannot be read: field larger than field limit (131072)"]
@@ -78,7 +78,7 @@ def test_a_csv_cell_over_the_field_limit_is_a_row_error() -> None:
 
 def test_a_huge_header_cell_or_a_nul_byte_is_reported_not_raised() -> None:
     assert import_preview("x" * 200_000 + "\n").file_errors[0].startswith("The first row cannot be read")
-    preview = import_preview(HEADER + "A\x00,B,a@school.test,01/01/2011,10,L1 8JQ\n")
+    preview = import_preview(HEADER + "A\x00,B,a@school.test,01/01/2016,10,L1 8JQ\n")
     assert preview.rows[0].errors == ["The row contains a NUL character"]
 
 
@@ -87,7 +87,7 @@ def test_the_import_page_shows_the_oversized_cell_as_a_row_error() -> None:
     client = Client()
     assert client.login(email="staff@school.test", password=PASSWORD)
     upload = SimpleUploadedFile(
-        "pupils.csv", (HEADER + "x" * 150_000 + ",B,b@school.test,01/01/2011,10,L1 8JQ\n").encode()
+        "pupils.csv", (HEADER + "x" * 150_000 + ",B,b@school.test,01/01/2016,10,L1 8JQ\n").encode()
     )
     response = client.post("/school/pupils/import/", {"file": upload})
     assert response.status_code == 200

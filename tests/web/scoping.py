@@ -18,12 +18,13 @@ from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 
-from employers.models import Opportunity, Site
+from employers.models import Employer, EmployerMember, Opportunity, Site
 from placements.lifecycle.models import PlacementFeedback
 from placements.models import SEAT_HOLDING_STATUSES, Application, Match, MatchRun, MatchStatus
-from schools.models import ConsentStatus, Pupil
+from placements.selffound.models import Proposal, ProposalStatus
+from schools.models import ConsentStatus, Pupil, WorkExperienceWindow
 
-ROLES = ("anonymous", "pupil", "employer", "school_staff", "adviser", "admin")
+ROLES = ("anonymous", "pupil", "employer", "school_staff", "youth_worker", "adviser", "admin")
 ADVISING = frozenset({"adviser", "admin"})
 S = MatchStatus
 
@@ -41,6 +42,10 @@ class Side:
     second_choice: Application
     run: MatchRun
     match: Match
+    found: Proposal  # a placement the pupil found, waiting for the school's check
+    pending: Employer  # signed itself up, with a site in this side's region
+    colleague: EmployerMember  # a second member of the side's employer
+    young: Pupil  # a young person outside school, registered by the side's youth service
 
 
 @dataclass
@@ -73,9 +78,13 @@ def snapshot() -> dict[str, set[tuple[Any, ...]]]:
         "opportunities": set(
             Opportunity.objects.values_list("pk", "title", "status", "capacity", "seats_taken")
         ),
-        "pupils": set(Pupil.objects.values_list("pk", "parental_consent")),
+        "pupils": set(Pupil.objects.values_list("pk", "parental_consent", "postcode", "send")),
+        "windows": set(WorkExperienceWindow.objects.values_list("pk", "pupil_id", "starts_on")),
         "feedback": set(PlacementFeedback.objects.values_list("match_id", "side")),
         "runs": set(MatchRun.objects.values_list("pk", "status")),
+        "proposals": set(Proposal.objects.values_list("pk", "status", "refusal_reason")),
+        "employers": set(Employer.objects.values_list("pk", "verification_status", "verification_note")),
+        "members": set(EmployerMember.objects.values_list("pk", "employer_id", "user__is_active")),
     }
 
 
@@ -157,6 +166,17 @@ def _feedback_from(who: str) -> Effect:
 EMPLOYER = frozenset({"employer"})
 PUPIL = frozenset({"pupil"})
 STAFF = frozenset({"school_staff"})
+YOUTH = frozenset({"youth_worker"})
+
+
+def _young_flags(side: Side) -> dict[str, Any]:
+    return {"postcode": "L1 8JQ", "max_travel_minutes": 30, "send": "on"}
+
+
+def _later_week(side: Side) -> dict[str, Any]:
+    start = timezone.localdate() + dt.timedelta(days=120)
+    return {"starts_on": start.isoformat(), "ends_on": (start + dt.timedelta(days=4)).isoformat()}
+
 
 PAGES: list[Page] = [
     # The employer's pages
@@ -204,6 +224,13 @@ PAGES: list[Page] = [
         body=lambda s: {"days_attended": 1, "rating": 4, "comment": "Keen and punctual"},
         effect=_feedback_from(PlacementFeedback.Side.EMPLOYER),
     ),
+    Page(
+        "employer:colleague_remove",
+        ("post",),
+        EMPLOYER,
+        lambda s: s.colleague,
+        effect=lambda s: not EmployerMember.objects.filter(pk=s.colleague.pk).exists(),
+    ),
     # School staff
     Page(
         "school:consent",
@@ -212,6 +239,42 @@ PAGES: list[Page] = [
         lambda s: s.pupil,
         body=lambda s: {"status": ConsentStatus.REQUESTED},
         effect=lambda s: Pupil.objects.get(pk=s.pupil.pk).parental_consent == ConsentStatus.REQUESTED,
+    ),
+    Page(
+        "school:found",
+        ("get", "post"),
+        STAFF,
+        lambda s: s.found,
+        body=lambda s: {"outcome": "refuse", "refusal_reason": "No risk assessment for young workers."},
+        effect=lambda s: Proposal.objects.get(pk=s.found.pk).status == ProposalStatus.REFUSED,
+    ),
+    # Youth workers, for their service's young people
+    Page("youth:person", ("get",), YOUTH, lambda s: s.young),
+    Page("youth:person_record", ("get",), YOUTH, lambda s: s.young),
+    Page("youth:person_record_json", ("get",), YOUTH, lambda s: s.young),
+    Page(
+        "youth:edit",
+        ("get", "post"),
+        YOUTH,
+        lambda s: s.young,
+        body=_young_flags,
+        effect=lambda s: Pupil.objects.get(pk=s.young.pk).send,
+    ),
+    Page(
+        "youth:window",
+        ("get", "post"),
+        YOUTH,
+        lambda s: s.young,
+        body=_later_week,
+        effect=lambda s: WorkExperienceWindow.objects.filter(pupil=s.young).count() == 2,
+    ),
+    Page(
+        "youth:consent",
+        ("get", "post"),
+        YOUTH,
+        lambda s: s.young,
+        body=lambda s: {"status": ConsentStatus.REQUESTED},
+        effect=lambda s: Pupil.objects.get(pk=s.young.pk).parental_consent == ConsentStatus.REQUESTED,
     ),
     # The pupil's pages
     # Pupils browse every published placement: the one out of their reach is a draft.
@@ -225,6 +288,13 @@ PAGES: list[Page] = [
         effect=lambda s: Application.objects.filter(
             pupil=s.pupil, opportunity=s.spare, status=Application.Status.ACTIVE
         ).exists(),
+    ),
+    Page(
+        "pupil:found_withdraw",
+        ("post",),
+        PUPIL,
+        lambda s: s.found,
+        effect=lambda s: Proposal.objects.get(pk=s.found.pk).status == ProposalStatus.WITHDRAWN,
     ),
     Page(
         "pupil:move_up",
@@ -321,6 +391,26 @@ PAGES: list[Page] = [
         status=S.PROPOSED,
         body=lambda s: {"reason": "travel", "note": "Three buses each way"},
         effect=lambda s: status_of(s.match) == S.REJECTED,
+        sees_other=frozenset({"admin"}),
+    ),
+    # Organisations awaiting verification: advisers of the region, and admins
+    Page("adviser:employer", ("get",), ADVISING, lambda s: s.pending, sees_other=frozenset({"admin"})),
+    Page(
+        "adviser:employer_verify",
+        ("post",),
+        ADVISING,
+        lambda s: s.pending,
+        body=lambda s: {"verified-note": "Companies House record seen"},
+        effect=lambda s: Employer.objects.get(pk=s.pending.pk).verification_status == "verified",
+        sees_other=frozenset({"admin"}),
+    ),
+    Page(
+        "adviser:employer_refuse",
+        ("post",),
+        ADVISING,
+        lambda s: s.pending,
+        body=lambda s: {"refused-note": "Not a registered company"},
+        effect=lambda s: Employer.objects.get(pk=s.pending.pk).verification_status == "refused",
         sees_other=frozenset({"admin"}),
     ),
 ]

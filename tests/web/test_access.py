@@ -19,7 +19,7 @@ from tests.web.world import HOME, LIVERPOOL, PASSWORD, WebWorld, build_world, us
 pytestmark = pytest.mark.django_db
 
 PAGES = {
-    Role.PUPIL: ["pupil:home", "pupil:search", "pupil:choices"],
+    Role.PUPIL: ["pupil:home", "pupil:search", "pupil:choices", "pupil:found"],
     Role.EMPLOYER: [
         "employer:home",
         "employer:organisation",
@@ -28,6 +28,8 @@ PAGES = {
         "employer:opportunities",
         "employer:opportunity_new",
         "employer:pupils",
+        "employer:colleagues",
+        "employer:colleague_invite",
     ],
     Role.SCHOOL_STAFF: [
         "school:home",
@@ -35,10 +37,17 @@ PAGES = {
         "school:import",
         "school:windows",
         "school:benchmark",
+        "school:found_awaiting",
         "school:accounts",
         "school:invite_colleague",
     ],
-    Role.ADVISER: ["adviser:home", "adviser:run_new", "adviser:compare", "adviser:unmet"],
+    Role.ADVISER: [
+        "adviser:home",
+        "adviser:run_new",
+        "adviser:compare",
+        "adviser:unmet",
+        "adviser:employers",
+    ],
 }
 LOGINS = {
     Role.PUPIL: "pupil@school.test",

@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NEW_PASSWORD = "lantern-quarry-otter-52"
 CSV = (
     "Legal Forename,Legal Surname,Email,DOB,NC Year,Postcode\n"
-    "Amir,Khan,amir@school.test,02/03/2011,Year 10,L1 8JQ\n"
+    "Amir,Khan,amir@school.test,02/03/2016,Year 10,L1 8JQ\n"
 )
 
 

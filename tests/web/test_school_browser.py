@@ -19,14 +19,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 HEADER = "Legal Forename,Legal Surname,Email,DOB,NC Year,Postcode,FSM,Access needs\n"
 BAD = HEADER + (
-    "Amir,Khan,amir@school.test,02/03/2011,Year 10,L1 8JQ,Y,\n"
-    "Beth,Lee,beth@school.test,14/07/2011,10,ZZ1 1ZZ,N,\n"
-    "Cal,Moss,cal@school.test,01/01/2011,Reception,L2 2DP,N,\n"
-    "Dana,Nash,amir@school.test,05/05/2011,10,L3 8EN,N,Uses a wheelchair\n"
+    "Amir,Khan,amir@school.test,02/03/2016,Year 10,L1 8JQ,Y,\n"
+    "Beth,Lee,beth@school.test,14/07/2016,10,ZZ1 1ZZ,N,\n"
+    "Cal,Moss,cal@school.test,01/01/2016,Reception,L2 2DP,N,\n"
+    "Dana,Nash,amir@school.test,05/05/2016,10,L3 8EN,N,Uses a wheelchair\n"
 )
 GOOD = HEADER + (
-    "Amir,Khan,amir@school.test,02/03/2011,Year 10,L1 8JQ,Y,\n"
-    "Beth,Lee,beth@school.test,14/07/2011,10,L36 9GD,N,Uses a wheelchair\n"
+    "Amir,Khan,amir@school.test,02/03/2016,Year 10,L1 8JQ,Y,\n"
+    "Beth,Lee,beth@school.test,14/07/2016,10,L36 9GD,N,Uses a wheelchair\n"
 )
 
 
@@ -68,7 +68,7 @@ def test_school_staff_import_pupils_set_weeks_and_record_consent(
     check_accessibility(page)
     amir = Pupil.objects.get(user__email="amir@school.test")
     assert (amir.school_id, amir.year_group, amir.fsm_or_pupil_premium) == (web_world.school.pk, 10, True)
-    assert amir.date_of_birth == dt.date(2011, 3, 2) and amir.local_authority_code == "E08000012"
+    assert amir.date_of_birth == dt.date(2016, 3, 2) and amir.local_authority_code == "E08000012"
     assert not User.objects.get(email="amir@school.test").has_usable_password()
 
     # Work-experience weeks: the last day before the first is refused.

@@ -10,13 +10,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import transaction
 from django.test import Client
 
 from employers.models import Opportunity
 from placements.models import Application, MatchStatus
 from schools.models import ConsentStatus, Pupil
 from tests import factories as f
+from tests.sharing import rolled_back_at_end
 
 from .scoping import PAGES, ROLES, Page, Side, World, put, snapshot, status_of
 
@@ -29,7 +29,7 @@ CASES = [
 ]
 
 
-def build_side(region_code: str, la_code: str) -> tuple[Side, dict[str, Any]]:
+def build_side(region_code: str, la_code: str, site_postcode: str) -> tuple[Side, dict[str, Any]]:
     region = f.RegionFactory.create(code=region_code, name=f"Region {region_code}")
     la = f.LocalAuthorityFactory.create(code=la_code, name=f"Authority {la_code}", region=region)
     school = f.SchoolFactory.create(local_authority=la)
@@ -40,6 +40,12 @@ def build_side(region_code: str, la_code: str) -> tuple[Side, dict[str, Any]]:
     site = f.SiteFactory.create(employer=employer)
     opportunity, second, spare = (f.OpportunityFactory.create(employer=employer, site=site) for _ in range(3))
     run = f.MatchRunFactory.create(region=region)
+    pending = f.EmployerFactory.create(pending=True)
+    f.SiteFactory.create(employer=pending, postcode=site_postcode)
+    f.EmployerMemberFactory.create(employer=pending)
+    service = f.YouthServiceFactory.create(local_authority=la)
+    young = f.YoungPersonFactory.create(school=service)
+    f.OwnWindowFactory.create(pupil=young)
     side = Side(
         pupil=pupil,
         employer_id=employer.pk,
@@ -52,19 +58,24 @@ def build_side(region_code: str, la_code: str) -> tuple[Side, dict[str, Any]]:
         second_choice=f.ApplicationFactory.create(pupil=pupil, opportunity=second),
         run=run,
         match=f.MatchFactory.create(run=run, pupil=pupil, opportunity=opportunity),
+        found=f.ProposalFactory.create(pupil=pupil),
+        pending=pending,
+        colleague=f.EmployerMemberFactory.create(employer=employer),
+        young=young,
     )
     users = {
         "pupil": pupil.user,
         "employer": f.EmployerMemberFactory.create(employer=employer).user,
         "school_staff": f.SchoolStaffFactory.create(school=school).user,
+        "youth_worker": f.YouthWorkerFactory.create(school=service).user,
         "adviser": f.CareersAdviserFactory.create(schools=[school]).user,
     }
     return side, users
 
 
 def build_world() -> World:
-    own, users = build_side("lcr", "E08000012")
-    other, _ = build_side("gm", "E08000003")
+    own, users = build_side("lcr", "E08000012", "L1 8JQ")
+    other, _ = build_side("gm", "E08000003", "M1 1AE")
     users["admin"] = f.UserFactory.create(admin=True)
     return World(own=own, other=other, users=users)
 
@@ -72,14 +83,8 @@ def build_world() -> World:
 @pytest.fixture(scope="module")
 def shared_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
     """Built once, rolled back at the end; each test runs in its own savepoint on top."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield build_world()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with rolled_back_at_end(django_db_blocker):
+        yield build_world()
 
 
 @pytest.fixture
@@ -162,7 +167,7 @@ def _upload(client: Client, text: str) -> str:
 
 CSV = (
     "first_name,last_name,email,year_group,date_of_birth,postcode\n"
-    "Casey,Import,casey.import@school.test,10,2011-03-01,L6 1AL\n"
+    "Casey,Import,casey.import@school.test,10,2016-03-01,L6 1AL\n"
 )
 
 

@@ -58,9 +58,9 @@ class Command(BaseCommand):
         for name, count in summary.counts.items():
             self.stdout.write(f"  {name:<{width}}  {count:>7,}")
         self.stdout.write("\nDemo logins (all share one password):")
-        self.stdout.write(f"  {'Role':<32} {'Email':<32} Password")
+        self.stdout.write(f"  {'Role':<42} {'Email':<32} Password")
         for role, email in summary.logins.items():
-            self.stdout.write(f"  {Role(role).label:<32} {email:<32} {summary.password}")
+            self.stdout.write(f"  {Role(role).label:<42} {email:<32} {summary.password}")
 
     def _import_demo_timetable(self) -> None:
         """The demo's generated feed, unless a real one has been imported (that one is kept)."""

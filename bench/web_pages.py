@@ -1,0 +1,100 @@
+"""One user at a time: server time, CPU and queries per page, on the full demo.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mobility_bench REDIS_URL=redis://127.0.0.1:6379/7 \\
+        .venv/bin/python bench/web_pages.py --repeat 15
+
+The stable companion of ``web_load.py`` on a shared machine: the load benchmark's latency
+follows whatever else runs on the two cores, while the CPU one request costs this process
+changes only with the code. Uses the database ``web_load.py`` prepared (full demo and one
+completed run) and the production settings (DEBUG off, persistent connections, the Redis
+cache and sessions when ``REDIS_URL`` is set). Each page is fetched once to warm up, then
+``--repeat`` times; prints the median and best wall time, the median CPU of this process
+(Python: views, templates, serializers, the driver) and the number of queries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("Set DATABASE_URL to the PostgreSQL database web_load.py prepared.")
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="mobility.settings.base",
+        DEBUG="false",
+        ALLOWED_HOSTS="testserver",
+        LOG_LEVEL="WARNING",
+        CONN_MAX_AGE="60",
+    )
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    os.environ.pop("CELERY_BROKER_URL", None)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from employers.models import Opportunity
+    from mobility.accounts.models import Role, User
+    from placements.models import MatchRun
+
+    run = MatchRun.objects.filter(status="succeeded", policy="stable").order_by("-id").first()
+    if run is None:
+        sys.exit("No completed stable run: prepare the database with bench/web_load.py first.")
+    opportunity = Opportunity.objects.filter(status="published").order_by("id").first()
+    assert opportunity is not None
+
+    def client(role: str) -> Client:
+        user = User.objects.filter(role=role, is_active=True).order_by("id").first()
+        assert user is not None
+        signed_in = Client(HTTP_X_FORWARDED_PROTO="https")
+        signed_in.force_login(user)
+        return signed_in
+
+    pupil, adviser, employer = client(Role.PUPIL), client(Role.ADVISER), client(Role.EMPLOYER)
+    pages = [
+        ("pupil search", pupil, "/pupil/opportunities/"),
+        ("pupil search, page 2", pupil, "/pupil/opportunities/?page=2"),
+        ("pupil opportunity", pupil, f"/pupil/opportunities/{opportunity.pk}/"),
+        ("adviser review queue", adviser, f"/adviser/runs/{run.pk}/?page=2"),
+        ("match API", adviser, f"/api/v1/matches/?run={run.pk}&page=2"),
+        ("employer pupils", employer, "/employer/pupils/"),
+        ("employer opportunities", employer, "/employer/opportunities/"),
+    ]
+    print(f"{'page':<24} {'median ms':>10} {'best ms':>8} {'CPU ms':>7} {'queries':>8}")
+    for name, user, path in pages:
+        user.get(path)
+        walls, cpus = [], []
+        for _ in range(args.repeat):
+            began, cpu = time.perf_counter(), time.process_time()
+            response = user.get(path)
+            walls.append((time.perf_counter() - began) * 1000)
+            cpus.append((time.process_time() - cpu) * 1000)
+            assert response.status_code == 200, (path, response.status_code)
+        with CaptureQueriesContext(connection) as queries:
+            user.get(path)
+        print(
+            f"{name:<24} {statistics.median(walls):>10.1f} {min(walls):>8.1f} "
+            f"{statistics.median(cpus):>7.1f} {len(queries.captured_queries):>8}"
+        )
+    print(f"load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])} on {os.cpu_count()} CPUs")
+
+
+if __name__ == "__main__":
+    main()
