@@ -23,6 +23,7 @@ DEMO_LOGINS: dict[str, str] = {
     Role.SCHOOL_STAFF: f"school@{DEMO_DOMAIN}",
     Role.ADVISER: f"adviser@{DEMO_DOMAIN}",
     Role.YOUTH_WORKER: f"youth@{DEMO_DOMAIN}",
+    Role.REGION_LEAD: f"lead@{DEMO_DOMAIN}",
     Role.ADMIN: f"admin@{DEMO_DOMAIN}",
 }
 

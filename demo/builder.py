@@ -13,9 +13,11 @@ from django.db import transaction
 from django.db.models import Q, Sum
 
 from employers.models import Opportunity, Site
+from mobility.academic_year import AcademicYear
 from mobility.accounts.models import Role
-from mobility.geography.models import Sector
-from placements.models import Application
+from mobility.geography.models import RegionLead, Sector
+from placements.models import Application, Match, MatchStatus
+from placements.reporting.services import open_data_release_publish
 from schools.models import CareersAdviser, Cohort, Pupil, School, SchoolStaff
 
 from .accounts import DEMO_LOGINS, DEMO_PASSWORD, new_user
@@ -23,8 +25,9 @@ from .applications import build_applications
 from .cleanup import demo_employers, demo_exists, demo_schools, demo_users
 from .consent import consent_history_record
 from .employers import build_employers
+from .history import build_history
 from .places import PostcodeIndex
-from .plan import SIZES, SUMMER
+from .plan import ACADEMIC_YEAR_START, SIZES, SUMMER
 from .pupils import build_pupils
 from .reference import SECTORS, ensure_reference_data
 from .schools import build_schools, build_staff_and_advisers
@@ -79,6 +82,12 @@ def build_demo(*, size: str = "small", seed: int = DEFAULT_SEED) -> DemoSummary:
         build_youth_service(
             rng, index, authorities, sorted(s.pk for s in sectors.values()), opportunities, password_hash
         )
+        build_history(rng, region, pupils, opportunities)
+        for start in (ACADEMIC_YEAR_START - 1, ACADEMIC_YEAR_START):
+            open_data_release_publish(year=AcademicYear(start))
+        lead = new_user(DEMO_LOGINS[Role.REGION_LEAD], "Morgan", "Reid", Role.REGION_LEAD, password_hash)
+        lead.save()
+        RegionLead.objects.create(user=lead, region=region, organisation="Combined Authority")
         new_user(DEMO_LOGINS[Role.ADMIN], "Robin", "Hale", Role.ADMIN, password_hash).save()
     return DemoSummary(size=size, seed=seed, seconds=time.perf_counter() - started, counts=demo_counts())
 
@@ -88,7 +97,9 @@ def demo_counts() -> dict[str, int]:
     schools, employers = demo_schools(), demo_employers()
     everyone = Pupil.objects.filter(school__in=schools)
     pupils = everyone.filter(cohort=Cohort.SCHOOL_PUPIL)
-    opportunities = Opportunity.objects.filter(employer__in=employers)
+    # This school year's; last year's (demo/history.py) are counted as placements.
+    opportunities = Opportunity.objects.filter(employer__in=employers, starts_on__gte=SUMMER[0])
+    active = Application.objects.filter(pupil__in=everyone, status=Application.Status.ACTIVE)
     published = opportunities.filter(status=Opportunity.Status.PUBLISHED)
     risk_assessed_after = SUMMER[1] - settings.MOBILITY["RISK_ASSESSMENT_VALID_FOR"]
     not_cleared = employers.filter(
@@ -104,7 +115,7 @@ def demo_counts() -> dict[str, int]:
         "pupils": pupils.count(),
         "Year 10 pupils": pupils.filter(year_group=10).count(),
         "Year 12 pupils": pupils.filter(year_group=12).count(),
-        "pupils with no applications": pupils.filter(applications__isnull=True).count(),
+        "pupils with no applications": pupils.exclude(pk__in=active.values("pupil_id")).count(),
         "young people outside school": everyone.exclude(cohort=Cohort.SCHOOL_PUPIL).count(),
         "school staff": SchoolStaff.objects.filter(
             school__in=schools, school__kind=School.Kind.SCHOOL
@@ -116,6 +127,7 @@ def demo_counts() -> dict[str, int]:
         "opportunities": opportunities.count(),
         "published opportunities": published.count(),
         "seats on published opportunities": published.aggregate(seats=Sum("capacity"))["seats"] or 0,
-        "applications": Application.objects.filter(pupil__in=everyone).count(),
+        "applications": active.count(),
+        "placements last year": Match.objects.filter(pupil__in=pupils, status=MatchStatus.COMPLETED).count(),
         "users": demo_users().count(),
     }

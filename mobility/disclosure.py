@@ -4,12 +4,16 @@ Counts from 1 to 4 are shown as "fewer than 5" (primary suppression). A table's 
 column totals are treated as public, so further cells are withheld (secondary suppression)
 until no hidden cell can be worked out from the totals: no row or column keeps exactly one
 hidden entry, and no hidden entry is fixed by the whole system of sum equations.
+
+Subtotals over groups of rows (schools within a local authority, growth sectors) are more
+public sums, so they join the same system. A republication passes the entries it hid before
+(``keep_hidden``): a figure once withheld stays withheld, so two releases cannot be differenced.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -50,25 +54,33 @@ class Count:
         return self.value / total.value
 
 
+# Entries of the augmented table: ("cell", r, c), ("row", r), ("col", c), ("all",), and for
+# row groups ("gcell", g, c) and ("grow", g).
+Entry = tuple[Any, ...]
+
+
 @dataclass(frozen=True)
 class SuppressedTable:
     cells: list[list[Count]]
     row_totals: list[Count]
     column_totals: list[Count]
     grand_total: Count
+    group_cells: list[list[Count]] = field(default_factory=list)
+    group_totals: list[Count] = field(default_factory=list)
+    hidden_entries: frozenset[Entry] = frozenset()
 
     @property
     def hidden_cells(self) -> list[tuple[int, int]]:
         return [(r, c) for r, row in enumerate(self.cells) for c, cell in enumerate(row) if cell.hidden]
 
 
-# Entries of the augmented table: ("cell", r, c), ("row", r), ("col", c) and ("all",).
-Entry = tuple[Any, ...]
-
-
-def _relations(rows: int, cols: int) -> list[list[tuple[Entry, int]]]:
+def _relations(rows: int, cols: int, groups: Sequence[Sequence[int]] = ()) -> list[list[tuple[Entry, int]]]:
     """Each public sum as (entry, coefficient) terms adding up to zero."""
     relations: list[list[tuple[Entry, int]]] = []
+    for g, members in enumerate(groups):
+        for c in range(cols):
+            relations.append([(("cell", r, c), 1) for r in members] + [(("gcell", g, c), -1)])
+        relations.append([(("row", r), 1) for r in members] + [(("grow", g), -1)])
     for r in range(rows):
         relations.append([(("cell", r, c), 1) for c in range(cols)] + [(("row", r), -1)])
     for c in range(cols):
@@ -94,12 +106,23 @@ def recoverable(relations: list[list[tuple[Entry, int]]], hidden: set[Entry]) ->
     return [entry for entry, i in index.items() if np.linalg.matrix_rank(np.delete(matrix, i, axis=1)) < rank]
 
 
-def suppress_table(counts: Sequence[Sequence[int]], *, reveal: bool = False) -> SuppressedTable:
+def suppress_table(
+    counts: Sequence[Sequence[int]],
+    *,
+    reveal: bool = False,
+    row_groups: Sequence[Sequence[int]] = (),
+    keep_hidden: Collection[Entry] = (),
+    columns: int | None = None,
+) -> SuppressedTable:
     """Suppress a table of non-negative counts whose row, column and grand totals are published.
 
-    With ``reveal`` (platform admins) every figure is shown.
+    ``row_groups`` lists rows whose subtotals are published too; ``keep_hidden`` names entries
+    a previous release withheld, which stay withheld; ``columns`` shapes a table with no rows.
+    With ``reveal`` (platform admins) every
+    figure is shown.
     """
-    rows, cols = len(counts), len(counts[0]) if counts else 0
+    rows = len(counts)
+    cols = columns if columns is not None else len(counts[0]) if counts else 0
     values: dict[Entry, int] = {}
     for r in range(rows):
         for c in range(cols):
@@ -108,8 +131,16 @@ def suppress_table(counts: Sequence[Sequence[int]], *, reveal: bool = False) -> 
     for c in range(cols):
         values[("col", c)] = sum(int(counts[r][c]) for r in range(rows))
     values[("all",)] = sum(values[("row", r)] for r in range(rows))
-    hidden: set[Entry] = set() if reveal else {e for e, v in values.items() if is_small(v)}
-    relations = _relations(rows, cols)
+    for g, members in enumerate(row_groups):
+        for c in range(cols):
+            values[("gcell", g, c)] = sum(values[("cell", r, c)] for r in members)
+        values[("grow", g)] = sum(values[("row", r)] for r in members)
+    hidden: set[Entry] = set()
+    if not reveal:
+        hidden = {e for e, v in values.items() if is_small(v)} | {
+            tuple(e) for e in keep_hidden if tuple(e) in values
+        }
+    relations = _relations(rows, cols, row_groups)
     while hidden:
         single = _single_hidden(relations, hidden)
         if single:
@@ -132,6 +163,9 @@ def suppress_table(counts: Sequence[Sequence[int]], *, reveal: bool = False) -> 
         row_totals=[count(("row", r)) for r in range(rows)],
         column_totals=[count(("col", c)) for c in range(cols)],
         grand_total=count(("all",)),
+        group_cells=[[count(("gcell", g, c)) for c in range(cols)] for g in range(len(row_groups))],
+        group_totals=[count(("grow", g)) for g in range(len(row_groups))],
+        hidden_entries=frozenset(hidden),
     )
 
 

@@ -93,6 +93,14 @@ def adviser_school_ids_of(user: User | AnonymousUser | None) -> list[int]:
     return list(ids)
 
 
+def lead_region_id_of(user: User | AnonymousUser | None) -> int | None:
+    """The one region a region lead reports on; None for everyone else."""
+    if role_of(user) != Role.REGION_LEAD:
+        return None
+    lead = getattr(user, "region_lead", None)
+    return lead.region_id if lead else None
+
+
 def school_ids_of(user: User | AnonymousUser | None) -> list[int]:
     """Schools a member of school staff or an adviser works with; a youth worker's service."""
     staff_school = staff_school_id_of(user) or youth_service_id_of(user)

@@ -40,4 +40,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("school/", include((school, "school"))),
     path("youth/", include((youth, "youth"))),
     path("changes/", include("placements.web.change_urls")),
+    path("region/", include("placements.web.region_urls")),
+    path("open-data/", include("placements.web.open_data_urls")),
 ]

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from mobility.audit.tracking import audited
+
 
 class Application(models.Model):
     """A pupil's ranked choice of an opportunity. Rank 1 is the pupil's first choice."""
@@ -255,3 +257,28 @@ class UnplacedPupil(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pupil} unplaced in run {self.run_id}"
+
+
+@audited(exclude=["csv_text", "json_text"])
+class OpenDataRelease(models.Model):
+    """One academic year's open data as last published: its files, and the figures it withheld.
+
+    The files are kept here rather than in media storage so a release and its record of withheld
+    figures change together, in one transaction; ``/open-data/`` serves them from this row.
+    """
+
+    academic_year = models.CharField(max_length=7, unique=True, help_text='e.g. "2030-31"')
+    published_at = models.DateTimeField()
+    csv_text = models.TextField()
+    json_text = models.TextField()
+    withheld = models.JSONField(
+        default=list,
+        help_text="Keys of every withheld figure; later releases of the year keep them withheld.",
+    )
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-academic_year"]
+
+    def __str__(self) -> str:
+        return f"Open data {self.academic_year}"

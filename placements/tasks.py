@@ -8,6 +8,7 @@ from placements.matching import services
 
 # The worker loads each app's tasks module; this makes the daily retention job known to it.
 from placements.privacy.tasks import retention_run  # noqa: F401
+from placements.reporting.services import open_data_publish_current
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -22,3 +23,9 @@ def match_runs_recover() -> None:
     from placements.matching.recovery import match_runs_recover as recover
 
     recover()
+
+
+@shared_task(name="placements.tasks.open_data_publish", ignore_result=True)
+def open_data_publish() -> list[str]:
+    """Run by beat: regenerate this and last academic year's open data files."""
+    return [release.academic_year for release in open_data_publish_current()]

@@ -41,6 +41,7 @@ ROLE_HOME = {
     Role.SCHOOL_STAFF: "school:home",
     Role.YOUTH_WORKER: "youth:home",
     Role.ADVISER: "adviser:home",
+    Role.REGION_LEAD: "region:home",
     Role.ADMIN: "adviser:home",
 }
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import LocalAuthority, Region, Sector
+from .models import LocalAuthority, Region, RegionLead, Sector
 
 
 class LocalAuthorityInline(admin.TabularInline[LocalAuthority, Region]):
@@ -27,3 +27,10 @@ class LocalAuthorityAdmin(admin.ModelAdmin[LocalAuthority]):
 class SectorAdmin(admin.ModelAdmin[Sector]):
     list_display = ["name", "slug", "sic_sections"]
     search_fields = ["name", "slug"]
+
+
+@admin.register(RegionLead)
+class RegionLeadAdmin(admin.ModelAdmin[RegionLead]):
+    list_display = ["user", "region", "organisation"]
+    list_filter = ["region"]
+    raw_id_fields = ["user"]

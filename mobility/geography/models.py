@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 
 
@@ -59,3 +60,19 @@ class Sector(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RegionLead(models.Model):
+    """A region lead's membership: the one region whose reports they may read."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="region_lead"
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="leads")
+    organisation = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["region", "user__email"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.region})"

@@ -205,6 +205,11 @@ CELERY_BEAT_SCHEDULE["privacy-retention"] = {
     "task": "placements.privacy.tasks.retention_run",
     "schedule": timedelta(days=1),
 }
+# The public open data files (/open-data/) for this and last academic year, rebuilt nightly.
+CELERY_BEAT_SCHEDULE["open-data-publish"] = {
+    "task": "placements.tasks.open_data_publish",
+    "schedule": timedelta(days=1),
+}
 
 # Called in each web worker before it takes requests (mobility/gunicorn.py).
 WEB_WORKER_WARM_UP = ["placements.transit.selectors.timetable_warm"]

@@ -24,6 +24,7 @@ from placements.lifecycle.selectors import matches_for_user, runs_for_user
 from placements.matching.figures import run_figures
 from placements.matching.services import match_run_create
 from placements.models import Match, MatchRun, MatchStatus, side_runs
+from placements.reporting.map import run_map
 from placements.web import adviser_selectors as selectors
 from placements.web import adviser_words as words
 from placements.web.adviser_forms import BulkForm, RejectForm, RunForm
@@ -259,5 +260,6 @@ def unmet(request: AuthedRequest) -> HttpResponse:
             "run": run,
             "by_area": selectors.unmet(run, "unmet_by_la", "local_authorities", reveal=reveal) if run else [],
             "by_sector": selectors.unmet(run, "unmet_by_sector", "sectors", reveal=reveal) if run else [],
+            "map": run_map(run=run, reveal=reveal) if run else None,
         },
     )

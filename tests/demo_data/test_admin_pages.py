@@ -82,6 +82,7 @@ ADMIN_MODELS = {
     "ComplianceRecord",
     "Opportunity",
     "Region",
+    "RegionLead",
     "LocalAuthority",
     "Sector",
     "Application",

@@ -67,7 +67,12 @@ def solve_by_subtraction(table: SuppressedTable) -> dict[Entry, int]:
 def solve_by_elimination(table: SuppressedTable) -> dict[Entry, Fraction]:
     """Gauss-Jordan elimination in exact fractions: every unknown the whole system fixes."""
     equations, constants, _ = _equations(table)
-    unknowns = sorted({e for eq in equations for e in eq})
+    return fixed_unknowns(equations, constants)
+
+
+def fixed_unknowns(equations: list[dict[Entry, int]], constants: list[int]) -> dict[Entry, Fraction]:
+    """Every unknown that a system of ``{unknown: coefficient} = constant`` equations fixes."""
+    unknowns = sorted({e for eq in equations for e in eq}, key=repr)
     matrix = [
         [Fraction(eq.get(u, 0)) for u in unknowns] + [Fraction(k)]
         for eq, k in zip(equations, constants, strict=True)

@@ -1,8 +1,8 @@
 """The table the web scoping matrix is generated from: every page that takes an object, who may
 open it, and what an accepted write must have changed.
 
-Two sides, as in the API matrix: the signed-in pupil, employer member, school staff member and
-adviser own the "own" side; the "other" side (another school in another region, another
+Two sides, as in the API matrix: the signed-in pupil, employer member, school staff member,
+adviser and region lead own the "own" side; the "other" side (another school in another region, another
 employer, another pupil) is in scope for none of them. Admins may use the adviser's pages only,
 and see every run and match there.
 """
@@ -24,7 +24,16 @@ from placements.models import SEAT_HOLDING_STATUSES, Application, Match, MatchRu
 from placements.selffound.models import Proposal, ProposalStatus
 from schools.models import ConsentStatus, Pupil, WorkExperienceWindow
 
-ROLES = ("anonymous", "pupil", "employer", "school_staff", "youth_worker", "adviser", "admin")
+ROLES = (
+    "anonymous",
+    "pupil",
+    "employer",
+    "school_staff",
+    "youth_worker",
+    "adviser",
+    "region_lead",
+    "admin",
+)
 ADVISING = frozenset({"adviser", "admin"})
 S = MatchStatus
 
@@ -164,6 +173,7 @@ def _feedback_from(who: str) -> Effect:
 
 
 EMPLOYER = frozenset({"employer"})
+LEADING = frozenset({"region_lead", "admin"})
 PUPIL = frozenset({"pupil"})
 STAFF = frozenset({"school_staff"})
 YOUTH = frozenset({"youth_worker"})
@@ -344,6 +354,8 @@ PAGES: list[Page] = [
         body=lambda s: {"rating": 5, "comment": "I learned to test code"},
         effect=_feedback_from(PlacementFeedback.Side.PUPIL),
     ),
+    # The region lead's report on their region
+    Page("region:report", ("get",), LEADING, lambda s: s.run.region, sees_other=frozenset({"admin"})),
     # The adviser's pages
     Page("adviser:run", ("get",), ADVISING, lambda s: s.run, sees_other=frozenset({"admin"})),
     # The run has finished, so the progress fragment answers 286: htmx stops polling.

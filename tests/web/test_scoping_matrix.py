@@ -13,6 +13,8 @@ import pytest
 from django.test import Client
 
 from employers.models import Opportunity
+from mobility.accounts.models import Role
+from mobility.geography.models import RegionLead
 from placements.models import Application, MatchStatus
 from schools.models import ConsentStatus, Pupil
 from tests import factories as f
@@ -69,6 +71,9 @@ def build_side(region_code: str, la_code: str, site_postcode: str) -> tuple[Side
         "school_staff": f.SchoolStaffFactory.create(school=school).user,
         "youth_worker": f.YouthWorkerFactory.create(school=service).user,
         "adviser": f.CareersAdviserFactory.create(schools=[school]).user,
+        "region_lead": RegionLead.objects.create(
+            user=f.UserFactory.create(role=Role.REGION_LEAD), region=region
+        ).user,
     }
     return side, users
 
