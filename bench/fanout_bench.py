@@ -104,7 +104,14 @@ def load_regions(regions: int, pupils: int, seed: int) -> None:
             )
             n_opps = pupils // 3
             employers = Employer.objects.bulk_create(
-                Employer(name=f"Fan-out employer {r}-{e}", sector=sectors[e % len(sectors)])
+                Employer(
+                    name=f"Fan-out employer {r}-{e}",
+                    sector=sectors[e % len(sectors)],
+                    # Only verified employers' places are open to pupils.
+                    verification_status=Employer.Verification.VERIFIED,
+                    verification_decided_at=now,
+                    verification_note="Checked for the benchmark.",
+                )
                 for e in range(n_opps)
             )
             ComplianceRecord.objects.bulk_create(

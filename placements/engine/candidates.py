@@ -14,12 +14,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
+from types import ModuleType
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ._types import F32, F64, I8, I32, I64, U64, Bools
 from .eligibility import Reason, check_pairs, dates_overlap
 from .inputs import MODE_VIRTUAL, OpportunityTable, PupilTable
+from .loops import compiled
 from .policy import Policy
 from .travel import estimate_travel_minutes, reach_metres
 
@@ -163,6 +168,17 @@ class Grid:
         q = np.nonzero(hit)[0].astype(np.int64)
         c: I64 = j.T[hit]
         return q, c
+
+    def table(self, most: int = 1 << 22) -> tuple[I32, int, int]:
+        """(table, x0, y0): position of cell (x0 + i, y0 + j) at [i, j], -1 if empty;
+        an empty table if it would hold more than ``most`` cells."""
+        x, y = self.cell_key // _ROW, self.cell_key % _ROW
+        if len(x) == 0 or (int(np.ptp(x)) + 1) * (int(np.ptp(y)) + 1) > most:
+            return np.full((0, 0), -1, dtype=np.int32), 0, 0
+        x0, y0 = int(x.min()), int(y.min())
+        table = np.full((int(np.ptp(x)) + 1, int(np.ptp(y)) + 1), -1, dtype=np.int32)
+        table[x - x0, y - y0] = np.arange(len(x), dtype=np.int32)
+        return table, x0, y0
 
     def in_dates(self, c: I64, first: I64, last: I64) -> tuple[I64, I64]:
         """(start, count) in ``opp`` of cell ``c`` opportunities that may overlap
@@ -366,6 +382,10 @@ def suggest(
     grid = Grid.build(opp, physical, policy.grid_cell_m)
     virtual = _Virtual.build(opp, interests, open_mask, policy.virtual_per_sector)
     interest_code = pupil_codes(interests.sectors, pupils.interest_sector)
+    fast = compiled("_compiled_suggest")
+    if fast is not None:
+        kernel = _Kernel(grid, virtual, pupils, opp, policy, interests, interest_code)
+        return kernel.run(fast, who, wanted, exclusion)
     out: list[tuple[I64, I64, F32]] = []
     for s in range(0, len(who), BLOCK_PUPILS):
         rows = _Rows(
@@ -379,6 +399,89 @@ def suggest(
     o = np.concatenate([x[1] for x in out] + [np.empty(0, np.int64)])
     minutes = np.concatenate([x[2] for x in out] + [np.empty(0, np.float32)])
     return p, o, minutes
+
+
+class _Kernel:
+    """``suggest`` through the compiled loops (``_compiled_suggest``): the same
+    search and arithmetic, one pupil at a time, without temporaries."""
+
+    def __init__(
+        self,
+        grid: Grid,
+        virtual: _Virtual,
+        pupils: PupilTable,
+        opportunities: OpportunityTable,
+        policy: Policy,
+        interests: Interests,
+        interest_code: I64,
+    ) -> None:
+        self.grid, self.virtual, self.pupils, self.n_opp = grid, virtual, pupils, len(opportunities)
+        self.policy, self.interests, self.interest_code = policy, interests, interest_code
+        self.growth = opportunities.is_growth_sector
+
+    def run(
+        self, fast: ModuleType, who: I64, wanted: I64, exclusion: tuple[I64, I64]
+    ) -> tuple[I64, I64, F32]:
+        g, v, pupils, policy = self.grid, self.virtual, self.pupils, self.policy
+        sites = fast.Sites(
+            g.cell, g.cell_key, *g.table(), g.start, g.count, g.longest, g.opp,
+            *(_c(a) for a in (g.easting, g.northing, g.start_day, g.end_day, g.latest_birth_day)),
+            _c(g.step_free),
+        )  # fmt: skip
+        online = fast.Online(
+            v.opp, v.code_day, v.longest, *(_c(a) for a in (v.start_day, v.end_day, v.latest_birth_day))
+        )
+        seekers = fast.Seekers(
+            _c(who, np.int64), _c(wanted, np.int64),
+            _c(reach_metres(pupils.max_travel_minutes[who], policy.travel)),
+            *(_c(a) for a in (pupils.easting, pupils.northing, pupils.max_travel_minutes, pupils.birth_day)),
+            *(_c(a) for a in (pupils.needs_step_free, pupils.window_ptr, pupils.window_start)),
+            _c(pupils.window_end),
+            _c(self.interests.masks), _c(pupils.interest_ptr), _c(self.interest_code, np.int64),
+            _c(exclusion[0], np.int64), _c(exclusion[1], np.int64),
+        )  # fmt: skip
+        found: tuple[I64, I64, F32] = fast.suggest(sites, online, seekers, self._scoring(fast), self.n_opp)
+        return found
+
+    def _scoring(self, fast: ModuleType) -> object:
+        policy, travel = self.policy, self.policy.travel
+        f32 = np.float32
+        timetable = travel.timetable
+        rows, cols, minutes = (
+            (timetable.pupil_row, timetable.opportunity_col, timetable.minutes)
+            if timetable is not None
+            else (np.empty(0, np.int32), np.empty(0, np.int32), np.empty((0, 0), np.uint8))
+        )
+        model = (travel.detour_factor, travel.walk_speed_km_h, travel.walk_max_km, travel.bus_speed_km_h)
+        return fast.Scoring(
+            np.array([*model, travel.bus_access_minutes + travel.bus_wait_minutes], dtype=np.float32),
+            np.array([policy.sector_weight, policy.growth_weight], dtype=np.float64),
+            f32(policy.travel_scale_minutes),
+            int(policy.suggestion_pool), _c(self.interests.opp_code, np.int32), _c(self.growth),
+            _c(rows, np.int32), _c(cols, np.int32), _c(minutes, np.uint8),
+        )  # fmt: skip
+
+
+def _c(a: NDArray[Any], dtype: Any = None) -> NDArray[Any]:
+    """``a`` as a writable C-ordered array: one compiled signature whatever the input's flags."""
+    return np.require(a, dtype=dtype, requirements=["C", "W"])
+
+
+def warm_up_suggestions() -> None:
+    """Load (or compile) the compiled suggestion loops, on a one-pupil instance."""
+    from .rows import OpportunityRow, PupilRow, build_input
+
+    day = date(2026, 6, 1)
+    pupil = PupilRow(1, "E1", 10, date(2011, 1, 1), 0, 0, 45, ((day, day),), sector_interests=(1,))
+    sites = [
+        OpportunityRow(o, 1, day, day, 14, 0, 0, 1, "E1", day, day, mode=mode)
+        for o, mode in ((1, "in_person"), (2, "virtual"))
+    ]
+    data = build_input([pupil], sites)
+    interests = Interests.build(data.pupils, data.opportunities)
+    one, none = np.zeros(1, np.int64), np.zeros(2, np.int64)
+    opps = data.opportunities
+    suggest(data.pupils, opps, data.policy, interests, one, one + 1, (none, one), np.ones(2, bool))
 
 
 def _value(

@@ -36,7 +36,7 @@ from types import ModuleType
 import numpy as np
 
 from ._types import I8, I32, I64, Bools, Ints
-from .stable import compiled
+from .loops import compiled
 
 
 def costs(ptr: I64, tier: I8) -> tuple[I32, Ints]:

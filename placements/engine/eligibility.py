@@ -34,6 +34,8 @@ class Reason(IntEnum):
     # The pupil takes no part in the run:
     NO_CONSENT = 11
     UNUSABLE_RECORD = 12
+    # The run had no opportunity it could offer anyone:
+    NONE_OPEN = 13
 
 
 REASON_WORDS = {
@@ -103,9 +105,11 @@ def check_pairs(
 
     ``o`` may hold -1 for an application to an unknown opportunity.
     """
+    opp = opportunities
+    if len(opp) == 0:  # a run with no usable opportunity: every id is unknown
+        return np.full(len(p), Reason.UNKNOWN_OPPORTUNITY, dtype=np.int8), np.full(len(p), np.nan, np.float32)
     known = o >= 0
     oo = np.where(known, o, 0)
-    opp = opportunities
     virtual = opp.mode[oo] == MODE_VIRTUAL
     minutes = estimate_travel_minutes(
         pupils.easting[p], pupils.northing[p], opp.easting[oo], opp.northing[oo], virtual, travel

@@ -83,11 +83,7 @@ def _first_choices(
     main_opp = np.where(has_main, main.opp[first_main] if len(main.opp) else -1, -1)
     ineligible = has_app & (app_reason != Reason.ELIGIBLE)
     reason[ineligible] = app_reason[ineligible]
-    reason_opp[ineligible] = np.where(
-        app_opp[ineligible] >= 0,
-        opps.opportunity_id[np.maximum(app_opp[ineligible], 0)],
-        -1,
-    )
+    reason_opp[ineligible] = _ids(opps.opportunity_id, app_opp[ineligible])
     explained = np.where(has_app, app_opp, main_opp)
     obtained = (explained >= 0) & (final_opp == explained)
     filled = ~fixed & ~ineligible & has_main & ~obtained
@@ -98,6 +94,13 @@ def _first_choices(
         unknown = ineligible & (app_reason == Reason.UNKNOWN_OPPORTUNITY)
         reason_opp[unknown] = _raw_first_unknown(data, apps, np.flatnonzero(unknown))
     return reason, reason_opp, filled, main_opp
+
+
+def _ids(opportunity_id: I64, o: I64) -> I64:
+    """Id of each opportunity position, -1 for -1 (the table may be empty)."""
+    ids = np.full(len(o), -1, dtype=np.int64)
+    ids[o >= 0] = opportunity_id[o[o >= 0]]
+    return ids
 
 
 def _filled_by(
@@ -142,8 +145,12 @@ def _unmatched(data: MatchInput, main: Lists, vacancy: Lists, fixed: Bools, fina
     was filled, or nothing was eligible (the furthest check any opportunity
     passed)."""
     unmatched = left_out(data.pupils)
-    listed = (np.diff(main.ptr) > 0) | (np.diff(vacancy.ptr) > 0)
     none = ~fixed & (final_opp < 0)
+    opps = data.opportunities
+    if not np.any(opps.published & opps.documents_valid & (opps.free_seats > 0)):
+        unmatched[none & (unmatched == 0)] = Reason.NONE_OPEN
+        return unmatched
+    listed = (np.diff(main.ptr) > 0) | (np.diff(vacancy.ptr) > 0)
     unmatched[none & listed] = Reason.FILLED
     empty = np.flatnonzero(none & ~listed & (unmatched == 0))
     unmatched[empty] = best_stage(data.pupils, data.opportunities, data.policy, empty)

@@ -164,6 +164,11 @@ class MatchResult:
             )
         if code == Reason.NO_CONSENT:
             return "your parent or carer's consent is not in place, so you were not included in this run"
+        if code == Reason.NONE_OPEN:
+            return (
+                "no placement could be offered this run because none of its placements "
+                "was open with a free place"
+            )
         if code == Reason.FILLED:
             if self.policy == "max-coverage":
                 return f"the {n} placement(s) on your list went to other pupils"

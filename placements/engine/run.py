@@ -115,7 +115,8 @@ def _outcome_columns(
         rank[got] = lists.rank[match[got]]
         source[got] = lists.source[match[got]]
         minutes[got] = lists.minutes[match[got]]
-    opportunity_id = np.where(final_opp >= 0, opps.opportunity_id[np.maximum(final_opp, 0)], -1)
+    opportunity_id = np.full(n, -1, dtype=np.int64)
+    opportunity_id[final_opp >= 0] = opps.opportunity_id[final_opp[final_opp >= 0]]
     # Pupils approved before this run keep their placement.
     fixed = np.flatnonzero(pupils.approved_opportunity_id >= 0)
     fixed_id = pupils.approved_opportunity_id[fixed]

@@ -22,28 +22,14 @@ proposals without touching the slots at all.
 
 from __future__ import annotations
 
-import os
-from types import ModuleType
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ._types import I32, I64
-from .candidates import expand_ranges
-
-
-def compiled() -> ModuleType | None:
-    """The compiled loops, or None without numba (or with the environment
-    variable ``MOBILITY_ENGINE_NUMBA=0``). The first call imports numba and
-    loads (or, the first time ever, compiles) the machine code."""
-    if os.environ.get("MOBILITY_ENGINE_NUMBA", "1") == "0":
-        return None
-    try:
-        from . import _compiled
-    except ImportError:
-        return None
-    return _compiled
+from .candidates import expand_ranges, warm_up_suggestions
+from .loops import compiled as compiled
 
 
 def warm_up(coverage: bool = False) -> bool:
@@ -56,6 +42,7 @@ def warm_up(coverage: bool = False) -> bool:
         return False
     one = np.zeros(1, dtype=np.int64)
     fast.deferred_acceptance(np.array([0, 1]), one, 1, one + 1, 1, 1)
+    warm_up_suggestions()
     if coverage:
         from .coverage import max_coverage
 

@@ -24,8 +24,11 @@ from placements.engine import (
 )
 from placements.engine.candidates import _top_per_row
 from placements.engine.inputs import MatchInput
+from placements.engine.loops import compiled
 from placements.engine.policy import Policy
 from placements.engine.preferences import applications, build_lists, priorities
+from placements.engine.timetable.override import TimetableMinutes
+from placements.engine.timetable.planner import NO_JOURNEY
 
 from .instances import failure, instances
 
@@ -205,3 +208,49 @@ def test_pruning_keeps_each_rows_best(pairs: list[tuple[int, float]], want: list
             assert keep[mine & (value >= best[want[row] - 1])].all()
         else:
             assert keep[mine].all()
+
+
+def _suggestions(data: MatchInput, numba: bool) -> tuple[np.ndarray, ...]:
+    pupils, opps, policy = data.pupils, data.opportunities, data.policy
+    prio = priorities(pupils, policy, opps)
+    apps = applications(data)
+    everyone = np.flatnonzero(pupils.approved_opportunity_id < 0)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MOBILITY_ENGINE_NUMBA", "1" if numba else "0")
+        assert (compiled("_compiled_suggest") is not None) == numba
+        lists = build_lists(data, prio, apps, opps.free_seats, policy.min_list_length, everyone)
+    return lists.ptr, lists.opp, lists.minutes, lists.source
+
+
+@st.composite
+def with_search_settings(draw: st.DrawFn) -> MatchInput:
+    """Instances where rings, a small pool, several windows and timetable minutes all come into play."""
+    data = draw(instances(max_pupils=25, max_opps=30))
+    travel = data.policy.travel
+    if draw(st.booleans()):
+        n_pupils, n_opps = len(data.pupils), len(data.opportunities)
+        rows = draw(st.lists(st.integers(-1, 2), min_size=n_pupils, max_size=n_pupils))
+        cols = draw(st.lists(st.integers(-1, 3), min_size=n_opps, max_size=n_opps))
+        minutes = draw(st.lists(st.sampled_from([5, 30, 70, NO_JOURNEY]), min_size=12, max_size=12))
+        timetable = TimetableMinutes(
+            np.array(rows, np.int32), np.array(cols, np.int32), np.array(minutes, np.uint8).reshape(3, 4)
+        )
+        travel = replace(travel, timetable=timetable)
+    policy = replace(
+        data.policy,
+        travel=travel,
+        grid_cell_m=draw(st.sampled_from([500, 1500, 4000, 20_000])),
+        suggestion_pool=draw(st.sampled_from([1, 2, 5, 20])),
+        min_list_length=draw(st.integers(1, 6)),
+        virtual_per_sector=draw(st.sampled_from([1, 50])),
+    )
+    return replace(data, policy=policy)
+
+
+@FAST
+@given(with_search_settings())
+def test_compiled_suggestions_are_those_of_the_numpy_search(data: MatchInput) -> None:
+    """The compiled suggestion search gives the numpy search's lists, entry for entry."""
+    compiled, plain = _suggestions(data, numba=True), _suggestions(data, numba=False)
+    for got, expected in zip(compiled, plain, strict=True):
+        np.testing.assert_array_equal(got, expected)

@@ -360,3 +360,27 @@ def test_the_input_hash_covers_skipped_records() -> None:
     good = build_input([pupil(1, (10,))], [opening(10), opening(20)])
     bad = build_input([pupil(1, (10,))], [opening(10), opening(20, start=date(1, 1, 1))])
     assert run_match(good).report.input_hash != run_match(bad).report.input_hash
+
+
+@pytest.mark.parametrize("policy_name", ["stable", "max-coverage"])
+@pytest.mark.parametrize(
+    "opportunities",
+    [
+        pytest.param([], id="none given"),
+        pytest.param([opening(10, capacity=0), opening(20, start=date(1, 1, 1))], id="none usable"),
+        pytest.param([opening(10, published=False)], id="none published"),
+        pytest.param([opening(10, seats_taken=1)], id="none with a free place"),
+    ],
+)
+def test_a_run_with_nothing_open_places_nobody_and_tells_everyone_why(
+    policy_name: str, opportunities: list[OpportunityRow]
+) -> None:
+    pupils = [pupil(1, (10,)), pupil(2), pupil(3, (10, 99), consent="refused")]
+    policy = Policy(name=policy_name, compare_coverage=True)  # type: ignore[arg-type]
+    result = run_match(build_input(pupils, opportunities, policy))
+    assert result.opportunity_id.tolist() == [-1, -1, -1]
+    assert result.report.placed == 0
+    codes = [result.outcome(i).unmatched_code for i in range(3)]
+    assert codes == ["NONE_OPEN", "NONE_OPEN", "NO_CONSENT"]
+    for i in (0, 1):
+        assert "no placement could be offered this run because none of its" in result.reason_text(i).lower()
