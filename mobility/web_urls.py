@@ -3,7 +3,7 @@
 from django.urls import URLPattern, URLResolver, include, path
 
 from employers.web import urls as employer_urls
-from mobility.accounts import activation, passwords
+from mobility.accounts import activation, passwords, twofactor_pages
 from mobility.accounts import web as accounts
 from mobility.privacy_notice import privacy_notice
 from placements.web import employer_urls as employer_placement_urls
@@ -24,6 +24,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/activate/", activation.activate_view, name="activate"),
     path("accounts/activate/password/", activation.activate_password_view, name="activate_password"),
     *passwords.urlpatterns,
+    *twofactor_pages.urlpatterns,
     path("pupil/", include("placements.web.pupil_urls")),
     path("adviser/", include("placements.web.adviser_urls")),
     path("employer/", include((employer, "employer"))),

@@ -12,6 +12,7 @@ from mobility.audit.models import PupilRecordView
 from mobility.audit.selectors import change_events
 from placements.models import Match, MatchStatus
 from schools.models import Pupil
+from tests.twofactor import verified_login
 from tests.web.world import WebWorld, build_world
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def signed_in(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    verified_login(client, user)
     return client
 
 

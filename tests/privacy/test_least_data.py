@@ -8,6 +8,7 @@ from django.test import Client
 from mobility.accounts.models import User
 from mobility.audit.models import PupilRecordView
 from placements.models import Match, MatchStatus
+from tests.twofactor import verified_login
 from tests.web.world import WebWorld, build_world
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def signed_in(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    verified_login(client, user)
     return client
 
 

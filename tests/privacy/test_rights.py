@@ -23,6 +23,7 @@ from placements.models import Match, MatchRun, MatchStatus
 from schools.models import Pupil, WorkExperienceWindow
 from tests.matching.conftest import build_world as build_match_world
 from tests.matching.conftest import populate
+from tests.twofactor import verified_login
 from tests.web.world import WebWorld, build_world
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,7 @@ pytestmark = pytest.mark.django_db
 
 def signed_in(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    verified_login(client, user)
     return client
 
 
