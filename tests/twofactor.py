@@ -70,3 +70,11 @@ def sign_in(client: Client, user: Any, password: str) -> Any:
     if twofactor.needed(user):
         response = client.post("/accounts/two-factor/verify/", {"code": code_for(app_for(user))})
     return response
+
+
+def token_request(user: Any, password: str) -> dict[str, str]:
+    """The body that asks the API for a token, with a code from the app where the account needs one."""
+    body = {"email": user.email, "password": password}
+    if twofactor.needed(user):
+        body["otp_code"] = code_for(app_for(user))
+    return body

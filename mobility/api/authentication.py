@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.authentication import SessionScheme
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
@@ -22,3 +23,9 @@ class VerifiedSessionAuthentication(SessionAuthentication):
                 code="second_factor_required",
             )
         return result
+
+
+class VerifiedSessionScheme(SessionScheme):  # type: ignore[misc]
+    """The OpenAPI schema describes it as the cookie session it is."""
+
+    target_class = VerifiedSessionAuthentication
