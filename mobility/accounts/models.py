@@ -4,6 +4,7 @@ import hashlib
 from typing import Any
 
 import pgtrigger
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -122,6 +123,9 @@ class RecoveryCodeDevice(TimestampMixin, ThrottlingMixin, Device):  # type: igno
     class Meta(Device.Meta):  # type: ignore[misc]  # django-otp ships no type information
         verbose_name = "recovery codes"
         verbose_name_plural = "recovery codes"
+
+    def get_throttle_factor(self) -> int:
+        return int(getattr(settings, "OTP_TOTP_THROTTLE_FACTOR", 1))
 
     def verify_token(self, token: str) -> bool:
         allowed, _ = self.verify_is_allowed()

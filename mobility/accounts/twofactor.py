@@ -103,9 +103,9 @@ def totp_enrolment_confirm(*, request: HttpRequest, device: TOTPDevice, code: st
     # The failed attempt is counted (throttle) in its own transaction, before the refusal.
     with transaction.atomic():
         locked = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
-        right = locked.verify_token(_digits(code))
-    if not right:
-        raise SecondFactorRefused(_wrong_message(locked))
+        refusal = _refusal(locked, _digits(code))
+    if refusal:
+        raise SecondFactorRefused(refusal)
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).exclude(pk=locked.pk).delete()
         locked.confirmed = True
@@ -149,11 +149,9 @@ def second_factor_verify(*, request: HttpRequest, code: str) -> Device:
             device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
         else:
             device = RecoveryCodeDevice.objects.select_for_update().filter(user=user).first()
-        right = device is not None and bool(
-            device.verify_token(digits if _looks_like_app_code(code) else code)
-        )
-    if device is None or not right:
-        raise SecondFactorRefused(_wrong_message(device))
+        refusal = _refusal(device, digits if _looks_like_app_code(code) else code)
+    if device is None or refusal:
+        raise SecondFactorRefused(refusal or WRONG)
     otp_login(request, device)
     log.info("Second factor verified for user %s with %s", user.pk, device.__class__.__name__)
     return device
@@ -207,9 +205,14 @@ def _digits(code: str) -> str:
     return "".join(ch for ch in str(code) if ch.isdigit())
 
 
-def _wrong_message(device: Device | None) -> str:
-    if device is not None:
-        allowed, details = device.verify_is_allowed()
-        if not allowed and details and details.get("reason") == VerifyNotAllowed.N_FAILED_ATTEMPTS:
-            return "Too many wrong codes in a row. Wait a few seconds, then enter a new code."
-    return "The code is not right. Enter the 6-digit code your app shows now, or one of your recovery codes."
+def _refusal(device: Device | None, token: str) -> str | None:
+    """Why ``token`` did not verify on ``device`` (and the failure counted), or None if it did."""
+    if device is None:
+        return WRONG
+    allowed, details = device.verify_is_allowed()
+    if not allowed and details and details.get("reason") == VerifyNotAllowed.N_FAILED_ATTEMPTS:
+        return "Too many wrong codes in a row. Wait a few seconds, then enter a new code."
+    return None if device.verify_token(token) else WRONG
+
+
+WRONG = "The code is not right. Enter the 6-digit code your app shows now, or one of your recovery codes."

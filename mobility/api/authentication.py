@@ -25,7 +25,7 @@ class VerifiedSessionAuthentication(SessionAuthentication):
         return result
 
 
-class VerifiedSessionScheme(SessionScheme):  # type: ignore[misc]
+class VerifiedSessionScheme(SessionScheme):  # type: ignore[no-untyped-call]
     """The OpenAPI schema describes it as the cookie session it is."""
 
-    target_class = VerifiedSessionAuthentication
+    target_class = "mobility.api.authentication.VerifiedSessionAuthentication"
