@@ -141,31 +141,27 @@ def recovery_codes_left(*, user: Any) -> int:
 def second_factor_verify(*, request: HttpRequest, code: str) -> Device:
     """Verify the signed-in user's code from their app (6 digits) or a recovery code, and mark the
     session verified. Raises ``SecondFactorRefused`` with what to do."""
-    user = request.user
-    digits = _digits(code)
-    device: Device | None
-    with transaction.atomic():
-        if _looks_like_app_code(code):
-            device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
-        else:
-            device = RecoveryCodeDevice.objects.select_for_update().filter(user=user).first()
-        refusal = _refusal(device, digits if _looks_like_app_code(code) else code)
-    if device is None or refusal:
-        raise SecondFactorRefused(refusal or WRONG)
+    device = second_factor_check(user=request.user, code=code)
     otp_login(request, device)
-    log.info("Second factor verified for user %s with %s", user.pk, device.__class__.__name__)
+    log.info("Second factor verified for user %s with %s", request.user.pk, device.__class__.__name__)
     return device
 
 
-def second_factor_check(*, user: Any, code: str) -> bool:
-    """The same check without a session (the API token endpoint)."""
-    digits = _digits(code)
+def second_factor_check(*, user: Any, code: str) -> Device:
+    """The device that accepts ``code`` (used up, for a recovery code), or ``SecondFactorRefused``.
+    The API's token endpoint calls this alone: it has no session to mark."""
+    from_app = _looks_like_app_code(code)
+    device: Device | None
+    # The failed attempt is counted (throttle) in its own transaction, before the refusal.
     with transaction.atomic():
-        if _looks_like_app_code(code):
-            app = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
-            return app is not None and bool(app.verify_token(digits))
-        codes = RecoveryCodeDevice.objects.select_for_update().filter(user=user).first()
-        return codes is not None and bool(codes.verify_token(code))
+        if from_app:
+            device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+        else:
+            device = RecoveryCodeDevice.objects.select_for_update().filter(user=user).first()
+        refusal = _refusal(device, _digits(code) if from_app else code)
+    if device is None or refusal:
+        raise SecondFactorRefused(refusal or WRONG)
+    return device
 
 
 def second_factor_remove(*, user: Any, removed_by: Any, reason: str) -> int:

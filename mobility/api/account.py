@@ -128,12 +128,11 @@ class TokenView(APIView):
                 "your authenticator app or a recovery code.",
                 code="second_factor_required",
             )
-        if not twofactor.second_factor_check(user=user, code=code):
+        try:
+            twofactor.second_factor_check(user=user, code=code)
+        except twofactor.SecondFactorRefused as error:
             record_failure(request._request, user.email)
-            raise exceptions.AuthenticationFailed(
-                "The code is not right. Send the code your app shows now, or a recovery code.",
-                code="second_factor_wrong",
-            )
+            raise exceptions.AuthenticationFailed(error.message, code=error.code) from error
 
 
 class TokenListView(APIView):

@@ -3,6 +3,8 @@ API and its tokens, lockout on wrong codes, and resets. Codes are real TOTP code
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -21,6 +23,10 @@ PASSWORD = f.PASSWORD
 
 def person(email: str, role: str, **fields: object) -> User:
     return User.objects.create_user(email, PASSWORD, first_name="Sam", role=role, **fields)
+
+
+def not_the_code(app: TOTPDevice) -> str:
+    return f"{(int(code_for(app)) + 1) % 1_000_000:06d}"
 
 
 def test_an_unverified_session_reaches_only_the_second_factor_pages() -> None:
@@ -104,9 +110,11 @@ def test_a_token_for_a_required_role_needs_the_second_factor() -> None:
     app = app_for(staff)
     no_code = api.post("/api/v1/auth/token/", body, format="json")
     assert no_code.status_code == 401 and "send otp_code" in no_code.json()["detail"]
-    wrong = api.post("/api/v1/auth/token/", {**body, "otp_code": "000000"}, format="json")
-    if code_for(app) != "000000":
-        assert wrong.status_code == 401 and "The code is not right" in wrong.json()["detail"]
+    wrong = api.post("/api/v1/auth/token/", {**body, "otp_code": not_the_code(app)}, format="json")
+    assert wrong.status_code == 401 and "The code is not right" in wrong.json()["detail"]
+    too_soon = api.post("/api/v1/auth/token/", {**body, "otp_code": code_for(app)}, format="json")
+    assert too_soon.status_code == 401 and "Too many wrong codes" in too_soon.json()["detail"]
+    time.sleep(1.1)  # the device's wait after one wrong code
     right = api.post("/api/v1/auth/token/", {**body, "otp_code": code_for(app)}, format="json")
     assert right.status_code == 200 and right.json()["token"]
 
@@ -126,7 +134,7 @@ def test_wrong_codes_lock_the_account_like_wrong_passwords() -> None:
     app = app_for(staff)
     client = Client()
     client.post("/accounts/login/", {"email": staff.email, "password": PASSWORD})
-    wrong = "000000" if code_for(app) != "000000" else "111111"
+    wrong = not_the_code(app)
     statuses = [client.post("/accounts/two-factor/verify/", {"code": wrong}).status_code for _ in range(5)]
     assert statuses[:4] == [200, 200, 200, 200] and statuses[4] == 429
     # Even the right code is refused until the lock ends.
