@@ -5,6 +5,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from mobility.audit.admin import ReadOnlyAdmin
+
 from .models import Invitation, SecondFactorChange, User
 from .services import invitation_send, invitations_send
 from .twofactor import second_factor_remove
@@ -81,16 +83,7 @@ class InvitationAdmin(admin.ModelAdmin[Invitation]):
 
 
 @admin.register(SecondFactorChange)
-class SecondFactorChangeAdmin(admin.ModelAdmin[SecondFactorChange]):
+class SecondFactorChangeAdmin(ReadOnlyAdmin):
     list_display = ["at", "user_id", "action", "by_user_id", "reason"]
     list_filter = ["action"]
     search_fields = ["user_id"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -4,6 +4,7 @@ once, and manage it from the account page."""
 from __future__ import annotations
 
 from base64 import b32encode
+from collections.abc import Callable
 from typing import Any
 
 import segno
@@ -71,6 +72,21 @@ def _locked(request: HttpRequest) -> HttpResponse | None:
     return refusal_if_locked(request, request.user.get_username())
 
 
+def _try_code(
+    request: HttpRequest, form: CodeForm, attempt: Callable[[str], HttpResponse]
+) -> HttpResponse | None:
+    """The lockout first; then a wrong code counts towards it and is put on the form (None: show it)."""
+    locked = _locked(request)
+    if locked or not form.is_valid():
+        return locked
+    try:
+        return attempt(form.cleaned_data["code"])
+    except twofactor.SecondFactorRefused as error:
+        record_failure(request, request.user.get_username())
+        form.add_error("code", error.message)
+        return _locked(request)
+
+
 @sensitive_post_parameters("code")
 @never_cache
 @login_required
@@ -83,21 +99,14 @@ def verify_view(request: AuthedRequest) -> HttpResponse:
         return redirect(_with_next("two_factor_setup", next_url))
     recovery = request.GET.get("use") == "recovery" or request.POST.get("use") == "recovery"
     form = CodeForm(request.POST or None, recovery=recovery)
-    if request.method == "POST":
-        locked = _locked(request)
-        if locked:
-            return locked
-        if form.is_valid():
-            try:
-                twofactor.second_factor_verify(request=request, code=form.cleaned_data["code"])
-            except twofactor.SecondFactorRefused as error:
-                record_failure(request, request.user.get_username())
-                locked = _locked(request)
-                if locked:
-                    return locked
-                form.add_error("code", error.message)
-            else:
-                return HttpResponseRedirect(next_url or home_url(request.user))
+
+    def verified(code: str) -> HttpResponse:
+        twofactor.second_factor_verify(request=request, code=code)
+        return HttpResponseRedirect(next_url or home_url(request.user))
+
+    answer = _try_code(request, form, verified) if request.method == "POST" else None
+    if answer:
+        return answer
     return render(
         request, "accounts/two_factor_verify.html", {"form": form, "next": next_url, "recovery": recovery}
     )
@@ -120,21 +129,16 @@ def setup_view(request: AuthedRequest) -> HttpResponse:
     except NotPermitted:
         return redirect(home_url(user))
     form = CodeForm(request.POST or None)
-    if request.method == "POST":
-        locked = _locked(request)
-        if locked:
-            return locked
-        if form.is_valid():
-            try:
-                codes = twofactor.totp_enrolment_confirm(
-                    request=request, device=device, code=form.cleaned_data["code"]
-                )
-            except twofactor.SecondFactorRefused as error:
-                record_failure(request, user.get_username())
-                form.add_error("code", error.message)
-            else:
-                request.session[NEW_CODES_KEY] = codes
-                return redirect(_with_next("two_factor_recovery_codes", next_url))
+
+    def confirmed(code: str) -> HttpResponse:
+        request.session[NEW_CODES_KEY] = twofactor.totp_enrolment_confirm(
+            request=request, device=device, code=code
+        )
+        return redirect(_with_next("two_factor_recovery_codes", next_url))
+
+    answer = _try_code(request, form, confirmed) if request.method == "POST" else None
+    if answer:
+        return answer
     return render(
         request,
         "accounts/two_factor_setup.html",
