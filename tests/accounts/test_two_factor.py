@@ -29,10 +29,16 @@ def not_the_code(app: TOTPDevice) -> str:
     return f"{(int(code_for(app)) + 1) % 1_000_000:06d}"
 
 
+def signed_in_without_code(user: User) -> Client:
+    """Past the password, not yet the second factor."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 def test_an_unverified_session_reaches_only_the_second_factor_pages() -> None:
     staff = f.SchoolStaffFactory.create().user
-    client = Client()
-    client.force_login(staff)
+    client = signed_in_without_code(staff)
     response = client.get("/school/")
     assert response.status_code == 302
     assert response["Location"] == "/accounts/two-factor/verify/?next=%2Fschool%2F"
@@ -60,8 +66,7 @@ def test_roles_and_the_setting_decide_who_needs_a_second_factor(settings: object
 
 def test_the_admin_site_refuses_an_unverified_staff_session() -> None:
     admin = User.objects.create_superuser("admin@mobility.test", PASSWORD, first_name="Avery")
-    client = Client()
-    client.force_login(admin)
+    client = signed_in_without_code(admin)
     response = client.get("/admin/", follow=False)
     assert response.status_code == 302
     # Whichever layer answers first, the way in is the second-factor page.
@@ -89,15 +94,13 @@ def test_the_admin_site_itself_requires_a_verified_session() -> None:
 
 def test_the_api_refuses_an_unverified_session_of_a_role_that_requires_one() -> None:
     staff = f.SchoolStaffFactory.create().user
-    client = Client()
-    client.force_login(staff)
+    client = signed_in_without_code(staff)
     response = client.get("/api/v1/me/")
     assert response.status_code == 401
     assert "Finish signing in" in response.json()["detail"]
     verified_login(client, staff)
     assert client.get("/api/v1/me/").json()["role"] == Role.SCHOOL_STAFF
-    pupil_client = Client()
-    pupil_client.force_login(f.PupilFactory.create().user)
+    pupil_client = signed_in_without_code(f.PupilFactory.create().user)
     assert pupil_client.get("/api/v1/me/").status_code == 200
 
 
