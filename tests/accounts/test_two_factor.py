@@ -4,9 +4,11 @@ API and its tokens, lockout on wrong codes, and resets. Codes are real TOTP code
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
-from django.test import Client
+from django.contrib import admin
+from django.test import Client, RequestFactory
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
@@ -77,18 +79,20 @@ def test_the_admin_site_refuses_an_unverified_staff_session() -> None:
     assert client.get("/admin/").status_code == 200
 
 
-def test_the_admin_site_itself_requires_a_verified_session() -> None:
-    """OTPAdminSite's own check, apart from the middleware."""
-    from django.contrib import admin
-    from django.test import RequestFactory
-
+def test_the_admin_site_itself_requires_a_verified_session(settings: Any) -> None:
+    """The admin site's own check, apart from the middleware (django-otp's OTPAdminSite)."""
     user = User.objects.create_superuser("admin@mobility.test", PASSWORD, first_name="Avery")
     request = RequestFactory().get("/admin/")
-    user.otp_device = None  # type: ignore[attr-defined]
-    user.is_verified = lambda: False  # type: ignore[attr-defined]
     request.user = user
+    user.otp_device = None  # type: ignore[attr-defined]
     assert not admin.site.has_permission(request)
-    user.is_verified = lambda: True  # type: ignore[attr-defined]
+    user.otp_device = app_for(user)  # type: ignore[attr-defined]
+    assert admin.site.has_permission(request)
+    # Only with two-factor turned off (the local demo), and no app set up, does a password open it.
+    settings.TWO_FACTOR_REQUIRED = False
+    user.otp_device = None  # type: ignore[attr-defined]
+    assert not admin.site.has_permission(request)
+    TOTPDevice.objects.filter(user=user).delete()
     assert admin.site.has_permission(request)
 
 
@@ -180,3 +184,13 @@ def test_an_admin_resets_a_second_factor_and_it_is_on_the_audit_trail() -> None:
         twofactor.second_factor_remove(user=staff, removed_by=staff, reason="")
     with pytest.raises(NotPermitted):
         twofactor.second_factor_remove(user=admin, removed_by=staff, reason="")
+
+
+def test_with_two_factor_turned_off_as_in_the_demo_a_password_is_enough(settings: Any) -> None:
+    settings.TWO_FACTOR_REQUIRED = False
+    User.objects.create_superuser("admin@mobility.test", PASSWORD, first_name="Avery")
+    client = Client()
+    response = client.post("/accounts/login/", {"email": "admin@mobility.test", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/adviser/"
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/api/v1/me/").status_code == 200
