@@ -9,6 +9,8 @@ import hashlib
 from collections.abc import Iterable
 
 from employers.models import ComplianceRecord, EmployerMember, Opportunity, Site
+from employers.services import COMPLIANCE_FIELDS as EDITABLE_COMPLIANCE_FIELDS
+from employers.services import OPPORTUNITY_FIELDS as EDITABLE_OPPORTUNITY_FIELDS
 from placements.models import Application
 from schools.models import CareersAdviser, Pupil, SchoolStaff, WorkExperienceWindow
 
@@ -34,33 +36,15 @@ PUPIL_FIELDS = (
     "parental_consent",
     "parental_consent_recorded_at",
 )
+# Related rows by a natural key, so primary keys do not enter the digest.
+_NATURAL_KEYS = {"site": "site__name", "sector": "sector__slug"}
 OPPORTUNITY_FIELDS = (
     "employer__name",
-    "site__name",
-    "title",
-    "description",
-    "sector__slug",
-    "capacity",
+    *(_NATURAL_KEYS.get(name, name) for name in EDITABLE_OPPORTUNITY_FIELDS),
     "seats_taken",
-    "starts_on",
-    "ends_on",
-    "daily_hours",
-    "minimum_age",
-    "mode",
-    "accessibility",
     "status",
 )
-COMPLIANCE_FIELDS = (
-    "employer__name",
-    "insurer",
-    "insurance_policy_number",
-    "insurance_expires_on",
-    "risk_assessment_on",
-    "supervisor_name",
-    "supervisor_role",
-    "safeguarding_checks",
-    "checked_on",
-)
+COMPLIANCE_FIELDS = ("employer__name", *EDITABLE_COMPLIANCE_FIELDS, "checked_on")
 
 
 def demo_digest() -> str:

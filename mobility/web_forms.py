@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
+from django.http import HttpRequest
+
+from mobility.errors import Conflict
 
 INPUT_CLASS = {
     "select": "govuk-select",
@@ -69,3 +74,29 @@ def add_service_error(form: forms.BaseForm, error: Exception) -> None:
                 form.add_error(target, item.messages)
         return
     form.add_error(None, error_messages(error))
+
+
+def text_area(
+    label: str, *, missing: str | None = None, max_length: int = 1000, rows: int = 3, help_text: str = ""
+) -> forms.CharField:
+    """Free text in a text area: required when ``missing`` says what to ask for, else optional."""
+    return forms.CharField(
+        label=label,
+        required=missing is not None,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=help_text,
+        error_messages={"required": missing} if missing else {},
+    )
+
+
+def attempt(request: HttpRequest, step: Callable[[], object], *, done: str, refused: str = "") -> bool:
+    """Take a service step for a page: a refusal becomes an error message (after ``refused``),
+    success the message ``done``. Says whether it went through."""
+    try:
+        step()
+    except (Conflict, ValidationError) as error:
+        messages.error(request, refused + " ".join(error_messages(error)))
+        return False
+    messages.success(request, done)
+    return True

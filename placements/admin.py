@@ -8,6 +8,7 @@ from django.http import HttpRequest
 
 from mobility.accounts.models import User
 from mobility.errors import DomainError
+from mobility.readonly_admin import ReadOnlyAdmin
 from placements.lifecycle import services as lifecycle
 from placements.lifecycle.transitions import CancelReason
 from placements.privacy.admin import register as register_pupil_erasure
@@ -147,24 +148,12 @@ class MatchAdmin(admin.ModelAdmin[Match]):
 
 
 @admin.register(MatchStatusChange)
-class MatchStatusChangeAdmin(admin.ModelAdmin[MatchStatusChange]):
+class MatchStatusChangeAdmin(ReadOnlyAdmin):
     """The audit trail: read-only."""
 
     list_display = ["match", "from_status", "to_status", "changed_by", "changed_at", "reason"]
     list_filter = ["to_status", "reason"]
     search_fields = ["match__pupil__user__email", "note"]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: MatchStatusChange | None = None) -> list[str]:
-        return [field.name for field in MatchStatusChange._meta.concrete_fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: MatchStatusChange | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: MatchStatusChange | None = None) -> bool:
-        return False
 
 
 @admin.register(UnplacedPupil)

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 
 from mobility.audit.services import pupil_record_view_record
+from mobility.readonly_admin import ReadOnlyAdmin
 
 from .models import (
     DISADVANTAGE_FLAGS,
@@ -64,21 +65,12 @@ class PupilAdmin(admin.ModelAdmin[Pupil]):
 
 
 @admin.register(ConsentRecord)
-class ConsentRecordAdmin(admin.ModelAdmin[ConsentRecord]):
+class ConsentRecordAdmin(ReadOnlyAdmin):
     """Consent history is a record of what was said: it is read here, never rewritten."""
 
     list_display = ["pupil", "status", "method", "parent_carer_name", "recorded_by", "recorded_at"]
     list_filter = ["status", "method"]
     raw_id_fields = ["pupil", "recorded_by"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(SchoolStaff)

@@ -61,6 +61,16 @@ _SECTORS = {spec.slug: spec for spec in SECTORS}
 _Located = TypeVar("_Located", School, Pupil, Site)
 
 
+def _many_to_many(field: str) -> Any:
+    """``Factory.create(field=[...])`` sets that many-to-many relation once the row exists."""
+
+    def fill(obj: Any, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create and extracted:
+            getattr(obj, field).set(extracted)
+
+    return factory.PostGeneration(fill)
+
+
 class LocatedFactory(factory.django.DjangoModelFactory[_Located]):
     """Fills the grid point and local authority from `postcode`, as `Located.clean()` does."""
 
@@ -165,10 +175,7 @@ class PupilFactory(LocatedFactory[Pupil]):
     parental_consent = ConsentStatus.GIVEN
     parental_consent_recorded_at = factory.LazyFunction(timezone.now)
 
-    @factory.post_generation  # type: ignore[untyped-decorator]  # factory_boy leaves the decorator unannotated
-    def sector_interests(obj: Pupil, create: bool, extracted: Any, **kwargs: Any) -> None:
-        if create and extracted:
-            obj.sector_interests.set(extracted)
+    sector_interests = _many_to_many("sector_interests")
 
 
 class SchoolStaffFactory(factory.django.DjangoModelFactory[SchoolStaff]):
@@ -190,10 +197,7 @@ class CareersAdviserFactory(factory.django.DjangoModelFactory[CareersAdviser]):
     user = factory.SubFactory(UserFactory, role=Role.ADVISER)
     organisation = "Test Careers Service"
 
-    @factory.post_generation  # type: ignore[untyped-decorator]  # factory_boy leaves the decorator unannotated
-    def schools(obj: CareersAdviser, create: bool, extracted: Any, **kwargs: Any) -> None:
-        if create and extracted:
-            obj.schools.set(extracted)
+    schools = _many_to_many("schools")
 
 
 class EmployerFactory(factory.django.DjangoModelFactory[Employer]):

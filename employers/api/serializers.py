@@ -5,6 +5,7 @@ from typing import Any
 from rest_framework import serializers
 
 from employers.models import ComplianceRecord, Employer, Opportunity, Site
+from employers.services import OPPORTUNITY_FIELDS
 from mobility.geography.models import Sector
 
 
@@ -47,20 +48,10 @@ class OpportunitySerializer(serializers.ModelSerializer[Opportunity]):
             "id",
             "employer",
             "employer_name",
-            "site",
             "site_detail",
-            "title",
-            "description",
-            "sector",
-            "capacity",
+            *OPPORTUNITY_FIELDS,
             "seats_taken",
             "seats_left",
-            "starts_on",
-            "ends_on",
-            "daily_hours",
-            "minimum_age",
-            "mode",
-            "accessibility",
             "status",
             "travel_minutes",
             "created_at",

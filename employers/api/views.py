@@ -61,7 +61,7 @@ class _OwnEmployerViewSet(ScopedViewSet):
         return Employer.objects.get(pk=employer_id)
 
 
-class SiteViewSet(
+class _OwnEmployerModelViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -69,6 +69,10 @@ class SiteViewSet(
     mixins.DestroyModelMixin,
     _OwnEmployerViewSet,
 ):
+    """What a member creates, edits and deletes for their own organisation."""
+
+
+class SiteViewSet(_OwnEmployerModelViewSet):
     """An organisation's workplaces. Their postcodes are located to a grid point."""
 
     model = Site
@@ -128,14 +132,7 @@ class OpportunityFilter(filters.FilterSet):
         return opportunities_within(home=home, opportunities=queryset, minutes=int(value))
 
 
-class OpportunityViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    _OwnEmployerViewSet,
-):
+class OpportunityViewSet(_OwnEmployerModelViewSet):
     """Opportunities: pupils browse published ones with their own travel time; members manage
     their organisation's; school staff and advisers also see those their pupils are matched to."""
 

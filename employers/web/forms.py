@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from employers.models import ComplianceRecord, Employer, Opportunity, Site
+from employers.services import COMPLIANCE_FIELDS
 from mobility.web_forms import DateField, GovukModelForm
 
 
@@ -62,15 +63,7 @@ class ComplianceForm(GovukModelForm):
 
     class Meta:
         model = ComplianceRecord
-        fields = [
-            "insurer",
-            "insurance_policy_number",
-            "insurance_expires_on",
-            "risk_assessment_on",
-            "supervisor_name",
-            "supervisor_role",
-            "safeguarding_checks",
-        ]
+        fields = list(COMPLIANCE_FIELDS)
         labels = {
             "insurer": "Insurer",
             "insurance_policy_number": "Policy number",

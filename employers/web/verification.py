@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -14,18 +13,16 @@ from employers.models import ComplianceRecord
 from employers.selectors import NOT_VERIFIED, compliance_awaiting_verification, compliance_problems
 from mobility.accounts.models import Role
 from mobility.accounts.web import AuthedRequest, role_required
-from mobility.web_forms import GovukForm, add_service_error
+from mobility.web_forms import GovukForm, add_service_error, text_area
 
 adviser_only = role_required(Role.ADVISER, Role.ADMIN)
 
 
 class VerifyForm(GovukForm):
-    note = forms.CharField(
-        label="Evidence seen",
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    note = text_area(
+        "Evidence seen",
+        missing="Say what evidence you saw",
         help_text="For example: insurance certificate EL-123456 to 31 March; risk assessment dated 2 May.",
-        error_messages={"required": "Say what evidence you saw"},
     )
 
 

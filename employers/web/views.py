@@ -7,40 +7,30 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from employers import services as employer_services
-from employers.models import ComplianceRecord, Employer
+from employers.models import ComplianceRecord
 from employers.selectors import compliance_problems, opportunities_for_user, sites_for_user
 from employers.web import selectors, services
+from employers.web.access import member_employer, member_only
 from employers.web.forms import (
     ComplianceForm,
     OpportunityForm,
     OrganisationForm,
     SiteForm,
 )
-from mobility.accounts.models import Role
-from mobility.accounts.web import AuthedRequest, role_required
+from mobility.accounts.web import AuthedRequest
 from mobility.errors import DomainError
 from mobility.pagination import matching_words, page_of, query_without_page
-from mobility.permissions import employer_id_of
 from mobility.web_forms import add_service_error
-
-member_only = role_required(Role.EMPLOYER)
-
-
-def _employer(request: AuthedRequest) -> Employer:
-    employer_id = employer_id_of(request.user)
-    if employer_id is None:
-        raise Http404("This account is not linked to an organisation.")
-    return Employer.objects.select_related("sector").get(pk=employer_id)
 
 
 @member_only
 def organisation(request: AuthedRequest) -> HttpResponse:
-    employer = _employer(request)
+    employer = member_employer(request)
     form = OrganisationForm(request.POST or None, instance=employer)
     if request.method == "POST" and form.is_valid():
         services.employer_update(employer=form.instance)
@@ -51,13 +41,13 @@ def organisation(request: AuthedRequest) -> HttpResponse:
 
 @member_only
 def sites(request: AuthedRequest) -> HttpResponse:
-    _employer(request)
+    member_employer(request)
     return render(request, "employer/sites.html", {"sites": sites_for_user(user=request.user)})
 
 
 @member_only
 def site_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
-    employer = _employer(request)
+    employer = member_employer(request)
     site = get_object_or_404(sites_for_user(user=request.user), pk=pk) if pk else None
     form = SiteForm(request.POST or None, instance=site)
     if request.method == "POST" and form.is_valid():
@@ -73,7 +63,7 @@ def site_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
 
 @member_only
 def compliance(request: AuthedRequest) -> HttpResponse:
-    employer = _employer(request)
+    employer = member_employer(request)
     record = ComplianceRecord.objects.filter(employer=employer).first()
     form = ComplianceForm(request.POST or None, instance=record)
     if request.method == "POST" and form.is_valid():
@@ -109,7 +99,7 @@ def compliance(request: AuthedRequest) -> HttpResponse:
 
 @member_only
 def opportunities(request: AuthedRequest) -> HttpResponse:
-    _employer(request)
+    member_employer(request)
     qs = opportunities_for_user(user=request.user).order_by("-starts_on", "title", "pk")
     q = request.GET.get("q", "").strip()
     if q:
@@ -129,7 +119,7 @@ def opportunities(request: AuthedRequest) -> HttpResponse:
 
 @member_only
 def opportunity_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
-    employer = _employer(request)
+    employer = member_employer(request)
     opportunity = get_object_or_404(opportunities_for_user(user=request.user), pk=pk) if pk else None
     form = OpportunityForm(request.POST or None, instance=opportunity, employer=employer)
     if request.method == "POST" and form.is_valid():

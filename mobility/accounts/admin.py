@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from mobility.audit.admin import ReadOnlyAdmin
+from mobility.readonly_admin import ReadOnlyAdmin
 
 from .models import Invitation, SecondFactorChange, User
 from .services import invitation_send, invitations_send

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm
 from django.http import HttpResponse
-from django.urls import path, reverse_lazy
+from django.urls import URLPattern, path, reverse_lazy
 
 from mobility.accounts.activation import PasswordForm
 from mobility.security.lockout import refusal_if_locked
@@ -41,39 +41,40 @@ class ResetView(auth_views.PasswordResetView):
         return locked or super().form_valid(form)
 
 
+def _page(route: str, view: Any, name: str, template: str, **options: Any) -> URLPattern:
+    """One of Django's password views under /accounts/password/ with our template."""
+    page: URLPattern = path(
+        f"accounts/password/{route}",
+        view.as_view(template_name=f"accounts/{template}.html", **options),
+        name=name,
+    )
+    return page
+
+
 urlpatterns = [
     path("accounts/password/reset/", ResetView.as_view(), name="password_reset"),
-    path(
-        "accounts/password/reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_sent.html"),
-        name="password_reset_done",
+    _page("reset/sent/", auth_views.PasswordResetDoneView, "password_reset_done", "password_reset_sent"),
+    _page(
+        "reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView,
+        "password_reset_confirm",
+        "password_reset_confirm",
+        form_class=PasswordForm,
+        success_url=reverse_lazy("password_reset_complete"),
     ),
-    path(
-        "accounts/password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            form_class=PasswordForm,
-            template_name="accounts/password_reset_confirm.html",
-            success_url=reverse_lazy("password_reset_complete"),
-        ),
-        name="password_reset_confirm",
+    _page(
+        "reset/done/",
+        auth_views.PasswordResetCompleteView,
+        "password_reset_complete",
+        "password_reset_complete",
     ),
-    path(
-        "accounts/password/reset/done/",
-        auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
-        name="password_reset_complete",
+    _page(
+        "change/",
+        auth_views.PasswordChangeView,
+        "password_change",
+        "password_change",
+        form_class=ChangeForm,
+        success_url=reverse_lazy("password_change_done"),
     ),
-    path(
-        "accounts/password/change/",
-        auth_views.PasswordChangeView.as_view(
-            form_class=ChangeForm,
-            template_name="accounts/password_change.html",
-            success_url=reverse_lazy("password_change_done"),
-        ),
-        name="password_change",
-    ),
-    path(
-        "accounts/password/change/done/",
-        auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),
-        name="password_change_done",
-    ),
+    _page("change/done/", auth_views.PasswordChangeDoneView, "password_change_done", "password_change_done"),
 ]

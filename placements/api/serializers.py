@@ -243,21 +243,7 @@ class MatchRunSerializer(serializers.ModelSerializer[MatchRun]):
 
     class Meta:
         model = MatchRun
-        fields = [
-            "id",
-            "region",
-            "policy",
-            "what_if",
-            "seed",
-            "status",
-            "stage",
-            "progress",
-            "statistics",
-            "error",
-            "created_at",
-            "started_at",
-            "finished_at",
-        ]
+        # What the adviser asks for, then what the run reports back.
         read_only_fields = [
             "status",
             "stage",
@@ -268,6 +254,7 @@ class MatchRunSerializer(serializers.ModelSerializer[MatchRun]):
             "started_at",
             "finished_at",
         ]
+        fields = ["id", "region", "policy", "what_if", "seed", *read_only_fields]
         validators: list[Any] = []  # one live run per region: the service answers with a 409
 
     def to_representation(self, instance: MatchRun) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from mobility.geography.models import Region
-from mobility.web_forms import GovukForm
+from mobility.web_forms import GovukForm, text_area
 from placements.lifecycle.transitions import RejectionReason
 from placements.models import MatchRun
 
@@ -61,12 +61,10 @@ class RejectForm(GovukForm):
         label="Why are you rejecting this match?",
         error_messages={"required": "Select why you are rejecting this match"},
     )
-    note = forms.CharField(
-        max_length=1000,
-        label="Note",
-        widget=forms.Textarea(attrs={"rows": 3}),
+    note = text_area(
+        "Note",
+        missing="Add a note explaining the rejection",
         help_text="Kept in the audit log. Say what you saw.",
-        error_messages={"required": "Add a note explaining the rejection"},
     )
 
 
@@ -86,12 +84,7 @@ class BulkForm(GovukForm):
         required=False,
         label="Reason (only when rejecting)",
     )
-    note = forms.CharField(
-        required=False,
-        max_length=1000,
-        label="Note (only when rejecting)",
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    note = text_area("Note (only when rejecting)", rows=2)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -17,7 +17,7 @@ from mobility.accounts.web import AuthedRequest, role_required
 from mobility.audit.services import pupil_record_view_record
 from mobility.pagination import page_of, query_without_page
 from mobility.permissions import is_admin
-from mobility.web_forms import add_service_error, error_messages
+from mobility.web_forms import add_service_error, attempt
 from placements.lifecycle import services as lifecycle
 from placements.lifecycle.exceptions import LifecycleError
 from placements.lifecycle.selectors import matches_for_user, runs_for_user
@@ -137,13 +137,14 @@ def _decide(request: AuthedRequest, action: str, match_id: int, reason: str = ""
 @require_POST
 def match_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     match = get_object_or_404(matches_for_user(user=request.user), pk=pk)
-    try:
-        _decide(request, action, match.pk)
-    except (LifecycleError, ValidationError) as error:
-        messages.error(request, f"{match.pupil.user.get_full_name()}: " + " ".join(error_messages(error)))
-    else:
-        done = {"approve": "approved", "offer": "offered to the employer"}[action]
-        messages.success(request, f"{match.pupil.user.get_full_name()}'s match is {done}.")
+    name = match.pupil.user.get_full_name()
+    done = {"approve": "approved", "offer": "offered to the employer"}[action]
+    attempt(
+        request,
+        lambda: _decide(request, action, match.pk),
+        done=f"{name}'s match is {done}.",
+        refused=f"{name}: ",
+    )
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = reverse("adviser:run", args=[match.run_id])

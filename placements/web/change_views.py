@@ -12,14 +12,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from employers.models import Opportunity, Site
 from employers.selectors import opportunities_for_user
+from employers.web.access import member_only
 from mobility.accounts.models import Role
 from mobility.accounts.web import AuthedRequest, role_required
 from mobility.errors import DomainError
-from mobility.web_forms import DateField, GovukForm, add_service_error
+from mobility.web_forms import DateField, GovukForm, add_service_error, text_area
 from placements.lifecycle import changes
 from placements.lifecycle.models import ChangeRequest
 
-member_only = role_required(Role.EMPLOYER)
 adviser_only = role_required(Role.ADVISER, Role.ADMIN)
 
 
@@ -29,12 +29,10 @@ class ChangeRequestForm(GovukForm):
     ends_on = DateField(label="Last day")
     daily_hours = forms.DecimalField(label="Hours a day", max_digits=3, decimal_places=1)
     minimum_age = forms.IntegerField(label="Youngest age you can take")
-    reason = forms.CharField(
-        label="Why it needs to change",
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    reason = text_area(
+        "Why it needs to change",
+        missing="Say why the placement needs to change",
         help_text="The pupils and their school will be told, and asked to accept the placement again.",
-        error_messages={"required": "Say why the placement needs to change"},
     )
 
     def __init__(self, *args: Any, opportunity: Opportunity, **kwargs: Any) -> None:
@@ -61,9 +59,7 @@ class DecisionForm(GovukForm):
         label="Your decision",
         error_messages={"required": "Choose to approve or refuse the change"},
     )
-    note = forms.CharField(
-        label="Note", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    note = text_area("Note")
 
 
 @member_only

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from mobility.web_forms import GovukForm
+from mobility.web_forms import GovukForm, text_area
 from placements.lifecycle.transitions import EmployerDeclineReason
 
 
@@ -15,12 +15,8 @@ class EmployerDeclineForm(GovukForm):
         label="Why can you not take this pupil?",
         error_messages={"required": "Select why you cannot take this pupil"},
     )
-    note = forms.CharField(
-        required=False,
-        max_length=1000,
-        label="More detail (optional)",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The careers adviser reads this. The pupil does not.",
+    note = text_area(
+        "More detail (optional)", help_text="The careers adviser reads this. The pupil does not."
     )
 
 
@@ -48,9 +44,4 @@ class AttendanceFeedbackForm(GovukForm):
         ],
         error_messages={"required": "Select how the placement went"},
     )
-    comment = forms.CharField(
-        required=False,
-        max_length=2000,
-        label="Feedback for the pupil and school (optional)",
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+    comment = text_area("Feedback for the pupil and school (optional)", max_length=2000, rows=4)

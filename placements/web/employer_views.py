@@ -6,20 +6,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from employers.models import Employer
 from employers.selectors import opportunities_for_user, sites_for_user
+from employers.web.access import member_employer, member_only
 from employers.web.selectors import compliance_expiries
-from mobility.accounts.models import Role
-from mobility.accounts.web import AuthedRequest, role_required
+from mobility.accounts.web import AuthedRequest
 from mobility.audit.services import pupil_record_view_record
 from mobility.pagination import matching_words, page_of, query_without_page
-from mobility.permissions import employer_id_of
-from mobility.web_forms import add_service_error
+from mobility.web_forms import add_service_error, attempt
 from placements.lifecycle import services as lifecycle
 from placements.lifecycle.exceptions import LifecycleError
 from placements.lifecycle.feedback import match_feedback_record
@@ -28,15 +26,6 @@ from placements.models import Match, MatchStatus
 from placements.selectors import SHARED_STATUSES, employer_matches, matched_pupil, matched_pupils
 from placements.web.employer_forms import AttendanceFeedbackForm, EmployerDeclineForm
 
-member_only = role_required(Role.EMPLOYER)
-
-
-def _employer(request: AuthedRequest) -> Employer:
-    employer_id = employer_id_of(request.user)
-    if employer_id is None:
-        raise Http404("This account is not linked to an organisation.")
-    return Employer.objects.select_related("sector").get(pk=employer_id)
-
 
 def _matches(request: AuthedRequest) -> QuerySet[Match]:
     return employer_matches(user=request.user)
@@ -44,7 +33,7 @@ def _matches(request: AuthedRequest) -> QuerySet[Match]:
 
 @member_only
 def home(request: AuthedRequest) -> HttpResponse:
-    employer = _employer(request)
+    employer = member_employer(request)
     matches = _matches(request)
     return render(
         request,
@@ -61,7 +50,7 @@ def home(request: AuthedRequest) -> HttpResponse:
 
 @member_only
 def pupils(request: AuthedRequest) -> HttpResponse:
-    _employer(request)
+    member_employer(request)
     qs = _matches(request)
     q = request.GET.get("q", "").strip()
     if q:  # first names only: an employer sees a surname once the placement is confirmed
@@ -81,7 +70,7 @@ def pupils(request: AuthedRequest) -> HttpResponse:
 
 @member_only
 def match_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    _employer(request)
+    member_employer(request)
     match = get_object_or_404(_matches(request), pk=pk)
     decline_form = EmployerDeclineForm()
     feedback_form = None
@@ -113,14 +102,11 @@ def match_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def match_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
     match = get_object_or_404(_matches(request), pk=pk)
-    try:
-        lifecycle.match_employer_confirm(match_id=match.pk, actor=request.user)
-    except LifecycleError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, f"You confirmed {match.pupil.user.first_name}'s placement. We will tell the pupil."
-        )
+    attempt(
+        request,
+        lambda: lifecycle.match_employer_confirm(match_id=match.pk, actor=request.user),
+        done=f"You confirmed {match.pupil.user.first_name}'s placement. We will tell the pupil.",
+    )
     return redirect("employer:match", pk=match.pk)
 
 

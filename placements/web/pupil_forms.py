@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from mobility.geography.models import Sector
-from mobility.web_forms import DateField, GovukForm
+from mobility.web_forms import DateField, GovukForm, text_area
 from placements.lifecycle.transitions import PupilDeclineReason
 
 TRAVEL_CHOICES = [
@@ -48,12 +48,7 @@ class DeclineForm(GovukForm):
         label="Why are you saying no?",
         error_messages={"required": "Select why you are saying no"},
     )
-    note = forms.CharField(
-        required=False,
-        label="Anything else you want to tell us (optional)",
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    note = text_area("Anything else you want to tell us (optional)")
 
 
 class ReflectionForm(GovukForm):
@@ -70,10 +65,10 @@ class ReflectionForm(GovukForm):
         label="How was your placement?",
         error_messages={"required": "Select how your placement was"},
     )
-    comment = forms.CharField(
-        label="What did you learn or enjoy?",
+    comment = text_area(
+        "What did you learn or enjoy?",
+        missing="Write a few words about what you learned or enjoyed",
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        rows=5,
         help_text="A few sentences. Your school and the employer can read this.",
-        error_messages={"required": "Write a few words about what you learned or enjoyed"},
     )

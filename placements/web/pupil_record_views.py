@@ -5,15 +5,13 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from mobility.accounts.models import Role
-from mobility.accounts.web import AuthedRequest, role_required
+from mobility.accounts.web import AuthedRequest
 from mobility.audit.selectors import pupil_record_views
 from mobility.audit.services import pupil_record_view_record
 from placements.privacy.access import pupil_record, pupil_record_json
 from schools.models import Pupil
 from schools.selectors import consent_history, pupils_for_user
-
-staff_only = role_required(Role.SCHOOL_STAFF)
+from schools.web.access import staff_only
 
 
 def _pupil(request: AuthedRequest, pk: int) -> Pupil:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from employers.selectors import opportunities_for_user
 from mobility.accounts.models import Role
 from mobility.accounts.web import AuthedRequest, role_required
-from mobility.web_forms import add_service_error, error_messages
+from mobility.web_forms import add_service_error, attempt
 from placements.lifecycle import services as lifecycle
 from placements.lifecycle.applications import (
     application_reorder,
@@ -128,14 +128,13 @@ def opportunity(request: AuthedRequest, pk: int) -> HttpResponse:
 def apply(request: AuthedRequest, pk: int) -> HttpResponse:
     pupil = _pupil(request)
     opp = get_object_or_404(opportunities_for_user(user=request.user), pk=pk)
-    try:
-        application_submit(pupil=pupil, opportunity=opp)
-    except (LifecycleError, ValidationError) as error:
-        for text in error_messages(error):
-            messages.error(request, text)
-        return redirect("pupil:opportunity", pk=opp.pk)
-    messages.success(request, f"You applied for {opp.title}. You can change the order of your choices here.")
-    return redirect("pupil:choices")
+    if attempt(
+        request,
+        lambda: application_submit(pupil=pupil, opportunity=opp),
+        done=f"You applied for {opp.title}. You can change the order of your choices here.",
+    ):
+        return redirect("pupil:choices")
+    return redirect("pupil:opportunity", pk=opp.pk)
 
 
 @pupil_only
@@ -169,12 +168,11 @@ def move(request: AuthedRequest, pk: int, direction: str) -> HttpResponse:
     j = i - 1 if direction == "up" else i + 1
     if 0 <= j < len(order):
         order[i], order[j] = order[j], order[i]
-        try:
-            application_reorder(pupil=pupil, application_ids=order)
-        except (LifecycleError, ValidationError) as error:
-            messages.error(request, " ".join(error_messages(error)))
-        else:
-            messages.success(request, f"{application.opportunity.title} is now choice {j + 1}.")
+        attempt(
+            request,
+            lambda: application_reorder(pupil=pupil, application_ids=order),
+            done=f"{application.opportunity.title} is now choice {j + 1}.",
+        )
     return redirect("pupil:choices")
 
 
@@ -184,12 +182,11 @@ def withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     if request.method != "POST":
         return render(request, "pupil/withdraw.html", {"application": application})
-    try:
-        application_withdraw(application=application)
-    except LifecycleError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"You withdrew your application for {application.opportunity.title}.")
+    attempt(
+        request,
+        lambda: application_withdraw(application=application),
+        done=f"You withdrew your application for {application.opportunity.title}.",
+    )
     return redirect("pupil:choices")
 
 
@@ -201,12 +198,11 @@ def _match(request: AuthedRequest, pk: int) -> Match:
 @require_POST
 def accept(request: AuthedRequest, pk: int) -> HttpResponse:
     match = _match(request, pk)
-    try:
-        lifecycle.match_accept(match_id=match.pk, actor=request.user)
-    except LifecycleError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"You said yes to {match.opportunity.title}. We will tell the employer.")
+    attempt(
+        request,
+        lambda: lifecycle.match_accept(match_id=match.pk, actor=request.user),
+        done=f"You said yes to {match.opportunity.title}. We will tell the employer.",
+    )
     return redirect("pupil:home")
 
 

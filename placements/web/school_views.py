@@ -3,32 +3,23 @@
 from __future__ import annotations
 
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
-from mobility.accounts.models import Role
-from mobility.accounts.web import AuthedRequest, role_required
+from mobility.accounts.web import AuthedRequest
 from mobility.pagination import matching_words, page_of, query_without_page
-from mobility.permissions import is_admin, staff_school_id_of
+from mobility.permissions import is_admin
 from placements.lifecycle.selectors import matches_for_user
 from placements.models import MatchStatus
 from placements.web.school_selectors import benchmark6
-from schools.models import ConsentStatus, School
+from schools.models import ConsentStatus
 from schools.selectors import pupils_for_user, windows_for_user
-
-staff_only = role_required(Role.SCHOOL_STAFF)
-
-
-def _school(request: AuthedRequest) -> School:
-    school_id = staff_school_id_of(request.user)
-    if school_id is None:
-        raise Http404("This account is not linked to a school.")
-    return School.objects.get(pk=school_id)
+from schools.web.access import staff_only, staff_school
 
 
 @staff_only
 def home(request: AuthedRequest) -> HttpResponse:
-    school = _school(request)
+    school = staff_school(request)
     pupils = pupils_for_user(user=request.user)
     consent = dict(pupils.order_by().values_list("parental_consent").annotate(n=Count("pk")))
     return render(
@@ -46,7 +37,7 @@ def home(request: AuthedRequest) -> HttpResponse:
 
 @staff_only
 def pupils(request: AuthedRequest) -> HttpResponse:
-    _school(request)
+    staff_school(request)
     qs = pupils_for_user(user=request.user).order_by("year_group", "user__last_name", "user__first_name")
     year = request.GET.get("year", "")
     if year.isdigit():
@@ -83,6 +74,6 @@ def _status_label(status: str | None) -> str:
 
 @staff_only
 def benchmark(request: AuthedRequest) -> HttpResponse:
-    school = _school(request)
+    school = staff_school(request)
     rows = benchmark6(school=school, reveal=is_admin(request.user))
     return render(request, "school/benchmark.html", {"school": school, "rows": rows})

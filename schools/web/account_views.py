@@ -17,8 +17,8 @@ from mobility.web_forms import add_service_error
 from schools import services as school_services
 from schools.models import Pupil
 from schools.selectors import school_accounts
+from schools.web.access import staff_only, staff_school
 from schools.web.forms import ColleagueForm, SheetForm
-from schools.web.views import _school, staff_only
 
 
 def _site_url(request: AuthedRequest) -> str:
@@ -27,7 +27,7 @@ def _site_url(request: AuthedRequest) -> str:
 
 @staff_only
 def accounts(request: AuthedRequest) -> HttpResponse:
-    school = _school(request)
+    school = staff_school(request)
     rows = school_accounts(school=school)
     waiting = sum(1 for row in rows if not row.activated)
     return render(
@@ -41,7 +41,7 @@ def accounts(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def resend(request: AuthedRequest) -> HttpResponse:
     """One person's invitation (``user``), or everyone's who has not activated yet."""
-    school = _school(request)
+    school = staff_school(request)
     if request.POST.get("user"):
         users = [get_object_or_404(User, pk=request.POST["user"])]
     else:
@@ -60,7 +60,7 @@ def resend(request: AuthedRequest) -> HttpResponse:
 @require_POST
 @never_cache
 def activation_sheet(request: AuthedRequest) -> HttpResponse:
-    school = _school(request)
+    school = staff_school(request)
     form = SheetForm(request.POST, auto_id="sheet_%s")
     if not form.is_valid():
         messages.error(request, "Choose a year group for the activation sheet.")
@@ -86,7 +86,7 @@ def activation_sheet(request: AuthedRequest) -> HttpResponse:
 
 @staff_only
 def invite_colleague(request: AuthedRequest) -> HttpResponse:
-    school = _school(request)
+    school = staff_school(request)
     form = ColleagueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

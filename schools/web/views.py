@@ -10,35 +10,26 @@ import hashlib
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from mobility.accounts.models import Role
-from mobility.accounts.web import AuthedRequest, role_required
+from mobility.accounts.web import AuthedRequest
 from mobility.audit.services import pupil_record_view_record
 from mobility.errors import DomainError
-from mobility.permissions import staff_school_id_of
 from mobility.web_forms import add_service_error
 from schools import services as school_services
 from schools.imports import decode, import_preview
-from schools.models import ConsentStatus, School
+from schools.models import ConsentStatus
 from schools.selectors import consent_history, pupils_for_user, windows_for_user
+from schools.web.access import staff_only, staff_school
 from schools.web.forms import ConsentForm, ImportForm, WindowForm
 
-staff_only = role_required(Role.SCHOOL_STAFF)
 SESSION_KEY = "pupil_import"
-
-
-def _school(request: AuthedRequest) -> School:
-    school_id = staff_school_id_of(request.user)
-    if school_id is None:
-        raise Http404("This account is not linked to a school.")
-    return School.objects.get(pk=school_id)
 
 
 @staff_only
 def consent(request: AuthedRequest, pk: int) -> HttpResponse:
-    _school(request)
+    staff_school(request)
     pupil = get_object_or_404(pupils_for_user(user=request.user), pk=pk)
     form = ConsentForm(request.POST or None, initial={"status": pupil.parental_consent})
     pupil_record_view_record(pupil_id=pupil.pk, viewer=request.user, place="school consent page")
@@ -67,7 +58,7 @@ def consent(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @staff_only
 def windows(request: AuthedRequest) -> HttpResponse:
-    school = _school(request)
+    school = staff_school(request)
     form = WindowForm(request.POST or None, school=school)
     if request.method == "POST" and form.is_valid():
         try:
@@ -91,7 +82,7 @@ def windows(request: AuthedRequest) -> HttpResponse:
 
 @staff_only
 def import_upload(request: AuthedRequest) -> HttpResponse:
-    _school(request)
+    staff_school(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -111,7 +102,7 @@ def import_upload(request: AuthedRequest) -> HttpResponse:
 
 @staff_only
 def import_confirm(request: AuthedRequest) -> HttpResponse:
-    school = _school(request)
+    school = staff_school(request)
     stored = request.session.get(SESSION_KEY)
     if request.method != "POST" or not stored or stored["token"] != request.POST.get("token"):
         messages.error(request, "Upload the file again: the checked file was not found.")

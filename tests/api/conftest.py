@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from django.db import transaction
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
@@ -22,6 +21,7 @@ from mobility.accounts.models import Role, User
 from placements.models import SEAT_HOLDING_STATUSES, Application, Match, MatchRun, MatchStatus
 from schools.models import Pupil, School, WorkExperienceWindow
 from tests import factories as f
+from tests.sharing import rolled_back_at_end
 
 ROLES = ("anonymous", "pupil", "employer", "school_staff", "adviser", "admin")
 
@@ -124,14 +124,8 @@ def shared_api_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[
     """Built once per module inside a transaction that is rolled back at the end; each test
     runs in its own savepoint on top (the ``db`` fixture), so tests still cannot see each
     other's changes."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield build_world()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with rolled_back_at_end(django_db_blocker):
+        yield build_world()
 
 
 @pytest.fixture

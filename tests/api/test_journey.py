@@ -11,7 +11,9 @@ from django.core import mail
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from employers.models import Site
 from mobility.accounts.models import Role, User
+from mobility.geography.travel import journey_minutes
 from placements import tasks as matching_tasks
 from placements.lifecycle.notifications import notification_send_for_change
 from placements.models import MatchStatusChange
@@ -92,7 +94,10 @@ def test_apply_run_approve_offer_confirm_accept_consent_feedback_complete(
         as_pupil.get("/api/v1/opportunities/", {"max_travel_minutes": "30", "sector": "digital"})
     )
     assert [o["id"] for o in browse] == [opportunity_id]
-    assert 0 < browse[0]["travel_minutes"] <= 30
+    placed = Site.objects.get(pk=site.json()["id"])
+    pupil.refresh_from_db()
+    home, work = (pupil.easting, pupil.northing), (placed.easting, placed.northing)
+    assert browse[0]["travel_minutes"] == journey_minutes(home=home, destinations=[work])[0] <= 30
     applied = as_pupil.post("/api/v1/applications/", {"opportunity": opportunity_id}, format="json")
     assert applied.status_code == 201, applied.content
     assert applied.json()["rank"] == 1

@@ -33,16 +33,24 @@ from .instances import failure, instances
 FAST = settings(max_examples=150)
 
 
-@st.composite
-def flow_problems(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    n = draw(st.integers(1, 30))
-    m = draw(st.integers(1, 8))
+Flow = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _flow_problem(draw: st.DrawFn, pupils: int, opportunities: int, seats: int) -> Flow:
+    """Pupils' lists (CSR: ``ptr``/``opp``), their tiers and each opportunity's seats."""
+    n = draw(st.integers(1, pupils))
+    m = draw(st.integers(1, opportunities))
     prefs = [draw(st.permutations(range(m)))[: draw(st.integers(0, m))] for _ in range(n)]
     ptr = np.array([0, *itertools.accumulate(len(x) for x in prefs)], dtype=np.int64)
     opp = np.array([o for x in prefs for o in x], dtype=np.int32)
     tier = np.array(draw(st.lists(st.integers(0, 3), min_size=n, max_size=n)), dtype=np.int8)
-    seats = np.array(draw(st.lists(st.integers(0, 3), min_size=m, max_size=m)), dtype=np.int32)
-    return ptr, opp, tier, seats
+    seat = np.array(draw(st.lists(st.integers(0, seats), min_size=m, max_size=m)), dtype=np.int32)
+    return ptr, opp, tier, seat
+
+
+@st.composite
+def flow_problems(draw: st.DrawFn) -> Flow:
+    return _flow_problem(draw, pupils=30, opportunities=8, seats=3)
 
 
 def _check_matching(ptr: np.ndarray, opp: np.ndarray, seats: np.ndarray, match: np.ndarray) -> None:
@@ -53,15 +61,8 @@ def _check_matching(ptr: np.ndarray, opp: np.ndarray, seats: np.ndarray, match: 
 
 
 @st.composite
-def small_flow_problems(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    n = draw(st.integers(1, 6))
-    m = draw(st.integers(1, 3))
-    prefs = [draw(st.permutations(range(m)))[: draw(st.integers(0, m))] for _ in range(n)]
-    ptr = np.array([0, *itertools.accumulate(len(x) for x in prefs)], dtype=np.int64)
-    opp = np.array([o for x in prefs for o in x], dtype=np.int32)
-    tier = np.array(draw(st.lists(st.integers(0, 3), min_size=n, max_size=n)), dtype=np.int8)
-    seats = np.array(draw(st.lists(st.integers(0, 2), min_size=m, max_size=m)), dtype=np.int32)
-    return ptr, opp, tier, seats
+def small_flow_problems(draw: st.DrawFn) -> Flow:
+    return _flow_problem(draw, pupils=6, opportunities=3, seats=2)
 
 
 def coverage_vector(ptr: np.ndarray, tier: np.ndarray, match: Sequence[int]) -> tuple[int, ...]:

@@ -10,13 +10,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import transaction
 from django.test import Client
 
 from employers.models import Opportunity
 from placements.models import Application, MatchStatus
 from schools.models import ConsentStatus, Pupil
 from tests import factories as f
+from tests.sharing import rolled_back_at_end
 from tests.twofactor import verified_login
 
 from .scoping import PAGES, ROLES, Page, Side, World, put, snapshot, status_of
@@ -73,14 +73,8 @@ def build_world() -> World:
 @pytest.fixture(scope="module")
 def shared_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
     """Built once, rolled back at the end; each test runs in its own savepoint on top."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield build_world()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with rolled_back_at_end(django_db_blocker):
+        yield build_world()
 
 
 @pytest.fixture
