@@ -15,6 +15,7 @@ from knox.models import AuthToken
 from demo.loader import DEMO_LOGINS, DEMO_PASSWORD, DemoSummary
 from mobility.accounts.models import Role, User
 from mobility.accounts.services import invitation_send
+from mobility.accounts.twofactor import recovery_codes_issue
 from mobility.audit.services import pupil_record_view_record
 from mobility.outbox.models import OutboxMessage
 from placements.lifecycle.models import ChangeRequest
@@ -54,6 +55,7 @@ def admin_client_demo(small_demo: DemoSummary) -> Client:
     # A failed sign-in, then a good one, fill the sign-in attempt and access logs.
     client.post("/accounts/login/", {"email": admin_user.email, "password": "not-the-password"})
     response = sign_in(client, admin_user, DEMO_PASSWORD)
+    recovery_codes_issue(user=admin_user)  # a row on the two-factor change log
     assert response.status_code == 302, "signed in with the password and a code from the app"
     return client
 
