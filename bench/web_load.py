@@ -58,6 +58,9 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from mobility.accounts.models import Role, User
 from placements.models import MatchRun
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from mobility.accounts import twofactor
 
 counts = json.loads(sys.argv[1])
 store = import_module(settings.SESSION_ENGINE).SessionStore
@@ -73,6 +76,12 @@ def sessions(role, n, extra):
         s[SESSION_KEY] = str(user.pk)
         s[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]  # loads users; axes only guards
         s[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        if twofactor.needed(user):
+            # Verified by an authenticator app, as django_otp.login records it after a right code.
+            app = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+                user=user, name="Authenticator app", confirmed=True
+            )
+            s[DEVICE_ID_SESSION_KEY] = app.persistent_id
         s.create()
         out.append({"session": s.session_key, **extra(user)})
     return out

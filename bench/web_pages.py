@@ -22,6 +22,8 @@ import sys
 import time
 from pathlib import Path
 
+from tests.twofactor import verified_login
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -64,7 +66,7 @@ def main() -> None:
         user = User.objects.filter(role=role, is_active=True).order_by("id").first()
         assert user is not None
         signed_in = Client(HTTP_X_FORWARDED_PROTO="https")
-        signed_in.force_login(user)
+        verified_login(signed_in, user)
         return signed_in
 
     pupil, adviser, employer = client(Role.PUPIL), client(Role.ADVISER), client(Role.EMPLOYER)

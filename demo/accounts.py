@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.db.models import Q
 
 from mobility.accounts.models import Role, User
@@ -51,4 +52,19 @@ def new_user(email: str, first_name: str, last_name: str, role: str, password_ha
         password=password_hash,
         is_staff=is_admin,
         is_superuser=is_admin,
+    )
+
+
+def two_factor_note() -> str:
+    """What the demo logins need besides the password, printed with them."""
+    if not settings.TWO_FACTOR_REQUIRED:
+        return (
+            "Two-factor sign-in is off in this demo (scripts/demo sets TWO_FACTOR_REQUIRED=false).\n"
+            "In production it is required for careers advisers, school staff and admins. To try it,\n"
+            "choose 'Two-factor sign-in' after signing in, or start the demo with\n"
+            "TWO_FACTOR_REQUIRED=true scripts/demo to be asked to set up an authenticator app."
+        )
+    return (
+        "Two-factor sign-in is on: the adviser, school staff and admin logins set up an\n"
+        "authenticator app at their first sign-in (the page shows a QR code and a setup key)."
     )

@@ -7,9 +7,6 @@ def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
-admin.site.site_header = "Mobility administration"
-admin.site.site_title = "Mobility admin"
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),

@@ -4,7 +4,7 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from employers.web import sign_up
 from employers.web import urls as employer_urls
-from mobility.accounts import activation, passwords
+from mobility.accounts import activation, passwords, twofactor_pages
 from mobility.accounts import web as accounts
 from mobility.privacy_notice import privacy_notice
 from placements.selffound.web import views as self_found
@@ -34,6 +34,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("register/sent/", sign_up.sign_up_sent_view, name="sign_up_sent"),
     *passwords.urlpatterns,
     path("placement-details/<str:token>/", self_found.employer_details, name="self_found_employer"),
+    *twofactor_pages.urlpatterns,
     path("pupil/", include((pupil, "pupil"))),
     path("adviser/", include("placements.web.adviser_urls")),
     path("employer/", include((employer, "employer"))),

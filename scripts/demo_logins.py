@@ -19,6 +19,7 @@ def main() -> int:
     import django
 
     django.setup()
+    from demo.accounts import two_factor_note
     from demo.loader import DEMO_LOGINS, DEMO_PASSWORD, demo_exists
     from mobility.accounts.models import Role
 
@@ -29,6 +30,7 @@ def main() -> int:
     print(f"  {'Role':<42} {'Email':<32} Password")
     for role, email in DEMO_LOGINS.items():
         print(f"  {Role(role).label:<42} {email:<32} {DEMO_PASSWORD}")
+    print("\n" + two_factor_note())
     return 0
 
 

@@ -5,8 +5,11 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from .models import Invitation, User
+from mobility.readonly_admin import ReadOnlyAdmin
+
+from .models import Invitation, SecondFactorChange, User
 from .services import invitation_send, invitations_send
+from .twofactor import second_factor_remove
 
 
 # The stubs bound UserAdmin to AbstractUser; ours extends AbstractBaseUser with the same admin fields.
@@ -16,7 +19,7 @@ class UserAdmin(BaseUserAdmin[User]):  # type: ignore[type-var]
     list_display = ["email", "first_name", "last_name", "role", "is_active", "last_login"]
     list_filter = ["role", "is_active", "is_staff"]
     search_fields = ["email", "first_name", "last_name"]
-    actions = ["send_invitation"]
+    actions = ["send_invitation", "reset_second_factor"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Person", {"fields": ("first_name", "last_name", "role")}),
@@ -54,6 +57,18 @@ class UserAdmin(BaseUserAdmin[User]):  # type: ignore[type-var]
             messages.SUCCESS,
         )
 
+    @admin.action(description="Reset two-factor sign-in (a new authenticator app is set up at next sign-in)")
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        removed = sum(
+            second_factor_remove(user=user, removed_by=request.user, reason="reset in the admin site")
+            for user in queryset
+        )
+        self.message_user(
+            request,
+            f"Two-factor sign-in reset for {len(queryset)} account(s); {removed} app(s) removed.",
+            messages.SUCCESS,
+        )
+
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin[Invitation]):
@@ -65,3 +80,10 @@ class InvitationAdmin(admin.ModelAdmin[Invitation]):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(SecondFactorChange)
+class SecondFactorChangeAdmin(ReadOnlyAdmin):
+    list_display = ["at", "user_id", "action", "by_user_id", "reason"]
+    list_filter = ["action"]
+    search_fields = ["user_id"]

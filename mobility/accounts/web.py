@@ -15,12 +15,13 @@ from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from mobility.accounts import twofactor
 from mobility.accounts.models import Role, User
 from mobility.permissions import role_of
 from mobility.web_forms import GovukForm, add_service_error
@@ -95,6 +96,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         login(request, form.user)
+        if twofactor.session_needs_verifying(request):
+            query = f"?{urlencode({'next': next_url})}" if next_url else ""
+            return HttpResponseRedirect(reverse("two_factor_verify") + query)
         return HttpResponseRedirect(next_url or home_url(form.user))
     return render(request, "accounts/login.html", {"form": form, "next": next_url})
 

@@ -20,7 +20,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from mobility.accounts import twofactor
 from mobility.permissions import acting_user, employer_id_of, pupil_id_of, role_of, school_ids_of
+from mobility.security.lockout import record_failure
 
 
 class MeSerializer(serializers.Serializer[Any]):
@@ -58,6 +60,14 @@ class MeView(APIView):
 class TokenRequestSerializer(serializers.Serializer[Any]):
     email = serializers.EmailField()
     password = serializers.CharField(trim_whitespace=False, max_length=200)
+    otp_code = serializers.CharField(
+        required=False,
+        max_length=20,
+        help_text=(
+            "For an account that signs in with a second factor: the 6-digit code from its "
+            "authenticator app now, or one of its recovery codes."
+        ),
+    )
 
 
 class TokenSerializer(serializers.Serializer[Any]):
@@ -88,6 +98,7 @@ class TokenView(APIView):
         )
         if user is None or not user.is_active:
             raise exceptions.AuthenticationFailed("Email or password is not right.")
+        self._check_second_factor(request, user, body.validated_data.get("otp_code", ""))
         limit = knox_settings.TOKEN_LIMIT_PER_USER
         if (
             limit is not None
@@ -98,6 +109,30 @@ class TokenView(APIView):
             )
         instance, token = AuthToken.objects.create(user=user)
         return Response({"token": token, "token_key": instance.token_key, "expiry": instance.expiry})
+
+    @staticmethod
+    def _check_second_factor(request: Request, user: Any, code: str) -> None:
+        """A token is as strong as a web sign-in: an account with a second factor sends its code,
+        and one whose role requires it enrols on the website first. Wrong codes count towards the
+        sign-in lockout."""
+        if not twofactor.needed(user):
+            return
+        if not twofactor.enrolled(user):
+            raise exceptions.PermissionDenied(
+                "Your role signs in with two factors. Set up an authenticator app by signing in "
+                "on the website, then ask for a token with the code it shows (otp_code)."
+            )
+        if not code:
+            raise exceptions.AuthenticationFailed(
+                "This account signs in with two factors: send otp_code, the 6-digit code from "
+                "your authenticator app or a recovery code.",
+                code="second_factor_required",
+            )
+        try:
+            twofactor.second_factor_check(user=user, code=code)
+        except twofactor.SecondFactorRefused as error:
+            record_failure(request._request, user.email)
+            raise exceptions.AuthenticationFailed(error.message, code=error.code) from error
 
 
 class TokenListView(APIView):

@@ -32,4 +32,4 @@ class SecurityConfig(AppConfig):
                 f"{MIN_SECRET_KEY_LENGTH} characters, for example: "
                 "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
             )
-        from mobility.security import lockout, sessions  # noqa: F401  (signal receivers)
+        from mobility.security import checks, lockout, sessions  # noqa: F401  (receivers, checks)

@@ -9,8 +9,11 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import Resolver404, resolve, reverse
+from django.utils.http import urlencode
 
+from mobility.accounts.twofactor import session_needs_verifying
 from mobility.security.sessions import note_activity, session_expired
 
 logger = logging.getLogger("mobility.security")
@@ -53,3 +56,31 @@ class SessionPolicyMiddleware:
             else:
                 note_activity(request, now)
         return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """Until a session is verified by a second factor, an account that needs one reaches only the
+    pages that verify or enrol it and signing out; every other page redirects there.
+
+    The API is left to its own authentication, which refuses such a session (401).
+    """
+
+    OPEN_WHILE_UNVERIFIED = frozenset(
+        {"two_factor_verify", "two_factor_setup", "logout", "privacy", "health"}
+    )
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info.startswith("/api/") or not session_needs_verifying(request):
+            return self.get_response(request)
+        try:
+            name = resolve(request.path_info).url_name
+        except Resolver404:
+            name = None
+        if name in self.OPEN_WHILE_UNVERIFIED:
+            return self.get_response(request)
+        next_url = request.get_full_path() if request.method == "GET" else ""
+        query = f"?{urlencode({'next': next_url})}" if next_url else ""
+        return HttpResponseRedirect(reverse("two_factor_verify") + query)

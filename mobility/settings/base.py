@@ -26,7 +26,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site requires a signed-in staff user verified by a second factor.
+    "mobility.security.admin_config.VerifiedAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -40,6 +41,8 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "mobility.security",
     "mobility.accounts",
     "mobility.audit",
@@ -61,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks a user verified by a second factor in this session (request.user.otp_device).
+    "django_otp.middleware.OTPMiddleware",
     # Who made each change, for the audit trail kept by database triggers.
     "mobility.audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -68,6 +73,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "mobility.security.middleware.PermissionsPolicyMiddleware",
     "mobility.security.middleware.SessionPolicyMiddleware",
+    # Until the second factor is verified, only its own pages and signing out are reachable.
+    "mobility.security.middleware.SecondFactorMiddleware",
     # Last, so it sees the lockout flag that authentication set during the view.
     "axes.middleware.AxesMiddleware",
 ]
@@ -237,7 +244,7 @@ REST_FRAMEWORK = {
     # Tokens first: their WWW-Authenticate header makes missing or bad credentials a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "knox.auth.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "mobility.api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -415,3 +422,14 @@ AXES_LOCKOUT_CALLABLE = "mobility.security.lockout.lockout_response"
 AXES_VERBOSE = False
 # Every failure is kept (up to 1000 per account) for the admin site.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+
+# Two-factor sign-in (django-otp, TOTP with recovery codes): required for careers advisers,
+# school staff and platform admins (the admin site included), optional for other roles, not
+# offered to pupils. Off only for a demo: a system check warns when it is off with DEBUG off.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
+TWO_FACTOR_RECOVERY_CODES = env.int("TWO_FACTOR_RECOVERY_CODES", default=10)
+OTP_TOTP_ISSUER = "Mobility"
+# Each wrong code doubles the wait before the next try on that device (1 s, 2 s, 4 s, ...).
+OTP_TOTP_THROTTLE_FACTOR = 1
+# The admin site never shows a device's secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True

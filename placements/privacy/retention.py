@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
 from mobility.accounts.models import Invitation
@@ -27,6 +29,8 @@ from schools.selectors import windows_of_outer_pupil
 
 from .erasure import ERASED_DOMAIN, ErasureRefused, erasure_refusal, pupil_erase
 
+UNCONFIRMED_APP_KEPT = dt.timedelta(days=1)
+
 
 @dataclass
 class RetentionPlan:
@@ -37,6 +41,7 @@ class RetentionPlan:
     invitations: int = 0
     sessions: int = 0
     notifications: int = 0
+    unconfirmed_apps: int = 0
 
     def lines(self) -> list[str]:
         keep = settings.MOBILITY
@@ -53,6 +58,7 @@ class RetentionPlan:
             f"Expired invitations to delete: {self.invitations}",
             f"Expired sessions to delete: {self.sessions}",
             f"Notification records to delete: {self.notifications}",
+            f"Authenticator app set-ups never confirmed, to delete: {self.unconfirmed_apps}",
         ]
         return lines
 
@@ -102,7 +108,16 @@ def retention_plan(*, now: dt.datetime | None = None) -> RetentionPlan:
     plan.notifications = NotificationSent.objects.filter(
         sent_at__lt=now - keep["NOTIFICATION_RETENTION"]
     ).count()
+    plan.unconfirmed_apps = _unconfirmed_apps(now).count()
     return plan
+
+
+def _unconfirmed_apps(now: dt.datetime) -> QuerySet[Any]:
+    """Secrets of authenticator apps whose set-up was started and never finished."""
+    stale: QuerySet[Any] = TOTPDevice.objects.filter(
+        confirmed=False, created_at__lt=now - UNCONFIRMED_APP_KEPT
+    )
+    return stale
 
 
 def retention_apply(*, now: dt.datetime | None = None) -> RetentionPlan:
@@ -124,4 +139,5 @@ def retention_apply(*, now: dt.datetime | None = None) -> RetentionPlan:
         Invitation.objects.filter(expires_at__lt=now - keep["INVITATION_RETENTION"]).delete()
         Session.objects.filter(expire_date__lt=now).delete()
         NotificationSent.objects.filter(sent_at__lt=now - keep["NOTIFICATION_RETENTION"]).delete()
+        _unconfirmed_apps(now).delete()
     return plan

@@ -10,6 +10,7 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from mobility.accounts.models import Role, User
+from tests.twofactor import token_request
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,8 @@ def staff() -> User:
 
 
 def issue(email: str = "staff@school.test") -> dict[str, str]:
-    response = APIClient().post("/api/v1/auth/token/", {"email": email, "password": PASSWORD}, format="json")
+    body = token_request(User.objects.get(email=email), PASSWORD)
+    response = APIClient().post("/api/v1/auth/token/", body, format="json")
     assert response.status_code == 200, response.content
     return response.json()  # type: ignore[no-any-return]
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from mobility.accounts import services
 from mobility.accounts.models import Invitation, Role, User
 from tests.factories import PupilFactory, SchoolStaffFactory, UserFactory
+from tests.twofactor import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +129,7 @@ def test_staff_resend_one_or_all_and_see_who_has_activated(django_capture_on_com
     other_school.user.set_unusable_password()
     other_school.user.save()
     client = Client()
-    client.force_login(staff.user)
+    verified_login(client, staff.user)
     page = client.get("/school/accounts/")
     assert page.status_code == 200
     assert "1 not activated" in page.text and activated.user.email in page.text
@@ -146,7 +147,7 @@ def test_staff_resend_one_or_all_and_see_who_has_activated(django_capture_on_com
 def test_the_admin_site_invites_a_new_account(django_capture_on_commit_callbacks: Any) -> None:
     admin = UserFactory.create(admin=True)
     client = Client()
-    client.force_login(admin)
+    verified_login(client, admin)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/admin/accounts/user/add/",

@@ -9,6 +9,7 @@ from django.core import mail
 from django.test import Client
 
 from mobility.accounts.models import Role, User
+from tests.twofactor import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +64,7 @@ def test_a_locked_out_account_gets_no_reset_email(pupil: User) -> None:
 
 def test_changing_a_password_needs_the_old_one_and_a_good_new_one(pupil: User) -> None:
     client = Client()
-    client.force_login(pupil)
+    verified_login(client, pupil)
     url = "/accounts/password/change/"
     wrong = client.post(
         url, {"old_password": "nope", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}

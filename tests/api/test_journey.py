@@ -12,19 +12,21 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from employers.models import Site
-from mobility.accounts.models import Role
+from mobility.accounts.models import Role, User
 from mobility.geography.travel import journey_minutes
 from placements import tasks as matching_tasks
 from placements.lifecycle.notifications import notification_send_for_change
 from placements.models import MatchStatusChange
 from tests import factories as f
+from tests.twofactor import token_request
 
 from .conftest import results
 
 
 def signed_in(email: str) -> APIClient:
     client = APIClient()
-    response = client.post("/api/v1/auth/token/", {"email": email, "password": f.PASSWORD}, format="json")
+    body = token_request(User.objects.get(email=email), f.PASSWORD)
+    response = client.post("/api/v1/auth/token/", body, format="json")
     assert response.status_code == 200, response.content
     client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     return client

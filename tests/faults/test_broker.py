@@ -15,6 +15,7 @@ from placements.matching import services
 from placements.models import Match, MatchRun, MatchStatus
 from tests import factories as f
 from tests.matching.conftest import build_world, populate
+from tests.twofactor import verified_login
 
 from .conftest import FaultFigures, Lab, assert_consistent, run_finished, run_in_stage, wait_until
 
@@ -44,7 +45,7 @@ def test_broker_down_during_an_offer(lab: Lab, figures: FaultFigures) -> None:
 
     lab.redis.kill()
     client = Client()
-    client.force_login(adviser)
+    verified_login(client, adviser)
     began = time.monotonic()
     answer = client.post(f"/api/v1/matches/{match.pk}/offer/", content_type="application/json")
     took = time.monotonic() - began

@@ -17,6 +17,7 @@ from mobility.accounts.models import Role, User
 from mobility.outbox.models import OutboxMessage
 from placements.matching import recovery, services
 from placements.models import MatchRun
+from tests.twofactor import password_login
 
 from .conftest import MatchWorld, populate
 
@@ -157,9 +158,11 @@ def test_the_progress_page_says_a_run_is_being_retried_and_stops_polling_when_it
     world, django_capture_on_commit_callbacks
 ):
     run = queued(world, django_capture_on_commit_callbacks)
-    User.objects.create_user("admin@mobility.test", "pw-Very-Long-1", role=Role.ADMIN, first_name="Avery")
+    admin = User.objects.create_user(
+        "admin@mobility.test", "pw-Very-Long-1", role=Role.ADMIN, first_name="Avery"
+    )
     client = Client()
-    client.login(email="admin@mobility.test", password="pw-Very-Long-1")
+    assert password_login(client, admin, "pw-Very-Long-1")
     url = reverse("adviser:run_progress", args=[run.pk])
 
     orphan(run, attempts=1)

@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from schools.models import ConsentRecord, ConsentStatus
 from schools.selectors import current_consent
+from tests.twofactor import verified_login
 from tests.web.world import WebWorld, build_world
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_the_consent_page_adds_a_row_for_each_answer() -> None:
     world: WebWorld = build_world()
     client = Client()
-    client.force_login(world.staff)
+    verified_login(client, world.staff)
     url = f"/school/pupils/{world.pupil.pk}/consent/"
     refused = client.post(url, {"status": "refused", "method": "phone", "parent_carer_name": "Sam Jones"})
     assert refused.status_code == 302
@@ -36,7 +37,7 @@ def test_the_consent_page_adds_a_row_for_each_answer() -> None:
 def test_an_answer_without_method_or_name_is_refused() -> None:
     world: WebWorld = build_world()
     client = Client()
-    client.force_login(world.staff)
+    verified_login(client, world.staff)
     response = client.post(f"/school/pupils/{world.pupil.pk}/consent/", {"status": "given"})
     assert response.status_code == 200
     assert "Select how the answer came" in response.content.decode()

@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
 from mobility.accounts.models import Invitation, User
@@ -158,6 +159,11 @@ def test_retention_dry_run_lists_and_the_job_acts(settings) -> None:  # type: ig
     old_note = NotificationSent.objects.create(event_key="a", recipient="x@y.test", subject="Old")
     NotificationSent.objects.filter(pk=old_note.pk).update(sent_at=timezone.now() - dt.timedelta(days=91))
     NotificationSent.objects.create(event_key="b", recipient="x@y.test", subject="New")
+    abandoned = TOTPDevice.objects.create(user=world.staff, name="Set-up left unfinished", confirmed=False)
+    TOTPDevice.objects.filter(pk=abandoned.pk).update(created_at=timezone.now() - dt.timedelta(days=2))
+    TOTPDevice.objects.create(user=world.adviser, name="Set-up under way", confirmed=False)
+    in_use = TOTPDevice.objects.create(user=world.member, name="Authenticator app", confirmed=True)
+    TOTPDevice.objects.filter(pk=in_use.pk).update(created_at=timezone.now() - dt.timedelta(days=400))
 
     out = StringIO()
     call_command("privacy_retention", "--dry-run", stdout=out)
@@ -166,6 +172,7 @@ def test_retention_dry_run_lists_and_the_job_acts(settings) -> None:  # type: ig
     assert f"pupil {recent.pk}" not in text
     assert "Expired API tokens to delete: 1" in text and "Expired invitations to delete: 1" in text
     assert "Notification records to delete: 1" in text
+    assert "Authenticator app set-ups never confirmed, to delete: 1" in text
     world.pupil.user.refresh_from_db()
     assert world.pupil.user.first_name == "Riley" and AuthToken.objects.count() == 2
 
@@ -176,6 +183,7 @@ def test_retention_dry_run_lists_and_the_job_acts(settings) -> None:  # type: ig
     assert list(AuthToken.objects.all()) == [fresh_token]
     assert list(Invitation.objects.values_list("user", flat=True)) == [recent.user.pk]
     assert list(NotificationSent.objects.values_list("subject", flat=True)) == ["New"]
+    assert set(TOTPDevice.objects.values_list("name", flat=True)) == {"Set-up under way", "Authenticator app"}
 
     settings.MOBILITY = {**settings.MOBILITY, "PUPIL_RETENTION": dt.timedelta(days=500)}
     out = StringIO()

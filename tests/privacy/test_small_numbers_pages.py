@@ -15,6 +15,7 @@ from placements.matching.figures import unmet as unmet_rows
 from placements.models import MatchRun
 from placements.web.school_selectors import benchmark6
 from schools.models import SchoolStaff
+from tests.twofactor import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def small_counts(cells: list[str]) -> list[str]:
 
 def login(email_start: str) -> Client:
     client = Client()
-    client.force_login(User.objects.get(email=email_start))
+    verified_login(client, User.objects.get(email=email_start))
     return client
 
 

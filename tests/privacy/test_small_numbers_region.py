@@ -17,6 +17,7 @@ from mobility.geography.models import Region
 from placements.models import MatchRun
 from placements.reporting.open_data import WITHHELD
 from tests.reporting.checks import small_counts
+from tests.twofactor import verified_login
 
 pytestmark = pytest.mark.django_db
 TABLES = ("benchmark6", "outcomes", "sectors", "unmet-authorities", "unmet-sectors", "map")
@@ -24,7 +25,7 @@ TABLES = ("benchmark6", "outcomes", "sectors", "unmet-authorities", "unmet-secto
 
 def test_region_tables_and_open_data_show_no_small_counts(demo_runs: list[MatchRun]) -> None:
     lead = Client()
-    lead.force_login(User.objects.get(email="lead@demo.mobility.test"))
+    verified_login(lead, User.objects.get(email="lead@demo.mobility.test"))
     region = Region.objects.get(code="lcr")
     for start in (ACADEMIC_YEAR_START - 1, ACADEMIC_YEAR_START):
         year = AcademicYear(start)

@@ -12,6 +12,7 @@ from django.test import Client
 from placements.models import Match, MatchRun, MatchStatus
 from schools.models import DISADVANTAGE_FLAGS, Pupil
 from tests.engine.test_disclosure import mentions
+from tests.twofactor import verified_login
 
 PUPIL_PAGES = ("/pupil/", "/pupil/choices/", "/api/v1/matches/", "/api/v1/applications/", "/api/v1/me/")
 
@@ -29,7 +30,7 @@ def test_no_pupil_is_told_of_a_group_they_are_not_in(demo_runs: list[MatchRun]) 
     client = Client()
     leaks = []
     for pupil in pupils:
-        client.force_login(pupil.user)
+        verified_login(client, pupil.user)
         outside = [flag for flag in DISADVANTAGE_FLAGS if not getattr(pupil, flag)]
         for path in PUPIL_PAGES:
             response = client.get(path)

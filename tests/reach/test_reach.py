@@ -13,6 +13,7 @@ from employers.models import Opportunity
 from placements.reach import opportunities_reachable, pupils_reaching
 from schools.models import Pupil
 from tests import factories as f
+from tests.twofactor import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -145,7 +146,7 @@ def test_the_page_and_the_api_list_what_the_query_lists(pupil: Pupil) -> None:
         opportunity(case)
     opportunity(Case(fields={"mode": "virtual"}, metres_east=50_000))
     client = Client()
-    client.force_login(pupil.user)
+    verified_login(client, pupil.user)
     for show_all in (False, True):
         expected = [
             r.opportunity_id for r in opportunities_reachable(pupil=pupil, today=f.TODAY, show_all=show_all)
@@ -162,5 +163,5 @@ def test_the_page_and_the_api_list_what_the_query_lists(pupil: Pupil) -> None:
 
 def test_only_a_pupil_has_a_reachable_list(lcr_region: Any) -> None:
     client = Client()
-    client.force_login(f.SchoolStaffFactory.create().user)
+    verified_login(client, f.SchoolStaffFactory.create().user)
     assert client.get("/api/v1/opportunities/reachable/").status_code == 403

@@ -12,6 +12,7 @@ from django.urls import reverse
 from mobility.accounts.models import Role
 from mobility.geography.models import RegionLead
 from tests import factories as f
+from tests.twofactor import verified_login
 
 from .checks import small_counts
 from .test_region_figures import SPECS
@@ -23,7 +24,7 @@ TABLES = ("benchmark6", "outcomes", "sectors", "unmet-authorities", "unmet-secto
 
 def signed_in(user: object) -> Client:
     client = Client()
-    client.force_login(user)  # type: ignore[arg-type]
+    verified_login(client, user)
     return client
 
 

@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from mobility.accounts.models import User
 from tests.lifecycle.conftest import World, world  # noqa: F401  (the shared fixture)
+from tests.twofactor import verified_login
 
 WebAs = Callable[[User], Client]
 ApiAs = Callable[[User], APIClient]
@@ -19,7 +20,7 @@ ApiAs = Callable[[User], APIClient]
 def web_as() -> WebAs:
     def login(user: User) -> Client:
         client = Client()
-        client.force_login(user)
+        verified_login(client, user)
         return client
 
     return login

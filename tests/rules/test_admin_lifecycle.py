@@ -10,6 +10,7 @@ from employers.models import Opportunity
 from mobility.accounts.models import Role
 from placements.models import Match, MatchStatus, MatchStatusChange
 from tests import factories as f
+from tests.twofactor import verified_login
 
 from .conftest import World
 
@@ -21,7 +22,7 @@ S = MatchStatus
 def admin_client(world: World) -> Client:
     user = f.UserFactory.create(role=Role.ADMIN, is_staff=True, is_superuser=True)
     client = Client()
-    client.force_login(user)
+    verified_login(client, user)
     return client
 
 

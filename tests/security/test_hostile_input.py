@@ -10,8 +10,10 @@ from django.test import Client, override_settings
 from django.urls import include, path
 from rest_framework.test import APIClient
 
+from mobility.accounts.models import User
 from mobility.security.parsers import depth_of
 from schools.imports import import_preview
+from tests.twofactor import password_login
 from tests.web.world import PASSWORD, build_world
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +87,7 @@ def test_a_huge_header_cell_or_a_nul_byte_is_reported_not_raised() -> None:
 def test_the_import_page_shows_the_oversized_cell_as_a_row_error() -> None:
     build_world()
     client = Client()
-    assert client.login(email="staff@school.test", password=PASSWORD)
+    assert password_login(client, User.objects.get(email="staff@school.test"), PASSWORD)
     upload = SimpleUploadedFile(
         "pupils.csv", (HEADER + "x" * 150_000 + ",B,b@school.test,01/01/2016,10,L1 8JQ\n").encode()
     )

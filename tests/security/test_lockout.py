@@ -93,12 +93,18 @@ def test_behind_the_proxy_the_address_is_the_one_the_proxy_saw(pupil: User) -> N
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"10.0.0.2", "198.51.100.7"}
 
 
-def test_the_admin_sign_in_is_locked_too() -> None:
+def test_the_admin_sign_in_is_the_site_sign_in_and_is_locked_too() -> None:
+    """The admin site takes no password itself: it sends people to the sign-in page, with its
+    lockout and second factor, which returns them to the admin site."""
     User.objects.create_superuser("admin@mobility.test", PASSWORD, first_name="Avery")
     client = Client()
+    refused = client.post("/admin/login/", {"username": "admin@mobility.test", "password": PASSWORD})
+    assert refused.status_code == 302 and refused["Location"].startswith("/accounts/login/?next=")
     for _ in range(5):
-        client.post("/admin/login/", {"username": "admin@mobility.test", "password": "wrong"})
-    response = client.post("/admin/login/", {"username": "admin@mobility.test", "password": PASSWORD})
+        client.post("/accounts/login/?next=/admin/", {"email": "admin@mobility.test", "password": "wrong"})
+    response = client.post(
+        "/accounts/login/?next=/admin/", {"email": "admin@mobility.test", "password": PASSWORD}
+    )
     assert response.status_code == 429
     assert "Try again in" in response.text
 

@@ -104,3 +104,10 @@ def test_protections_are_on_by_default_and_off_with_debug() -> None:
     assert debug["SECURE_HSTS_SECONDS"] == 0
     overridden = settings_in(production_env(SECURE_HSTS_SECONDS="60"))
     assert overridden["SECURE_HSTS_SECONDS"] == 60
+
+
+def test_check_deploy_warns_when_two_factor_is_turned_off() -> None:
+    env = production_env(TWO_FACTOR_REQUIRED="false")
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
+    assert result.returncode != 0
+    assert "mobility.W001" in result.stdout + result.stderr

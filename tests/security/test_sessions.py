@@ -12,6 +12,7 @@ from knox.models import AuthToken
 from mobility.accounts.models import User
 from mobility.security.sessions import LAST_SEEN_AT, SIGNED_IN_AT
 from tests.factories import PASSWORD
+from tests.twofactor import sign_in as sign_in_with_code
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def world() -> dict[str, User]:
 
 def sign_in(email: str) -> Client:
     client = Client()
-    response = client.post("/accounts/login/", {"email": email, "password": PASSWORD})
+    response = sign_in_with_code(client, User.objects.get(email=email), PASSWORD)
     assert response.status_code == 302
     return client
 

@@ -12,13 +12,14 @@ from mobility.pagination import PER_PAGE
 from placements.selffound import services
 from placements.selffound.models import Proposal, ProposalStatus
 from tests import factories as f
+from tests.twofactor import verified_login
 
 from .conftest import PROPOSED, Found
 
 
 def _as(user: object) -> Client:
     client = Client()
-    client.force_login(user)  # type: ignore[arg-type]
+    verified_login(client, user)
     return client
 
 

@@ -12,6 +12,7 @@ from rest_framework.settings import api_settings
 from employers.models import Employer, EmployerMember
 from mobility.accounts.models import User
 from tests import factories as f
+from tests.twofactor import verified_login
 
 from .conftest import SignUpWorld, pending_employer
 
@@ -106,7 +107,7 @@ def test_the_queue_lists_confirmed_sign_ups_in_the_advisers_region(sign_up_world
     User.objects.filter(pk=member.user_id).update(password="!unusable")
     far, _ = pending_employer(name="Far Away Ltd", postcode="M1 1AE")
     adviser = Client()
-    adviser.force_login(w.adviser)
+    verified_login(adviser, w.adviser)
     page = adviser.get(reverse("adviser:employers")).content.decode()
     assert w.pending.name in page
     assert "Unconfirmed Ltd" not in page and "Far Away Ltd" not in page
@@ -114,14 +115,14 @@ def test_the_queue_lists_confirmed_sign_ups_in_the_advisers_region(sign_up_world
     assert w.pending.name in adviser.get(reverse("adviser:employers") + "?q=L2+2DH").content.decode()
     assert adviser.get(reverse("adviser:employer", args=[far.pk])).status_code == 404
     far_adviser = Client()
-    far_adviser.force_login(w.far_adviser)
+    verified_login(far_adviser, w.far_adviser)
     assert "Far Away Ltd" in far_adviser.get(reverse("adviser:employers")).content.decode()
 
 
 def test_the_queue_is_paged() -> None:
     school = f.SchoolFactory.create()
     adviser = Client()
-    adviser.force_login(f.CareersAdviserFactory.create(schools=[school]).user)
+    verified_login(adviser, f.CareersAdviserFactory.create(schools=[school]).user)
     for n in range(51):
         pending_employer(name=f"Queued {n:02d} Ltd")
     first = adviser.get(reverse("adviser:employers")).content.decode()
@@ -132,7 +133,7 @@ def test_the_queue_is_paged() -> None:
 def test_refusing_needs_a_reason_and_says_so(sign_up_world: SignUpWorld) -> None:
     w = sign_up_world
     adviser = Client()
-    adviser.force_login(w.adviser)
+    verified_login(adviser, w.adviser)
     response = adviser.post(reverse("adviser:employer_refuse", args=[w.pending.pk]), {"refused-note": ""})
     assert response.status_code == 400
     assert "Give the reason for refusing" in response.content.decode()
@@ -142,7 +143,7 @@ def test_refusing_needs_a_reason_and_says_so(sign_up_world: SignUpWorld) -> None
 def test_colleagues_are_listed_invited_and_removed(sign_up_world: SignUpWorld) -> None:
     w = sign_up_world
     member = Client()
-    member.force_login(w.contact.user)
+    verified_login(member, w.contact.user)
     response = member.post(
         reverse("employer:colleague_invite"),
         {"first_name": "Sam", "last_name": "Colleague", "email": "sam@mersey-robotics.test", "job_title": ""},

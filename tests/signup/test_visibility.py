@@ -21,6 +21,7 @@ from placements.lifecycle.refill import opportunity_refill
 from placements.matching.selectors import opportunity_table_build, pupil_table_build
 from placements.reach import opportunities_reachable
 from tests import factories as f
+from tests.twofactor import verified_login
 
 from .conftest import SignUpWorld
 
@@ -30,7 +31,7 @@ V = Employer.Verification
 
 def _web(w: SignUpWorld) -> Client:
     client = Client()
-    client.force_login(w.pupil.user)
+    verified_login(client, w.pupil.user)
     return client
 
 
@@ -153,7 +154,7 @@ def test_only_a_verified_organisation_reaches_pupils(
 
 def test_the_member_still_sees_and_edits_everything_while_pending(sign_up_world: SignUpWorld) -> None:
     client = Client()
-    client.force_login(sign_up_world.contact.user)
+    verified_login(client, sign_up_world.contact.user)
     page = client.get(reverse("employer:opportunities")).content.decode()
     assert sign_up_world.opportunity.title in page
     assert "Awaiting verification" in page and "pupils cannot see any of its opportunities" in page
@@ -163,5 +164,5 @@ def test_the_member_still_sees_and_edits_everything_while_pending(sign_up_world:
     )
     assert client.get(reverse("employer:site_new")).status_code == 200
     verified = Client()
-    verified.force_login(f.EmployerMemberFactory.create().user)
+    verified_login(verified, f.EmployerMemberFactory.create().user)
     assert "Awaiting verification" not in verified.get(reverse("employer:home")).content.decode()

@@ -105,6 +105,7 @@ def test_printed_demo_logins_sign_in(embedded: Embedded, first_run: str) -> None
         "print(json.dumps(sorted(u.email for u in users if u.check_password(logins[u.email]))))"
     )
     assert valid == sorted(logins)
+    assert "Two-factor sign-in is off in this demo" in first_run
     roles = embedded.shell_json(
         "import json; from django.contrib.auth import get_user_model; "
         f"print(json.dumps(sorted(set(get_user_model().objects.filter(email__in={sorted(logins)!r})"
@@ -166,9 +167,10 @@ def test_runserver_answers_health_admin_and_static_files(server: str) -> None:
     deadline = time.monotonic() + 60
     status, body = _get(f"{server}/health/", deadline)
     assert (status, json.loads(body)) == (200, {"status": "ok"})
+    # The admin site signs people in on the site's own sign-in page (lockout and second factor).
     status, body = _get(f"{server}/admin/login/", deadline)
     assert status == 200
-    assert b"Mobility administration" in body
+    assert b"Sign in to Mobility" in body
     status, body = _get(f"{server}/static/admin/css/base.css", deadline)
     assert status == 200
     assert len(body) > 1000
@@ -180,9 +182,10 @@ from django.test import Client
 from mobility.accounts.models import User
 from placements.models import MatchRun
 from placements.web.adviser_selectors import regions_for_user
+from tests.twofactor import verified_login
 adviser = User.objects.get(email="adviser@demo.mobility.test")
 client = Client(HTTP_HOST="localhost")
-client.force_login(adviser)
+verified_login(client, adviser)
 region = regions_for_user(user=adviser).first()
 form = {"region": region.pk, "policy": "stable", "seed": 11}
 began = time.monotonic()

@@ -27,6 +27,7 @@ from tests.factories import (
     PupilFactory,
     WindowFactory,
 )
+from tests.twofactor import verified_login
 
 from .test_commands import ANFIELD, LIME_STREET, city_feed
 
@@ -103,7 +104,7 @@ def test_a_feed_without_services_on_the_first_day_leaves_the_estimate(
 def test_the_pupil_sees_the_legs_and_the_source(lcr_region: Region, tmp_path: Path) -> None:
     pupil_pk, opportunity_pk = _world(lcr_region)
     client = Client()
-    client.force_login(User.objects.get(pupil=Pupil.objects.get(pk=pupil_pk)))
+    verified_login(client, User.objects.get(pupil=Pupil.objects.get(pk=pupil_pk)))
     page = reverse("pupil:opportunity", args=[opportunity_pk])
     text = client.get(page).content.decode()
     assert "Estimated from the distance, because no timetable has been imported." in text

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import time
+from base64 import b32decode
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django_otp.oath import TOTP
 
+from mobility.accounts.models import User
+from tests.twofactor import app_for, code_for
 from tests.web.world import PASSWORD, WebWorld, build_world
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM is still safe to use here.
@@ -64,12 +69,46 @@ def web_world(transactional_db: None) -> WebWorld:
     return build_world()
 
 
-def log_in(page: Any, email: str, password: str = PASSWORD) -> None:
+def log_in(page: Any, email: str, password: str = PASSWORD) -> list[str]:
+    """Sign in as a person does, through any second-factor step the account meets: on the set-up
+    page the code is computed from the setup key the page shows, on the code page from the
+    account's app. Returns the second-factor steps passed ("set up", "code"), in order."""
     page.goto("/accounts/login/")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
+    steps: list[str] = []
+    if "/accounts/two-factor/set-up/" in page.url:
+        steps.append("set up")
+        enrol_from_page(page)
+        page.get_by_role("link", name="I have kept my codes: continue").click()
+        page.wait_for_load_state()
+    elif "/accounts/two-factor/verify/" in page.url:
+        steps.append("code")
+        app = app_for(User.objects.get(email=email))
+        page.get_by_label("Security code").fill(code_for(app))
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_load_state()
+    return steps
+
+
+def code_from_key(setup_key: str, steps_ahead: int = 0) -> str:
+    """The code an authenticator app shows for a setup key typed in by hand."""
+    totp = TOTP(b32decode(setup_key.replace(" ", "")))
+    totp.time = time.time() + steps_ahead * 30
+    return f"{totp.token():06d}"
+
+
+def enrol_from_page(page: Any) -> list[str]:
+    """On the set-up page: type the code for the key shown, and return the recovery codes shown."""
+    setup_key = page.locator("[data-secret]").inner_text()
+    page.get_by_label("Security code").fill(code_from_key(setup_key))
+    page.get_by_role("button", name="Confirm and continue").click()
+    page.wait_for_load_state()
+    codes: list[str] = page.locator("[data-recovery-code]").all_inner_texts()
+    assert codes, f"no recovery codes shown at {page.url}"
+    return codes
 
 
 def check_accessibility(page: Any) -> None:

@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from employers.models import ComplianceRecord, Employer, EmployerMember, Opportunity
-from mobility.accounts.models import Role
+from mobility.accounts.models import Role, User
 from mobility.geography.models import Region
 from placements.models import MatchRun, MatchStatus
 from schools.models import School
+from tests.twofactor import password_login
 from tests.web.world import HOME, LIVERPOOL, PASSWORD, WebWorld, build_world, user
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +65,7 @@ def world(db: None) -> WebWorld:
 
 def client_for(role: Role) -> Client:
     client = Client()
-    assert client.login(email=LOGINS[role], password=PASSWORD)
+    assert password_login(client, User.objects.get(email=LOGINS[role]), PASSWORD)
     return client
 
 
@@ -89,7 +90,7 @@ def test_each_role_reaches_its_own_pages_and_no_other(world: WebWorld) -> None:
 def test_admin_may_use_the_adviser_pages(world: WebWorld) -> None:
     user("admin@mobility.test", Role.ADMIN, "Avery")
     client = Client()
-    client.login(email="admin@mobility.test", password=PASSWORD)
+    assert password_login(client, User.objects.get(email="admin@mobility.test"), PASSWORD)
     assert client.get(reverse("adviser:home")).status_code == 200
     assert client.get(reverse("pupil:home")).status_code == 403
 

@@ -9,6 +9,7 @@ from django.test import Client
 from mobility.accounts.models import Role, User
 from schools.models import Pupil
 from tests import factories as f
+from tests.twofactor import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def row(
 @pytest.fixture
 def staff() -> Client:
     client = Client()
-    client.force_login(f.SchoolStaffFactory.create().user)
+    verified_login(client, f.SchoolStaffFactory.create().user)
     return client
 
 

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from mobility.accounts.models import User
 from placements.models import Match, MatchRun, MatchStatus
+from tests.twofactor import verified_login
 from tests.web.world import WebWorld, build_world
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +73,7 @@ HOMES = {"pupil home", "adviser home", "school home", "employer home"}
 
 def queries(user: User, path: str) -> tuple[int, bytes]:
     client = Client()
-    client.force_login(user)
+    verified_login(client, user)
     client.get(path)  # sessions and caches warmed
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)

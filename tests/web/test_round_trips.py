@@ -17,6 +17,7 @@ from mobility.permissions import school_ids_of
 from placements.matching.figures import run_figures
 from placements.models import Match, MatchRun, MatchStatus
 from tests import factories as f
+from tests.twofactor import verified_login
 from tests.web.world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +121,7 @@ def test_match_api_counts_and_pages_as_before() -> None:
             run=run, pupil=world.add_pupil(f"Paged{i}"), opportunity=world.add_opportunity("P")
         )
     client = Client()
-    client.force_login(world.adviser)
+    verified_login(client, world.adviser)
     body = client.get(f"/api/v1/matches/?run={run.pk}&page_size=2&page=3").json()
     assert (body["count"], len(body["results"]), body["next"]) == (5, 1, None)
     assert client.get(f"/api/v1/matches/?run={run.pk}&page_size=2&page=4").status_code == 404
@@ -132,7 +133,7 @@ def test_match_api_counts_and_pages_as_before() -> None:
 def test_session_is_read_from_the_cache_and_ends_on_sign_out() -> None:
     world = build_world()
     client = Client()
-    client.force_login(world.pupil.user)
+    verified_login(client, world.pupil.user)
     client.get("/pupil/")
     with CaptureQueriesContext(connection) as captured:
         assert client.get("/pupil/").status_code == 200

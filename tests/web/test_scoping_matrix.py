@@ -19,6 +19,7 @@ from placements.models import Application, MatchStatus
 from schools.models import ConsentStatus, Pupil
 from tests import factories as f
 from tests.sharing import rolled_back_at_end
+from tests.twofactor import verified_login
 
 from .scoping import PAGES, ROLES, Page, Side, World, put, snapshot, status_of
 
@@ -100,7 +101,7 @@ def world(shared_world: World, db: None) -> World:
 def client_for(world: World, role: str) -> Client:
     client = Client()
     if role != "anonymous":
-        client.force_login(world.users[role])
+        verified_login(client, world.users[role])
     return client
 
 
@@ -193,7 +194,7 @@ def test_import_confirm_uses_only_the_signed_in_staff_members_file(world: World)
     own_staff = client_for(world, "school_staff")
     token = _upload(own_staff, CSV)
     stranger = Client()
-    stranger.force_login(f.SchoolStaffFactory.create(school=world.other.pupil.school).user)
+    verified_login(stranger, f.SchoolStaffFactory.create(school=world.other.pupil.school).user)
     count = Pupil.objects.count()
     response = stranger.post("/school/pupils/import/confirm/", {"token": token})
     assert response.status_code == 302 and response["Location"] == "/school/pupils/import/"

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from demo.accounts import two_factor_note
 from demo.loader import DEFAULT_SEED, SIZES, DemoAlreadyLoaded, build_demo, reset_demo
 from mobility.accounts.models import Role
 from mobility.transit.models import TimetableFeed
@@ -61,6 +62,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  {'Role':<42} {'Email':<32} Password")
         for role, email in summary.logins.items():
             self.stdout.write(f"  {Role(role).label:<42} {email:<32} {summary.password}")
+        self.stdout.write("\n" + two_factor_note())
 
     def _import_demo_timetable(self) -> None:
         """The demo's generated feed, unless a real one has been imported (that one is kept)."""
