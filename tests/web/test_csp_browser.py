@@ -15,7 +15,9 @@ import pytest
 from django.conf import settings
 
 from mobility.accounts.models import Role
+from mobility.geography.models import RegionLead
 from placements.models import MatchRun, MatchStatus
+from tests import factories as f
 from tests.web.conftest import log_in
 from tests.web.world import WebWorld, user
 
@@ -45,6 +47,8 @@ ROLES = {
     "member@employer.test": ("/employer/",),
     "staff@school.test": ("/school/",),
     "adviser@careers.test": ("/adviser/",),
+    "youth@service.test": ("/youth/",),
+    "lead@region.test": ("/region/",),
     "admin@mobility.test": ("/adviser/", "/admin/"),
 }
 MAX_PAGES = 60
@@ -61,6 +65,11 @@ def _populate(world: WebWorld) -> None:
     world.match(world.add_pupil("Bo"), shop, to=MatchStatus.PROPOSED)
     # A run still waiting for a worker: its page polls with htmx.
     MatchRun.objects.create(region=world.region, seed=3)
+    # A youth service with one young person, and the region's lead.
+    service = f.YouthServiceFactory.create(local_authority=world.school.local_authority)
+    f.YouthWorkerFactory.create(user=user("youth@service.test", Role.YOUTH_WORKER, "Yan"), school=service)
+    f.OwnWindowFactory.create(pupil=f.YoungPersonFactory.create(school=service))
+    RegionLead.objects.create(user=user("lead@region.test", Role.REGION_LEAD, "Lee"), region=world.region)
     admin = user("admin@mobility.test", Role.ADMIN, "Avery")
     admin.is_staff = admin.is_superuser = True
     admin.save()
@@ -132,6 +141,10 @@ def test_every_page_of_every_role_passes_the_content_security_policy(
     watcher.collect()
     page.goto("/no-such-page/")
     watcher.collect()
+    # The public pages: home, employers' sign-up and the open data.
+    for public in ("/", "/register/", "/open-data/"):
+        page.goto(public)
+        watcher.collect()
     # The API's documentation page renders under the policy too. (ReDoc, at /api/redoc/, has
     # inline styles allowed but its footer logo from a third-party site stays blocked.)
     page.goto("/api/docs/")
@@ -164,3 +177,5 @@ def test_every_page_of_every_role_passes_the_content_security_policy(
     assert any(p.endswith("/progress/") or "/runs/" in p for p in visited["adviser@careers.test"])
     assert len(visited["staff@school.test"]) >= 5, visited
     assert sum(p.startswith("/admin/") for p in visited["admin@mobility.test"]) >= 10, visited
+    assert any(p.startswith("/youth/") and p != "/youth/" for p in visited["youth@service.test"]), visited
+    assert any(p.startswith("/region/") and p != "/region/" for p in visited["lead@region.test"]), visited
