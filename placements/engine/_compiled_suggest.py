@@ -236,7 +236,7 @@ def _fits(site: I32, a: int, q: Pupil) -> int:
     return _dates_fit(site[a, START], site[a, END], first, last, several)
 
 
-@_jit
+@_inline
 def _scan(
     site: I32,
     at: int,
