@@ -282,7 +282,7 @@ def _scan(
     return found, size
 
 
-@_jit
+@_inline
 def _physical(g: Sites, k: Seekers, s: Scoring, i: int, w: int, seen: I64, b: Best, size: int) -> int:
     """Rings of cells around home, nearest first, until the pool is reached; returns the buffer size."""
     site, table, cell_key, cell_start, cell_size = g.site, g.table, g.cell_key, g.start, g.size
@@ -324,7 +324,7 @@ def _physical(g: Sites, k: Seekers, s: Scoring, i: int, w: int, seen: I64, b: Be
     return size
 
 
-@_jit
+@_inline
 def _virtual(v: Online, k: Seekers, s: Scoring, i: int, w: int, seen: I64, b: Best, size: int) -> int:
     """Offered virtual opportunities in each of the pupil's sectors, by dates; returns the buffer size."""
     opp, start_day, end_day, latest, code_day = v.opp, v.start_day, v.end_day, v.latest_birth_day, v.code_day
