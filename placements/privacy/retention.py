@@ -67,6 +67,14 @@ class RetentionPlan:
         return lines
 
 
+def _latest_of_outer_pupil(rows: QuerySet[Any], field: str) -> QuerySet[Any]:
+    """The latest ``field`` among the outer pupil's ``rows``, for a subquery."""
+    latest: QuerySet[Any] = (
+        rows.filter(pupil=OuterRef("pk")).order_by().values("pupil").annotate(last=Max(field)).values("last")
+    )
+    return latest
+
+
 def _last_window_ends() -> dict[int, dt.date]:
     """Each pupil's latest window, placement or proposed placement end, for pupils that have one."""
     windows = (
@@ -74,20 +82,8 @@ def _last_window_ends() -> dict[int, dt.date]:
         .order_by("-ends_on")
         .values("ends_on")[:1]
     )
-    placements = (
-        Match.objects.filter(pupil=OuterRef("pk"))
-        .order_by()
-        .values("pupil")
-        .annotate(last=Max("opportunity__ends_on"))
-        .values("last")
-    )
-    found = (
-        Proposal.objects.filter(pupil=OuterRef("pk"))
-        .order_by()
-        .values("pupil")
-        .annotate(last=Max("ends_on"))
-        .values("last")
-    )
+    placements = _latest_of_outer_pupil(Match.objects.all(), "opportunity__ends_on")
+    found = _latest_of_outer_pupil(Proposal.objects.all(), "ends_on")
     rows = (
         Pupil.objects.exclude(user__email__endswith=f"@{ERASED_DOMAIN}")
         .annotate(window_end=Subquery(windows), placement_end=Subquery(placements), found_end=Subquery(found))

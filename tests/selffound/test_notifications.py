@@ -6,8 +6,8 @@ from django.core import mail
 
 from mobility.outbox.models import OutboxMessage
 from placements.selffound import notifications, services
-from placements.selffound.tasks import outcome_send, ready_to_check_send
 from placements.selffound.models import Proposal
+from placements.selffound.tasks import outcome_send, ready_to_check_send
 from tests import factories as f
 
 from .conftest import CHECKS, Found
@@ -49,7 +49,7 @@ def test_a_refusal_is_neutral_and_never_gives_the_pupils_reason(found: Found) ->
     (message,) = [m for m in mail.outbox if m.to == ["pat@bakery.example"]]
     assert "decided not to go ahead" in message.body
     assert "care plan" not in message.body
-    assert found.pupil.user.first_name not in message.body + message.subject
+    assert found.pupil.user.first_name not in f"{message.subject} {message.body}"
 
 
 def test_a_proposal_withdrawn_before_the_email_goes_tells_no_one(found: Found) -> None:
