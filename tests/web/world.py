@@ -132,14 +132,7 @@ class WebWorld:
 def build_world() -> WebWorld:
     region = f.RegionFactory.create(code="lcr", name="Liverpool City Region")
     liverpool = f.LocalAuthorityFactory.create(code=LIVERPOOL, name="Liverpool", region=region)
-    sectors = {
-        slug: f.SectorFactory.create(slug=slug, name=name, sic_sections=sic)
-        for slug, name, sic in (
-            ("digital", "Digital and creative", "J"),
-            ("health", "Health and social care", "Q"),
-            ("retail", "Retail", "G"),
-        )
-    }
+    sectors = f.world_sectors()
     school = f.SchoolFactory.create(
         urn="100001",
         name="Dale Street Academy",
