@@ -23,6 +23,13 @@ from tests import factories as f
 PASSWORD = f.PASSWORD
 LIVERPOOL = "E08000012"
 HOME = (335000, 390000)  # central Liverpool, British National Grid metres
+# A place in central Liverpool by postcode and grid point: the world's school and pupils stand here.
+AT_HOME: dict[str, Any] = {
+    "postcode": "L1 8JQ",
+    "easting": HOME[0],
+    "northing": HOME[1],
+    "local_authority_code": LIVERPOOL,
+}
 _serial = itertools.count(1)
 
 
@@ -137,10 +144,7 @@ def build_world() -> WebWorld:
         urn="100001",
         name="Dale Street Academy",
         local_authority=liverpool,
-        postcode="L1 8JQ",
-        easting=HOME[0],
-        northing=HOME[1],
-        local_authority_code=LIVERPOOL,
+        **AT_HOME,
     )
     start = f.TODAY + dt.timedelta(days=30)
     f.WindowFactory.create(
@@ -169,10 +173,7 @@ def build_world() -> WebWorld:
         user=user("pupil@school.test", Role.PUPIL, "Riley", "Jones"),
         school=school,
         date_of_birth=start - dt.timedelta(days=15 * 365 + 30),
-        postcode="L1 8JQ",
-        easting=HOME[0],
-        northing=HOME[1],
-        local_authority_code=LIVERPOOL,
+        **AT_HOME,
         fsm_or_pupil_premium=True,
         access_needs="Needs a quiet space at lunch.",
         parental_consent=ConsentStatus.NOT_REQUESTED,
