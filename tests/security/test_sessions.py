@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
+from importlib import import_module
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
+from django.conf import settings
 from django.test import Client, override_settings
 from knox.models import AuthToken
 
@@ -15,6 +16,9 @@ from tests.factories import PASSWORD
 from tests.twofactor import sign_in as sign_in_with_code
 
 pytestmark = pytest.mark.django_db
+# The configured engine (sessions are cached in Redis, written through to the database), so a
+# test's change to a session is the one the site reads.
+SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 
 
 @pytest.fixture
