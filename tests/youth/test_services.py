@@ -15,15 +15,7 @@ from placements.lifecycle.exceptions import ConsentRequired
 from placements.lifecycle.services import match_accept, match_confirm
 from placements.models import MatchStatus
 from placements.reach import open_windows
-from schools.models import (
-    Cohort,
-    ConsentGiver,
-    ConsentRecord,
-    ConsentStatus,
-    Pupil,
-    School,
-    WorkExperienceWindow,
-)
+from schools.models import Cohort, ConsentGiver, ConsentRecord, ConsentStatus, Pupil, WorkExperienceWindow
 from schools.selectors import windows_overlapping
 from schools.services import pupil_consent_record
 from schools.youth_services import (
@@ -85,7 +77,7 @@ def test_age_rules(cohort: str, years: int, days: int, ok: bool) -> None:
 
 def test_register_with_own_consent_and_window() -> None:
     pupil = register(window_starts_on=f.WINDOW_START, window_ends_on=f.WINDOW_END)
-    assert pupil.is_young_person and pupil.school.kind == School.Kind.YOUTH_SERVICE and pupil.year_group == 13
+    assert pupil.is_young_person and pupil.school.is_youth_service and pupil.year_group == 13
     assert not pupil.user.has_usable_password() and pupil.user.invitations.count() == 1
     record = ConsentRecord.objects.get(pupil=pupil)
     assert (record.status, record.given_by, record.parent_carer_name) == (
