@@ -15,8 +15,8 @@ from placements.models import Match, MatchStatus
 from schools.models import Cohort, ConsentStatus, Pupil, School
 from tests import factories as f
 from tests.matching.conftest import Worker, matching_worker  # noqa: F401  (a fixture)
-from tests.web.conftest import check_accessibility, log_in, visit
-from tests.web.test_activation_browser import NEW_PASSWORD, emailed_link, set_password, sign_out
+from tests.web.conftest import NEW_PASSWORD, check_accessibility, log_in, visit
+from tests.web.test_activation_browser import emailed_link, set_password, sign_out
 from tests.web.test_adviser_browser import _start_run
 from tests.web.world import AT_HOME, WebWorld, user
 
