@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from io import StringIO
+from typing import TYPE_CHECKING
 
 import pytest
 from django.apps import apps
@@ -22,6 +23,9 @@ from schools.models import Pupil, WorkExperienceWindow
 from tests.clients import signed_in
 from tests.privacy.runs import fingerprint, finished_run
 from tests.web.world import WebWorld, build_world
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -94,18 +98,23 @@ def test_erasure_keeps_run_hashes_and_statistics(django_capture_on_commit_callba
     assert not users.filter(email=old_email).exists()
 
 
+def admin_erase(pupil: Pupil) -> _MonkeyPatchedWSGIResponse:
+    """A platform admin takes the admin's erase action on ``pupil``."""
+    admin = User.objects.create_superuser("root@admin.test", "pw", first_name="Ada")
+    return signed_in(admin).post(
+        "/admin/schools/pupil/",
+        {"action": "erase_personal_data", "_selected_action": [pupil.pk]},
+        follow=True,
+    )
+
+
 def test_erasure_is_refused_while_a_placement_is_live() -> None:
     world: WebWorld = build_world()
     opportunity = world.add_opportunity("Games studio week")
     world.match(world.pupil, opportunity, to=MatchStatus.APPROVED)
     with pytest.raises(CommandError, match=r"live placement.*Games studio week"):
         call_command("pupil_erase", "--pupil", str(world.pupil.pk), stdout=StringIO())
-    admin = User.objects.create_superuser("root@admin.test", "pw", first_name="Ada")
-    response = signed_in(admin).post(
-        "/admin/schools/pupil/",
-        {"action": "erase_personal_data", "_selected_action": [world.pupil.pk]},
-        follow=True,
-    )
+    response = admin_erase(world.pupil)
     assert "live placement" in response.content.decode()
     world.pupil.refresh_from_db()
     assert world.pupil.user.first_name == "Riley"
@@ -113,12 +122,7 @@ def test_erasure_is_refused_while_a_placement_is_live() -> None:
 
 def test_the_admin_action_erases() -> None:
     world: WebWorld = build_world()
-    admin = User.objects.create_superuser("root@admin.test", "pw", first_name="Ada")
-    response = signed_in(admin).post(
-        "/admin/schools/pupil/",
-        {"action": "erase_personal_data", "_selected_action": [world.pupil.pk]},
-        follow=True,
-    )
+    response = admin_erase(world.pupil)
     assert "1 pupil(s) erased" in response.content.decode()
     world.pupil.user.refresh_from_db()
     assert world.pupil.user.first_name == "Erased"
