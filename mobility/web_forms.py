@@ -23,6 +23,8 @@ INPUT_CLASS = {
     "file": "govuk-file-upload",
 }
 NO_ERROR_MODIFIER = {"govuk-checkboxes__input", "govuk-radios__input"}
+# The five-point scale pupils and employers rate a placement on, best first.
+RATINGS = [(5, "5: excellent"), (4, "4: good"), (3, "3: all right"), (2, "2: not great"), (1, "1: poor")]
 T = TypeVar("T")
 
 
@@ -107,6 +109,29 @@ def text_area(
         help_text=help_text,
         error_messages={"required": missing} if missing else {},
     )
+
+
+def radios(
+    choices: Any,
+    label: str,
+    *,
+    missing: str | None = None,
+    coerce: Callable[[Any], Any] | None = None,
+    **options: Any,
+) -> forms.ChoiceField:
+    """One answer from a set of radios: required when ``missing`` says what to ask for, else
+    optional; ``coerce`` turns the chosen value into its type (e.g. ``int``)."""
+    kwargs: dict[str, Any] = {
+        "choices": choices,
+        "widget": forms.RadioSelect,
+        "label": label,
+        "required": missing is not None,
+        "error_messages": {"required": missing} if missing else {},
+        **options,
+    }
+    if coerce is not None:
+        return forms.TypedChoiceField(coerce=coerce, **kwargs)
+    return forms.ChoiceField(**kwargs)
 
 
 def attempt(request: HttpRequest, step: Callable[[], object], *, done: str, refused: str = "") -> bool:

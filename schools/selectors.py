@@ -80,6 +80,17 @@ def windows_overlapping(
     return windows_of(pupil=pupil).filter(Q(starts_on__lte=ends_on) & Q(ends_on__gte=starts_on))
 
 
+def window_clash(window: WorkExperienceWindow, *, among: Q) -> WorkExperienceWindow | None:
+    """Another window in ``among`` that shares a day with ``window``: windows may not overlap."""
+    return (
+        WorkExperienceWindow.objects.filter(
+            among, starts_on__lte=window.ends_on, ends_on__gte=window.starts_on
+        )
+        .exclude(pk=window.pk)
+        .first()
+    )
+
+
 def application_deadline(
     *, pupil: Pupil, starts_on: dt.date, ends_on: dt.date
 ) -> tuple[bool, dt.date | None]:

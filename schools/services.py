@@ -14,6 +14,7 @@ from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from mobility.accounts.models import Role, User
@@ -36,7 +37,7 @@ from schools.models import (
     SchoolStaff,
     WorkExperienceWindow,
 )
-from schools.selectors import pupil_same_person
+from schools.selectors import pupil_same_person, window_clash
 from schools.signals import consent_recorded
 
 PUPIL_SELF_FIELDS = frozenset(
@@ -135,16 +136,7 @@ def window_save(
         window.full_clean()
         if (window.starts_on, window.ends_on) != before and window.starts_on < timezone.localdate():
             raise ValidationError({"starts_on": "The first day must be today or later."})
-        overlapping = (
-            WorkExperienceWindow.objects.filter(
-                school=school,
-                year_group=window.year_group,
-                starts_on__lte=window.ends_on,
-                ends_on__gte=window.starts_on,
-            )
-            .exclude(pk=window.pk)
-            .first()
-        )
+        overlapping = window_clash(window, among=Q(school=school, year_group=window.year_group))
         if overlapping is not None:
             raise ValidationError(
                 {

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from mobility.accounts.models import Role, User
@@ -26,6 +27,7 @@ from schools.models import (
     School,
     WorkExperienceWindow,
 )
+from schools.selectors import window_clash
 from schools.services import PUPIL_SELF_FIELDS, pupil_consent_record, pupil_update
 
 # What a youth worker may change on a young person's record (no year group: they have none).
@@ -146,13 +148,7 @@ def young_person_window_save(
             raise ValidationError({"ends_on": "The last day must be the same as or after the first day."})
         if window.starts_on < timezone.localdate():
             raise ValidationError({"starts_on": "The first day must be today or later."})
-        overlapping = (
-            WorkExperienceWindow.objects.filter(
-                pupil=pupil, starts_on__lte=window.ends_on, ends_on__gte=window.starts_on
-            )
-            .exclude(pk=window.pk)
-            .first()
-        )
+        overlapping = window_clash(window, among=Q(pupil=pupil))
         if overlapping is not None:
             raise ValidationError(
                 {

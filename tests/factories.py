@@ -125,6 +125,18 @@ class SectorFactory(factory.django.DjangoModelFactory[Sector]):
     )
 
 
+def world_sectors() -> dict[str, Sector]:
+    """The three sectors the matching and web test worlds are built on, by short name."""
+    return {
+        slug: SectorFactory.create(slug=slug, name=name, sic_sections=sic)
+        for slug, name, sic in (
+            ("digital", "Digital and creative", "J"),
+            ("health", "Health and social care", "Q"),
+            ("retail", "Retail", "G"),
+        )
+    }
+
+
 class UserFactory(factory.django.DjangoModelFactory[User]):
     """A user of `role` (pupil by default); `admin=True` gives a staff superuser."""
 

@@ -15,6 +15,8 @@ from placements.models import Application, Match, MatchStatusChange, UnplacedPup
 from schools.models import Pupil
 from schools.selectors import consent_history
 
+from .found import found_placements
+
 
 def _profile(pupil: Pupil) -> dict[str, Any]:
     user = pupil.user
@@ -107,7 +109,8 @@ def _notifications(pupil: Pupil) -> list[dict[str, Any]]:
 
 
 def pupil_record(*, pupil: Pupil) -> dict[str, Any]:
-    """Profile, applications, matches with their history, explanations, notifications, consent, audit."""
+    """Profile, applications, matches with their history, explanations, placements the pupil found,
+    notifications, consent, audit."""
     pupil = Pupil.objects.select_related("user", "school").get(pk=pupil.pk)
     consent = list(consent_history(pupil=pupil))
     return {
@@ -124,6 +127,7 @@ def pupil_record(*, pupil: Pupil) -> dict[str, Any]:
             for a in Application.objects.filter(pupil=pupil).select_related("opportunity__employer")
         ],
         "matches": _matches(pupil),
+        "placements_found": found_placements(pupil=pupil),
         "unplaced_in_runs": [
             {"run": u.run_id, "reason": u.reason, "explanation": u.explanation}
             for u in UnplacedPupil.objects.filter(pupil=pupil).order_by("run_id")

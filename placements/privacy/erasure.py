@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pgtrigger
 from django.db import connection, transaction
+from django.utils import timezone
 from knox.models import AuthToken
 
 from mobility.audit.context import audit_context
@@ -20,16 +21,22 @@ from mobility.audit.services import pupil_record_view_record
 from placements.lifecycle.models import NotificationSent, PlacementFeedback
 from placements.lifecycle.notifications import event_key
 from placements.models import LIVE_STATUSES, Match, MatchStatusChange
+from placements.selffound.models import OPEN_STATUSES, EmployerLink, Proposal, ProposalStatus
 from schools.models import ConsentRecord, Pupil
+
+from .found import found_event_keys
 
 ERASED_DOMAIN = "erased.invalid"
 ERASED_NAME = "Erased"
+# A refused proposal must keep a reason (a check constraint); this replaces the words.
+ERASED_REASON = "Erased."
 # Grid points are coarsened to this many metres: a district, not a street.
 COARSE_GRID_METRES = 1000
 AUDIT_SNAPSHOTS = (
     "accounts.UserEvent:append_only",
     "schools.PupilEvent:append_only",
     "schools.ConsentRecordEvent:append_only",
+    "selffound.ProposalEvent:append_only",
 )
 
 
@@ -72,6 +79,7 @@ def pupil_erase(*, pupil: Pupil, actor: object | None = None, reason: str = "req
         user = pupil.user
         old_email = user.email
         keys = [event_key(c) for c in MatchStatusChange.objects.filter(match__pupil=pupil)]
+        keys += found_event_keys(pupil=pupil)
         user.first_name, user.last_name = ERASED_NAME, ""
         user.email = f"pupil-{pupil.pk}@{ERASED_DOMAIN}"
         user.is_active = False
@@ -88,12 +96,24 @@ def pupil_erase(*, pupil: Pupil, actor: object | None = None, reason: str = "req
         ConsentRecord.objects.filter(pupil=pupil).update(parent_carer_name="")
         MatchStatusChange.objects.filter(match__pupil=pupil).update(note="")
         PlacementFeedback.objects.filter(match__pupil=pupil).update(comment="")
+        _erase_proposals(pupil)
         NotificationSent.objects.filter(recipient=old_email).delete()
         NotificationSent.objects.filter(event_key__in=keys).update(subject="")
         _scrub_audit_snapshots(pupil)
         if actor is not None:
             pupil_record_view_record(pupil_id=pupil.pk, viewer=actor, place="erasure")
         return Erasure(pupil_id=pupil.pk, matches_kept=Match.objects.filter(pupil=pupil).count())
+
+
+def _erase_proposals(pupil: Pupil) -> None:
+    """An open proposal is withdrawn (its employer link stops working); the free text the pupil
+    wrote, and the school wrote about the pupil, is cleared from every proposal."""
+    proposals = Proposal.objects.filter(pupil=pupil)
+    now = timezone.now()
+    EmployerLink.objects.filter(proposal__in=proposals, used_at=None, revoked_at=None).update(revoked_at=now)
+    proposals.filter(status__in=OPEN_STATUSES).update(status=ProposalStatus.WITHDRAWN)
+    proposals.update(pupil_plans="", vetting_note="")
+    proposals.exclude(refusal_reason="").update(refusal_reason=ERASED_REASON)
 
 
 def _scrub_audit_snapshots(pupil: Pupil) -> None:
@@ -121,3 +141,6 @@ def _scrub_audit_snapshots(pupil: Pupil) -> None:
         apps.get_model("schools", "ConsentRecordEvent").objects.filter(pgh_obj_id__in=consent_ids).update(
             parent_carer_name=""
         )
+        proposals = apps.get_model("selffound", "ProposalEvent").objects.filter(pupil_id=pupil.pk)
+        proposals.update(pupil_plans="", vetting_note="")
+        proposals.exclude(refusal_reason="").update(refusal_reason=ERASED_REASON)

@@ -1,9 +1,10 @@
 """Retention: nothing about a pupil is kept longer than the periods in settings.MOBILITY.
 
 - A pupil is anonymised (see erasure) PUPIL_RETENTION after the end of their last
-  work-experience window or placement, whichever is later.
+  work-experience window, placement or placement they found (proposed), whichever is later.
 - API tokens and sessions are deleted once they have expired; invitations (links and printed
-  codes) INVITATION_RETENTION after they expired.
+  codes) INVITATION_RETENTION after they expired, and employers' links to a proposal the same
+  period after they were used or expired.
 - Notification records (recipient and subject) are deleted NOTIFICATION_RETENTION after sending.
 """
 
@@ -15,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
@@ -24,6 +25,7 @@ from mobility.accounts.models import Invitation
 from mobility.audit.context import audit_context
 from placements.lifecycle.models import NotificationSent
 from placements.models import Match
+from placements.selffound.models import EmployerLink, Proposal
 from schools.models import Pupil, WorkExperienceWindow
 from schools.selectors import windows_of_outer_pupil
 
@@ -39,6 +41,7 @@ class RetentionPlan:
     pupils_held: list[tuple[int, str]] = field(default_factory=list)  # (pupil id, why not now)
     tokens: int = 0
     invitations: int = 0
+    employer_links: int = 0
     sessions: int = 0
     notifications: int = 0
     unconfirmed_apps: int = 0
@@ -56,6 +59,7 @@ class RetentionPlan:
         lines += [
             f"Expired API tokens to delete: {self.tokens}",
             f"Expired invitations to delete: {self.invitations}",
+            f"Used or expired employer links to delete: {self.employer_links}",
             f"Expired sessions to delete: {self.sessions}",
             f"Notification records to delete: {self.notifications}",
             f"Authenticator app set-ups never confirmed, to delete: {self.unconfirmed_apps}",
@@ -63,28 +67,31 @@ class RetentionPlan:
         return lines
 
 
+def _latest_of_outer_pupil(rows: QuerySet[Any], field: str) -> QuerySet[Any]:
+    """The latest ``field`` among the outer pupil's ``rows``, for a subquery."""
+    latest: QuerySet[Any] = (
+        rows.filter(pupil=OuterRef("pk")).order_by().values("pupil").annotate(last=Max(field)).values("last")
+    )
+    return latest
+
+
 def _last_window_ends() -> dict[int, dt.date]:
-    """Each pupil's latest window or placement end, for pupils that have one."""
+    """Each pupil's latest window, placement or proposed placement end, for pupils that have one."""
     windows = (
         WorkExperienceWindow.objects.filter(windows_of_outer_pupil())
         .order_by("-ends_on")
         .values("ends_on")[:1]
     )
-    placements = (
-        Match.objects.filter(pupil=OuterRef("pk"))
-        .order_by()
-        .values("pupil")
-        .annotate(last=Max("opportunity__ends_on"))
-        .values("last")
-    )
+    placements = _latest_of_outer_pupil(Match.objects.all(), "opportunity__ends_on")
+    found = _latest_of_outer_pupil(Proposal.objects.all(), "ends_on")
     rows = (
         Pupil.objects.exclude(user__email__endswith=f"@{ERASED_DOMAIN}")
-        .annotate(window_end=Subquery(windows), placement_end=Subquery(placements))
-        .values_list("pk", "window_end", "placement_end")
+        .annotate(window_end=Subquery(windows), placement_end=Subquery(placements), found_end=Subquery(found))
+        .values_list("pk", "window_end", "placement_end", "found_end")
     )
     ends = {}
-    for pk, window_end, placement_end in rows:
-        known = [d for d in (window_end, placement_end) if d is not None]
+    for pk, *dates in rows:
+        known = [d for d in dates if d is not None]
         if known:
             ends[pk] = max(known)
     return ends
@@ -104,6 +111,7 @@ def retention_plan(*, now: dt.datetime | None = None) -> RetentionPlan:
     plan.pupils = [(pk, end) for pk, end in due if pk not in held]
     plan.tokens = AuthToken.objects.filter(expiry__lt=now).count()
     plan.invitations = Invitation.objects.filter(expires_at__lt=now - keep["INVITATION_RETENTION"]).count()
+    plan.employer_links = _spent_employer_links(now).count()
     plan.sessions = Session.objects.filter(expire_date__lt=now).count()
     plan.notifications = NotificationSent.objects.filter(
         sent_at__lt=now - keep["NOTIFICATION_RETENTION"]
@@ -118,6 +126,12 @@ def _unconfirmed_apps(now: dt.datetime) -> QuerySet[Any]:
         confirmed=False, created_at__lt=now - UNCONFIRMED_APP_KEPT
     )
     return stale
+
+
+def _spent_employer_links(now: dt.datetime) -> QuerySet[EmployerLink]:
+    """Links used, or expired, longer ago than invitations are kept."""
+    cutoff = now - settings.MOBILITY["INVITATION_RETENTION"]
+    return EmployerLink.objects.filter(Q(used_at__lt=cutoff) | Q(expires_at__lt=cutoff))
 
 
 def retention_apply(*, now: dt.datetime | None = None) -> RetentionPlan:
@@ -137,6 +151,7 @@ def retention_apply(*, now: dt.datetime | None = None) -> RetentionPlan:
         plan.pupils = done
         AuthToken.objects.filter(expiry__lt=now).delete()
         Invitation.objects.filter(expires_at__lt=now - keep["INVITATION_RETENTION"]).delete()
+        _spent_employer_links(now).delete()
         Session.objects.filter(expire_date__lt=now).delete()
         NotificationSent.objects.filter(sent_at__lt=now - keep["NOTIFICATION_RETENTION"]).delete()
         _unconfirmed_apps(now).delete()

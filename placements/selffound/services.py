@@ -33,6 +33,7 @@ from placements.models import LIVE_STATUSES, Match, MatchStatus, MatchStatusChan
 from schools.models import Pupil
 from schools.selectors import windows_overlapping
 
+from . import notifications
 from .models import OPEN_STATUSES, EmployerLink, Proposal, ProposalStatus
 from .selectors import employer_candidates
 
@@ -134,7 +135,7 @@ def proposal_submit(*, pupil: Pupil, data: dict[str, Any], now: dt.datetime | No
 
 
 def _link_key(proposal: Proposal) -> str:
-    return f"self-found-link:{proposal.pk}"
+    return notifications.link_key(proposal.pk)
 
 
 def proposal_withdraw(*, proposal_id: int, actor: User, now: dt.datetime | None = None) -> Proposal:
@@ -245,7 +246,12 @@ def proposal_employer_complete(
         proposal.save()
         link.used_at = now
         link.save(update_fields=["used_at"])
+        _notify(notifications.READY_TASK, notifications.ready_key(proposal.pk), proposal)
     return proposal
+
+
+def _notify(task_name: str, key: str, proposal: Proposal) -> None:
+    outbox_enqueue(task_name=task_name, kwargs={"proposal_id": proposal.pk}, dedup_key=key)
 
 
 def _check_employer_part(proposal: Proposal, today: dt.date) -> None:
@@ -307,6 +313,7 @@ def proposal_refuse(
         proposal.status, proposal.refusal_reason = ProposalStatus.REFUSED, reason.strip()
         proposal.full_clean(exclude=["pupil"])
         proposal.save()
+        _notify(notifications.OUTCOME_TASK, notifications.outcome_key(proposal.pk), proposal)
     return proposal
 
 
@@ -375,6 +382,7 @@ def proposal_approve(
         proposal.status = ProposalStatus.APPROVED
         proposal.full_clean(exclude=["pupil"])
         proposal.save()
+        _notify(notifications.OUTCOME_TASK, notifications.outcome_key(proposal.pk), proposal)
     return proposal
 
 

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from mobility.geography.models import Region
-from mobility.web_forms import GovukForm, text_area
+from mobility.web_forms import GovukForm, radios, text_area
 from placements.lifecycle.transitions import RejectionReason
 from placements.models import MatchRun
 
@@ -17,12 +17,11 @@ class RunForm(GovukForm):
         empty_label=None,
         error_messages={"required": "Select a region"},
     )
-    policy = forms.ChoiceField(
-        choices=MatchRun.Policy.choices,
-        widget=forms.RadioSelect,
+    policy = radios(
+        MatchRun.Policy.choices,
+        "Matching policy",
+        missing="Select a matching policy",
         initial=MatchRun.Policy.STABLE,
-        label="Matching policy",
-        error_messages={"required": "Select a matching policy"},
         help_text=(
             "Stable: no pupil and placement would both rather swap, "
             "and ranking honestly is always best for pupils. "
@@ -55,11 +54,10 @@ class RunForm(GovukForm):
 
 
 class RejectForm(GovukForm):
-    reason = forms.ChoiceField(
-        choices=RejectionReason.choices,
-        widget=forms.RadioSelect,
-        label="Why are you rejecting this match?",
-        error_messages={"required": "Select why you are rejecting this match"},
+    reason = radios(
+        RejectionReason.choices,
+        "Why are you rejecting this match?",
+        missing="Select why you are rejecting this match",
     )
     note = text_area(
         "Note",
@@ -73,11 +71,10 @@ BULK_ACTIONS = [("approve", "Approve"), ("offer", "Send offers (approved matches
 
 class BulkForm(GovukForm):
     non_field_errors_anchor = "queue"  # the error summary links to the list of matches
-    action = forms.ChoiceField(
-        choices=BULK_ACTIONS,
-        widget=forms.RadioSelect,
-        label="What do you want to do with the selected matches?",
-        error_messages={"required": "Select what to do with the selected matches"},
+    action = radios(
+        BULK_ACTIONS,
+        "What do you want to do with the selected matches?",
+        missing="Select what to do with the selected matches",
     )
     reason = forms.ChoiceField(
         choices=[("", "Select a reason"), *RejectionReason.choices],

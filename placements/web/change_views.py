@@ -16,7 +16,7 @@ from employers.web.access import member_only
 from mobility.accounts.models import Role
 from mobility.accounts.web import AuthedRequest, role_required
 from mobility.errors import DomainError
-from mobility.web_forms import DateField, GovukForm, add_service_error, text_area
+from mobility.web_forms import DateField, GovukForm, add_service_error, radios, text_area
 from placements.lifecycle import changes
 from placements.lifecycle.models import ChangeRequest
 
@@ -53,11 +53,10 @@ class ChangeRequestForm(GovukForm):
 
 
 class DecisionForm(GovukForm):
-    decision = forms.ChoiceField(
-        choices=[("approve", "Approve the change"), ("refuse", "Refuse the change")],
-        widget=forms.RadioSelect,
-        label="Your decision",
-        error_messages={"required": "Choose to approve or refuse the change"},
+    decision = radios(
+        [("approve", "Approve the change"), ("refuse", "Refuse the change")],
+        "Your decision",
+        missing="Choose to approve or refuse the change",
     )
     note = text_area("Note")
 

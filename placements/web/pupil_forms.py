@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from mobility.geography.models import Sector
-from mobility.web_forms import DateField, GovukForm, text_area
+from mobility.web_forms import RATINGS, DateField, GovukForm, radios, text_area
 from placements.lifecycle.transitions import PupilDeclineReason
 
 TRAVEL_CHOICES = [
@@ -42,29 +42,14 @@ class SearchForm(GovukForm):
 
 
 class DeclineForm(GovukForm):
-    reason = forms.ChoiceField(
-        choices=PupilDeclineReason.choices,
-        widget=forms.RadioSelect,
-        label="Why are you saying no?",
-        error_messages={"required": "Select why you are saying no"},
+    reason = radios(
+        PupilDeclineReason.choices, "Why are you saying no?", missing="Select why you are saying no"
     )
     note = text_area("Anything else you want to tell us (optional)")
 
 
 class ReflectionForm(GovukForm):
-    rating = forms.TypedChoiceField(
-        choices=[
-            (5, "5: excellent"),
-            (4, "4: good"),
-            (3, "3: all right"),
-            (2, "2: not great"),
-            (1, "1: poor"),
-        ],
-        coerce=int,
-        widget=forms.RadioSelect,
-        label="How was your placement?",
-        error_messages={"required": "Select how your placement was"},
-    )
+    rating = radios(RATINGS, "How was your placement?", missing="Select how your placement was", coerce=int)
     comment = text_area(
         "What did you learn or enjoy?",
         missing="Write a few words about what you learned or enjoyed",

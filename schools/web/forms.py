@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from mobility import web_forms
-from mobility.web_forms import DateField, GovukForm, text_area
+from mobility.web_forms import DateField, GovukForm, radios, text_area
 from schools.models import ConsentMethod, ConsentStatus, School
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -102,15 +102,8 @@ class WindowForm(GovukForm):
 
 
 class ConsentForm(GovukForm):
-    status = forms.ChoiceField(
-        choices=ConsentStatus.choices,
-        widget=forms.RadioSelect,
-        label="Parental consent",
-        error_messages={"required": "Select the consent status"},
-    )
-    method = forms.ChoiceField(
-        choices=ConsentMethod.choices, widget=forms.RadioSelect, label="How the answer came", required=False
-    )
+    status = radios(ConsentStatus.choices, "Parental consent", missing="Select the consent status")
+    method = radios(ConsentMethod.choices, "How the answer came")
     parent_carer_name = forms.CharField(
         max_length=150,
         label="Parent's or carer's name",

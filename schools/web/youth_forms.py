@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from mobility.web_forms import DateField, GovukForm
+from mobility.web_forms import DateField, GovukForm, radios
 from schools.models import YOUNG_PERSON_AGES, Cohort, ConsentMethod
 
 COHORTS = [(c.value, c.label) for c in Cohort if c in YOUNG_PERSON_AGES]
@@ -65,22 +65,14 @@ class RegisterForm(FlagsFields):
         help_text="16 to 18 for young people not in education or work; care leavers up to 25.",
         error_messages={"required": "Enter a date of birth", "invalid": "Enter a real date of birth"},
     )
-    cohort = forms.ChoiceField(
-        choices=COHORTS,
-        widget=forms.RadioSelect,
-        label="Who they are",
-        error_messages={"required": "Select who the young person is"},
-    )
+    cohort = radios(COHORTS, "Who they are", missing="Select who the young person is")
     consent_given = forms.BooleanField(
         label="The young person agrees to take part and for us to hold these details",
         help_text="From 16 a young person consents for themself; no parent's or carer's consent is needed.",
         error_messages={"required": "Confirm the young person agrees to take part"},
     )
-    consent_method = forms.ChoiceField(
-        choices=ConsentMethod.choices,
-        widget=forms.RadioSelect,
-        label="How they told you",
-        error_messages={"required": "Select how the young person told you"},
+    consent_method = radios(
+        ConsentMethod.choices, "How they told you", missing="Select how the young person told you"
     )
     window_starts_on = DateField(label="Free for work experience from (optional)", required=False)
     window_ends_on = DateField(label="Free until (optional)", required=False)

@@ -96,6 +96,7 @@ ADMIN_MODELS = {
     "UnplacedPupil",
     "ChangeRequest",
     "TOTPDevice",
+    "Proposal",
     "SecondFactorChange",
 }
 

@@ -102,7 +102,8 @@ def test_fifty_advisers_approving_the_last_seats(setting: dict[str, Any], capaci
     )
 
 
-def test_fifty_accepts_of_one_offer_succeed_once(setting: dict[str, Any]) -> None:
+def offer_awaiting_the_pupil(setting: dict[str, Any]) -> Match:
+    """A match for the one seat of a new placement, offered and confirmed by the employer."""
     pupil = f.PupilFactory.create(school=setting["school"])
     opportunity = f.OpportunityFactory.create(employer=setting["employer"], capacity=1)
     match = f.MatchFactory.create(run=setting["run"], opportunity=opportunity, pupil=pupil)
@@ -110,6 +111,12 @@ def test_fifty_accepts_of_one_offer_succeed_once(setting: dict[str, Any]) -> Non
     services.match_approve(match_id=match.pk, actor=setting["adviser"])
     services.match_offer(match_id=match.pk, actor=setting["adviser"])
     services.match_employer_confirm(match_id=match.pk, actor=member)
+    return match
+
+
+def test_fifty_accepts_of_one_offer_succeed_once(setting: dict[str, Any]) -> None:
+    match = offer_awaiting_the_pupil(setting)
+    pupil, opportunity = match.pupil, match.opportunity
     outcomes = race([lambda: services.match_accept(match_id=match.pk, actor=pupil.user)] * THREADS)
     assert outcomes == Counter({"ok": 1, "transition": THREADS - 1})
     match.refresh_from_db()
@@ -184,13 +191,8 @@ def seat_holders(opportunity: Opportunity) -> int:
 def test_an_overdue_offer_either_lapses_or_is_accepted_never_both(
     setting: dict[str, Any], repeat: int
 ) -> None:
-    pupil = f.PupilFactory.create(school=setting["school"])
-    opportunity = f.OpportunityFactory.create(employer=setting["employer"], capacity=1)
-    match = f.MatchFactory.create(run=setting["run"], opportunity=opportunity, pupil=pupil)
-    member = f.EmployerMemberFactory.create(employer=setting["employer"]).user
-    services.match_approve(match_id=match.pk, actor=setting["adviser"])
-    services.match_offer(match_id=match.pk, actor=setting["adviser"])
-    services.match_employer_confirm(match_id=match.pk, actor=member)
+    match = offer_awaiting_the_pupil(setting)
+    pupil, opportunity = match.pupil, match.opportunity
     now = timezone.now()
     Match.objects.filter(pk=match.pk).update(status_changed_at=now - dt.timedelta(days=60))
 

@@ -135,14 +135,7 @@ def build_world(window_start: dt.date | None = None) -> MatchWorld:
         code: f.LocalAuthorityFactory.create(code=code, name=name, region=region)
         for code, name in ((LIVERPOOL, "Liverpool"), (WIRRAL, "Wirral"))
     }
-    sectors = {
-        slug: f.SectorFactory.create(slug=slug, name=name, sic_sections=sic)
-        for slug, name, sic in (
-            ("digital", "Digital and creative", "J"),
-            ("health", "Health and social care", "Q"),
-            ("retail", "Retail", "G"),
-        )
-    }
+    sectors = f.world_sectors()
     region.growth_sectors.add(sectors["digital"])
     start = window_start or f.TODAY + dt.timedelta(days=60)
     return MatchWorld(region=region, sectors=sectors, local_authorities=las, window_start=start)

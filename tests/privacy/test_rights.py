@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from io import StringIO
+from typing import TYPE_CHECKING
 
 import pytest
 from django.apps import apps
@@ -17,14 +18,14 @@ from mobility.accounts.models import Invitation, User
 from mobility.accounts.services import invitation_send
 from mobility.audit.models import PupilRecordView
 from placements.lifecycle.models import NotificationSent
-from placements.matching import services
-from placements.matching.figures import run_figures
-from placements.models import Match, MatchRun, MatchStatus
+from placements.models import Match, MatchStatus
 from schools.models import Pupil, WorkExperienceWindow
 from tests.clients import signed_in
-from tests.matching.conftest import build_world as build_match_world
-from tests.matching.conftest import populate
+from tests.privacy.runs import fingerprint, finished_run
 from tests.web.world import WebWorld, build_world
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -70,20 +71,9 @@ def test_school_staff_read_and_download_the_record() -> None:
     assert places == {"subject access page", "subject access download"}
 
 
-def _finished_run(world) -> MatchRun:  # type: ignore[no-untyped-def]
-    run = services.match_run_create(region=world.region, policy="stable", seed=5)
-    services.match_run_execute(run_id=run.pk)
-    run.refresh_from_db()
-    assert run.status == MatchRun.Status.SUCCEEDED, run.error
-    return run
-
-
 def test_erasure_keeps_run_hashes_and_statistics(django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
-    world = build_match_world()
-    populate(world)
-    with django_capture_on_commit_callbacks():
-        run = _finished_run(world)
-    before = (run.statistics, run.input_hash, run.result_hash, run_figures(run=run, reveal=True))
+    run = finished_run(django_capture_on_commit_callbacks)
+    before = fingerprint(run)
     placed = Match.objects.filter(run=run).select_related("pupil__user").first()
     assert placed is not None
     pupil = placed.pupil
@@ -94,8 +84,7 @@ def test_erasure_keeps_run_hashes_and_statistics(django_capture_on_commit_callba
     call_command("pupil_erase", "--pupil", str(pupil.pk), stdout=out)
     assert "erased" in out.getvalue()
 
-    run.refresh_from_db()
-    assert (run.statistics, run.input_hash, run.result_hash, run_figures(run=run, reveal=True)) == before
+    assert fingerprint(run) == before
     pupil = Pupil.objects.select_related("user").get(pk=pupil.pk)
     assert (pupil.user.first_name, pupil.user.last_name, pupil.user.is_active) == ("Erased", "", False)
     assert pupil.user.email != old_email and not pupil.user.has_usable_password()
@@ -109,18 +98,23 @@ def test_erasure_keeps_run_hashes_and_statistics(django_capture_on_commit_callba
     assert not users.filter(email=old_email).exists()
 
 
+def admin_erase(pupil: Pupil) -> _MonkeyPatchedWSGIResponse:
+    """A platform admin takes the admin's erase action on ``pupil``."""
+    admin = User.objects.create_superuser("root@admin.test", "pw", first_name="Ada")
+    return signed_in(admin).post(
+        "/admin/schools/pupil/",
+        {"action": "erase_personal_data", "_selected_action": [pupil.pk]},
+        follow=True,
+    )
+
+
 def test_erasure_is_refused_while_a_placement_is_live() -> None:
     world: WebWorld = build_world()
     opportunity = world.add_opportunity("Games studio week")
     world.match(world.pupil, opportunity, to=MatchStatus.APPROVED)
     with pytest.raises(CommandError, match=r"live placement.*Games studio week"):
         call_command("pupil_erase", "--pupil", str(world.pupil.pk), stdout=StringIO())
-    admin = User.objects.create_superuser("root@admin.test", "pw", first_name="Ada")
-    response = signed_in(admin).post(
-        "/admin/schools/pupil/",
-        {"action": "erase_personal_data", "_selected_action": [world.pupil.pk]},
-        follow=True,
-    )
+    response = admin_erase(world.pupil)
     assert "live placement" in response.content.decode()
     world.pupil.refresh_from_db()
     assert world.pupil.user.first_name == "Riley"
@@ -128,12 +122,7 @@ def test_erasure_is_refused_while_a_placement_is_live() -> None:
 
 def test_the_admin_action_erases() -> None:
     world: WebWorld = build_world()
-    admin = User.objects.create_superuser("root@admin.test", "pw", first_name="Ada")
-    response = signed_in(admin).post(
-        "/admin/schools/pupil/",
-        {"action": "erase_personal_data", "_selected_action": [world.pupil.pk]},
-        follow=True,
-    )
+    response = admin_erase(world.pupil)
     assert "1 pupil(s) erased" in response.content.decode()
     world.pupil.user.refresh_from_db()
     assert world.pupil.user.first_name == "Erased"

@@ -25,6 +25,7 @@ CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 BUILT_CSS = REPO / "mobility" / "static" / "dist" / "mobility.css"
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+NEW_PASSWORD = "lantern-quarry-otter-52"  # strong enough for every password check
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -91,6 +92,13 @@ def log_in(page: Any, email: str, password: str = PASSWORD) -> list[str]:
         page.get_by_role("button", name="Continue").click()
         page.wait_for_load_state()
     return steps
+
+
+def choose_password(page: Any, password: str = NEW_PASSWORD) -> None:
+    """Fill in and send the form that sets a new password (activation, reset, sign-up)."""
+    page.get_by_label("New password", exact=True).fill(password)
+    page.get_by_label("New password confirmation").fill(password)
+    page.get_by_role("button", name="Set password").click()
 
 
 def code_from_key(setup_key: str, steps_ahead: int = 0) -> str:

@@ -15,7 +15,7 @@ from mobility.geography.models import Region
 from placements.models import MatchRun, MatchStatus
 from schools.models import School
 from tests.twofactor import password_login
-from tests.web.world import HOME, LIVERPOOL, PASSWORD, WebWorld, build_world, user
+from tests.web.world import AT_HOME, PASSWORD, WebWorld, build_world, user
 
 pytestmark = pytest.mark.django_db
 
@@ -128,10 +128,7 @@ def test_objects_out_of_scope_are_not_found(world: WebWorld) -> None:
         name="Elsewhere High",
         phase="secondary",
         local_authority=world.liverpool,
-        postcode="L1 8JQ",
-        easting=HOME[0],
-        northing=HOME[1],
-        local_authority_code=LIVERPOOL,
+        **AT_HOME,
     )
     stranger = world.add_pupil("Stranger")
     stranger.school = other_school

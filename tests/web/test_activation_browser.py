@@ -14,12 +14,11 @@ from playwright.sync_api import expect
 
 from mobility.accounts.models import Role, User
 from mobility.accounts.services import invitation_send
-from tests.web.conftest import check_accessibility, log_in, screenshot, visit
+from tests.web.conftest import NEW_PASSWORD, check_accessibility, choose_password, log_in, screenshot, visit
 from tests.web.world import PASSWORD, WebWorld
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-NEW_PASSWORD = "lantern-quarry-otter-52"
 CSV = (
     "Legal Forename,Legal Surname,Email,DOB,NC Year,Postcode\n"
     "Amir,Khan,amir@school.test,02/03/2016,Year 10,L1 8JQ\n"
@@ -42,13 +41,9 @@ def set_password(page: Any, url: str) -> None:
     page.goto(url)
     expect(page.get_by_role("heading", level=1)).to_have_text("Set your password")
     check_accessibility(page)
-    page.get_by_label("New password", exact=True).fill("password")
-    page.get_by_label("New password confirmation").fill("password")
-    page.get_by_role("button", name="Set password").click()
+    choose_password(page, "password")
     expect(page.locator(".govuk-error-summary")).to_contain_text("This password is too common")
-    page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
-    page.get_by_label("New password confirmation").fill(NEW_PASSWORD)
-    page.get_by_role("button", name="Set password").click()
+    choose_password(page)
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Your password is set")
 
 

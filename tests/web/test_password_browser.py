@@ -10,12 +10,10 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
-from tests.web.conftest import check_accessibility, log_in, visit
+from tests.web.conftest import NEW_PASSWORD, check_accessibility, choose_password, log_in, visit
 from tests.web.world import WebWorld
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-NEW_PASSWORD = "lantern-quarry-otter-52"
 
 
 def test_a_pupil_resets_a_forgotten_password(page: Any, web_world: WebWorld) -> None:
@@ -31,13 +29,9 @@ def test_a_pupil_resets_a_forgotten_password(page: Any, web_world: WebWorld) -> 
     page.goto(link.group(0))
     expect(page.get_by_role("heading", level=1)).to_have_text("Choose a new password")
     check_accessibility(page)
-    page.get_by_label("New password", exact=True).fill("riley123")
-    page.get_by_label("New password confirmation").fill("riley123")
-    page.get_by_role("button", name="Set password").click()
+    choose_password(page, "riley123")
     expect(page.locator(".govuk-error-summary")).to_contain_text("too similar to the first name")
-    page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
-    page.get_by_label("New password confirmation").fill(NEW_PASSWORD)
-    page.get_by_role("button", name="Set password").click()
+    choose_password(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Your password has been changed")
 
     log_in(page, "pupil@school.test", NEW_PASSWORD)

@@ -14,13 +14,12 @@ from playwright.sync_api import expect
 from employers.models import Employer, Opportunity
 from employers.tasks import notify_verification_decided
 from mobility.outbox.models import OutboxMessage
-from tests.web.conftest import check_accessibility, log_in, visit
+from tests.web.conftest import NEW_PASSWORD, check_accessibility, choose_password, log_in, visit
 from tests.web.world import WebWorld
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 EMAIL = "jo@mersey-robotics.test"
-NEW_PASSWORD = "lantern-quarry-otter-52"
 
 
 def sign_up(page: Any) -> None:
@@ -53,9 +52,7 @@ def set_password_from_email(page: Any) -> None:
     assert link, message.body
     page.context.clear_cookies()
     page.goto(link.group(0))
-    page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
-    page.get_by_label("New password confirmation").fill(NEW_PASSWORD)
-    page.get_by_role("button", name="Set password").click()
+    choose_password(page)
     log_in(page, EMAIL, NEW_PASSWORD)
 
 

@@ -15,10 +15,10 @@ from placements.models import Match, MatchStatus
 from schools.models import Cohort, ConsentStatus, Pupil, School
 from tests import factories as f
 from tests.matching.conftest import Worker, matching_worker  # noqa: F401  (a fixture)
-from tests.web.conftest import check_accessibility, log_in, visit
-from tests.web.test_activation_browser import NEW_PASSWORD, emailed_link, set_password, sign_out
+from tests.web.conftest import NEW_PASSWORD, check_accessibility, log_in, visit
+from tests.web.test_activation_browser import emailed_link, set_password, sign_out
 from tests.web.test_adviser_browser import _start_run
-from tests.web.world import HOME, LIVERPOOL, WebWorld, user
+from tests.web.world import AT_HOME, WebWorld, user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 S = MatchStatus
@@ -30,10 +30,7 @@ def youth_service(world: WebWorld) -> School:
     service = f.YouthServiceFactory.create(
         name="Mersey Youth Service",
         local_authority=world.liverpool,
-        postcode="L1 8JQ",
-        easting=HOME[0],
-        northing=HOME[1],
-        local_authority_code=LIVERPOOL,
+        **AT_HOME,
     )
     f.YouthWorkerFactory.create(user=user(WORKER, "youth_worker", "Jo"), school=service)
     world.adviser.careers_adviser.schools.add(service)
@@ -149,10 +146,7 @@ def test_the_youth_worker_records_the_young_persons_own_consent(page: Any, web_w
         school=service,
         parental_consent=ConsentStatus.REQUESTED,
         date_of_birth=web_world.window_start - dt.timedelta(days=17 * 365 + 30),
-        postcode="L1 8JQ",
-        easting=HOME[0],
-        northing=HOME[1],
-        local_authority_code=LIVERPOOL,
+        **AT_HOME,
     )
     f.OwnWindowFactory.create(pupil=young, starts_on=web_world.window_start, ends_on=web_world.window_end)
     match = web_world.match(young, web_world.add_opportunity("Games studio week"), to=S.EMPLOYER_CONFIRMED)

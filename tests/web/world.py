@@ -23,6 +23,13 @@ from tests import factories as f
 PASSWORD = f.PASSWORD
 LIVERPOOL = "E08000012"
 HOME = (335000, 390000)  # central Liverpool, British National Grid metres
+# A place in central Liverpool by postcode and grid point: the world's school and pupils stand here.
+AT_HOME: dict[str, Any] = {
+    "postcode": "L1 8JQ",
+    "easting": HOME[0],
+    "northing": HOME[1],
+    "local_authority_code": LIVERPOOL,
+}
 _serial = itertools.count(1)
 
 
@@ -132,22 +139,12 @@ class WebWorld:
 def build_world() -> WebWorld:
     region = f.RegionFactory.create(code="lcr", name="Liverpool City Region")
     liverpool = f.LocalAuthorityFactory.create(code=LIVERPOOL, name="Liverpool", region=region)
-    sectors = {
-        slug: f.SectorFactory.create(slug=slug, name=name, sic_sections=sic)
-        for slug, name, sic in (
-            ("digital", "Digital and creative", "J"),
-            ("health", "Health and social care", "Q"),
-            ("retail", "Retail", "G"),
-        )
-    }
+    sectors = f.world_sectors()
     school = f.SchoolFactory.create(
         urn="100001",
         name="Dale Street Academy",
         local_authority=liverpool,
-        postcode="L1 8JQ",
-        easting=HOME[0],
-        northing=HOME[1],
-        local_authority_code=LIVERPOOL,
+        **AT_HOME,
     )
     start = f.TODAY + dt.timedelta(days=30)
     f.WindowFactory.create(
@@ -176,10 +173,7 @@ def build_world() -> WebWorld:
         user=user("pupil@school.test", Role.PUPIL, "Riley", "Jones"),
         school=school,
         date_of_birth=start - dt.timedelta(days=15 * 365 + 30),
-        postcode="L1 8JQ",
-        easting=HOME[0],
-        northing=HOME[1],
-        local_authority_code=LIVERPOOL,
+        **AT_HOME,
         fsm_or_pupil_premium=True,
         access_needs="Needs a quiet space at lunch.",
         parental_consent=ConsentStatus.NOT_REQUESTED,

@@ -15,7 +15,7 @@ from placements.lifecycle.exceptions import ConsentRequired
 from placements.lifecycle.services import match_accept, match_confirm
 from placements.models import MatchStatus
 from placements.reach import open_windows
-from schools.models import Cohort, ConsentGiver, ConsentRecord, ConsentStatus, WorkExperienceWindow
+from schools.models import Cohort, ConsentGiver, ConsentRecord, ConsentStatus, Pupil, WorkExperienceWindow
 from schools.selectors import windows_overlapping
 from schools.services import pupil_consent_record
 from schools.youth_services import (
@@ -50,6 +50,12 @@ def data(**over: object) -> dict[str, object]:
     return values
 
 
+def register(**over: object) -> Pupil:
+    """A young person registered by the worker of a new youth service, from ``data(**over)``."""
+    worker = f.YouthWorkerFactory.create()
+    return young_person_register(service=worker.school, actor=worker.user, data=data(**over))
+
+
 @pytest.mark.parametrize(
     ("cohort", "years", "days", "ok"),
     [
@@ -70,14 +76,8 @@ def test_age_rules(cohort: str, years: int, days: int, ok: bool) -> None:
 
 
 def test_register_with_own_consent_and_window() -> None:
-    service = f.YouthServiceFactory.create()
-    worker = f.YouthWorkerFactory.create(school=service)
-    pupil = young_person_register(
-        service=service,
-        actor=worker.user,
-        data=data(window_starts_on=f.WINDOW_START, window_ends_on=f.WINDOW_END),
-    )
-    assert pupil.is_young_person and pupil.school == service and pupil.year_group == 13
+    pupil = register(window_starts_on=f.WINDOW_START, window_ends_on=f.WINDOW_END)
+    assert pupil.is_young_person and pupil.school.is_youth_service and pupil.year_group == 13
     assert not pupil.user.has_usable_password() and pupil.user.invitations.count() == 1
     record = ConsentRecord.objects.get(pupil=pupil)
     assert (record.status, record.given_by, record.parent_carer_name) == (
@@ -100,19 +100,15 @@ def test_register_with_own_consent_and_window() -> None:
     ],
 )
 def test_register_refuses_bad_input_with_field_errors(over: dict[str, object], field: str) -> None:
-    service = f.YouthServiceFactory.create()
-    worker = f.YouthWorkerFactory.create(school=service)
     with pytest.raises(ValidationError) as caught:
-        young_person_register(service=service, actor=worker.user, data=data(**over))
+        register(**over)
     assert field in caught.value.message_dict
 
 
 def test_register_refuses_a_taken_email() -> None:
-    service = f.YouthServiceFactory.create()
-    worker = f.YouthWorkerFactory.create(school=service)
     f.UserFactory.create(email="jordan.reid@example.test")
     with pytest.raises(ValidationError) as caught:
-        young_person_register(service=service, actor=worker.user, data=data())
+        register()
     assert "email" in caught.value.message_dict
 
 
@@ -124,13 +120,7 @@ def test_a_school_cannot_register_young_people() -> None:
 
 
 def test_care_leaver_is_care_experienced_and_stays_so() -> None:
-    service = f.YouthServiceFactory.create()
-    worker = f.YouthWorkerFactory.create(school=service)
-    pupil = young_person_register(
-        service=service,
-        actor=worker.user,
-        data=data(cohort=Cohort.CARE_LEAVER, date_of_birth=born(22, timezone.localdate())),
-    )
+    pupil = register(cohort=Cohort.CARE_LEAVER, date_of_birth=born(22, timezone.localdate()))
     assert pupil.care_experienced and pupil.year_group == 14
     with pytest.raises(ValidationError):
         young_person_update(pupil=pupil, data={"care_experienced": False})
@@ -213,14 +203,8 @@ def test_school_pupils_windows_are_unchanged() -> None:
     ],
 )
 def test_fares_follow_age_and_care_leaving(cohort: str, age: int, fare: str) -> None:
-    service = f.YouthServiceFactory.create()
-    worker = f.YouthWorkerFactory.create(school=service)
     day = f.WINDOW_START
-    pupil = young_person_register(
-        service=service,
-        actor=worker.user,
-        data=data(cohort=cohort, date_of_birth=born(age, day, 1)),
-    )
+    pupil = register(cohort=cohort, date_of_birth=born(age, day, 1))
     assert pupil.age_on(day) == age
     traveller = Traveller(date_of_birth=pupil.date_of_birth, care_experienced=pupil.care_experienced)
     far = (pupil.grid_point[0] + 8000, pupil.grid_point[1])
