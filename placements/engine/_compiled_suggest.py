@@ -16,11 +16,16 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._compiled import _jit
+from ._compiled import _inline, _jit
 from ._types import F32, F64, I16, I32, I64, U8, U64, Bools
 
 # Timetable cell meaning "covered, but nothing arrives in time" (timetable.planner.NO_JOURNEY).
 NO_JOURNEY = 255
+
+
+# Columns of ``Sites.site``: one row per site, so a scan reads one array front to back.
+OPP, EAST, NORTH, START, END, LATEST, CODE, FLAGS = range(8)
+STEP_FREE, GROWTH = 1, 2  # bits of the FLAGS column
 
 
 class Sites(NamedTuple):
@@ -35,13 +40,7 @@ class Sites(NamedTuple):
     start: I64
     size: I64  # sites per cell
     longest: int
-    opp: I64
-    easting: I32
-    northing: I32
-    start_day: I32
-    end_day: I32
-    latest_birth_day: I32
-    step_free: Bools
+    site: I32  # sites x columns (OPP ... FLAGS)
 
 
 class Online(NamedTuple):
@@ -90,6 +89,11 @@ class Scoring(NamedTuple):
     timetable: U8  # minutes matrix (rows x cols)
 
 
+# One pupil and window: pupil, easting, northing, birth day, needs step-free, most minutes,
+# window's first and last day, has several windows, reach (metres), timetable row, want, entry of ``who``.
+Pupil = tuple[int, int, int, int, bool, int, int, int, bool, float, int, int, int]
+
+
 class Best(NamedTuple):
     """One pupil's best candidates so far, best first: value, opportunity, minutes."""
 
@@ -108,16 +112,6 @@ def _estimate(dx: int, dy: int, model: tuple[np.float32, ...]) -> np.float32:
     if km <= walk_max:
         return route / walk_speed * np.float32(60.0)
     return route / bus_speed * np.float32(60.0) + bus_fixed
-
-
-@_jit
-def _timetable(minutes: np.float32, p: int, o: int, s: Scoring) -> np.float32:
-    """``TimetableMinutes.apply`` for one pair."""
-    row, col = s.timetable_row[p], s.timetable_col[o]
-    if row < 0 or col < 0:
-        return minutes
-    found = s.timetable[row, col]
-    return np.float32(np.inf) if found == NO_JOURNEY else np.float32(found)
 
 
 @_jit
@@ -178,12 +172,36 @@ def _dates_fit(start: int, end: int, first: int, last: int, several: bool) -> in
     return -1 if several else 0
 
 
-@_jit
-def _first_at_or_after(days: I32, lo: int, hi: int, day: int) -> int:
-    """First position in the sorted ``days[lo:hi]`` holding ``day`` or later."""
+@_inline
+def _cell_position(table: I32, x0: int, y0: int, cell_key: I64, x: int, y: int) -> int:
+    """Position of grid cell (x, y) in ``cell_key``, -1 if no site is in it."""
+    if table.shape[0]:
+        i, j = x - x0, y - y0
+        if 0 <= i < table.shape[0] and 0 <= j < table.shape[1]:
+            return int(table[i, j])
+        return -1
+    key = x * (1 << 24) + y
+    at = int(np.searchsorted(cell_key, key))
+    if at < len(cell_key) and cell_key[at] == key:
+        return at
+    return -1
+
+
+@_inline
+def _near(cell: int, e: int, n: int, x: int, y: int, radius: float) -> bool:
+    """Can cell (x, y) hold a point within ``radius`` of (e, n)?"""
+    x0, y0 = x * cell, y * cell
+    gap_x = max(max(x0 - e, e - (x0 + cell)), 0)
+    gap_y = max(max(y0 - n, n - (y0 + cell)), 0)
+    return math.hypot(gap_x, gap_y) <= radius
+
+
+@_inline
+def _first_start_at_or_after(site: I32, lo: int, hi: int, day: int) -> int:
+    """First row of the sorted (by start day) ``site[lo:hi]`` starting on ``day`` or later."""
     while lo < hi:
         mid = (lo + hi) >> 1
-        if days[mid] < day:
+        if site[mid, START] < day:
             lo = mid + 1
         else:
             hi = mid
@@ -191,114 +209,122 @@ def _first_at_or_after(days: I32, lo: int, hi: int, day: int) -> int:
 
 
 @_jit
-def _cell_position(g: Sites, x: int, y: int) -> int:
-    """Position of grid cell (x, y) in ``cell_key``, -1 if no site is in it."""
-    if g.table.shape[0]:
-        i, j = x - g.x0, y - g.y0
-        if 0 <= i < g.table.shape[0] and 0 <= j < g.table.shape[1]:
-            return int(g.table[i, j])
-        return -1
-    key = x * (1 << 24) + y
-    at = int(np.searchsorted(g.cell_key, key))
-    if at < len(g.cell_key) and g.cell_key[at] == key:
-        return at
-    return -1
+def _travel(minutes: np.float32, row: int, col: int, timetable: U8) -> np.float32:
+    """``TimetableMinutes.apply`` for one pair: timetable row ``row``, column ``col``."""
+    if row < 0 or col < 0:
+        return minutes
+    found = timetable[row, col]
+    return np.float32(np.inf) if found == NO_JOURNEY else np.float32(found)
 
 
-@_jit
-def _near(g: Sites, e: int, n: int, x: int, y: int, radius: float) -> bool:
-    """Can cell (x, y) hold a point within ``radius`` of (e, n)?"""
-    x0, y0 = x * g.cell, y * g.cell
-    gap_x = max(max(x0 - e, e - (x0 + g.cell)), 0)
-    gap_y = max(max(y0 - n, n - (y0 + g.cell)), 0)
-    return math.hypot(gap_x, gap_y) <= radius
+@_inline
+def _in_windows(start: I32, end: I32, first: int, last: int) -> bool:
+    """Does [first, last] overlap any of the windows [start, end]?"""
+    for w in range(len(start)):  # noqa: SIM110 (numba compiles no generators)
+        if start[w] <= last and end[w] >= first:
+            return True
+    return False
 
 
-@_jit
-def _scan_cell(
-    g: Sites, k: Seekers, s: Scoring, i: int, w: int, c: int, seen: I64, b: Best, size: int
+@_inline
+def _fits(site: I32, a: int, q: Pupil) -> int:
+    """Site ``a``'s hard rules but travel for pupil and window ``q``: 1 if met, 0 if not,
+    -1 if only another of the pupil's windows may fit its dates."""
+    birth, need_free, first, last, several = q[3], q[4], q[6], q[7], q[8]
+    if site[a, LATEST] < birth or (need_free and not site[a, FLAGS] & STEP_FREE):
+        return 0
+    return _dates_fit(site[a, START], site[a, END], first, last, several)
+
+
+@_inline
+def _scan(
+    site: I32,
+    at: int,
+    stop: int,
+    q: Pupil,
+    seen: I64,
+    b: Best,
+    own: tuple[U64, I32, I32],
+    timetable: tuple[I32, U8],
+    model: tuple[np.float32, np.float32, np.float32, np.float32, np.float32],
+    weights: tuple[float, float, np.float32],
+    size: int,
 ) -> tuple[int, int]:
-    """Eligible sites of cell ``c`` for pupil ``who[i]``'s window ``w``: (how many, buffer size).
+    """Eligible sites ``at:stop`` (one cell) for pupil and window ``q``: (how many, buffer size).
+    ``own``: the pupil's interest bits, window starts and window ends.
 
-    The loop calls only helpers of scalars: a helper given an array costs two atomic
-    reference-count updates per call, more than the rest of the loop.
+    Called once per cell with as few arrays as it reads: a compiled call costs two atomic
+    reference counts per array it is given; the loop calls only helpers of scalars or inlined ones.
     """
-    opp, start_day, end_day, latest, step_free = (
-        g.opp,
-        g.start_day,
-        g.end_day,
-        g.latest_birth_day,
-        g.step_free,
-    )
-    site_e, site_n, code, growth = g.easting, g.northing, s.opp_code, s.growth
-    best, best_o, best_m = b.value, b.opp, b.minutes
-    model = (s.model[0], s.model[1], s.model[2], s.model[3], s.model[4])
-    weights = (s.weights[0], s.weights[1], s.scale)
-    p = k.who[i]
-    mask = k.masks[p]
-    row = s.timetable_row[p] if len(s.timetable_row) else -1
-    e, n, birth, need_free, most = (
-        k.easting[p],
-        k.northing[p],
-        k.birth_day[p],
-        k.needs_step_free[p],
-        k.max_minutes[p],
-    )
-    first, last, want = k.window_start[w], k.window_end[w], k.want[i]
-    several = k.window_ptr[p + 1] - k.window_ptr[p] > 1
-    lo, hi = g.start[c], g.start[c] + g.size[c]
-    at = _first_at_or_after(start_day, lo, hi, first - g.longest)
-    stop = _first_at_or_after(start_day, at, hi, last + 1)
-    # Beyond the reach (an upper bound) the estimate is always too long: skip the square root,
-    # unless timetable minutes may stand in for the estimate.
-    reach = k.radius[i] + 1.0 + k.radius[i] * 1e-5 if row < 0 else np.inf
+    e, n, most, reach, tt_row, want, i = q[1], q[2], q[5], q[9], q[10], q[11], q[12]
+    mask, w_start, w_end = own
+    tt_col, minutes = timetable
+    best, best_o, best_m = b
     found = 0
     for a in range(at, stop):
-        o = opp[a]
-        if latest[a] < birth or seen[o] == i or (need_free and not step_free[a]):
+        fits = _fits(site, a, q)
+        if fits == 0 or (fits < 0 and not _in_windows(w_start, w_end, site[a, START], site[a, END])):
             continue
-        dates = _dates_fit(start_day[a], end_day[a], first, last, several)
-        if dates == 0 or (dates < 0 and not _overlaps(k, p, start_day[a], end_day[a])):
+        dx, dy = e - site[a, EAST], n - site[a, NORTH]
+        o = site[a, OPP]
+        if float(dx * dx + dy * dy) > reach * reach or seen[o] == i:
             continue
-        dx, dy = e - site_e[a], n - site_n[a]
-        if float(dx * dx + dy * dy) > reach * reach:
-            continue
-        m = _estimate(dx, dy, model) if row < 0 else _timetable(_estimate(dx, dy, model), p, o, s)
+        m = _estimate(dx, dy, model)
+        if tt_row >= 0:
+            m = _travel(m, tt_row, tt_col[o], minutes)
         if not m <= most:
             continue
         found += 1
-        value = _score(mask[code[o] >> 6], code[o], growth[o], weights, m)
+        code = site[a, CODE]
+        value = _score(mask[code >> 6], code, site[a, FLAGS] & GROWTH != 0, weights, m)
         if not _beaten(value, o, size, want, best[want - 1], best_o[want - 1]):
             size = _offer(best, best_o, best_m, size, want, value, o, m)
     return found, size
 
 
-@_jit
+@_inline
 def _physical(g: Sites, k: Seekers, s: Scoring, i: int, w: int, seen: I64, b: Best, size: int) -> int:
     """Rings of cells around home, nearest first, until the pool is reached; returns the buffer size."""
+    site, table, cell_key, cell_start, cell_size = g.site, g.table, g.cell_key, g.start, g.size
     p = k.who[i]
     e, n = int(k.easting[p]), int(k.northing[p])
-    cx, cy = e // g.cell, n // g.cell
     radius = k.radius[i]
-    rings = math.ceil(radius / g.cell)
+    tt_row = s.timetable_row[p] if len(s.timetable_row) else -1
+    # Beyond the reach (an upper bound) the estimate is always too long: skip the square root,
+    # unless timetable minutes may stand in for the estimate.
+    reach = radius + 1.0 + radius * 1e-5 if tt_row < 0 else np.inf
+    first, last = k.window_start[w], k.window_end[w]
+    several = k.window_ptr[p + 1] - k.window_ptr[p] > 1
+    birth, need_free, most = k.birth_day[p], k.needs_step_free[p], k.max_minutes[p]
+    q = (p, e, n, birth, need_free, most, first, last, several, reach, tt_row, k.want[i], i)
+    w_lo, w_hi = k.window_ptr[p], k.window_ptr[p + 1]
+    own = (k.masks[p], k.window_start[w_lo:w_hi], k.window_end[w_lo:w_hi])
+    timetable = (s.timetable_col, s.timetable)
+    model = (s.model[0], s.model[1], s.model[2], s.model[3], s.model[4])
+    weights = (s.weights[0], s.weights[1], s.scale)
+    cx, cy = e // g.cell, n // g.cell
     count = 0
-    for ring in range(rings + 1):
-        if count >= s.pool or len(g.cell_key) == 0:
+    for ring in range(math.ceil(radius / g.cell) + 1):
+        if count >= s.pool or len(cell_key) == 0:
             break
         for dx in range(-ring, ring + 1):
             # Only the ring's border: every cell for the outer columns, two for the others.
             step = 1 if abs(dx) == ring else max(2 * ring, 1)
             for dy in range(-ring, ring + 1, step):
-                if not _near(g, e, n, cx + dx, cy + dy, radius):
+                if not _near(g.cell, e, n, cx + dx, cy + dy, radius):
                     continue
-                c = _cell_position(g, cx + dx, cy + dy)
-                if c >= 0:
-                    found, size = _scan_cell(g, k, s, i, w, c, seen, b, size)
-                    count += found
+                c = _cell_position(table, g.x0, g.y0, cell_key, cx + dx, cy + dy)
+                if c < 0:
+                    continue
+                lo, hi = cell_start[c], cell_start[c] + cell_size[c]
+                at = _first_start_at_or_after(site, lo, hi, first - g.longest)
+                stop = _first_start_at_or_after(site, at, hi, last + 1)
+                found, size = _scan(site, at, stop, q, seen, b, own, timetable, model, weights, size)
+                count += found
     return size
 
 
-@_jit
+@_inline
 def _virtual(v: Online, k: Seekers, s: Scoring, i: int, w: int, seen: I64, b: Best, size: int) -> int:
     """Offered virtual opportunities in each of the pupil's sectors, by dates; returns the buffer size."""
     opp, start_day, end_day, latest, code_day = v.opp, v.start_day, v.end_day, v.latest_birth_day, v.code_day

@@ -423,11 +423,7 @@ class _Kernel:
         self, fast: ModuleType, who: I64, wanted: I64, exclusion: tuple[I64, I64]
     ) -> tuple[I64, I64, F32]:
         g, v, pupils, policy = self.grid, self.virtual, self.pupils, self.policy
-        sites = fast.Sites(
-            g.cell, g.cell_key, *g.table(), g.start, g.count, g.longest, g.opp,
-            *(_c(a) for a in (g.easting, g.northing, g.start_day, g.end_day, g.latest_birth_day)),
-            _c(g.step_free),
-        )  # fmt: skip
+        sites = fast.Sites(g.cell, g.cell_key, *g.table(), g.start, g.count, g.longest, self._site_rows(fast))
         online = fast.Online(
             v.opp, v.code_day, v.longest, *(_c(a) for a in (v.start_day, v.end_day, v.latest_birth_day))
         )
@@ -442,6 +438,14 @@ class _Kernel:
         )  # fmt: skip
         found: tuple[I64, I64, F32] = fast.suggest(sites, online, seekers, self._scoring(fast), self.n_opp)
         return found
+
+    def _site_rows(self, fast: ModuleType) -> I32:
+        """The grid's sites as rows of ``fast``'s site columns (OPP ... FLAGS)."""
+        g = self.grid
+        flags = g.step_free * fast.STEP_FREE | self.growth[g.opp] * fast.GROWTH
+        columns = (g.opp, g.easting, g.northing, g.start_day, g.end_day, g.latest_birth_day)
+        rows: I32 = np.stack([*columns, self.interests.opp_code[g.opp], flags], axis=1).astype(np.int32)
+        return np.ascontiguousarray(rows)
 
     def _scoring(self, fast: ModuleType) -> object:
         policy, travel = self.policy, self.policy.travel
