@@ -144,3 +144,13 @@ def attempt(request: HttpRequest, step: Callable[[], object], *, done: str, refu
         return False
     messages.success(request, done)
     return True
+
+
+LAST_DAY_BEFORE_FIRST = "The last day must be the same as or after the first day"
+
+
+def check_day_order(form: forms.BaseForm, data: dict[str, Any], first: str, last: str) -> None:
+    """A last day before the first is an error on the last day's field (as the services say it)."""
+    start, end = data.get(first), data.get(last)
+    if start and end and end < start:
+        form.add_error(last, LAST_DAY_BEFORE_FIRST)

@@ -6,7 +6,7 @@ from django import forms
 
 from employers.models import ComplianceRecord, Employer, Opportunity, Site
 from employers.services import COMPLIANCE_FIELDS
-from mobility.web_forms import DateField, GovukModelForm
+from mobility.web_forms import DateField, GovukModelForm, check_day_order
 
 
 class OrganisationForm(GovukModelForm):
@@ -183,9 +183,7 @@ class OpportunityForm(GovukModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        start, end = data.get("starts_on"), data.get("ends_on")
-        if start and end and end < start:
-            self.add_error("ends_on", "The last day must be the same as or after the first day")
+        check_day_order(self, data, "starts_on", "ends_on")
         # The model holds the rule; said here too so every missing answer is listed at once.
         virtual = data.get("mode") == Opportunity.Mode.VIRTUAL
         if not virtual and not data.get("site") and "site" not in self.errors:

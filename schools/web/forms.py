@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from mobility import web_forms
-from mobility.web_forms import DateField, GovukForm, radios, text_area
+from mobility.web_forms import DateField, GovukForm, check_day_order, radios, text_area
 from schools.models import ConsentMethod, ConsentStatus, School
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -93,9 +93,8 @@ class WindowForm(GovukForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        start, end, deadline = data.get("starts_on"), data.get("ends_on"), data.get("application_deadline")
-        if start and end and end < start:
-            self.add_error("ends_on", "The last day must be the same as or after the first day")
+        check_day_order(self, data, "starts_on", "ends_on")
+        start, deadline = data.get("starts_on"), data.get("application_deadline")
         if start and deadline and deadline > start:
             self.add_error("application_deadline", "Applications must close on or before the first day")
         return data

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from mobility.web_forms import DateField, GovukForm, radios
+from mobility.web_forms import DateField, GovukForm, check_day_order, radios
 from schools.models import YOUNG_PERSON_AGES, Cohort, ConsentMethod
 
 COHORTS = [(c.value, c.label) for c in Cohort if c in YOUNG_PERSON_AGES]
@@ -84,8 +84,8 @@ class RegisterForm(FlagsFields):
         start, end = data.get("window_starts_on"), data.get("window_ends_on")
         if bool(start) != bool(end):
             self.add_error("window_ends_on" if start else "window_starts_on", "Enter both days, or neither")
-        elif start and end and end < start:
-            self.add_error("window_ends_on", "The last day must be the same as or after the first day")
+        else:
+            check_day_order(self, data, "window_starts_on", "window_ends_on")
         return data
 
 
@@ -95,7 +95,5 @@ class WindowForm(GovukForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        start, end = data.get("starts_on"), data.get("ends_on")
-        if start and end and end < start:
-            self.add_error("ends_on", "The last day must be the same as or after the first day")
+        check_day_order(self, data, "starts_on", "ends_on")
         return data
