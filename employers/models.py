@@ -25,8 +25,8 @@ class Employer(models.Model):
 
     class Verification(models.TextChoices):
         PENDING = "pending", "Awaiting verification"
-        VERIFIED = "verified", "Verified"
-        REFUSED = "refused", "Refused"
+        VERIFIED = "verified"
+        REFUSED = "refused"
 
     name = models.CharField(max_length=200)
     companies_house_number = models.CharField(max_length=8, blank=True)
@@ -110,13 +110,13 @@ class Site(Located):
 class Opportunity(models.Model):
     class Mode(models.TextChoices):
         IN_PERSON = "in_person", "In person"
-        HYBRID = "hybrid", "Hybrid"
-        VIRTUAL = "virtual", "Virtual"
+        HYBRID = "hybrid"
+        VIRTUAL = "virtual"
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-        CLOSED = "closed", "Closed"
+        DRAFT = "draft"
+        PUBLISHED = "published"
+        CLOSED = "closed"
 
     employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="opportunities")
     site = models.ForeignKey(

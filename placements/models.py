@@ -11,8 +11,8 @@ class Application(models.Model):
     """A pupil's ranked choice of an opportunity. Rank 1 is the pupil's first choice."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        ACTIVE = "active"
+        WITHDRAWN = "withdrawn"
 
     class WithdrawnReason(models.TextChoices):
         REMOVED = "removed", "You removed this choice"
@@ -78,18 +78,18 @@ class MatchRun(models.Model):
         MAX_COVERAGE = "max-coverage", "Maximum coverage (what-if)"
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued"
+        RUNNING = "running"
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
 
     class Stage(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        LOADING = "loading", "Loading"
+        QUEUED = "queued"
+        LOADING = "loading"
         CANDIDATES = "candidates", "Finding candidates"
-        SOLVING = "solving", "Solving"
+        SOLVING = "solving"
         WRITING = "writing", "Writing results"
-        DONE = "done", "Done"
+        DONE = "done"
 
     region = models.ForeignKey("geography.Region", on_delete=models.PROTECT, related_name="match_runs")
     policy = models.CharField(max_length=20, choices=Policy.choices, default=Policy.STABLE)
@@ -158,18 +158,18 @@ def side_runs() -> Q:
 
 
 class MatchStatus(models.TextChoices):
-    PROPOSED = "proposed", "Proposed"
+    PROPOSED = "proposed"
     APPROVED = "approved", "Approved by adviser"
     REJECTED = "rejected", "Rejected by adviser"
-    OFFERED = "offered", "Offered"
+    OFFERED = "offered"
     EMPLOYER_CONFIRMED = "employer_confirmed", "Confirmed by employer"
     EMPLOYER_DECLINED = "employer_declined", "Declined by employer"
     ACCEPTED = "accepted", "Accepted by pupil"
     PUPIL_DECLINED = "pupil_declined", "Declined by pupil"
-    LAPSED = "lapsed", "Lapsed"
-    CONFIRMED = "confirmed", "Confirmed"
-    COMPLETED = "completed", "Completed"
-    CANCELLED = "cancelled", "Cancelled"
+    LAPSED = "lapsed"
+    CONFIRMED = "confirmed"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
 
 
 # Statuses that hold a seat on the opportunity; capacity counts these.

@@ -21,7 +21,7 @@ class School(Located):
         YOUTH_SERVICE = "youth_service", "Youth service"
 
     class Phase(models.TextChoices):
-        SECONDARY = "secondary", "Secondary"
+        SECONDARY = "secondary"
         SIXTH_FORM = "sixth_form", "Sixth form"
         FE_COLLEGE = "fe_college", "Further education college"
         YOUTH = "youth", "Young people outside school"
@@ -62,9 +62,9 @@ class School(Located):
 
 class ConsentStatus(models.TextChoices):
     NOT_REQUESTED = "not_requested", "Not requested"
-    REQUESTED = "requested", "Requested"
-    GIVEN = "given", "Given"
-    REFUSED = "refused", "Refused"
+    REQUESTED = "requested"
+    GIVEN = "given"
+    REFUSED = "refused"
 
 
 # The disadvantage flags a school holds for a pupil, in the order pages show them. The matching
@@ -288,7 +288,7 @@ class ConsentGiver(models.TextChoices):
 
 class ConsentMethod(models.TextChoices):
     PAPER = "paper", "Paper form"
-    EMAIL = "email", "Email"
+    EMAIL = "email"
     PHONE = "phone", "Phone call"
     ONLINE = "online", "Online form"
 

@@ -30,8 +30,8 @@ class PlacementFeedback(models.Model):
     """What each side said after the placement; the employer also records attendance."""
 
     class Side(models.TextChoices):
-        PUPIL = "pupil", "Pupil"
-        EMPLOYER = "employer", "Employer"
+        PUPIL = "pupil"
+        EMPLOYER = "employer"
 
     match = models.ForeignKey("placements.Match", on_delete=models.CASCADE, related_name="feedback")
     side = models.CharField(max_length=10, choices=Side.choices)
@@ -70,7 +70,7 @@ class ChangeRequest(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for an adviser"
         APPROVED = "approved", "Approved and applied"
-        REFUSED = "refused", "Refused"
+        REFUSED = "refused"
 
     opportunity = models.ForeignKey(
         "employers.Opportunity", on_delete=models.CASCADE, related_name="change_requests"

@@ -20,7 +20,7 @@ class ProposalStatus(models.TextChoices):
     AWAITING_VETTING = "awaiting_vetting", "Waiting for the school's checks"
     APPROVED = "approved", "Approved by the school"
     REFUSED = "refused", "Not approved by the school"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    WITHDRAWN = "withdrawn"
 
 
 OPEN_STATUSES = (ProposalStatus.AWAITING_EMPLOYER, ProposalStatus.AWAITING_VETTING)
