@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from mobility.accounts.fields import optional_user
 from mobility.audit.tracking import audited
 
 
@@ -55,13 +55,7 @@ class NationalRun(models.Model):
     policy = models.CharField(max_length=20, default="stable")
     seed = models.BigIntegerField()
     statistics = models.JSONField(default=dict, blank=True, help_text="Combined report once all are done.")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="national_runs",
-    )
+    created_by = optional_user("national_runs")
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -109,13 +103,7 @@ class MatchRun(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0, help_text="Times a worker has started the run.")
     dispatched_at = models.DateTimeField(null=True, blank=True, help_text="Last handed to a worker.")
     recovery_note = models.TextField(blank=True, help_text="Why the run is being retried, if it is.")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="match_runs",
-    )
+    created_by = optional_user("match_runs")
     national_run = models.ForeignKey(
         NationalRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="match_runs"
     )
@@ -223,9 +211,7 @@ class MatchStatusChange(models.Model):
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=20, choices=MatchStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=MatchStatus.choices)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    changed_by = optional_user()
     changed_at = models.DateTimeField(auto_now_add=True)
     reason = models.CharField(max_length=40, blank=True)
     note = models.TextField(blank=True)

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q
 
+from mobility.accounts.fields import optional_user
 from mobility.audit.tracking import audited
 from mobility.geography.located import Located
 
@@ -305,9 +306,7 @@ class ConsentRecord(models.Model):
     )
     method = models.CharField(max_length=10, choices=ConsentMethod.choices, blank=True)
     parent_carer_name = models.CharField("parent or carer's name", max_length=150, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = optional_user()
     recorded_at = models.DateTimeField()
 
     class Meta:
