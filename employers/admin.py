@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from mobility.geography.admin import LocatedAdmin
+
 from .models import ComplianceRecord, Employer, EmployerMember, Opportunity, Site
 
 
@@ -33,11 +35,10 @@ class EmployerMemberAdmin(admin.ModelAdmin[EmployerMember]):
 
 
 @admin.register(Site)
-class SiteAdmin(admin.ModelAdmin[Site]):
+class SiteAdmin(LocatedAdmin[Site]):
     list_display = ["name", "employer", "postcode", "local_authority_code", "step_free_access"]
     list_filter = ["step_free_access", "local_authority_code"]
     search_fields = ["name", "employer__name", "postcode"]
-    readonly_fields = ["easting", "northing", "local_authority_code"]
 
 
 @admin.register(Opportunity)

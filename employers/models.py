@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from mobility.accounts.fields import optional_user
 from mobility.audit.tracking import audited
 from mobility.geography.located import Located
 
@@ -25,8 +26,8 @@ class Employer(models.Model):
 
     class Verification(models.TextChoices):
         PENDING = "pending", "Awaiting verification"
-        VERIFIED = "verified", "Verified"
-        REFUSED = "refused", "Refused"
+        VERIFIED = "verified"
+        REFUSED = "refused"
 
     name = models.CharField(max_length=200)
     companies_house_number = models.CharField(max_length=8, blank=True)
@@ -34,16 +35,12 @@ class Employer(models.Model):
     website = models.URLField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # The person who registered the organisation; told of the adviser's decision.
-    contact = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    contact = optional_user()
     contact_phone = models.CharField(max_length=30, blank=True)
     verification_status = models.CharField(
         max_length=10, choices=Verification.choices, default=Verification.PENDING
     )
-    verification_decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    verification_decided_by = optional_user()
     verification_decided_at = models.DateTimeField(null=True, blank=True)
     verification_note = models.TextField(
         blank=True,
@@ -110,13 +107,13 @@ class Site(Located):
 class Opportunity(models.Model):
     class Mode(models.TextChoices):
         IN_PERSON = "in_person", "In person"
-        HYBRID = "hybrid", "Hybrid"
-        VIRTUAL = "virtual", "Virtual"
+        HYBRID = "hybrid"
+        VIRTUAL = "virtual"
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-        CLOSED = "closed", "Closed"
+        DRAFT = "draft"
+        PUBLISHED = "published"
+        CLOSED = "closed"
 
     employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="opportunities")
     site = models.ForeignKey(
@@ -223,13 +220,9 @@ class ComplianceRecord(models.Model):
         help_text="What was checked, e.g. DBS for named supervisor.",
     )
     checked_on = models.DateField(null=True, blank=True)
-    checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    checked_by = optional_user()
     # Only an adviser's verification makes the record count for approval; any employer edit clears it.
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    verified_by = optional_user()
     verified_at = models.DateTimeField(null=True, blank=True)
     verification_note = models.TextField(
         blank=True,

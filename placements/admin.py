@@ -154,6 +154,7 @@ class MatchStatusChangeAdmin(ReadOnlyAdmin):
     list_display = ["match", "from_status", "to_status", "changed_by", "changed_at", "reason"]
     list_filter = ["to_status", "reason"]
     search_fields = ["match__pupil__user__email", "note"]
+    list_select_related = ["match__pupil__user", "match__opportunity__employer", "changed_by"]
 
 
 @admin.register(UnplacedPupil)

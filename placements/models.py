@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from mobility.accounts.fields import optional_user
 from mobility.audit.tracking import audited
 
 
@@ -11,8 +11,8 @@ class Application(models.Model):
     """A pupil's ranked choice of an opportunity. Rank 1 is the pupil's first choice."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        ACTIVE = "active"
+        WITHDRAWN = "withdrawn"
 
     class WithdrawnReason(models.TextChoices):
         REMOVED = "removed", "You removed this choice"
@@ -55,13 +55,7 @@ class NationalRun(models.Model):
     policy = models.CharField(max_length=20, default="stable")
     seed = models.BigIntegerField()
     statistics = models.JSONField(default=dict, blank=True, help_text="Combined report once all are done.")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="national_runs",
-    )
+    created_by = optional_user("national_runs")
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -78,18 +72,18 @@ class MatchRun(models.Model):
         MAX_COVERAGE = "max-coverage", "Maximum coverage (what-if)"
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued"
+        RUNNING = "running"
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
 
     class Stage(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        LOADING = "loading", "Loading"
+        QUEUED = "queued"
+        LOADING = "loading"
         CANDIDATES = "candidates", "Finding candidates"
-        SOLVING = "solving", "Solving"
+        SOLVING = "solving"
         WRITING = "writing", "Writing results"
-        DONE = "done", "Done"
+        DONE = "done"
 
     region = models.ForeignKey("geography.Region", on_delete=models.PROTECT, related_name="match_runs")
     policy = models.CharField(max_length=20, choices=Policy.choices, default=Policy.STABLE)
@@ -109,13 +103,7 @@ class MatchRun(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0, help_text="Times a worker has started the run.")
     dispatched_at = models.DateTimeField(null=True, blank=True, help_text="Last handed to a worker.")
     recovery_note = models.TextField(blank=True, help_text="Why the run is being retried, if it is.")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="match_runs",
-    )
+    created_by = optional_user("match_runs")
     national_run = models.ForeignKey(
         NationalRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="match_runs"
     )
@@ -158,18 +146,18 @@ def side_runs() -> Q:
 
 
 class MatchStatus(models.TextChoices):
-    PROPOSED = "proposed", "Proposed"
+    PROPOSED = "proposed"
     APPROVED = "approved", "Approved by adviser"
     REJECTED = "rejected", "Rejected by adviser"
-    OFFERED = "offered", "Offered"
+    OFFERED = "offered"
     EMPLOYER_CONFIRMED = "employer_confirmed", "Confirmed by employer"
     EMPLOYER_DECLINED = "employer_declined", "Declined by employer"
     ACCEPTED = "accepted", "Accepted by pupil"
     PUPIL_DECLINED = "pupil_declined", "Declined by pupil"
-    LAPSED = "lapsed", "Lapsed"
-    CONFIRMED = "confirmed", "Confirmed"
-    COMPLETED = "completed", "Completed"
-    CANCELLED = "cancelled", "Cancelled"
+    LAPSED = "lapsed"
+    CONFIRMED = "confirmed"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
 
 
 # Statuses that hold a seat on the opportunity; capacity counts these.
@@ -223,9 +211,7 @@ class MatchStatusChange(models.Model):
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=20, choices=MatchStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=MatchStatus.choices)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    changed_by = optional_user()
     changed_at = models.DateTimeField(auto_now_add=True)
     reason = models.CharField(max_length=40, blank=True)
     note = models.TextField(blank=True)

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 
 from mobility.audit.services import pupil_record_view_record
+from mobility.geography.admin import LocatedAdmin
 from mobility.readonly_admin import ReadOnlyAdmin
 
 from .models import (
@@ -23,16 +24,15 @@ class WindowInline(admin.TabularInline[WorkExperienceWindow, School]):
 
 
 @admin.register(School)
-class SchoolAdmin(admin.ModelAdmin[School]):
+class SchoolAdmin(LocatedAdmin[School]):
     list_display = ["name", "urn", "phase", "local_authority", "postcode"]
     list_filter = ["phase", "local_authority"]
     search_fields = ["name", "urn", "postcode"]
-    readonly_fields = ["easting", "northing", "local_authority_code"]
     inlines = [WindowInline]
 
 
 @admin.register(Pupil)
-class PupilAdmin(admin.ModelAdmin[Pupil]):
+class PupilAdmin(LocatedAdmin[Pupil]):
     list_display = [
         "__str__",
         "school",
@@ -53,7 +53,6 @@ class PupilAdmin(admin.ModelAdmin[Pupil]):
     search_fields = ["user__email", "user__first_name", "user__last_name", "postcode", "school__name"]
     raw_id_fields = ["user", "school"]
     filter_horizontal = ["sector_interests"]
-    readonly_fields = ["easting", "northing", "local_authority_code"]
     list_select_related = ["user", "school"]
 
     def change_view(
@@ -71,6 +70,7 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
     list_display = ["pupil", "status", "method", "parent_carer_name", "recorded_by", "recorded_at"]
     list_filter = ["status", "method"]
     raw_id_fields = ["pupil", "recorded_by"]
+    list_select_related = ["pupil__user", "recorded_by"]
 
 
 @admin.register(SchoolStaff)

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q
 
+from mobility.accounts.fields import optional_user
 from mobility.audit.tracking import audited
 from mobility.geography.located import Located
 
@@ -21,7 +22,7 @@ class School(Located):
         YOUTH_SERVICE = "youth_service", "Youth service"
 
     class Phase(models.TextChoices):
-        SECONDARY = "secondary", "Secondary"
+        SECONDARY = "secondary"
         SIXTH_FORM = "sixth_form", "Sixth form"
         FE_COLLEGE = "fe_college", "Further education college"
         YOUTH = "youth", "Young people outside school"
@@ -62,9 +63,9 @@ class School(Located):
 
 class ConsentStatus(models.TextChoices):
     NOT_REQUESTED = "not_requested", "Not requested"
-    REQUESTED = "requested", "Requested"
-    GIVEN = "given", "Given"
-    REFUSED = "refused", "Refused"
+    REQUESTED = "requested"
+    GIVEN = "given"
+    REFUSED = "refused"
 
 
 # The disadvantage flags a school holds for a pupil, in the order pages show them. The matching
@@ -288,7 +289,7 @@ class ConsentGiver(models.TextChoices):
 
 class ConsentMethod(models.TextChoices):
     PAPER = "paper", "Paper form"
-    EMAIL = "email", "Email"
+    EMAIL = "email"
     PHONE = "phone", "Phone call"
     ONLINE = "online", "Online form"
 
@@ -305,9 +306,7 @@ class ConsentRecord(models.Model):
     )
     method = models.CharField(max_length=10, choices=ConsentMethod.choices, blank=True)
     parent_carer_name = models.CharField("parent or carer's name", max_length=150, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = optional_user()
     recorded_at = models.DateTimeField()
 
     class Meta:

@@ -16,7 +16,7 @@ from mobility.audit.tracking import audited
 
 
 class Role(models.TextChoices):
-    PUPIL = "pupil", "Pupil"
+    PUPIL = "pupil"
     EMPLOYER = "employer", "Employer member"
     SCHOOL_STAFF = "school_staff", "School staff (careers leader)"
     ADVISER = "adviser", "Careers adviser"

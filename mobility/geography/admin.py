@@ -1,6 +1,18 @@
+from typing import TypeVar
+
 from django.contrib import admin
 
+from .located import Located
 from .models import LocalAuthority, Region, RegionLead, Sector
+
+LocatedT = TypeVar("LocatedT", bound=Located)
+
+
+class LocatedAdmin(admin.ModelAdmin[LocatedT]):
+    """A record with a postcode: its grid point and local authority are derived from the postcode
+    (``Located.locate``), so they are shown, never typed in."""
+
+    readonly_fields = ["easting", "northing", "local_authority_code"]
 
 
 class LocalAuthorityInline(admin.TabularInline[LocalAuthority, Region]):

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+
+from mobility.accounts.fields import optional_user
 
 
 class NotificationSent(models.Model):
@@ -30,14 +31,12 @@ class PlacementFeedback(models.Model):
     """What each side said after the placement; the employer also records attendance."""
 
     class Side(models.TextChoices):
-        PUPIL = "pupil", "Pupil"
-        EMPLOYER = "employer", "Employer"
+        PUPIL = "pupil"
+        EMPLOYER = "employer"
 
     match = models.ForeignKey("placements.Match", on_delete=models.CASCADE, related_name="feedback")
     side = models.CharField(max_length=10, choices=Side.choices)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    author = optional_user()
     rating = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
     comment = models.TextField(blank=True)
     days_attended = models.PositiveSmallIntegerField(
@@ -70,7 +69,7 @@ class ChangeRequest(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for an adviser"
         APPROVED = "approved", "Approved and applied"
-        REFUSED = "refused", "Refused"
+        REFUSED = "refused"
 
     opportunity = models.ForeignKey(
         "employers.Opportunity", on_delete=models.CASCADE, related_name="change_requests"
@@ -79,13 +78,9 @@ class ChangeRequest(models.Model):
     previous = models.JSONField(default=dict, blank=True, help_text="The values they replace.")
     reason = models.TextField(validators=[MaxLengthValidator(1000)])
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    requested_by = optional_user()
     requested_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = optional_user()
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True, validators=[MaxLengthValidator(1000)])
 

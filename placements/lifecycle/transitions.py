@@ -157,7 +157,7 @@ class PupilDeclineReason(models.TextChoices):
     CHANGED_MIND = "changed_mind", "Changed my mind"
     TRAVEL = "travel", "Too hard to get there"
     OTHER_PLACEMENT = "other_placement", "Found another placement"
-    OTHER = "other", "Other"
+    OTHER = "other"
 
 
 class CancelReason(models.TextChoices):

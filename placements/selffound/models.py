@@ -3,11 +3,11 @@ through an emailed link, vetted by the school, then placed in the normal lifecyc
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from mobility.accounts.fields import optional_user
 from mobility.accounts.tokens import SingleUseToken
 from mobility.audit.tracking import audited
 from mobility.geography.located import Located
@@ -20,7 +20,7 @@ class ProposalStatus(models.TextChoices):
     AWAITING_VETTING = "awaiting_vetting", "Waiting for the school's checks"
     APPROVED = "approved", "Approved by the school"
     REFUSED = "refused", "Not approved by the school"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    WITHDRAWN = "withdrawn"
 
 
 OPEN_STATUSES = (ProposalStatus.AWAITING_EMPLOYER, ProposalStatus.AWAITING_VETTING)
@@ -70,9 +70,7 @@ class Proposal(Located):
     # The school's health and safety and safeguarding check
     health_and_safety_checked = models.BooleanField(default=False)
     safeguarding_checked = models.BooleanField(default=False)
-    vetted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    vetted_by = optional_user()
     vetted_at = models.DateTimeField(null=True, blank=True)
     vetting_note = models.TextField(blank=True, validators=[MaxLengthValidator(TEXT_MAX)])
     refusal_reason = models.TextField(
