@@ -97,6 +97,43 @@ def form_step(form: forms.BaseForm, step: Callable[[], T]) -> T | None:
         return None
 
 
+def submit_form(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    step: Callable[[], T],
+    *,
+    done: str | Callable[[T], str],
+    refusals: tuple[type[Exception], ...] = (),
+) -> bool:
+    """Take a service step for a posted, valid form: a ValidationError (or one of ``refusals``)
+    goes onto the form's fields; success becomes the message ``done`` (or ``done(result)``).
+    Says whether it went through: redirect then, else show the form again."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    caught: tuple[type[Exception], ...] = (ValidationError, *refusals)
+    try:
+        result = step()
+    except caught as error:
+        add_service_error(form, error)
+        return False
+    messages.success(request, done if isinstance(done, str) else done(result))
+    return True
+
+
+def text_input(
+    label: str, *, max_length: int, missing: str | None = None, help_text: str = "", **options: Any
+) -> forms.CharField:
+    """One line of text: required when ``missing`` says what to ask for, else optional."""
+    return forms.CharField(
+        label=label,
+        required=missing is not None,
+        max_length=max_length,
+        help_text=help_text,
+        error_messages={"required": missing} if missing else {},
+        **options,
+    )
+
+
 def text_area(
     label: str, *, missing: str | None = None, max_length: int = 1000, rows: int = 3, help_text: str = ""
 ) -> forms.CharField:

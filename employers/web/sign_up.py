@@ -13,30 +13,22 @@ from django.views.decorators.cache import never_cache
 from employers.registration import SignUp, employer_register
 from mobility.geography.models import Sector
 from mobility.security.throttles import web_throttle
-from mobility.web_forms import GovukForm, add_service_error
+from mobility.web_forms import GovukForm, add_service_error, text_input
 
 phone_number = RegexValidator(r"^\+?[0-9][0-9 ()-]{6,24}$", "Enter a phone number, like 0151 496 0000")
 
 
 class SignUpForm(GovukForm):
-    organisation = forms.CharField(
-        label="Organisation name",
-        max_length=200,
-        error_messages={"required": "Enter your organisation's name"},
-    )
+    organisation = text_input("Organisation name", max_length=200, missing="Enter your organisation's name")
     sector = forms.ModelChoiceField(
         label="Sector",
         queryset=Sector.objects.order_by("name"),
         empty_label="Select a sector",
         error_messages={"required": "Select your organisation's sector"},
     )
-    first_name = forms.CharField(
-        label="Your first name", max_length=150, error_messages={"required": "Enter your first name"}
-    )
-    last_name = forms.CharField(
-        label="Your last name", max_length=150, error_messages={"required": "Enter your last name"}
-    )
-    job_title = forms.CharField(label="Your job title (optional)", max_length=120, required=False)
+    first_name = text_input("Your first name", max_length=150, missing="Enter your first name")
+    last_name = text_input("Your last name", max_length=150, missing="Enter your last name")
+    job_title = text_input("Your job title (optional)", max_length=120)
     email = forms.EmailField(
         label="Your work email address",
         max_length=254,
@@ -46,28 +38,23 @@ class SignUpForm(GovukForm):
             "invalid": "Enter an email address in the correct format, like name@example.com",
         },
     )
-    phone = forms.CharField(
-        label="Phone number",
+    phone = text_input(
+        "Phone number",
         max_length=30,
+        missing="Enter a phone number",
         validators=[phone_number],
         help_text="An adviser may call to check your organisation before verifying it.",
-        error_messages={"required": "Enter a phone number"},
     )
-    site_name = forms.CharField(
-        label="Name of your first site",
+    site_name = text_input(
+        "Name of your first site",
         max_length=120,
+        missing="Enter a name for the site",
         initial="Head office",
         help_text="Where pupils would go. You can add more sites later.",
-        error_messages={"required": "Enter a name for the site"},
     )
-    address = forms.CharField(
-        label="Site address", max_length=250, error_messages={"required": "Enter the site's address"}
-    )
-    postcode = forms.CharField(
-        label="Site postcode",
-        max_length=10,
-        help_text="For example, L1 8JQ",
-        error_messages={"required": "Enter the site's postcode"},
+    address = text_input("Site address", max_length=250, missing="Enter the site's address")
+    postcode = text_input(
+        "Site postcode", max_length=10, missing="Enter the site's postcode", help_text="For example, L1 8JQ"
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:

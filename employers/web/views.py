@@ -6,7 +6,6 @@ The home page and the matched pupils' pages are placements' (``placements.web.em
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -25,7 +24,7 @@ from employers.web.forms import (
 from mobility.accounts.web import AuthedRequest
 from mobility.errors import DomainError
 from mobility.pagination import matching_words, page_of, query_without_page
-from mobility.web_forms import add_service_error
+from mobility.web_forms import submit_form
 
 
 @member_only
@@ -50,14 +49,13 @@ def site_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     employer = member_employer(request)
     site = get_object_or_404(sites_for_user(user=request.user), pk=pk) if pk else None
     form = SiteForm(request.POST or None, instance=site)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = employer_services.site_save(employer=employer, site=site, data=form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"Site “{saved.name}” saved.")
-            return redirect("employer:sites")
+    if submit_form(
+        request,
+        form,
+        lambda: employer_services.site_save(employer=employer, site=site, data=form.cleaned_data),
+        done=lambda saved: f"Site “{saved.name}” saved.",
+    ):
+        return redirect("employer:sites")
     return render(request, "employer/site_form.html", {"form": form, "site": site})
 
 
@@ -66,16 +64,15 @@ def compliance(request: AuthedRequest) -> HttpResponse:
     employer = member_employer(request)
     record = ComplianceRecord.objects.filter(employer=employer).first()
     form = ComplianceForm(request.POST or None, instance=record)
-    if request.method == "POST" and form.is_valid():
-        try:
-            employer_services.compliance_save(
-                employer=employer, data=form.cleaned_data, actor=request.user, checker=False
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, "Compliance records saved.")
-            return redirect("employer:compliance")
+    if submit_form(
+        request,
+        form,
+        lambda: employer_services.compliance_save(
+            employer=employer, data=form.cleaned_data, actor=request.user, checker=False
+        ),
+        done="Compliance records saved.",
+    ):
+        return redirect("employer:compliance")
     today = timezone.localdate()
     next_end = (
         opportunities_for_user(user=request.user)
@@ -122,16 +119,16 @@ def opportunity_edit(request: AuthedRequest, pk: int | None = None) -> HttpRespo
     employer = member_employer(request)
     opportunity = get_object_or_404(opportunities_for_user(user=request.user), pk=pk) if pk else None
     form = OpportunityForm(request.POST or None, instance=opportunity, employer=employer)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.opportunity_save(
-                employer=employer, opportunity=opportunity, data=dict(form.cleaned_data)
-            )
-        except (DomainError, ValidationError) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"Opportunity “{saved.title}” saved.")
-            return redirect("employer:opportunities")
+    if submit_form(
+        request,
+        form,
+        lambda: services.opportunity_save(
+            employer=employer, opportunity=opportunity, data=dict(form.cleaned_data)
+        ),
+        done=lambda saved: f"Opportunity “{saved.title}” saved.",
+        refusals=(DomainError,),
+    ):
+        return redirect("employer:opportunities")
     return render(
         request,
         "employer/opportunity_form.html",

@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -16,7 +14,7 @@ from employers.web.access import member_only
 from mobility.accounts.models import Role
 from mobility.accounts.web import AuthedRequest, role_required
 from mobility.errors import DomainError
-from mobility.web_forms import DateField, GovukForm, add_service_error, radios, text_area
+from mobility.web_forms import DateField, GovukForm, radios, submit_form, text_area
 from placements.lifecycle import changes
 from placements.lifecycle.models import ChangeRequest
 
@@ -65,18 +63,18 @@ class DecisionForm(GovukForm):
 def request_change(request: AuthedRequest, pk: int) -> HttpResponse:
     opportunity = get_object_or_404(opportunities_for_user(user=request.user), pk=pk)
     form = ChangeRequestForm(request.POST or None, opportunity=opportunity)
-    if request.method == "POST" and form.is_valid():
+
+    def send() -> ChangeRequest:
         data = dict(form.cleaned_data)
         reason = data.pop("reason")
-        try:
-            changes.change_request_create(
-                opportunity=opportunity, actor=request.user, data=data, reason=reason
-            )
-        except (DomainError, ValidationError) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, "Your change has been sent to the careers adviser.")
-            return redirect("employer:opportunities")
+        return changes.change_request_create(
+            opportunity=opportunity, actor=request.user, data=data, reason=reason
+        )
+
+    if submit_form(
+        request, form, send, done="Your change has been sent to the careers adviser.", refusals=(DomainError,)
+    ):
+        return redirect("employer:opportunities")
     return render(request, "changes/request.html", {"form": form, "opportunity": opportunity})
 
 
@@ -90,16 +88,18 @@ def pending(request: AuthedRequest) -> HttpResponse:
 def decide(request: AuthedRequest, pk: int) -> HttpResponse:
     change = get_object_or_404(changes.change_requests_for_user(user=request.user), pk=pk)
     form = DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        note = form.cleaned_data["note"]
-        try:
-            if form.cleaned_data["decision"] == "approve":
-                changes.change_request_approve(request_id=change.pk, actor=request.user, note=note)
-            else:
-                changes.change_request_refuse(request_id=change.pk, actor=request.user, note=note)
-        except (DomainError, ValidationError) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, "Decision recorded. The employer, pupils and schools are told.")
-            return redirect("changes:pending")
+
+    def record() -> ChangeRequest:
+        approve = form.cleaned_data["decision"] == "approve"
+        service = changes.change_request_approve if approve else changes.change_request_refuse
+        return service(request_id=change.pk, actor=request.user, note=form.cleaned_data["note"])
+
+    if submit_form(
+        request,
+        form,
+        record,
+        done="Decision recorded. The employer, pupils and schools are told.",
+        refusals=(DomainError,),
+    ):
+        return redirect("changes:pending")
     return render(request, "changes/decide.html", {"form": form, "change": change})

@@ -3,8 +3,7 @@ attendance feedback. Served under ``/employer/`` with the employer's own pages."
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django import forms
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,14 +16,14 @@ from employers.web.selectors import compliance_expiries
 from mobility.accounts.web import AuthedRequest
 from mobility.audit.services import pupil_record_view_record
 from mobility.pagination import matching_words, page_of, query_without_page
-from mobility.web_forms import add_service_error, attempt
+from mobility.web_forms import attempt
 from placements.lifecycle import services as lifecycle
-from placements.lifecycle.exceptions import LifecycleError
 from placements.lifecycle.feedback import match_feedback_record
 from placements.lifecycle.models import PlacementFeedback
 from placements.models import Match, MatchStatus
 from placements.selectors import SHARED_STATUSES, employer_matches, matched_pupil, matched_pupils
 from placements.web.employer_forms import AttendanceFeedbackForm, EmployerDeclineForm
+from placements.web.match_answers import match_answer
 
 
 def _matches(request: AuthedRequest) -> QuerySet[Match]:
@@ -72,7 +71,6 @@ def pupils(request: AuthedRequest) -> HttpResponse:
 def match_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     member_employer(request)
     match = get_object_or_404(_matches(request), pk=pk)
-    decline_form = EmployerDeclineForm()
     feedback_form = None
     feedback_given = PlacementFeedback.objects.filter(
         match=match, side=PlacementFeedback.Side.EMPLOYER
@@ -85,17 +83,29 @@ def match_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         feedback_form = AttendanceFeedbackForm()
     if match.status in SHARED_STATUSES:
         pupil_record_view_record(pupil_id=match.pupil_id, viewer=request.user, place="employer match page")
-    return render(
-        request,
-        "employer/match.html",
-        {
-            "pupil": matched_pupil(match),
-            "match": match,
-            "decline_form": decline_form,
-            "feedback_form": feedback_form,
-            "feedback_given": feedback_given,
-        },
-    )
+    return _match_page(request, match, feedback_form=feedback_form, feedback_given=feedback_given)
+
+
+def _match_page(
+    request: AuthedRequest,
+    match: Match,
+    *,
+    decline_form: EmployerDeclineForm | None = None,
+    feedback_form: AttendanceFeedbackForm | None = None,
+    feedback_given: bool = False,
+    failed: forms.BaseForm | None = None,
+) -> HttpResponse:
+    """The match page; ``failed`` is a posted form that did not go through, its errors summarised."""
+    context = {
+        "pupil": matched_pupil(match),
+        "match": match,
+        "decline_form": EmployerDeclineForm() if decline_form is None else decline_form,
+        "feedback_form": feedback_form,
+        "feedback_given": feedback_given,
+    }
+    if failed is not None:
+        context["form"] = failed
+    return render(request, "employer/match.html", context)
 
 
 @member_only
@@ -115,28 +125,10 @@ def match_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
 def match_decline(request: AuthedRequest, pk: int) -> HttpResponse:
     match = get_object_or_404(_matches(request), pk=pk)
     form = EmployerDeclineForm(request.POST)
-    if form.is_valid():
-        try:
-            lifecycle.match_employer_decline(match_id=match.pk, actor=request.user, **form.cleaned_data)
-        except (LifecycleError, ValidationError) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request, "You declined this pupil. The careers adviser will find them another placement."
-            )
-            return redirect("employer:pupils")
-    return render(
-        request,
-        "employer/match.html",
-        {
-            "pupil": matched_pupil(match),
-            "match": match,
-            "decline_form": form,
-            "form": form,
-            "feedback_form": None,
-            "feedback_given": False,
-        },
-    )
+    done = "You declined this pupil. The careers adviser will find them another placement."
+    if match_answer(request, form, lifecycle.match_employer_decline, match, done=done):
+        return redirect("employer:pupils")
+    return _match_page(request, match, decline_form=form, failed=form)
 
 
 @member_only
@@ -144,23 +136,7 @@ def match_decline(request: AuthedRequest, pk: int) -> HttpResponse:
 def match_feedback(request: AuthedRequest, pk: int) -> HttpResponse:
     match = get_object_or_404(_matches(request), pk=pk)
     form = AttendanceFeedbackForm(request.POST)
-    if form.is_valid():
-        try:
-            match_feedback_record(match_id=match.pk, actor=request.user, **form.cleaned_data)
-        except (LifecycleError, ValidationError) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, "Attendance and feedback recorded. Thank you.")
-            return redirect("employer:match", pk=match.pk)
-    return render(
-        request,
-        "employer/match.html",
-        {
-            "pupil": matched_pupil(match),
-            "match": match,
-            "decline_form": EmployerDeclineForm(),
-            "feedback_form": form,
-            "form": form,
-            "feedback_given": False,
-        },
-    )
+    done = "Attendance and feedback recorded. Thank you."
+    if match_answer(request, form, match_feedback_record, match, done=done):
+        return redirect("employer:match", pk=match.pk)
+    return _match_page(request, match, feedback_form=form, failed=form)

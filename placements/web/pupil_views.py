@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,20 +12,20 @@ from django.views.decorators.http import require_POST
 from employers.selectors import opportunities_for_user
 from mobility.accounts.models import Role
 from mobility.accounts.web import AuthedRequest, role_required
-from mobility.web_forms import add_service_error, attempt
+from mobility.web_forms import attempt
 from placements.lifecycle import services as lifecycle
 from placements.lifecycle.applications import (
     application_reorder,
     application_submit,
     application_withdraw,
 )
-from placements.lifecycle.exceptions import LifecycleError
 from placements.lifecycle.feedback import match_feedback_record
 from placements.lifecycle.models import PlacementFeedback
 from placements.lifecycle.selectors import matches_for_user
 from placements.models import Application, Match, MatchStatus
 from placements.reach import journeys_to
 from placements.web import pupil_selectors as selectors
+from placements.web.match_answers import match_answer
 from placements.web.pupil_forms import DeclineForm, ReflectionForm, SearchForm
 from placements.web.timetable_journey import timetable_journey
 from schools.models import Pupil
@@ -218,19 +217,9 @@ def decline(request: AuthedRequest, pk: int) -> HttpResponse:
     if match.status not in (MatchStatus.OFFERED, MatchStatus.EMPLOYER_CONFIRMED):
         raise Http404("There is no offer to decline.")
     form = DeclineForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            lifecycle.match_pupil_decline(
-                match_id=match.pk,
-                actor=request.user,
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-            )
-        except (LifecycleError, ValidationError) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, "You said no to this placement. You can apply for others.")
-            return redirect("pupil:home")
+    done = "You said no to this placement. You can apply for others."
+    if match_answer(request, form, lifecycle.match_pupil_decline, match, done=done):
+        return redirect("pupil:home")
     return render(request, "pupil/decline.html", {"form": form, "match": match})
 
 
@@ -243,12 +232,7 @@ def reflection(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.success(request, "You have already told us about this placement. Thank you.")
         return redirect("pupil:home")
     form = ReflectionForm(request.POST or None, young_person=match.pupil.is_young_person)
-    if request.method == "POST" and form.is_valid():
-        try:
-            match_feedback_record(match_id=match.pk, actor=request.user, **form.cleaned_data)
-        except (LifecycleError, ValidationError) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, "Thank you for telling us about your placement.")
-            return redirect("pupil:home")
+    done = "Thank you for telling us about your placement."
+    if match_answer(request, form, match_feedback_record, match, done=done):
+        return redirect("pupil:home")
     return render(request, "pupil/reflection.html", {"form": form, "match": match})

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from mobility.accounts.models import Role
 from mobility.accounts.web import AuthedRequest, role_required
 from mobility.audit.services import pupil_record_view_record
-from mobility.web_forms import form_step
+from mobility.web_forms import form_step, submit_form
 from schools import services as school_services
 from schools.imports import Preview, decode, expected_headers, import_preview
 from schools.models import Pupil
@@ -110,23 +110,15 @@ def access_needs(request: AuthedRequest, pk: int) -> HttpResponse:
 def windows(request: AuthedRequest) -> HttpResponse:
     school = staff_school(request)
     form = WindowForm(request.POST or None, school=school)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else None
-    window = (
-        None
-        if data is None
-        else form_step(form, lambda: school_services.window_save(school=school, data=data))
-    )
-    if window is not None:
-        messages.success(request, f"Work experience week for Year {form.cleaned_data['year_group']} saved.")
-        return redirect("school:windows")
-    return render(
+    if submit_form(
         request,
-        "school/windows.html",
-        {
-            "form": form,
-            "windows": windows_for_user(user=request.user).order_by("starts_on", "year_group"),
-        },
-    )
+        form,
+        lambda: school_services.window_save(school=school, data=form.cleaned_data),
+        done=lambda window: f"Work experience week for Year {window.year_group} saved.",
+    ):
+        return redirect("school:windows")
+    windows = windows_for_user(user=request.user).order_by("starts_on", "year_group")
+    return render(request, "school/windows.html", {"form": form, "windows": windows})
 
 
 @staff_only

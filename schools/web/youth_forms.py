@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from mobility.web_forms import DateField, GovukForm, check_day_order, radios
+from mobility.web_forms import DateField, GovukForm, check_day_order, radios, text_input
 from schools.models import YOUNG_PERSON_AGES, Cohort, ConsentMethod
 
 COHORTS = [(c.value, c.label) for c in Cohort if c in YOUNG_PERSON_AGES]
@@ -15,11 +15,11 @@ COHORTS = [(c.value, c.label) for c in Cohort if c in YOUNG_PERSON_AGES]
 class FlagsFields(GovukForm):
     """Disadvantage flags and what decides a young person's journeys."""
 
-    postcode = forms.CharField(
-        label="Home postcode",
+    postcode = text_input(
+        "Home postcode",
         max_length=8,
+        missing="Enter a home postcode",
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "postal-code"}),
-        error_messages={"required": "Enter a home postcode"},
     )
     max_travel_minutes = forms.IntegerField(
         label="Longest journey, in minutes",
@@ -45,12 +45,8 @@ class FlagsFields(GovukForm):
 
 
 class RegisterForm(FlagsFields):
-    first_name = forms.CharField(
-        label="First name", max_length=150, error_messages={"required": "Enter a first name"}
-    )
-    last_name = forms.CharField(
-        label="Last name", max_length=150, error_messages={"required": "Enter a last name"}
-    )
+    first_name = text_input("First name", max_length=150, missing="Enter a first name")
+    last_name = text_input("Last name", max_length=150, missing="Enter a last name")
     email = forms.EmailField(
         label="Email address",
         max_length=254,

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from mobility.accounts.web import AuthedRequest
 from mobility.errors import DomainError
-from mobility.web_forms import add_service_error
+from mobility.web_forms import add_service_error, submit_form
 from schools import youth_services
 from schools.models import DISADVANTAGE_FLAGS, Pupil
 from schools.selectors import pupils_for_user
@@ -58,14 +58,14 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     pupil = young_person(request, pk)
     initial: dict[str, Any] = {name: getattr(pupil, name) for name in EDITABLE}
     form = FlagsFields(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            youth_services.young_person_update(pupil=pupil, data=dict(form.cleaned_data))
-        except (DomainError, ValidationError) as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"{pupil.user.get_full_name()}'s details saved.")
-            return redirect("youth:person", pk=pupil.pk)
+    if submit_form(
+        request,
+        form,
+        lambda: youth_services.young_person_update(pupil=pupil, data=dict(form.cleaned_data)),
+        done=f"{pupil.user.get_full_name()}'s details saved.",
+        refusals=(DomainError,),
+    ):
+        return redirect("youth:person", pk=pupil.pk)
     page = {"heading": "Change details", "button": "Save details"}
     return render(request, "youth/form.html", {"form": form, "pupil": pupil, **page})
 
@@ -74,14 +74,13 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
 def window(request: AuthedRequest, pk: int) -> HttpResponse:
     pupil = young_person(request, pk)
     form = WindowForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            youth_services.young_person_window_save(pupil=pupil, data=form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"Dates {pupil.user.first_name} is free saved.")
-            return redirect("youth:person", pk=pupil.pk)
+    if submit_form(
+        request,
+        form,
+        lambda: youth_services.young_person_window_save(pupil=pupil, data=form.cleaned_data),
+        done=f"Dates {pupil.user.first_name} is free saved.",
+    ):
+        return redirect("youth:person", pk=pupil.pk)
     page = {
         "heading": "Add dates they are free",
         "intro": "Placements whose dates overlap these are offered to them in searches and match runs.",

@@ -13,7 +13,7 @@ from mobility.accounts.models import Role
 from mobility.accounts.web import AuthedRequest, role_required
 from mobility.errors import DomainError
 from mobility.pagination import page_of
-from mobility.web_forms import add_service_error, attempt
+from mobility.web_forms import add_service_error, attempt, submit_form
 from schools.permissions import pupil_of
 
 from .. import selectors, services
@@ -31,16 +31,13 @@ def propose(request: AuthedRequest) -> HttpResponse:
         raise Http404("No pupil record for this account.")
     latest = selectors.latest_proposal(user=request.user)
     form = ProposeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.proposal_submit(pupil=pupil, data=form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request, "Thank you. We have emailed the employer a link to fill in the details."
-            )
-            return redirect("pupil:found")
+    if submit_form(
+        request,
+        form,
+        lambda: services.proposal_submit(pupil=pupil, data=form.cleaned_data),
+        done="Thank you. We have emailed the employer a link to fill in the details.",
+    ):
+        return redirect("pupil:found")
     return render(
         request, "selffound/propose.html", {"form": form, "latest": latest, "Status": ProposalStatus}
     )
