@@ -15,8 +15,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from employers.models import Employer, EmployerMember, Site
@@ -158,3 +161,37 @@ def member_remove(*, member: EmployerMember, actor: User, now: dt.datetime | Non
             employer.contact = actor
             employer.save(update_fields=["contact"])
     log.info("Member user %s removed from employer %s by user %s", user.pk, employer.pk, actor.pk)
+
+
+def abandoned_sign_ups(*, now: dt.datetime) -> QuerySet[Employer]:
+    """Sign-ups whose contact never set a password, kept as long as their last invitation is.
+
+    Still pending, no member who ever signed in or has a password, and no invitation to any
+    member that expired less than ``INVITATION_RETENTION`` ago (or is still live)."""
+    cutoff = now - settings.MOBILITY["INVITATION_RETENTION"]
+    confirmed_member = EmployerMember.objects.filter(employer=OuterRef("pk")).filter(
+        Q(user__last_login__isnull=False) | ~Q(user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
+    )
+    kept_invitation = Invitation.objects.filter(
+        user__employer_member__employer=OuterRef("pk"), expires_at__gte=cutoff
+    )
+    return Employer.objects.filter(
+        ~Exists(confirmed_member),
+        ~Exists(kept_invitation),
+        verification_status=Employer.Verification.PENDING,
+        created_at__lt=cutoff,
+        contact__isnull=False,  # made in the admin site, not signed up
+    )
+
+
+def abandoned_sign_ups_delete(*, now: dt.datetime) -> int:
+    """Delete abandoned sign-ups with their sites and their members' unused accounts."""
+    with transaction.atomic():
+        employers = list(abandoned_sign_ups(now=now).select_for_update(of=("self",)))
+        members = User.objects.filter(employer_member__employer__in=employers)
+        users = list(members.values_list("pk", flat=True))
+        Employer.objects.filter(pk__in=[e.pk for e in employers]).delete()
+        User.objects.filter(pk__in=users).delete()
+    for employer in employers:
+        log.info("Employer sign-up %s deleted: never confirmed", employer.pk)
+    return len(employers)

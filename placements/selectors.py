@@ -15,11 +15,19 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from mobility.accounts.models import User
+    from schools.models import Pupil
 
 # Once the placement is agreed the employer may also see the pupil's surname.
 NAMED_STATUSES = (MatchStatus.CONFIRMED, MatchStatus.COMPLETED)
 # Once the pupil accepts, the employer may see the access needs the pupil or school marked to share.
 SHARED_STATUSES = (MatchStatus.ACCEPTED, *NAMED_STATUSES)
+# A youth service's name can say why a young person is outside school (a leaving-care team,
+# a youth justice service), so employers see this instead of it.
+PARTNER_LABEL = "A Mobility partner"
+
+
+def school_shown_to_employer(pupil: Pupil) -> str:
+    return PARTNER_LABEL if pupil.school.is_youth_service else pupil.school.name
 
 
 def employer_matches(*, user: User | AnonymousUser) -> QuerySet[Match]:
@@ -44,14 +52,14 @@ class MatchedPupil:
 
 
 def matched_pupil(match: Match) -> MatchedPupil:
-    """Before the pupil accepts: first name, year group and school only."""
+    """Before the pupil accepts: first name, year group and school (or partner) only."""
     pupil, user = match.pupil, match.pupil.user
     name = user.get_full_name() if match.status in NAMED_STATUSES else user.first_name
     shared = match.status in SHARED_STATUSES and pupil.share_access_needs
     return MatchedPupil(
         match=match,
         name=name,
-        school=pupil.school.name,
+        school=school_shown_to_employer(pupil),
         year_group=pupil.year_group,
         access_needs=pupil.access_needs if shared else "",
         needs_step_free_access=pupil.needs_step_free_access if shared else False,

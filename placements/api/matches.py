@@ -15,7 +15,7 @@ from rest_framework.serializers import Serializer
 from mobility.accounts.models import Role
 from mobility.api.base import IdFilter, ScopedViewSet
 from mobility.audit.services import pupil_record_view_record
-from mobility.permissions import acting_user
+from mobility.permissions import acting_user, role_of
 from placements.lifecycle import services
 from placements.lifecycle.feedback import match_feedback_record
 from placements.lifecycle.selectors import matches_for_user
@@ -45,13 +45,19 @@ STAFF = {Role.SCHOOL_STAFF, Role.YOUTH_WORKER, Role.ADVISER, Role.ADMIN}
 
 class MatchFilter(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=MatchStatus.choices)
-    school = IdFilter(field_name="pupil__school_id")
+    school = IdFilter(method="filter_school")
     run = IdFilter(field_name="run_id")
     opportunity = IdFilter(field_name="opportunity_id")
 
     class Meta:
         model = Match
         fields = ["status", "school", "run", "opportunity"]
+
+    def filter_school(self, queryset: QuerySet[Match], name: str, value: int) -> QuerySet[Match]:
+        # Grouping its pupils by school would let an employer tell which came from one youth service.
+        if role_of(self.request.user) == Role.EMPLOYER:
+            return queryset.none()
+        return queryset.filter(pupil__school_id=value)
 
 
 def _act(body_class: type[Serializer[Any]] | None, summary: str, path: str) -> Callable[..., Any]:

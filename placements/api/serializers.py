@@ -28,7 +28,7 @@ from placements.lifecycle.transitions import (
 )
 from placements.matching.figures import public_statistics
 from placements.models import Application, Match, MatchRun, MatchStatusChange
-from placements.selectors import NAMED_STATUSES, SHARED_STATUSES
+from placements.selectors import NAMED_STATUSES, SHARED_STATUSES, school_shown_to_employer
 
 
 class ApplicationSerializer(serializers.ModelSerializer[Application]):
@@ -137,6 +137,8 @@ class MatchSerializer(serializers.ModelSerializer[Match]):
         role = self._role()
         if role in (Role.EMPLOYER, Role.PUPIL):
             data.pop("id")
+        if role == Role.EMPLOYER:
+            data["school"] = school_shown_to_employer(match.pupil)
         if role == Role.EMPLOYER and match.status not in NAMED_STATUSES:
             data.pop("last_name")
         if role == Role.EMPLOYER and not (match.status in SHARED_STATUSES and match.pupil.share_access_needs):

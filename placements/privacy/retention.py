@@ -6,6 +6,8 @@
   codes) INVITATION_RETENTION after they expired, and employers' links to a proposal the same
   period after they were used or expired.
 - Notification records (recipient and subject) are deleted NOTIFICATION_RETENTION after sending.
+- An organisation that signed itself up and whose contact never set a password is deleted, with
+  the contact's account, once its invitations have been kept INVITATION_RETENTION.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
+from employers.registration import abandoned_sign_ups, abandoned_sign_ups_delete
 from mobility.accounts.models import Invitation
 from mobility.audit.context import audit_context
 from placements.lifecycle.models import NotificationSent
@@ -45,6 +48,7 @@ class RetentionPlan:
     sessions: int = 0
     notifications: int = 0
     unconfirmed_apps: int = 0
+    abandoned_sign_ups: int = 0
 
     def lines(self) -> list[str]:
         keep = settings.MOBILITY
@@ -63,6 +67,7 @@ class RetentionPlan:
             f"Expired sessions to delete: {self.sessions}",
             f"Notification records to delete: {self.notifications}",
             f"Authenticator app set-ups never confirmed, to delete: {self.unconfirmed_apps}",
+            f"Employer sign-ups never confirmed, to delete: {self.abandoned_sign_ups}",
         ]
         return lines
 
@@ -117,6 +122,7 @@ def retention_plan(*, now: dt.datetime | None = None) -> RetentionPlan:
         sent_at__lt=now - keep["NOTIFICATION_RETENTION"]
     ).count()
     plan.unconfirmed_apps = _unconfirmed_apps(now).count()
+    plan.abandoned_sign_ups = abandoned_sign_ups(now=now).count()
     return plan
 
 
@@ -155,4 +161,5 @@ def retention_apply(*, now: dt.datetime | None = None) -> RetentionPlan:
         Session.objects.filter(expire_date__lt=now).delete()
         NotificationSent.objects.filter(sent_at__lt=now - keep["NOTIFICATION_RETENTION"]).delete()
         _unconfirmed_apps(now).delete()
+        plan.abandoned_sign_ups = abandoned_sign_ups_delete(now=now)
     return plan

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from employers import registration, verification
 from employers.models import Employer, EmployerMember, Site
@@ -13,6 +17,7 @@ from mobility.accounts.models import Invitation, Role, User
 from mobility.audit.selectors import change_events
 from mobility.errors import Conflict, NotPermitted
 from mobility.outbox.models import OutboxMessage
+from placements.privacy.retention import retention_apply
 from tests import factories as f
 
 from .conftest import SignUpWorld
@@ -225,3 +230,28 @@ def test_an_organisation_made_in_the_admin_site_without_members_can_be_verified(
     f.SiteFactory.create(employer=employer, postcode="L2 2DH")
     verification.employer_verify(employer=employer, actor=sign_up_world.adviser, note="Set up by us.")
     assert Employer.objects.get(pk=employer.pk).is_verified
+
+
+def test_a_sign_up_never_confirmed_is_deleted_once_its_invitation_is_no_longer_kept() -> None:
+    f.LocalAuthorityFactory.create()
+    signed_up = timezone.now()
+    registration.employer_register(sign_up=sign_up(), now=signed_up)
+    registration.employer_register(sign_up=sign_up(email="sam@other.test", organisation="Other Ltd"))
+    confirmed = Employer.objects.get(name="Other Ltd")
+    assert confirmed.contact is not None
+    confirmed.contact.set_password("a long enough password")
+    confirmed.contact.save()
+    Employer.objects.update(created_at=signed_up)
+    valid = dt.timedelta(days=settings.MOBILITY["INVITATION_VALID_DAYS"])
+    kept = settings.MOBILITY["INVITATION_RETENTION"]
+
+    before = counts()
+    assert retention_apply(now=signed_up + valid + kept - dt.timedelta(hours=1)).abandoned_sign_ups == 0
+    assert counts() == before  # the invitation could still be shown as expired
+
+    plan = retention_apply(now=signed_up + valid + kept + dt.timedelta(hours=1))
+    assert plan.abandoned_sign_ups == 1
+    assert "Employer sign-ups never confirmed, to delete: 1" in plan.lines()
+    assert list(Employer.objects.all()) == [confirmed]
+    assert not User.objects.filter(email="jo@mersey-robotics.test").exists()
+    assert counts() == (before[0] - 1, before[1] - 1, before[2] - 1, before[3] - 1)

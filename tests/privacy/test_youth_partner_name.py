@@ -1,0 +1,51 @@
+"""An employer never learns which youth service referred a young person: the service's name
+can say why they are outside school."""
+
+from __future__ import annotations
+
+import pytest
+
+from placements.models import MatchStatus
+from placements.selectors import PARTNER_LABEL
+from tests import factories as f
+from tests.clients import signed_in
+from tests.web.world import WebWorld, build_world
+
+pytestmark = pytest.mark.django_db
+
+
+def test_employer_sees_a_partner_label_instead_of_the_youth_service_name() -> None:
+    world: WebWorld = build_world()
+    service = f.YouthServiceFactory.create(name="Knowsley Leaving Care Team", local_authority=world.liverpool)
+    young = f.YoungPersonFactory.create(school=service, user__first_name="Sam")
+    f.OwnWindowFactory.create(pupil=young)
+    world.adviser.careers_adviser.schools.add(service)
+    opportunity = world.add_opportunity("Workshop week")
+    young_match = world.match(young, opportunity, to=MatchStatus.OFFERED)
+    pupil_match = world.match(world.pupil, world.add_opportunity("Studio week"), to=MatchStatus.OFFERED)
+    employer = signed_in(world.member)
+
+    pages = [
+        employer.get("/employer/").content.decode(),
+        employer.get("/employer/pupils/").content.decode(),
+        employer.get(f"/employer/pupils/{young_match.pk}/").content.decode(),
+    ]
+    for page in pages:
+        assert "Sam" in page
+        assert service.name not in page
+        assert PARTNER_LABEL in page
+    assert world.school.name in employer.get(f"/employer/pupils/{pupil_match.pk}/").content.decode()
+
+    api = {m["id"]: m["pupil"] for m in employer.get("/api/v1/matches/").json()["results"]}
+    assert api[young_match.pk]["school"] == PARTNER_LABEL
+    assert api[pupil_match.pk]["school"] == world.school.name
+
+    # Nor can it group its pupils by school to find those from one service.
+    assert employer.get(f"/api/v1/matches/?school={service.pk}").json()["count"] == 0
+    adviser = signed_in(world.adviser).get(f"/api/v1/matches/?school={service.pk}").json()
+    assert [m["id"] for m in adviser["results"]] == [young_match.pk]
+
+    # The young person's own youth worker still sees their service by name.
+    worker = signed_in(f.YouthWorkerFactory.create(school=service).user)
+    own = worker.get(f"/api/v1/matches/{young_match.pk}/").json()["pupil"]
+    assert own["school"] == service.name
