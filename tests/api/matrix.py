@@ -74,7 +74,7 @@ class Op:
         if callable(self.effect):
             return self.effect(side)
         obj = getattr(side, self.attr(which))
-        return type(obj).objects.filter(pk=obj.pk, **self.effect).exists()
+        return bool(type(obj).objects.filter(pk=obj.pk, **self.effect).exists())
 
     def expected(self, role: str, which: str) -> set[int]:
         if role == "anonymous":
@@ -113,7 +113,7 @@ def _delete(name: str, path: str, roles: frozenset[str], obj: str) -> Op:
 
 def _exists(side: Side, attr: str) -> bool:
     obj = getattr(side, attr)
-    return type(obj).objects.filter(pk=obj.pk).exists()
+    return bool(type(obj).objects.filter(pk=obj.pk).exists())
 
 
 def _feedback(world: ApiWorld, which: str, role: str) -> dict[str, Any]:
