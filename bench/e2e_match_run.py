@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import statistics
 import subprocess
 import sys
@@ -39,19 +38,12 @@ def manage(*args: str) -> None:
 
 
 def start_worker(log: Path) -> subprocess.Popen[bytes]:
-    command = [
-        sys.executable, "-m", "celery", "-A", "mobility", "worker", "-Q", "matching,default",
-        "-P", "solo", "-c", "1", "-l", "info", "--without-gossip", "--without-mingle", "--without-heartbeat",
-        "-n", f"bench-e2e-{os.getpid()}@%h",
-    ]  # fmt: skip
-    with log.open("wb") as out:
-        worker = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while " ready." not in log.read_text(errors="replace"):
-        if worker.poll() is not None or time.monotonic() > deadline:
-            worker.kill()
-            sys.exit(f"The Celery worker did not start:\n{log.read_text(errors='replace')}")
-        time.sleep(0.1)
+    from tests.celery_worker import worker_start, workers_ready
+
+    worker = worker_start(f"bench-e2e-{os.getpid()}", log)
+    if (output := workers_ready([(worker, log)], timeout=60)) is not None:
+        worker.kill()
+        sys.exit(f"The Celery worker did not start:\n{output}")
     return worker
 
 
@@ -72,18 +64,13 @@ def main() -> None:
     parser.add_argument("--load", action="store_true", help="Migrate and load the full demo if missing.")
     parser.add_argument("--keep", action="store_true", help="Keep the bench runs and their matches.")
     args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database (the full demo is loaded there with --load).")
-    if not os.environ.get("CELERY_BROKER_URL", "").startswith("redis"):
-        sys.exit("Set CELERY_BROKER_URL to a Redis database of your own: runs go through a real worker.")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "mobility.settings.base"
-    # Production settings refuse the public demo key; the workers inherit this one.
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     sys.path.insert(0, str(ROOT))
+    from tests.celery_worker import production_django, workers_stop
 
-    import django
-
-    django.setup()
+    production_django(
+        "Set DATABASE_URL to a PostgreSQL database (the full demo is loaded there with --load).",
+        "Set CELERY_BROKER_URL to a Redis database of your own: runs go through a real worker.",
+    )
     from django.db import connection
 
     from mobility.geography.models import Region
@@ -120,11 +107,7 @@ def main() -> None:
             total, cpu = run.timings["total"], run.timings["cpu"]
             print(f"run {i + 1}: {stages}  total {total:.2f} (cpu {cpu:.2f})  end to end {walls[-1]:.2f} s")
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        workers_stop([worker], timeout=15)
 
     last = runs[-1]
     print()

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import secrets
 import statistics
 import subprocess
 import sys
@@ -32,35 +31,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def start_workers(count: int, logs: Path) -> list[subprocess.Popen[bytes]]:
-    workers = []
+    from tests.celery_worker import worker_start, workers_ready, workers_stop
+
+    started = []
     for i in range(count):
         log = logs / f"worker-{count}-{i}.log"
-        command = [
-            sys.executable, "-m", "celery", "-A", "mobility", "worker", "-Q", "matching",
-            "-P", "solo", "-c", "1", "-l", "info", "--without-gossip", "--without-mingle",
-            "--without-heartbeat", "-n", f"bench-fanout-{os.getpid()}-{count}-{i}@%h",
-        ]  # fmt: skip
-        with log.open("wb") as out:
-            workers.append(subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT))
-    deadline = time.monotonic() + 120
-    for i, worker in enumerate(workers):
-        log = logs / f"worker-{count}-{i}.log"
-        while " ready." not in log.read_text(errors="replace"):
-            if worker.poll() is not None or time.monotonic() > deadline:
-                stop(workers)
-                sys.exit(f"A Celery worker did not start:\n{log.read_text(errors='replace')}")
-            time.sleep(0.1)
+        started.append((worker_start(f"bench-fanout-{os.getpid()}-{count}-{i}", log, queues="matching"), log))
+    workers = [worker for worker, _ in started]
+    if (output := workers_ready(started, timeout=120)) is not None:
+        workers_stop(workers, timeout=20)
+        sys.exit(f"A Celery worker did not start:\n{output}")
     return workers
-
-
-def stop(workers: list[subprocess.Popen[bytes]]) -> None:
-    for worker in workers:
-        worker.terminate()
-    for worker in workers:
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
 
 
 def load_regions(regions: int, pupils: int, seed: int) -> None:
@@ -187,17 +168,13 @@ def main() -> None:
     parser.add_argument("--load", action="store_true", help="Migrate and write missing regions first.")
     parser.add_argument("--timeout", type=float, default=900.0)
     args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database.")
-    if not os.environ.get("CELERY_BROKER_URL", "").startswith("redis"):
-        sys.exit("Set CELERY_BROKER_URL (and REDIS_URL) to a Redis of your own: the runs use real workers.")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "mobility.settings.base"
-    # Production settings refuse the public demo key; the workers inherit this one.
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     sys.path.insert(0, str(ROOT))
-    import django
+    from tests.celery_worker import production_django, workers_stop
 
-    django.setup()
+    production_django(
+        "Set DATABASE_URL to a PostgreSQL database.",
+        "Set CELERY_BROKER_URL (and REDIS_URL) to a Redis of your own: the runs use real workers.",
+    )
     from django.core.management import call_command
 
     from mobility.geography.models import Region
@@ -240,7 +217,7 @@ def main() -> None:
                 MatchRun.objects.filter(national_run=national).delete()
                 NationalRun.objects.filter(pk=national.pk).delete()
         finally:
-            stop(workers)
+            workers_stop(workers, timeout=20)
     for count, walls in results.items():
         print(f"  {count} worker(s): median {statistics.median(walls):.2f} s  best {min(walls):.2f} s")
     if len(results) > 1 and 1 in results:

@@ -12,7 +12,14 @@ from employers.models import ComplianceRecord, EmployerMember, Opportunity, Site
 from employers.services import COMPLIANCE_FIELDS as EDITABLE_COMPLIANCE_FIELDS
 from employers.services import OPPORTUNITY_FIELDS as EDITABLE_OPPORTUNITY_FIELDS
 from placements.models import Application
-from schools.models import CareersAdviser, ConsentRecord, Pupil, SchoolStaff, WorkExperienceWindow
+from schools.models import (
+    DISADVANTAGE_FLAGS,
+    CareersAdviser,
+    ConsentRecord,
+    Pupil,
+    SchoolStaff,
+    WorkExperienceWindow,
+)
 
 from .cleanup import demo_employers, demo_schools, demo_users
 
@@ -25,11 +32,7 @@ PUPIL_FIELDS = (
     "easting",
     "northing",
     "local_authority_code",
-    "fsm_or_pupil_premium",
-    "care_experienced",
-    "send",
-    "young_carer",
-    "at_risk_of_neet",
+    *DISADVANTAGE_FLAGS,
     "needs_step_free_access",
     "access_needs",
     "max_travel_minutes",

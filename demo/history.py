@@ -22,6 +22,18 @@ PLACED_SHARE = 0.7
 FIRST_CHOICE_SHARE = 0.65
 A_YEAR = dt.timedelta(weeks=52)
 NEAR_M = 12_000
+# What last year's placement had in common with this year's.
+REPEATED = (
+    "employer",
+    "site",
+    "title",
+    "description",
+    "sector",
+    "capacity",
+    "daily_hours",
+    "minimum_age",
+    "mode",
+)
 
 
 def build_history(
@@ -30,17 +42,9 @@ def build_history(
     in_person = [o for o in opportunities if o.site is not None]
     last_year = [
         Opportunity(
-            employer=o.employer,
-            site=o.site,
-            title=o.title,
-            description=o.description,
-            sector=o.sector,
-            capacity=o.capacity,
+            **{name: getattr(o, name) for name in REPEATED},
             starts_on=o.starts_on - A_YEAR,
             ends_on=o.ends_on - A_YEAR,
-            daily_hours=o.daily_hours,
-            minimum_age=o.minimum_age,
-            mode=o.mode,
             status=Opportunity.Status.CLOSED,
         )
         for o in rng.sample(in_person, k=min(len(in_person), 120))

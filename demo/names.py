@@ -7,7 +7,27 @@ to a real organisation is chance.
 
 from __future__ import annotations
 
+import textwrap
+
 from .reference import HALTON, KNOWSLEY, LIVERPOOL, SEFTON, ST_HELENS, WIRRAL
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+def _per_sector(text: str) -> dict[str, tuple[str, ...]]:
+    """One sector a line, ``slug: first; second; ...``, running on over indented lines."""
+    rows: dict[str, str] = {}
+    slug = ""
+    for line in textwrap.dedent(text).strip().splitlines():
+        if line.startswith(" "):
+            rows[slug] += " " + line.strip()
+        else:
+            slug, _, items = line.partition(": ")
+            rows[slug] = items
+    return {slug: tuple(item.strip() for item in items.split(";")) for slug, items in rows.items()}
+
 
 # Places in each local authority and their postcode district (outward code).
 LOCALITIES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -112,153 +132,23 @@ SCHOOL_NAMES = {
 }
 SAINTS = ("Anne", "Bede", "Cuthbert", "Edmund", "Hilda", "Julie", "Margaret", "Michael", "Oswald", "Teresa")
 
-FIRST_NAMES = (
-    "Aaliyah",
-    "Abdul",
-    "Ada",
-    "Adam",
-    "Aisha",
-    "Alfie",
-    "Amelia",
-    "Amir",
-    "Ava",
-    "Ben",
-    "Bethany",
-    "Caitlin",
-    "Callum",
-    "Chloe",
-    "Ciara",
-    "Connor",
-    "Daniel",
-    "Dylan",
-    "Eden",
-    "Ella",
-    "Ellie",
-    "Emily",
-    "Ethan",
-    "Evie",
-    "Faith",
-    "Finn",
-    "Freya",
-    "George",
-    "Grace",
-    "Hannah",
-    "Harry",
-    "Hassan",
-    "Isaac",
-    "Isla",
-    "Jack",
-    "Jacob",
-    "Jade",
-    "Jake",
-    "Jamal",
-    "Jessica",
-    "Joe",
-    "Joshua",
-    "Kacper",
-    "Kai",
-    "Kayla",
-    "Kian",
-    "Layla",
-    "Leo",
-    "Liam",
-    "Lily",
-    "Logan",
-    "Lucy",
-    "Maisie",
-    "Mason",
-    "Maya",
-    "Megan",
-    "Mia",
-    "Mohammed",
-    "Molly",
-    "Nathan",
-    "Niamh",
-    "Noah",
-    "Olivia",
-    "Oscar",
-    "Poppy",
-    "Reece",
-    "Riley",
-    "Rosie",
-    "Ruby",
-    "Ryan",
-    "Sami",
-    "Scarlett",
-    "Sophie",
-    "Tayo",
-    "Theo",
-    "Thomas",
-    "Tyler",
-    "Wiktoria",
-    "Yusuf",
-    "Zara",
-    "Zain",
+FIRST_NAMES = _words(
+    """
+    Aaliyah Abdul Ada Adam Aisha Alfie Amelia Amir Ava Ben Bethany Caitlin Callum Chloe Ciara Connor
+    Daniel Dylan Eden Ella Ellie Emily Ethan Evie Faith Finn Freya George Grace Hannah Harry Hassan
+    Isaac Isla Jack Jacob Jade Jake Jamal Jessica Joe Joshua Kacper Kai Kayla Kian Layla Leo Liam Lily
+    Logan Lucy Maisie Mason Maya Megan Mia Mohammed Molly Nathan Niamh Noah Olivia Oscar Poppy Reece
+    Riley Rosie Ruby Ryan Sami Scarlett Sophie Tayo Theo Thomas Tyler Wiktoria Yusuf Zara Zain
+    """
 )
-SURNAMES = (
-    "Adeyemi",
-    "Ahmed",
-    "Ali",
-    "Begum",
-    "Brown",
-    "Byrne",
-    "Campbell",
-    "Carroll",
-    "Chen",
-    "Clarke",
-    "Connolly",
-    "Davies",
-    "Doyle",
-    "Evans",
-    "Fitzgerald",
-    "Gallagher",
-    "Green",
-    "Hall",
-    "Harris",
-    "Hughes",
-    "Hussain",
-    "Jackson",
-    "Johnson",
-    "Jones",
-    "Kelly",
-    "Khan",
-    "Kowalski",
-    "Lee",
-    "Lewis",
-    "Lynch",
-    "Martin",
-    "McCarthy",
-    "McDonald",
-    "Mensah",
-    "Moore",
-    "Morris",
-    "Murphy",
-    "Nguyen",
-    "Nowak",
-    "O'Brien",
-    "O'Neill",
-    "Okafor",
-    "Owen",
-    "Parry",
-    "Patel",
-    "Quinn",
-    "Roberts",
-    "Robinson",
-    "Ryan",
-    "Scott",
-    "Shaw",
-    "Smith",
-    "Taylor",
-    "Thomas",
-    "Thompson",
-    "Walker",
-    "Walsh",
-    "Ward",
-    "White",
-    "Williams",
-    "Wilson",
-    "Wright",
-    "Yusuf",
+SURNAMES = _words(
+    """
+    Adeyemi Ahmed Ali Begum Brown Byrne Campbell Carroll Chen Clarke Connolly Davies Doyle Evans
+    Fitzgerald Gallagher Green Hall Harris Hughes Hussain Jackson Johnson Jones Kelly Khan Kowalski Lee
+    Lewis Lynch Martin McCarthy McDonald Mensah Moore Morris Murphy Nguyen Nowak O'Brien O'Neill Okafor
+    Owen Parry Patel Quinn Roberts Robinson Ryan Scott Shaw Smith Taylor Thomas Thompson Walker Walsh
+    Ward White Williams Wilson Wright Yusuf
+    """
 )
 STREETS = (
     "Church Road",
@@ -281,46 +171,25 @@ STREETS = (
 )
 
 # Employer names and placement titles by sector slug. {place}, {surname} and {word} are filled in.
-EMPLOYER_NAMES: dict[str, tuple[str, ...]] = {
-    "advanced-manufacturing": (
-        "{place} Precision Engineering Ltd",
-        "{surname} Fabrications Ltd",
-        "Mersey {word} Systems Ltd",
-        "{place} Advanced Components",
-        "{surname} & {surname2} Engineering",
-    ),
-    "digital-creative": ("{word} Studio", "{place} Digital Ltd", "{surname} Creative", "{word} Games Ltd"),
-    "clean-growth": ("{place} Renewables Ltd", "Mersey {word} Energy", "{surname} Retrofit Ltd"),
-    "life-sciences-health": ("{word} Biosciences Ltd", "{place} Diagnostics", "{surname} Laboratories"),
-    "financial-professional": (
-        "{surname} & {surname2} LLP",
-        "{surname} Accountants",
-        "{place} Financial Services",
-        "{surname} Legal",
-    ),
-    "maritime-logistics": ("{place} Freight Ltd", "Mersey {word} Logistics", "{surname} Shipping Services"),
-    "visitor-economy": (
-        "The {place} Hotel",
-        "{word} Events Ltd",
-        "{place} Heritage Trust",
-        "{surname}'s Kitchen",
-    ),
-    "health-social-care": (
-        "{place} Care Home",
-        "{place} Dental Practice",
-        "{surname} Pharmacy",
-        "{place} Health Centre",
-    ),
-    "retail": ("{place} Home Store", "{surname}'s Food Hall", "{word} Outdoor Ltd", "{place} Garden Centre"),
-    "education": ("{place} Primary School", "{word} Day Nursery", "{place} Sports Coaching"),
-    "construction": ("{surname} Construction Ltd", "{place} Building Services", "{surname} Architects"),
-    "public-services": (
-        "{place} Library",
-        "{place} Fire Station",
-        "{place} Leisure Centre",
-        "{place} Town Hall",
-    ),
-}
+EMPLOYER_NAMES = _per_sector(
+    """
+    advanced-manufacturing: {place} Precision Engineering Ltd; {surname} Fabrications Ltd;
+        Mersey {word} Systems Ltd; {place} Advanced Components; {surname} & {surname2} Engineering
+    digital-creative: {word} Studio; {place} Digital Ltd; {surname} Creative; {word} Games Ltd
+    clean-growth: {place} Renewables Ltd; Mersey {word} Energy; {surname} Retrofit Ltd
+    life-sciences-health: {word} Biosciences Ltd; {place} Diagnostics; {surname} Laboratories
+    financial-professional: {surname} & {surname2} LLP; {surname} Accountants;
+        {place} Financial Services; {surname} Legal
+    maritime-logistics: {place} Freight Ltd; Mersey {word} Logistics; {surname} Shipping Services
+    visitor-economy: The {place} Hotel; {word} Events Ltd; {place} Heritage Trust; {surname}'s Kitchen
+    health-social-care: {place} Care Home; {place} Dental Practice; {surname} Pharmacy;
+        {place} Health Centre
+    retail: {place} Home Store; {surname}'s Food Hall; {word} Outdoor Ltd; {place} Garden Centre
+    education: {place} Primary School; {word} Day Nursery; {place} Sports Coaching
+    construction: {surname} Construction Ltd; {place} Building Services; {surname} Architects
+    public-services: {place} Library; {place} Fire Station; {place} Leisure Centre; {place} Town Hall
+    """
+)
 EMPLOYER_WORDS: dict[str, tuple[str, ...]] = {
     "advanced-manufacturing": ("Motion", "Composite", "Fluid", "Robotics", "Precision"),
     "digital-creative": ("Pixel", "Northern Light", "Ferry Cross", "Liver Bird", "Brightside"),
@@ -331,66 +200,30 @@ EMPLOYER_WORDS: dict[str, tuple[str, ...]] = {
     "retail": ("Peak", "Trail", "Northern", "Coastal"),
     "education": ("Little Steps", "Acorn", "Sunflower", "Rainbow"),
 }
-OPPORTUNITY_TITLES: dict[str, tuple[str, ...]] = {
-    "advanced-manufacturing": (
-        "Engineering workshop placement",
-        "Manufacturing operations week",
-        "CAD and design taster",
-        "Quality and testing placement",
-        "Maintenance engineering week",
-    ),
-    "digital-creative": (
-        "Software development week",
-        "Games studio placement",
-        "Digital marketing taster",
-        "Video production placement",
-        "IT support placement",
-        "User experience design taster",
-    ),
-    "clean-growth": (
-        "Offshore wind operations taster",
-        "Energy efficiency surveying",
-        "Solar installation placement",
-        "Environmental consultancy week",
-    ),
-    "life-sciences-health": (
-        "Laboratory science placement",
-        "Medicines manufacturing week",
-        "Clinical research taster",
-    ),
-    "financial-professional": (
-        "Accountancy placement",
-        "Law firm work experience",
-        "Banking operations week",
-        "Insurance taster",
-    ),
-    "maritime-logistics": (
-        "Port operations placement",
-        "Warehouse and logistics week",
-        "Freight forwarding taster",
-        "Marine engineering placement",
-    ),
-    "visitor-economy": (
-        "Hotel operations placement",
-        "Events and hospitality week",
-        "Museum and gallery placement",
-        "Professional kitchen placement",
-    ),
-    "health-social-care": (
-        "Care home placement",
-        "Hospital support services week",
-        "Pharmacy placement",
-        "Dental practice taster",
-    ),
-    "retail": ("Store operations placement", "Visual merchandising taster", "Customer service week"),
-    "education": ("Classroom assistant placement", "Nursery placement", "Sports coaching placement"),
-    "construction": (
-        "Site management taster",
-        "Architecture practice week",
-        "Quantity surveying placement",
-        "Electrical trades taster",
-    ),
-    "public-services": ("Council services placement", "Library placement", "Fire and rescue taster"),
-}
+OPPORTUNITY_TITLES = _per_sector(
+    """
+    advanced-manufacturing: Engineering workshop placement; Manufacturing operations week;
+        CAD and design taster; Quality and testing placement; Maintenance engineering week
+    digital-creative: Software development week; Games studio placement; Digital marketing taster;
+        Video production placement; IT support placement; User experience design taster
+    clean-growth: Offshore wind operations taster; Energy efficiency surveying;
+        Solar installation placement; Environmental consultancy week
+    life-sciences-health: Laboratory science placement; Medicines manufacturing week;
+        Clinical research taster
+    financial-professional: Accountancy placement; Law firm work experience; Banking operations week;
+        Insurance taster
+    maritime-logistics: Port operations placement; Warehouse and logistics week;
+        Freight forwarding taster; Marine engineering placement
+    visitor-economy: Hotel operations placement; Events and hospitality week;
+        Museum and gallery placement; Professional kitchen placement
+    health-social-care: Care home placement; Hospital support services week; Pharmacy placement;
+        Dental practice taster
+    retail: Store operations placement; Visual merchandising taster; Customer service week
+    education: Classroom assistant placement; Nursery placement; Sports coaching placement
+    construction: Site management taster; Architecture practice week; Quantity surveying placement;
+        Electrical trades taster
+    public-services: Council services placement; Library placement; Fire and rescue taster
+    """
+)
 INSURERS = ("Northern Mutual", "Albion Commercial", "Mersey Risk Partners", "Castle Indemnity")
 SUPERVISOR_ROLES = ("Operations manager", "Office manager", "Team leader", "Training coordinator")

@@ -43,19 +43,26 @@ class SectorSpec:
     growth: bool  # named in the region's industrial strategy
 
 
-SECTORS: tuple[SectorSpec, ...] = (
-    SectorSpec("advanced-manufacturing", "Advanced manufacturing", "C", True),
-    SectorSpec("digital-creative", "Digital and creative", "J,M,R", True),
-    SectorSpec("clean-growth", "Clean growth and low-carbon energy", "D,E", True),
-    SectorSpec("life-sciences-health", "Life sciences and health innovation", "C,M", True),
-    SectorSpec("financial-professional", "Financial and professional services", "K,M", True),
-    SectorSpec("maritime-logistics", "Maritime and logistics", "H", True),
-    SectorSpec("visitor-economy", "Visitor economy", "I,R", True),
-    SectorSpec("health-social-care", "Health and social care", "Q", False),
-    SectorSpec("retail", "Retail", "G", False),
-    SectorSpec("education", "Education", "P", False),
-    SectorSpec("construction", "Construction", "F", False),
-    SectorSpec("public-services", "Public services", "O", False),
+# slug | name | UK SIC 2007 section letters | "growth" where named in the region's industrial strategy
+_SECTOR_TABLE = """
+    advanced-manufacturing | Advanced manufacturing               | C     | growth
+    digital-creative       | Digital and creative                 | J,M,R | growth
+    clean-growth           | Clean growth and low-carbon energy   | D,E   | growth
+    life-sciences-health   | Life sciences and health innovation  | C,M   | growth
+    financial-professional | Financial and professional services  | K,M   | growth
+    maritime-logistics     | Maritime and logistics               | H     | growth
+    visitor-economy        | Visitor economy                      | I,R   | growth
+    health-social-care     | Health and social care               | Q     |
+    retail                 | Retail                               | G     |
+    education              | Education                            | P     |
+    construction           | Construction                         | F     |
+    public-services        | Public services                      | O     |
+"""
+SECTORS: tuple[SectorSpec, ...] = tuple(
+    SectorSpec(slug, name, sic_sections, growth == "growth")
+    for slug, name, sic_sections, growth in (
+        [cell.strip() for cell in row.split("|")] for row in _SECTOR_TABLE.strip().splitlines()
+    )
 )
 
 

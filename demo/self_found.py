@@ -13,13 +13,31 @@ from schools.models import Pupil, WorkExperienceWindow
 
 from .plan import TODAY
 
-# (employer, contact, email, address, postcode, what the pupil plans, employer's part or None)
-FOUND = (
-    ("Bold Street Bakery", "Pat Okafor", "pat@boldstreetbakery.example", "2 Bold Street, Liverpool",
-     "L1 4DS", "Help in the shop and learn how the bread is made.", None),
-    ("Lark Lane Vets", "Sam Byrne", "sam@larklanevets.example", "41 Lark Lane, Liverpool",
-     "L17 8UU", "Shadow the nurses and help look after the animals.", "Kennels and reception"),
-)  # fmt: skip
+# What the pupil wrote in, and the workplace name the employer gave in its part (None: not yet).
+FOUND: tuple[tuple[dict[str, str], str | None], ...] = (
+    (
+        {
+            "employer_name": "Bold Street Bakery",
+            "contact_name": "Pat Okafor",
+            "contact_email": "pat@boldstreetbakery.example",
+            "address": "2 Bold Street, Liverpool",
+            "postcode": "L1 4DS",
+            "pupil_plans": "Help in the shop and learn how the bread is made.",
+        },
+        None,
+    ),
+    (
+        {
+            "employer_name": "Lark Lane Vets",
+            "contact_name": "Sam Byrne",
+            "contact_email": "sam@larklanevets.example",
+            "address": "41 Lark Lane, Liverpool",
+            "postcode": "L17 8UU",
+            "pupil_plans": "Shadow the nurses and help look after the animals.",
+        },
+        "Kennels and reception",
+    ),
+)
 
 
 def build_self_found(pupils: Sequence[Pupil], sectors: dict[str, Sector]) -> list[Proposal]:
@@ -28,27 +46,22 @@ def build_self_found(pupils: Sequence[Pupil], sectors: dict[str, Sector]) -> lis
     weeks = {w.school_id: w for w in WorkExperienceWindow.objects.filter(year_group=10, pupil__isnull=True)}
     chosen = [p for p in pupils[1:] if p.year_group == 10 and p.school_id in weeks]
     made = []
-    for pupil, (employer, contact, email, address, postcode, plans, site) in zip(chosen, FOUND, strict=False):
+    for pupil, (proposed, site) in zip(chosen, FOUND, strict=False):
         week = weeks[pupil.school_id]
         proposal = Proposal(
             pupil=pupil,
             status=ProposalStatus.AWAITING_EMPLOYER,
-            employer_name=employer,
-            contact_name=contact,
-            contact_email=email,
             contact_phone="0151 496 0000",
-            address=address,
-            postcode=postcode,
             starts_on=week.starts_on,
             ends_on=week.ends_on,
-            pupil_plans=plans,
+            **proposed,
         )
         if site is not None:
             proposal.status = ProposalStatus.AWAITING_VETTING
             proposal.sector = next(iter(sectors.values()))
             proposal.site_name = site
             proposal.daily_hours = Decimal("6.5")
-            proposal.supervisor_name = contact
+            proposal.supervisor_name = proposal.contact_name
             proposal.supervisor_role = "Head nurse"
             proposal.duties = "Helping at reception, cleaning kennels, watching consultations."
             proposal.insurer = "Merseyside Mutual"

@@ -317,6 +317,25 @@ class OpportunityFactory(factory.django.DjangoModelFactory[Opportunity]):
     status = Opportunity.Status.PUBLISHED
 
 
+def opportunity_form(o: Opportunity, **changes: Any) -> dict[str, Any]:
+    """What the employer's form posts for ``o`` as it stands, with ``changes``."""
+    return {
+        "title": o.title,
+        "description": o.description,
+        "sector": o.sector_id,
+        "site": o.site_id,
+        "mode": o.mode,
+        "capacity": o.capacity,
+        "starts_on": o.starts_on.isoformat(),
+        "ends_on": o.ends_on.isoformat(),
+        "daily_hours": o.daily_hours,
+        "minimum_age": o.minimum_age,
+        "accessibility": "",
+        "status": o.status,
+        **changes,
+    }
+
+
 class ComplianceFactory(factory.django.DjangoModelFactory[ComplianceRecord]):
     """Insurance and risk assessment both valid through the window."""
 

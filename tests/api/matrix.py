@@ -33,25 +33,48 @@ Effect = Callable[[Side], bool]
 @dataclass(frozen=True)
 class Op:
     name: str
-    method: str
-    path: str  # "{id}" is filled from ``obj``
+    route: str  # "PATCH windows/{id}/": the method, and the path below /api/v1/ ("{id}" from ``obj``)
     roles: frozenset[str]  # roles the view lets try at all
-    sees_own: frozenset[str] = ALL  # roles for whom the "own" object is in scope
+    sees_own: frozenset[str] = ALL  # of those, the roles for whom the "own" object is in scope
     sees_other: frozenset[str] = ADMIN
-    obj: tuple[str, str] | None = None  # Side attribute for the own and the other object
+    obj: str | tuple[str, str] | None = None  # Side attribute: one for both sides, or own and other
     ok: int = 200
     out_of_scope: int = 404  # answer when the role may act but not on this object
-    body: Body | None = None
+    body: Body | dict[str, Any] | None = None
     status: str | None = None  # both matches are put in this status first
     started: bool = False  # the placements have started (feedback is open)
     sides: tuple[str, ...] = ("own", "other")
-    effect: Effect | None = None  # what an accepted write must have done (GETs write nothing)
+    # What an accepted write must have done (GETs write nothing): a check, or the fields ``obj`` now has.
+    effect: Effect | dict[str, Any] | None = None
+
+    @property
+    def method(self) -> str:
+        return self.route.split()[0].lower()
+
+    @property
+    def path(self) -> str:
+        return "/api/v1/" + self.route.split()[1]
+
+    def attr(self, which: str) -> str:
+        assert self.obj is not None, f"{self.name} names no object"
+        own, other = (self.obj, self.obj) if isinstance(self.obj, str) else self.obj
+        return own if which == "own" else other
 
     def url(self, world: ApiWorld, which: str) -> str:
         if self.obj is None:
             return self.path
-        attr = self.obj[0] if which == "own" else self.obj[1]
-        return self.path.format(id=getattr(world.side(which), attr).pk)
+        return self.path.format(id=getattr(world.side(which), self.attr(which)).pk)
+
+    def payload(self, world: ApiWorld, which: str, role: str) -> dict[str, Any] | None:
+        return self.body(world, which, role) if callable(self.body) else self.body
+
+    def done(self, world: ApiWorld, which: str) -> bool:
+        assert self.effect is not None, f"{self.name} needs an expected effect"
+        side = world.side(which)
+        if callable(self.effect):
+            return self.effect(side)
+        obj = getattr(side, self.attr(which))
+        return bool(type(obj).objects.filter(pk=obj.pk, **self.effect).exists())
 
     def expected(self, role: str, which: str) -> set[int]:
         if role == "anonymous":
@@ -69,26 +92,102 @@ def _same(attr: str) -> tuple[str, str]:
     return (attr, attr)
 
 
+def _patch(
+    name: str,
+    path: str,
+    roles: frozenset[str],
+    sees: frozenset[str] = ALL,
+    /,
+    *,
+    obj: str,
+    sees_other: frozenset[str] = ADMIN,
+    **fields: Any,
+) -> Op:
+    """An update of ``obj`` that must leave it with the fields sent."""
+    return Op(name, f"PATCH {path}", roles, sees, sees_other, obj=obj, body=fields, effect=fields)
+
+
+def _delete(name: str, path: str, roles: frozenset[str], obj: str) -> Op:
+    return Op(name, f"DELETE {path}", roles, obj=obj, ok=204, effect=lambda side: not _exists(side, obj))
+
+
+def _exists(side: Side, attr: str) -> bool:
+    obj = getattr(side, attr)
+    return bool(type(obj).objects.filter(pk=obj.pk).exists())
+
+
 def _feedback(world: ApiWorld, which: str, role: str) -> dict[str, Any]:
     return {"rating": 4, "comment": "Good week", **({"days_attended": 5} if role == "employer" else {})}
-
-
-def _ref(key: str, attr: str) -> Body:
-    return lambda world, which, role: {key: getattr(world.side(which), attr).pk}
-
-
-def _now(status: str) -> Effect:
-    return lambda side: Match.objects.get(pk=side.match.pk).status == status
 
 
 def _applied(side: Side) -> bool:
     return Application.objects.filter(pupil=side.pupil, status="active").count() == 2
 
 
-M = "/api/v1/matches/{id}/"
+def _new_window(world: ApiWorld, which: str, role: str) -> dict[str, Any]:
+    school = world.side(which).school
+    return {"school": school.pk, "year_group": 12, "starts_on": str(WINDOW_START), "ends_on": str(WINDOW_END)}
+
+
+def _new_opportunity(world: ApiWorld, which: str, role: str) -> dict[str, Any]:
+    return {
+        "site": world.side(which).site.pk,
+        "title": "Lab week",
+        "description": "Science",
+        "sector": "digital-creative",
+        "capacity": 3,
+        "starts_on": str(WINDOW_START),
+        "ends_on": str(WINDOW_END),
+    }
+
+
+def _window_made(side: Side) -> bool:
+    return WorkExperienceWindow.objects.filter(school=side.school, year_group=12).exists()
+
+
+def _opportunity_made(side: Side) -> bool:
+    return Opportunity.objects.filter(employer=side.employer, title="Lab week").exists()
+
+
+def _run_made(side: Side) -> bool:
+    return MatchRun.objects.filter(region=side.run.region, seed=7).exists()
+
+
+def _application_for(world: ApiWorld, which: str, role: str) -> dict[str, Any]:
+    opportunity = world.spare_opportunity if which == "own" else world.other.draft
+    return {"opportunity": opportunity.pk}  # type: ignore[union-attr]
+
+
+def _reorder(world: ApiWorld, which: str, role: str) -> dict[str, Any]:
+    return {"application_ids": [world.side(which).application.pk]}
+
+
+def _new_run(world: ApiWorld, which: str, role: str) -> dict[str, Any]:
+    return {"region": world.side(which).run.region.code, "policy": "stable", "seed": 7}
+
+
 S = MatchStatus
+PUPIL = frozenset({"pupil"})
+EMPLOYER = frozenset({"employer"})
 PUPIL_SCOPE = frozenset({"pupil", *STAFF})
 SEES_EMPLOYERS = frozenset({"employer", *STAFF, "youth_worker"})
+EDITS_PUPILS = frozenset({"pupil", "school_staff", "youth_worker", "admin"})
+COMPLIANCE = frozenset({"employer", *ADVISING})
+SEES_RUNS = frozenset({"school_staff", "youth_worker", "adviser", "admin"})
+NOBODY = frozenset[str]()
+
+
+def _moves(
+    name: str,
+    route: str,
+    roles: frozenset[str],
+    obj: str,
+    now: str,
+    sees: frozenset[str] = ALL,
+    **op: Any,
+) -> Op:
+    """A POST that must leave ``obj`` in status ``now``."""
+    return Op(name, f"POST {route}", roles, sees, obj=obj, effect={"status": now}, **op)
 
 
 def _event(
@@ -97,370 +196,138 @@ def _event(
     before: str,
     after: str,
     body: dict[str, Any] | None = None,
-    sees: frozenset[str] | None = None,
+    sees: frozenset[str] = ALL,
 ) -> Op:
     """A lifecycle event on a match: who may take it (``sees``: on this side's match), from which
     status, and where it leads."""
-    return Op(
-        f"match {event}",
-        "post",
-        f"{M}{event}/",
-        roles,
-        roles if sees is None else sees,
-        obj=_same("match"),
-        status=before,
-        body=None if body is None else (lambda w, which, role: body),
-        effect=_now(after),
+    return _moves(
+        f"match {event}", f"matches/{{id}}/{event}/", roles, "match", after, sees, status=before, body=body
     )
 
 
+def _create(
+    name: str, path: str, roles: frozenset[str], body: Body, made: Effect, sees_other: frozenset[str] = ADMIN
+) -> Op:
+    """A POST that makes a new object; naming another side's object in the body is a 400."""
+    return Op(
+        name, f"POST {path}", roles, sees_other=sees_other, ok=201, out_of_scope=400, body=body, effect=made
+    )
+
+
+def _consent(name: str, obj: str, sees: frozenset[str], status: str, **now: Any) -> Op:
+    """Staff, or the youth worker, record where a parent's consent stands."""
+    route = "POST pupils/{id}/consent/"
+    return Op(f"{name} consent", route, STAFF_ROLES, sees, obj=obj, body={"status": status}, effect=now)
+
+
+def _verdict(verb: str, note: str, outcome: str) -> Op:
+    """An adviser's verdict on an organisation that signed itself up."""
+    route = f"POST employers/{{id}}/{verb}/"
+    return Op(
+        f"employer {verb}",
+        route,
+        ADVISING,
+        obj="pending",
+        body={"note": note},
+        effect={"verification_status": outcome},
+    )
+
+
+# One row an operation. ``sees_own`` is left out where every role that may try sees its own object.
 OPS: list[Op] = [
-    Op("school retrieve", "get", "/api/v1/schools/{id}/", ALL, PUPIL_SCOPE, obj=_same("school")),
-    Op("window retrieve", "get", "/api/v1/windows/{id}/", ALL, PUPIL_SCOPE, obj=_same("window")),
-    Op(
-        "window create",
-        "post",
-        "/api/v1/windows/",
-        SCHOOL_WRITERS,
-        SCHOOL_WRITERS,
-        ADMIN,
-        ok=201,
-        out_of_scope=400,
-        body=lambda w, which, role: {
-            "school": w.side(which).school.pk,
-            "year_group": 12,
-            "starts_on": str(WINDOW_START),
-            "ends_on": str(WINDOW_END),
-        },
-        effect=lambda s: WorkExperienceWindow.objects.filter(school=s.school, year_group=12).exists(),
-    ),
-    Op(
-        "window update",
-        "patch",
-        "/api/v1/windows/{id}/",
-        SCHOOL_WRITERS,
-        SCHOOL_WRITERS,
-        obj=_same("window"),
-        body=lambda w, which, role: {"application_deadline": None},
-        effect=lambda s: WorkExperienceWindow.objects.get(pk=s.window.pk).application_deadline is None,
-    ),
-    Op(
-        "window delete",
-        "delete",
-        "/api/v1/windows/{id}/",
-        SCHOOL_WRITERS,
-        SCHOOL_WRITERS,
-        obj=_same("window"),
-        ok=204,
-        effect=lambda s: not WorkExperienceWindow.objects.filter(pk=s.window.pk).exists(),
-    ),
-    Op("pupil retrieve", "get", "/api/v1/pupils/{id}/", ALL, PUPIL_SCOPE, obj=_same("pupil")),
-    Op(
+    Op("school retrieve", "GET schools/{id}/", ALL, PUPIL_SCOPE, obj="school"),
+    Op("window retrieve", "GET windows/{id}/", ALL, PUPIL_SCOPE, obj="window"),
+    _create("window create", "windows/", SCHOOL_WRITERS, _new_window, _window_made),
+    _patch("window update", "windows/{id}/", SCHOOL_WRITERS, obj="window", application_deadline=None),
+    _delete("window delete", "windows/{id}/", SCHOOL_WRITERS, "window"),
+    Op("pupil retrieve", "GET pupils/{id}/", ALL, PUPIL_SCOPE, obj="pupil"),
+    _patch(
         "pupil update",
-        "patch",
-        "/api/v1/pupils/{id}/",
-        frozenset({"pupil", "school_staff", "youth_worker", "admin"}),
-        frozenset({"pupil", "school_staff", "admin"}),
-        obj=_same("pupil"),
-        body=lambda w, which, role: {"access_needs": "Step-free entrance", "max_travel_minutes": 40},
-        effect=lambda s: Pupil.objects.get(pk=s.pupil.pk).access_needs == "Step-free entrance",
+        "pupils/{id}/",
+        EDITS_PUPILS,
+        SCHOOL_WRITERS | PUPIL,
+        obj="pupil",
+        access_needs="Step-free entrance",
+        max_travel_minutes=40,
     ),
-    Op(
-        "pupil consent",
-        "post",
-        "/api/v1/pupils/{id}/consent/",
-        STAFF_ROLES,
-        STAFF,
-        obj=_same("pupil"),
-        body=lambda w, which, role: {"status": "given"},
-        effect=lambda s: Pupil.objects.get(pk=s.pupil.pk).parental_consent_recorded_at is not None,
-    ),
+    _consent("pupil", "pupil", STAFF, "given", parental_consent_recorded_at__isnull=False),
     # The young person outside school: their youth worker's, not the school's or its adviser's.
-    Op("young person retrieve", "get", "/api/v1/pupils/{id}/", ALL, YOUTH_SCOPE, obj=_same("young")),
-    Op(
-        "young person update",
-        "patch",
-        "/api/v1/pupils/{id}/",
-        frozenset({"pupil", "school_staff", "youth_worker", "admin"}),
-        YOUTH_SCOPE,
-        obj=_same("young"),
-        body=lambda w, which, role: {"max_travel_minutes": 33},
-        effect=lambda s: Pupil.objects.get(pk=s.young.pk).max_travel_minutes == 33,
+    Op("young person retrieve", "GET pupils/{id}/", ALL, YOUTH_SCOPE, obj="young"),
+    _patch(
+        "young person update", "pupils/{id}/", EDITS_PUPILS, YOUTH_SCOPE, obj="young", max_travel_minutes=33
     ),
-    Op(
-        "young person consent",
-        "post",
-        "/api/v1/pupils/{id}/consent/",
-        STAFF_ROLES,
-        YOUTH_SCOPE,
-        obj=_same("young"),
-        body=lambda w, which, role: {"status": "requested"},
-        effect=lambda s: Pupil.objects.get(pk=s.young.pk).parental_consent == "requested",
-    ),
-    Op(
-        "employer retrieve",
-        "get",
-        "/api/v1/employers/{id}/",
-        ALL,
-        SEES_EMPLOYERS,
-        STAFF_ROLES,
-        obj=_same("employer"),
-    ),
-    Op(
-        "employer update",
-        "patch",
-        "/api/v1/employers/{id}/",
-        EMPLOYING,
-        EMPLOYING,
-        obj=_same("employer"),
-        body=lambda w, which, role: {"website": "https://example.org/"},
-        effect=lambda s: Employer.objects.get(pk=s.employer.pk).website == "https://example.org/",
-    ),
-    Op(
-        "employer verify",
-        "post",
-        "/api/v1/employers/{id}/verify/",
-        ADVISING,
-        ADVISING,
-        obj=_same("pending"),
-        body=lambda w, which, role: {"note": "Companies House record seen"},
-        effect=lambda s: Employer.objects.get(pk=s.pending.pk).verification_status == "verified",
-    ),
-    Op(
-        "employer refuse",
-        "post",
-        "/api/v1/employers/{id}/refuse/",
-        ADVISING,
-        ADVISING,
-        obj=_same("pending"),
-        body=lambda w, which, role: {"note": "Not a registered company"},
-        effect=lambda s: Employer.objects.get(pk=s.pending.pk).verification_status == "refused",
-    ),
-    Op(
-        "employers awaiting verification",
-        "get",
-        "/api/v1/employers/awaiting-verification/",
-        ADVISING,
-        ADVISING,
-        sides=("own",),
-    ),
-    Op("site retrieve", "get", "/api/v1/sites/{id}/", ALL, EMPLOYING, obj=_same("site")),
+    _consent("young person", "young", YOUTH_SCOPE, "requested", parental_consent="requested"),
+    Op("employer retrieve", "GET employers/{id}/", ALL, SEES_EMPLOYERS, STAFF_ROLES, obj="employer"),
+    _patch("employer update", "employers/{id}/", EMPLOYING, obj="employer", website="https://example.org/"),
+    _verdict("verify", "Companies House record seen", "verified"),
+    _verdict("refuse", "Not a registered company", "refused"),
+    Op("employers awaiting verification", "GET employers/awaiting-verification/", ADVISING, sides=("own",)),
+    Op("site retrieve", "GET sites/{id}/", ALL, EMPLOYING, obj="site"),
     Op(
         "site create",
-        "post",
-        "/api/v1/sites/",
-        frozenset({"employer"}),
+        "POST sites/",
+        EMPLOYER,
         ok=201,
         sides=("own",),
-        body=lambda w, which, role: {"name": "Depot", "address": "Dale Street", "postcode": "l2 2dh"},
+        body={"name": "Depot", "address": "Dale Street", "postcode": "l2 2dh"},
         effect=lambda s: Site.objects.filter(employer=s.employer, name="Depot").exists(),
     ),
-    Op(
-        "site update",
-        "patch",
-        "/api/v1/sites/{id}/",
-        EMPLOYING,
-        EMPLOYING,
-        obj=_same("site"),
-        body=lambda w, which, role: {"name": "Renamed"},
-        effect=lambda s: Site.objects.get(pk=s.site.pk).name == "Renamed",
-    ),
-    Op(
-        "site delete",
-        "delete",
-        "/api/v1/sites/{id}/",
-        EMPLOYING,
-        EMPLOYING,
-        obj=_same("spare_site"),
-        ok=204,
-        effect=lambda s: not Site.objects.filter(pk=s.spare_site.pk).exists(),
-    ),
-    Op("opportunity retrieve", "get", "/api/v1/opportunities/{id}/", ALL, ALL, obj=("opportunity", "draft")),
+    _patch("site update", "sites/{id}/", EMPLOYING, obj="site", name="Renamed"),
+    _delete("site delete", "sites/{id}/", EMPLOYING, "spare_site"),
+    Op("opportunity retrieve", "GET opportunities/{id}/", ALL, obj=("opportunity", "draft")),
     # A placement one pupil found is for them alone: no other pupil sees it, nobody publishes it.
-    Op(
-        "reserved opportunity retrieve",
-        "get",
-        "/api/v1/opportunities/{id}/",
-        ALL,
-        EMPLOYING,
-        obj=_same("reserved"),
-    ),
-    Op(
-        "reserved opportunity publish",
-        "post",
-        "/api/v1/opportunities/{id}/publish/",
-        EMPLOYING,
-        EMPLOYING,
-        obj=_same("reserved"),
-        ok=409,
-    ),
-    Op(
-        "opportunity create",
-        "post",
-        "/api/v1/opportunities/",
-        frozenset({"employer"}),
-        ok=201,
-        out_of_scope=400,
-        sees_other=frozenset(),
-        body=lambda w, which, role: {
-            "site": w.side(which).site.pk,
-            "title": "Lab week",
-            "description": "Science",
-            "sector": "digital-creative",
-            "capacity": 3,
-            "starts_on": str(WINDOW_START),
-            "ends_on": str(WINDOW_END),
-        },
-        effect=lambda s: Opportunity.objects.filter(employer=s.employer, title="Lab week").exists(),
-    ),
-    Op(
-        "opportunity update",
-        "patch",
-        "/api/v1/opportunities/{id}/",
-        EMPLOYING,
-        EMPLOYING,
-        obj=_same("draft"),
-        body=lambda w, which, role: {"capacity": 4, "title": "Renamed"},
-        effect=lambda s: Opportunity.objects.get(pk=s.draft.pk).title == "Renamed",
-    ),
-    Op(
-        "opportunity publish",
-        "post",
-        "/api/v1/opportunities/{id}/publish/",
-        EMPLOYING,
-        EMPLOYING,
-        obj=_same("draft"),
-        effect=lambda s: Opportunity.objects.get(pk=s.draft.pk).status == "published",
-    ),
-    Op(
-        "opportunity close",
-        "post",
-        "/api/v1/opportunities/{id}/close/",
-        EMPLOYING,
-        EMPLOYING,
-        obj=_same("opportunity"),
-        effect=lambda s: Opportunity.objects.get(pk=s.opportunity.pk).status == "closed",
-    ),
-    Op(
-        "opportunity delete",
-        "delete",
-        "/api/v1/opportunities/{id}/",
-        EMPLOYING,
-        EMPLOYING,
-        obj=_same("draft"),
-        ok=204,
-        effect=lambda s: not Opportunity.objects.filter(pk=s.draft.pk).exists(),
-    ),
-    Op(
-        "compliance retrieve",
-        "get",
-        "/api/v1/compliance/{id}/",
-        ALL,
-        frozenset({"employer", *ADVISING}),
-        ADVISING,
-        obj=_same("compliance"),
-    ),
-    Op(
-        "compliance create",
-        "post",
-        "/api/v1/compliance/",
-        frozenset({"employer"}),
-        ok=409,
-        sides=("own",),
-        body=lambda w, which, role: {"insurer": "Mutual"},
-    ),
-    Op(
+    Op("reserved opportunity retrieve", "GET opportunities/{id}/", ALL, EMPLOYING, obj="reserved"),
+    Op("reserved opportunity publish", "POST opportunities/{id}/publish/", EMPLOYING, obj="reserved", ok=409),
+    _create("opportunity create", "opportunities/", EMPLOYER, _new_opportunity, _opportunity_made, NOBODY),
+    _patch("opportunity update", "opportunities/{id}/", EMPLOYING, obj="draft", capacity=4, title="Renamed"),
+    _moves("opportunity publish", "opportunities/{id}/publish/", EMPLOYING, "draft", "published"),
+    _moves("opportunity close", "opportunities/{id}/close/", EMPLOYING, "opportunity", "closed"),
+    _delete("opportunity delete", "opportunities/{id}/", EMPLOYING, "draft"),
+    Op("compliance retrieve", "GET compliance/{id}/", ALL, COMPLIANCE, ADVISING, obj="compliance"),
+    Op("compliance create", "POST compliance/", EMPLOYER, ok=409, sides=("own",), body={"insurer": "Mutual"}),
+    _patch(
         "compliance update",
-        "patch",
-        "/api/v1/compliance/{id}/",
-        frozenset({"employer", *ADVISING}),
-        frozenset({"employer", *ADVISING}),
-        ADVISING,
-        obj=_same("compliance"),
-        body=lambda w, which, role: {"supervisor_name": "Pat Supervisor"},
-        effect=lambda s: ComplianceRecord.objects.get(pk=s.compliance.pk).supervisor_name == "Pat Supervisor",
+        "compliance/{id}/",
+        COMPLIANCE,
+        sees_other=ADVISING,
+        obj="compliance",
+        supervisor_name="Pat Supervisor",
     ),
-    Op(
-        "application retrieve",
-        "get",
-        "/api/v1/applications/{id}/",
-        ALL,
-        PUPIL_SCOPE,
-        obj=_same("application"),
-    ),
-    Op(
-        "application create",
-        "post",
-        "/api/v1/applications/",
-        frozenset({"pupil"}),
-        ok=201,
-        out_of_scope=400,
-        sees_other=frozenset(),
-        body=lambda w, which, role: {
-            "opportunity": (w.spare_opportunity if which == "own" else w.other.draft).pk  # type: ignore[union-attr]
-        },
-        effect=_applied,
-    ),
-    Op(
-        "application withdraw",
-        "post",
-        "/api/v1/applications/{id}/withdraw/",
-        frozenset({"pupil"}),
-        obj=_same("application"),
-        effect=lambda s: Application.objects.get(pk=s.application.pk).status == "withdrawn",
-    ),
+    Op("application retrieve", "GET applications/{id}/", ALL, PUPIL_SCOPE, obj="application"),
+    _create("application create", "applications/", PUPIL, _application_for, _applied, NOBODY),
+    _moves("application withdraw", "applications/{id}/withdraw/", PUPIL, "application", "withdrawn"),
     Op(
         "application reorder",
-        "post",
-        "/api/v1/applications/reorder/",
-        frozenset({"pupil"}),
+        "POST applications/reorder/",
+        PUPIL,
+        sees_other=NOBODY,
         out_of_scope=400,
-        sees_other=frozenset(),
-        body=lambda w, which, role: {"application_ids": [w.side(which).application.pk]},
-        effect=lambda s: Application.objects.get(pk=s.application.pk).rank == 1,
+        body=_reorder,
+        effect=lambda s: Application.objects.filter(pk=s.application.pk, rank=1).exists(),
     ),
-    Op("match retrieve", "get", M, ALL, NOT_YOUTH, obj=_same("match")),
-    Op("match history", "get", M + "history/", STAFF_ROLES, STAFF, obj=_same("match")),
+    Op("match retrieve", "GET matches/{id}/", ALL, NOT_YOUTH, obj="match"),
+    Op("match history", "GET matches/{id}/history/", STAFF_ROLES, STAFF, obj="match"),
     _event("approve", ADVISING, S.PROPOSED, S.APPROVED, {"note": "Good fit"}),
     _event("reject", ADVISING, S.PROPOSED, S.REJECTED, {"reason": "travel", "note": "Three buses"}),
     _event("offer", ADVISING, S.APPROVED, S.OFFERED),
     _event("employer-confirm", EMPLOYING, S.OFFERED, S.EMPLOYER_CONFIRMED),
     _event("employer-decline", EMPLOYING, S.OFFERED, S.EMPLOYER_DECLINED, {"reason": "no_supervisor"}),
-    _event("accept", frozenset({"pupil"}), S.EMPLOYER_CONFIRMED, S.CONFIRMED),
-    _event("decline", frozenset({"pupil"}), S.EMPLOYER_CONFIRMED, S.PUPIL_DECLINED, {"reason": "travel"}),
+    _event("accept", PUPIL, S.EMPLOYER_CONFIRMED, S.CONFIRMED),
+    _event("decline", PUPIL, S.EMPLOYER_CONFIRMED, S.PUPIL_DECLINED, {"reason": "travel"}),
     _event("confirm", STAFF_ROLES, S.ACCEPTED, S.CONFIRMED, sees=STAFF),
     _event("cancel", ALL, S.CONFIRMED, S.CANCELLED, {"reason": "other", "note": "Test"}, sees=NOT_YOUTH),
     Op(
         "match feedback",
-        "post",
-        M + "feedback/",
-        frozenset({"pupil", "employer"}),
-        obj=_same("match"),
+        "POST matches/{id}/feedback/",
+        PUPIL | EMPLOYER,
+        obj="match",
         status=S.CONFIRMED,
         started=True,
         body=_feedback,
         effect=lambda s: PlacementFeedback.objects.filter(match=s.match).exists(),
     ),
-    Op(
-        "run retrieve",
-        "get",
-        "/api/v1/runs/{id}/",
-        ALL,
-        frozenset({"school_staff", "youth_worker", "adviser", "admin"}),
-        obj=_same("run"),
-    ),
-    Op(
-        "run create",
-        "post",
-        "/api/v1/runs/",
-        ADVISING,
-        ADVISING,
-        ADMIN,
-        ok=201,
-        out_of_scope=400,
-        body=lambda w, which, role: {"region": w.side(which).run.region.code, "policy": "stable", "seed": 7},
-        effect=lambda s: MatchRun.objects.filter(region=s.run.region, seed=7).exists(),
-    ),
+    Op("run retrieve", "GET runs/{id}/", ALL, SEES_RUNS, obj="run"),
+    _create("run create", "runs/", ADVISING, _new_run, _run_made),
 ]
 
 # List endpoints: which roles see the own and the other side's object in the results.
@@ -473,7 +340,7 @@ LISTS: list[tuple[str, str, tuple[str, str], frozenset[str], frozenset[str]]] = 
     ("sites", "/api/v1/sites/", _same("site"), EMPLOYING, ADMIN),
     ("opportunities", "/api/v1/opportunities/", ("opportunity", "draft"), ALL, ADMIN),
     ("reserved opportunities", "/api/v1/opportunities/", _same("reserved"), EMPLOYING, ADMIN),
-    ("compliance", "/api/v1/compliance/", _same("compliance"), frozenset({"employer", *ADVISING}), ADVISING),
+    ("compliance", "/api/v1/compliance/", _same("compliance"), COMPLIANCE, ADVISING),
     ("applications", "/api/v1/applications/", _same("application"), PUPIL_SCOPE, ADMIN),
     ("matches", "/api/v1/matches/", _same("match"), NOT_YOUTH, ADMIN),
     ("runs", "/api/v1/runs/", _same("run"), STAFF_ROLES, ADMIN),

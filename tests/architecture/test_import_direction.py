@@ -66,30 +66,32 @@ def python_files() -> Iterator[tuple[str, str]]:
             yield relative, relative[: -len(".py")].replace("/", ".")
 
 
-def violations(files: list[tuple[str, str, str]]) -> list[str]:
-    """Broken rules, given (path, module, source) for each file."""
-    found = []
+def app_imports(files: list[tuple[str, str, str]]) -> Iterator[tuple[str, str, int, str]]:
+    """(path, app, line, imported module) for each import the rules apply to, given (path, module,
+    source) for each file: the composition root and the settings may import anything."""
     for path, module, source in files:
         app = app_of(module)
         if app is None or path in COMPOSITION_ROOT or path.startswith("mobility/settings/"):
             continue
         for line, imported in imported_modules(source, module):
-            target = app_of(imported)
-            if target in FORBIDDEN.get(app, set()):
-                found.append(f"{path}:{line} imports {imported}")
-    return found
+            yield path, app, line, imported
+
+
+def violations(files: list[tuple[str, str, str]]) -> list[str]:
+    """Broken rules, given (path, module, source) for each file."""
+    return [
+        f"{path}:{line} imports {imported}"
+        for path, app, line, imported in app_imports(files)
+        if app_of(imported) in FORBIDDEN.get(app, set())
+    ]
 
 
 def app_graph(files: list[tuple[str, str, str]]) -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {app: set() for app in APPS}
-    for path, module, source in files:
-        app = app_of(module)
-        if app is None or path in COMPOSITION_ROOT or path.startswith("mobility/settings/"):
-            continue
-        for _, imported in imported_modules(source, module):
-            target = app_of(imported)
-            if target and target != app:
-                graph[app].add(target)
+    for _, app, _, imported in app_imports(files):
+        target = app_of(imported)
+        if target and target != app:
+            graph[app].add(target)
     return graph
 
 

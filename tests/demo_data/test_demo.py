@@ -27,7 +27,7 @@ from mobility.accounts.models import Role, User
 from mobility.geography.models import Region
 from mobility.geography.postcodes import locate
 from placements.models import Application
-from schools.models import Pupil, School, WorkExperienceWindow
+from schools.models import DISADVANTAGE_FLAGS, Pupil, School, WorkExperienceWindow
 
 from .conftest import DEMO_SEED
 
@@ -92,14 +92,7 @@ def test_every_postcode_is_real_and_inside_the_region(small_demo: DemoSummary) -
         assert school.is_youth_service or (len(school.urn) == 6 and school.urn.isdigit())
 
 
-FLAGS = (
-    "fsm_or_pupil_premium",
-    "care_experienced",
-    "send",
-    "young_carer",
-    "at_risk_of_neet",
-    "needs_step_free_access",
-)
+FLAGS = (*DISADVANTAGE_FLAGS, "needs_step_free_access")
 
 
 def test_disadvantage_flags_come_at_plausible_rates(small_demo: DemoSummary) -> None:

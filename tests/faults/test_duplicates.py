@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 from functools import partial
 
 import pytest
 import redis
-from django.db import connection
 
 from mobility.celery import app as celery_app
 from mobility.outbox import services as outbox
@@ -15,6 +13,7 @@ from mobility.outbox.models import OutboxMessage
 from placements.matching import services
 from placements.models import Match, MatchRun
 from tests.matching.conftest import build_world, populate
+from tests.threads import at_once
 
 from .conftest import FaultFigures, Lab, assert_consistent, run_finished, wait_until
 
@@ -52,21 +51,7 @@ def test_the_beat_jobs_run_twice_at_once(lab: Lab, figures: FaultFigures) -> Non
     ]
     lab.redis.start()
     OutboxMessage.objects.update(next_attempt_at=None)
-    start = threading.Barrier(2)
-    sent: list[int] = []
-
-    def relay() -> None:
-        start.wait()
-        try:
-            sent.append(outbox.outbox_send().sent)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=relay) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    sent = at_once(lambda: outbox.outbox_send().sent)
     assert sorted(sent) == [0, 3] or sum(sent) == 3, sent
     assert redis.Redis(port=lab.redis.port).llen("matching") == 3  # each hand-out published once
 

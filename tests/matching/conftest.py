@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,11 +25,12 @@ from mobility.geography.models import LocalAuthority, Region, Sector
 from placements.models import Application, MatchRun
 from schools.models import Pupil, School
 from tests import factories as f
+from tests.celery_worker import worker_start, workers_ready, workers_stop
 
 LIVERPOOL = "E08000012"
 WIRRAL = "E08000015"
-HOME = (335000, 390000)
-REPO = Path(__file__).resolve().parents[2]  # central Liverpool, British National Grid metres
+HOME = (335000, 390000)  # central Liverpool, British National Grid metres
+REPO = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -200,28 +200,14 @@ def matching_worker(transactional_db: None, tmp_path: Path) -> Iterator[Worker]:
         "PYTHONUNBUFFERED": "1",
     }
     log = tmp_path / "worker.log"
-    command = [
-        sys.executable, "-m", "celery", "-A", "mobility", "worker", "-Q", "matching,default",
-        "-P", "solo", "-c", "1", "-l", "info", "--without-gossip", "--without-mingle", "--without-heartbeat",
-        "-n", f"matching-test-{os.getpid()}@%h",
-    ]  # fmt: skip
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+    process = worker_start(f"matching-test-{os.getpid()}", log, env=env)
     worker = Worker(process, log)
     try:
-        deadline = time.monotonic() + 60
-        while " ready." not in worker.output():
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"The Celery worker did not start:\n{worker.output()}")
-            time.sleep(0.2)
+        if (output := workers_ready([(process, log)], timeout=60, poll=0.2)) is not None:
+            pytest.fail(f"The Celery worker did not start:\n{output}")
         yield worker
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        workers_stop([process], timeout=15)
 
 
 def wait_for_run(run_id: int, worker: Worker | None = None, timeout: float = 90) -> MatchRun:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from typing import Any
 
 import psycopg
@@ -17,6 +16,7 @@ from mobility.accounts.models import Role, User
 from mobility.outbox.models import OutboxMessage
 from placements.matching import recovery, services
 from placements.models import MatchRun
+from tests.threads import at_once
 from tests.twofactor import password_login
 
 from .conftest import MatchWorld, populate
@@ -135,21 +135,7 @@ def test_two_sweeps_at_once_resume_an_orphan_once(world, django_capture_on_commi
         run = services.match_run_create(region=world.region, seed=5, parameters={})
     OutboxMessage.objects.update(sent_at=timezone.now())
     orphan(run, attempts=1)
-    results: list[recovery.Recovery] = []
-    start = threading.Barrier(2)
-
-    def sweep() -> None:
-        start.wait()
-        try:
-            results.append(recovery.match_runs_recover())
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = at_once(recovery.match_runs_recover)
     assert sorted(len(r.resumed) for r in results) == [0, 1]
     assert hand_outs(run) == 2
 

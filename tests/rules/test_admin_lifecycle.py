@@ -67,21 +67,8 @@ def test_an_admin_post_cannot_move_a_match_its_seat_or_its_history(
 
 def test_an_admin_post_cannot_set_seats_taken(world: World, admin_client: Client) -> None:
     o = world.opportunity
-    data = {
-        "employer": o.employer_id,
-        "site": o.site_id,
-        "title": o.title,
-        "description": o.description,
-        "sector": o.sector_id,
-        "capacity": o.capacity,
-        "seats_taken": 2,
-        "starts_on": o.starts_on.isoformat(),
-        "ends_on": o.ends_on.isoformat(),
-        "daily_hours": "7",
-        "minimum_age": 14,
-        "mode": o.mode,
-        "status": o.status,
-    }
+    # The admin form also names the employer, and tries to set the seats taken.
+    data = f.opportunity_form(o, employer=o.employer_id, seats_taken=2, daily_hours="7", minimum_age=14)
     admin_client.post(reverse("admin:employers_opportunity_change", args=[o.pk]), data)
     assert Opportunity.objects.get(pk=o.pk).seats_taken == 0
 

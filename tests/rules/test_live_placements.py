@@ -52,20 +52,8 @@ def test_the_api_and_the_web_form_refuse_with_409_and_a_message(
     )
     assert answer.status_code == 409 and "Ask the careers adviser" in answer.json()["detail"]
     o = world.opportunity
-    form = {
-        "title": o.title,
-        "description": o.description,
-        "sector": o.sector_id,
-        "site": o.site_id,
-        "mode": o.mode,
-        "capacity": o.capacity,
-        "starts_on": LATER.isoformat(),
-        "ends_on": (LATER + dt.timedelta(days=2)).isoformat(),
-        "daily_hours": "7",
-        "minimum_age": o.minimum_age,
-        "accessibility": "",
-        "status": o.status,
-    }
+    later = {"starts_on": LATER.isoformat(), "ends_on": (LATER + dt.timedelta(days=2)).isoformat()}
+    form = f.opportunity_form(o, daily_hours="7", **later)
     page = web_as(world.member).post(f"/employer/opportunities/{o.pk}/", form)
     assert page.status_code == 200 and "Ask the careers adviser" in page.content.decode()
     o.refresh_from_db()

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django_otp.oath import TOTP
+from playwright.sync_api import expect
 
 from mobility.accounts.models import User
 from tests.twofactor import app_for, code_for
@@ -135,6 +136,23 @@ def check_accessibility(page: Any) -> None:
         for v in bad
     ]
     assert not bad, f"axe found serious or critical problems on {page.url}:\n{json.dumps(details, indent=2)}"
+
+
+def fill_in(page: Any, fields: dict[str, str]) -> None:
+    """Type each value into the field with that label."""
+    for label, value in fields.items():
+        page.get_by_label(label).fill(value)
+
+
+def submit(page: Any, button: str, *, error: str = "", saved: str = "") -> None:
+    """Press ``button``; the error summary then says ``error`` (the page still passes axe), or the
+    success banner says ``saved``."""
+    page.get_by_role("button", name=button).click()
+    if error:
+        expect(page.locator(".govuk-error-summary")).to_contain_text(error)
+        check_accessibility(page)
+    if saved:
+        expect(page.locator(".govuk-notification-banner")).to_contain_text(saved)
 
 
 def screenshot(page: Any, name: str) -> Path:

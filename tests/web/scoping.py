@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from django.db.models import Model
@@ -23,6 +24,7 @@ from placements.lifecycle.models import PlacementFeedback
 from placements.models import SEAT_HOLDING_STATUSES, Application, Match, MatchRun, MatchStatus
 from placements.selffound.models import Proposal, ProposalStatus
 from schools.models import ConsentStatus, Pupil, WorkExperienceWindow
+from tests import factories as f
 
 ROLES = (
     "anonymous",
@@ -101,7 +103,6 @@ def status_of(match: Model) -> str:
     return Match.objects.get(pk=match.pk).status
 
 
-Obj = Callable[[Side], Model]
 Body = Callable[[Side], dict[str, Any]]
 Effect = Callable[[Side], bool]
 
@@ -111,15 +112,16 @@ class Page:
     name: str  # URL name
     methods: tuple[str, ...]
     roles: frozenset[str]  # roles the page lets in at all
-    obj: Obj  # the object the URL names, on a given side
-    other_obj: Obj | None = None  # when the other side's counterpart is not simply obj(other)
+    obj: str  # the Side attribute (dotted) the URL names
+    other_obj: str | None = None  # when the other side's counterpart is not simply the same attribute
     status: str | None = None  # both matches are put in this status first
     started: bool = False
-    body: Body | None = None
+    body: Body | dict[str, Any] | None = None
     effect: Effect | None = None  # what an accepted POST must have done
     ok_post: int = 302
     ok_get: int = 200
-    sees_other: frozenset[str] = frozenset()
+    # Admins come in only where ``roles`` lets them, and see both sides there.
+    sees_other: frozenset[str] = frozenset({"admin"})
 
     @property
     def id(self) -> str:
@@ -127,7 +129,10 @@ class Page:
 
     def url(self, world: World, which: str) -> str:
         pick = self.other_obj if which == "other" and self.other_obj else self.obj
-        return reverse(self.name, args=[pick(world.side(which)).pk])
+        return reverse(self.name, args=[attrgetter(pick)(world.side(which)).pk])
+
+    def payload(self, side: Side) -> dict[str, Any]:
+        return self.body(side) if callable(self.body) else dict(self.body or {})
 
     def allows(self, role: str, which: str) -> bool:
         return role in self.roles and (which == "own" or role in self.sees_other)
@@ -140,24 +145,6 @@ class Page:
         if not self.allows(role, which):
             return 404
         return self.ok_get if method == "get" else self.ok_post
-
-
-def _opportunity_body(side: Side) -> dict[str, Any]:
-    o = side.opportunity
-    return {
-        "title": "Renamed placement",
-        "description": o.description,
-        "sector": o.sector_id,
-        "site": o.site_id,
-        "mode": o.mode,
-        "capacity": o.capacity,
-        "starts_on": o.starts_on.isoformat(),
-        "ends_on": o.ends_on.isoformat(),
-        "daily_hours": o.daily_hours,
-        "minimum_age": o.minimum_age,
-        "accessibility": "",
-        "status": o.status,
-    }
 
 
 def _ranks(side: Side) -> list[int]:
@@ -188,241 +175,159 @@ def _later_week(side: Side) -> dict[str, Any]:
     return {"starts_on": start.isoformat(), "ends_on": (start + dt.timedelta(days=4)).isoformat()}
 
 
+def _now(status: str) -> Effect:
+    return lambda side: status_of(side.match) == status
+
+
+def _is(attr: str, **fields: Any) -> Effect:
+    """The side's ``attr`` object now has ``fields``."""
+
+    def check(side: Side) -> bool:
+        obj = getattr(side, attr)
+        return bool(type(obj).objects.filter(pk=obj.pk, **fields).exists())
+
+    return check
+
+
+def _gone(attr: str) -> Effect:
+    return lambda side: not type(getattr(side, attr)).objects.filter(pk=getattr(side, attr).pk).exists()
+
+
+def _site_renamed(side: Side) -> dict[str, Any]:
+    return {"name": "Renamed site", "address": side.site.address, "postcode": side.site.postcode}
+
+
+def _applied(side: Side) -> bool:
+    return Application.objects.filter(
+        pupil=side.pupil, opportunity=side.spare, status=Application.Status.ACTIVE
+    ).exists()
+
+
+def _swapped(side: Side) -> bool:
+    return _ranks(side) == [2, 1]
+
+
+def _second_window(side: Side) -> bool:
+    return WorkExperienceWindow.objects.filter(pupil=side.young).count() == 2
+
+
+def _approve_all(side: Side) -> dict[str, Any]:
+    return {"action": "approve", "match": [side.match.pk]}
+
+
+def _move(
+    name: str,
+    methods: tuple[str, ...],
+    roles: frozenset[str],
+    before: str,
+    after: str,
+    body: Body | dict[str, Any] | None = None,
+    obj: str = "match",
+) -> Page:
+    """A page that moves the side's match from ``before`` to ``after``."""
+    return Page(name, methods, roles, obj, status=before, body=body, effect=_now(after))
+
+
+def _feedback(
+    name: str, methods: tuple[str, ...], roles: frozenset[str], who: str, body: dict[str, Any]
+) -> Page:
+    """Feedback on a placement that has started."""
+    return Page(
+        name, methods, roles, "match", status=S.CONFIRMED, started=True, body=body, effect=_feedback_from(who)
+    )
+
+
+def _verdict(outcome: str, note: str) -> Page:
+    """An adviser's verdict on an organisation that signed itself up; the note field is named for it."""
+    verb = {"verified": "verify", "refused": "refuse"}[outcome]
+    body = {f"{outcome}-note": note}
+    return Page(
+        f"adviser:employer_{verb}",
+        POST,
+        ADVISING,
+        "pending",
+        body=body,
+        effect=_is("pending", verification_status=outcome),
+    )
+
+
+GET = ("get",)
+POST = ("post",)
+BOTH = ("get", "post")
+NO_SUPERVISOR = {"reason": "no_supervisor", "note": "Our supervisor is away"}
+EMPLOYER_SAYS = {"days_attended": 1, "rating": 4, "comment": "Keen and punctual"}
+PUPIL_SAYS = {"rating": 5, "comment": "I learned to test code"}
+THREE_BUSES = {"reason": "travel", "note": "Three buses each way"}
+REQUESTED = {"status": ConsentStatus.REQUESTED}
+HAS_REQUESTED = {"parental_consent": ConsentStatus.REQUESTED}
+REFUSAL = {"outcome": "refuse", "refusal_reason": "No risk assessment for young workers."}
+
 PAGES: list[Page] = [
     # The employer's pages
     Page(
         "employer:site_edit",
-        ("get", "post"),
+        BOTH,
         EMPLOYER,
-        lambda s: s.site,
-        body=lambda s: {"name": "Renamed site", "address": s.site.address, "postcode": s.site.postcode},
-        effect=lambda s: Site.objects.get(pk=s.site.pk).name == "Renamed site",
+        "site",
+        body=_site_renamed,
+        effect=_is("site", name="Renamed site"),
     ),
     Page(
         "employer:opportunity_edit",
-        ("get", "post"),
+        BOTH,
         EMPLOYER,
-        lambda s: s.opportunity,
-        body=_opportunity_body,
-        effect=lambda s: Opportunity.objects.get(pk=s.opportunity.pk).title == "Renamed placement",
+        "opportunity",
+        body=lambda s: f.opportunity_form(s.opportunity, title="Renamed placement"),
+        effect=_is("opportunity", title="Renamed placement"),
     ),
-    Page("employer:match", ("get",), EMPLOYER, lambda s: s.match, status=S.OFFERED),
-    Page(
-        "employer:match_confirm",
-        ("post",),
-        EMPLOYER,
-        lambda s: s.match,
-        status=S.OFFERED,
-        effect=lambda s: status_of(s.match) == S.EMPLOYER_CONFIRMED,
-    ),
-    Page(
-        "employer:match_decline",
-        ("post",),
-        EMPLOYER,
-        lambda s: s.match,
-        status=S.OFFERED,
-        body=lambda s: {"reason": "no_supervisor", "note": "Our supervisor is away"},
-        effect=lambda s: status_of(s.match) == S.EMPLOYER_DECLINED,
-    ),
-    Page(
-        "employer:match_feedback",
-        ("post",),
-        EMPLOYER,
-        lambda s: s.match,
-        status=S.CONFIRMED,
-        started=True,
-        body=lambda s: {"days_attended": 1, "rating": 4, "comment": "Keen and punctual"},
-        effect=_feedback_from(PlacementFeedback.Side.EMPLOYER),
-    ),
-    Page(
-        "employer:colleague_remove",
-        ("post",),
-        EMPLOYER,
-        lambda s: s.colleague,
-        effect=lambda s: not EmployerMember.objects.filter(pk=s.colleague.pk).exists(),
-    ),
+    Page("employer:match", GET, EMPLOYER, "match", status=S.OFFERED),
+    _move("employer:match_confirm", POST, EMPLOYER, S.OFFERED, S.EMPLOYER_CONFIRMED),
+    _move("employer:match_decline", POST, EMPLOYER, S.OFFERED, S.EMPLOYER_DECLINED, NO_SUPERVISOR),
+    _feedback("employer:match_feedback", POST, EMPLOYER, PlacementFeedback.Side.EMPLOYER, EMPLOYER_SAYS),
+    Page("employer:colleague_remove", POST, EMPLOYER, "colleague", effect=_gone("colleague")),
     # School staff
+    Page("school:consent", BOTH, STAFF, "pupil", body=REQUESTED, effect=_is("pupil", **HAS_REQUESTED)),
     Page(
-        "school:consent",
-        ("get", "post"),
-        STAFF,
-        lambda s: s.pupil,
-        body=lambda s: {"status": ConsentStatus.REQUESTED},
-        effect=lambda s: Pupil.objects.get(pk=s.pupil.pk).parental_consent == ConsentStatus.REQUESTED,
-    ),
-    Page(
-        "school:found",
-        ("get", "post"),
-        STAFF,
-        lambda s: s.found,
-        body=lambda s: {"outcome": "refuse", "refusal_reason": "No risk assessment for young workers."},
-        effect=lambda s: Proposal.objects.get(pk=s.found.pk).status == ProposalStatus.REFUSED,
+        "school:found", BOTH, STAFF, "found", body=REFUSAL, effect=_is("found", status=ProposalStatus.REFUSED)
     ),
     # Youth workers, for their service's young people
-    Page("youth:person", ("get",), YOUTH, lambda s: s.young),
-    Page("youth:person_record", ("get",), YOUTH, lambda s: s.young),
-    Page("youth:person_record_json", ("get",), YOUTH, lambda s: s.young),
-    Page(
-        "youth:edit",
-        ("get", "post"),
-        YOUTH,
-        lambda s: s.young,
-        body=_young_flags,
-        effect=lambda s: Pupil.objects.get(pk=s.young.pk).send,
-    ),
-    Page(
-        "youth:window",
-        ("get", "post"),
-        YOUTH,
-        lambda s: s.young,
-        body=_later_week,
-        effect=lambda s: WorkExperienceWindow.objects.filter(pupil=s.young).count() == 2,
-    ),
-    Page(
-        "youth:consent",
-        ("get", "post"),
-        YOUTH,
-        lambda s: s.young,
-        body=lambda s: {"status": ConsentStatus.REQUESTED},
-        effect=lambda s: Pupil.objects.get(pk=s.young.pk).parental_consent == ConsentStatus.REQUESTED,
-    ),
+    Page("youth:person", GET, YOUTH, "young"),
+    Page("youth:person_record", GET, YOUTH, "young"),
+    Page("youth:person_record_json", GET, YOUTH, "young"),
+    Page("youth:edit", BOTH, YOUTH, "young", body=_young_flags, effect=_is("young", send=True)),
+    Page("youth:window", BOTH, YOUTH, "young", body=_later_week, effect=_second_window),
+    Page("youth:consent", BOTH, YOUTH, "young", body=REQUESTED, effect=_is("young", **HAS_REQUESTED)),
     # The pupil's pages
     # Pupils browse every published placement: the one out of their reach is a draft.
-    Page("pupil:opportunity", ("get",), PUPIL, lambda s: s.opportunity, other_obj=lambda s: s.draft),
-    Page(
-        "pupil:apply",
-        ("post",),
-        PUPIL,
-        lambda s: s.spare,
-        other_obj=lambda s: s.draft,
-        effect=lambda s: Application.objects.filter(
-            pupil=s.pupil, opportunity=s.spare, status=Application.Status.ACTIVE
-        ).exists(),
-    ),
-    Page(
-        "pupil:found_withdraw",
-        ("post",),
-        PUPIL,
-        lambda s: s.found,
-        effect=lambda s: Proposal.objects.get(pk=s.found.pk).status == ProposalStatus.WITHDRAWN,
-    ),
-    Page(
-        "pupil:move_up",
-        ("post",),
-        PUPIL,
-        lambda s: s.second_choice,
-        effect=lambda s: _ranks(s) == [2, 1],
-    ),
-    Page(
-        "pupil:move_down",
-        ("post",),
-        PUPIL,
-        lambda s: s.first_choice,
-        effect=lambda s: _ranks(s) == [2, 1],
-    ),
+    Page("pupil:opportunity", GET, PUPIL, "opportunity", other_obj="draft"),
+    Page("pupil:apply", POST, PUPIL, "spare", other_obj="draft", effect=_applied),
+    Page("pupil:found_withdraw", POST, PUPIL, "found", effect=_is("found", status=ProposalStatus.WITHDRAWN)),
+    Page("pupil:move_up", POST, PUPIL, "second_choice", effect=_swapped),
+    Page("pupil:move_down", POST, PUPIL, "first_choice", effect=_swapped),
     Page(
         "pupil:withdraw",
-        ("post",),
+        POST,
         PUPIL,
-        lambda s: s.first_choice,
-        effect=lambda s: Application.objects.get(pk=s.first_choice.pk).status == Application.Status.WITHDRAWN,
+        "first_choice",
+        effect=_is("first_choice", status=Application.Status.WITHDRAWN),
     ),
-    Page(
-        "pupil:accept",
-        ("post",),
-        PUPIL,
-        lambda s: s.match,
-        status=S.EMPLOYER_CONFIRMED,
-        effect=lambda s: status_of(s.match) == S.CONFIRMED,
+    _move("pupil:accept", POST, PUPIL, S.EMPLOYER_CONFIRMED, S.CONFIRMED),
+    _move(
+        "pupil:decline", BOTH, PUPIL, S.EMPLOYER_CONFIRMED, S.PUPIL_DECLINED, {"reason": "travel", "note": ""}
     ),
-    Page(
-        "pupil:decline",
-        ("get", "post"),
-        PUPIL,
-        lambda s: s.match,
-        status=S.EMPLOYER_CONFIRMED,
-        body=lambda s: {"reason": "travel", "note": ""},
-        effect=lambda s: status_of(s.match) == S.PUPIL_DECLINED,
-    ),
-    Page(
-        "pupil:reflection",
-        ("get", "post"),
-        PUPIL,
-        lambda s: s.match,
-        status=S.CONFIRMED,
-        started=True,
-        body=lambda s: {"rating": 5, "comment": "I learned to test code"},
-        effect=_feedback_from(PlacementFeedback.Side.PUPIL),
-    ),
+    _feedback("pupil:reflection", BOTH, PUPIL, PlacementFeedback.Side.PUPIL, PUPIL_SAYS),
     # The region lead's report on their region
-    Page("region:report", ("get",), LEADING, lambda s: s.run.region, sees_other=frozenset({"admin"})),
+    Page("region:report", GET, LEADING, "run.region"),
     # The adviser's pages
-    Page("adviser:run", ("get",), ADVISING, lambda s: s.run, sees_other=frozenset({"admin"})),
+    Page("adviser:run", GET, ADVISING, "run"),
     # The run has finished, so the progress fragment answers 286: htmx stops polling.
-    Page(
-        "adviser:run_progress",
-        ("get",),
-        ADVISING,
-        lambda s: s.run,
-        ok_get=286,
-        sees_other=frozenset({"admin"}),
-    ),
-    Page(
-        "adviser:bulk",
-        ("post",),
-        ADVISING,
-        lambda s: s.run,
-        status=S.PROPOSED,
-        body=lambda s: {"action": "approve", "match": [s.match.pk]},
-        effect=lambda s: status_of(s.match) == S.APPROVED,
-        sees_other=frozenset({"admin"}),
-    ),
-    Page(
-        "adviser:approve",
-        ("post",),
-        ADVISING,
-        lambda s: s.match,
-        status=S.PROPOSED,
-        effect=lambda s: status_of(s.match) == S.APPROVED,
-        sees_other=frozenset({"admin"}),
-    ),
-    Page(
-        "adviser:offer",
-        ("post",),
-        ADVISING,
-        lambda s: s.match,
-        status=S.APPROVED,
-        effect=lambda s: status_of(s.match) == S.OFFERED,
-        sees_other=frozenset({"admin"}),
-    ),
-    Page(
-        "adviser:reject",
-        ("get", "post"),
-        ADVISING,
-        lambda s: s.match,
-        status=S.PROPOSED,
-        body=lambda s: {"reason": "travel", "note": "Three buses each way"},
-        effect=lambda s: status_of(s.match) == S.REJECTED,
-        sees_other=frozenset({"admin"}),
-    ),
+    Page("adviser:run_progress", GET, ADVISING, "run", ok_get=286),
+    _move("adviser:bulk", POST, ADVISING, S.PROPOSED, S.APPROVED, _approve_all, obj="run"),
+    _move("adviser:approve", POST, ADVISING, S.PROPOSED, S.APPROVED),
+    _move("adviser:offer", POST, ADVISING, S.APPROVED, S.OFFERED),
+    _move("adviser:reject", BOTH, ADVISING, S.PROPOSED, S.REJECTED, THREE_BUSES),
     # Organisations awaiting verification: advisers of the region, and admins
-    Page("adviser:employer", ("get",), ADVISING, lambda s: s.pending, sees_other=frozenset({"admin"})),
-    Page(
-        "adviser:employer_verify",
-        ("post",),
-        ADVISING,
-        lambda s: s.pending,
-        body=lambda s: {"verified-note": "Companies House record seen"},
-        effect=lambda s: Employer.objects.get(pk=s.pending.pk).verification_status == "verified",
-        sees_other=frozenset({"admin"}),
-    ),
-    Page(
-        "adviser:employer_refuse",
-        ("post",),
-        ADVISING,
-        lambda s: s.pending,
-        body=lambda s: {"refused-note": "Not a registered company"},
-        effect=lambda s: Employer.objects.get(pk=s.pending.pk).verification_status == "refused",
-        sees_other=frozenset({"admin"}),
-    ),
+    Page("adviser:employer", GET, ADVISING, "pending"),
+    _verdict("verified", "Companies House record seen"),
+    _verdict("refused", "Not a registered company"),
 ]

@@ -115,7 +115,7 @@ def test_page(world: World, page: Page, method: str, role: str, which: str) -> N
         put(world, page.status, started=page.started)
     client = client_for(world, role)
     url = page.url(world, which)
-    body = page.body(world.side(which)) if page.body and method == "post" else {}
+    body = page.payload(world.side(which)) if method == "post" else {}
     before = snapshot()
     response = getattr(client, method)(url, body)
     expected = page.expected(role, which, method)

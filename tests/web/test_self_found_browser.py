@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from placements.models import Match, MatchStatus
 from placements.selffound.models import Proposal
 from placements.selffound.tasks import employer_link_send
-from tests.web.conftest import check_accessibility, log_in, visit
+from tests.web.conftest import check_accessibility, fill_in, log_in, visit
 from tests.web.world import WebWorld
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,15 +30,20 @@ def test_a_self_found_placement_from_proposal_to_confirmation(page: Any, web_wor
     log_in(page, w.pupil.user.email)
     page.get_by_role("link", name="I have found a placement").click()
     check_accessibility(page)
-    page.get_by_label("Employer's name").fill("Bold Street Bakery")
-    page.get_by_label("Contact's name").fill("Pat Baker")
-    page.get_by_label("Contact's email address").fill("pat@bakery.example")
-    page.get_by_label("Contact's phone number").fill("0151 000 0000")
-    page.get_by_label("Workplace address").fill("2 Bold Street, Liverpool")
-    page.get_by_label("Workplace postcode").fill("L1 4DS")
-    page.get_by_label("First day").fill(w.window_start.isoformat())
-    page.get_by_label("Last day").fill(w.window_end.isoformat())
-    page.get_by_label("What you will do there").fill("Serve customers and bake bread.")
+    fill_in(
+        page,
+        {
+            "Employer's name": "Bold Street Bakery",
+            "Contact's name": "Pat Baker",
+            "Contact's email address": "pat@bakery.example",
+            "Contact's phone number": "0151 000 0000",
+            "Workplace address": "2 Bold Street, Liverpool",
+            "Workplace postcode": "L1 4DS",
+            "First day": w.window_start.isoformat(),
+            "Last day": w.window_end.isoformat(),
+            "What you will do there": "Serve customers and bake bread.",
+        },
+    )
     page.get_by_role("button", name="Send to the employer").click()
     expect(page.locator("#found-status")).to_contain_text("Waiting for the employer")
     _sign_out(page)
@@ -52,15 +57,18 @@ def test_a_self_found_placement_from_proposal_to_confirmation(page: Any, web_wor
     expect(page.locator("main")).to_contain_text("Riley, Year 10")
     expect(page.locator("main")).not_to_contain_text("Jones")
     page.get_by_label("Kind of work").select_option(label="Retail")
-    page.get_by_label("Name of the workplace").fill("Bold Street shop")
-    page.get_by_label("Hours a day").fill("6")
-    page.get_by_label("Supervisor's name").fill("Pat Baker")
-    page.get_by_label("What the pupil will do").fill("Serving customers and baking.")
-    page.get_by_label("Employer's liability insurer").fill("Acme Insurance")
-    page.get_by_label("Policy number").fill("EL-77")
-    page.get_by_label("Insurance expires on").fill((w.window_end + dt.timedelta(days=200)).isoformat())
-    page.get_by_label("Date of your risk assessment for young workers").fill(
-        (w.window_start - dt.timedelta(days=40)).isoformat()
+    fill_in(
+        page,
+        {
+            "Name of the workplace": "Bold Street shop",
+            "Hours a day": "6",
+            "Supervisor's name": "Pat Baker",
+            "What the pupil will do": "Serving customers and baking.",
+            "Employer's liability insurer": "Acme Insurance",
+            "Policy number": "EL-77",
+            "Insurance expires on": str(w.window_end + dt.timedelta(days=200)),
+            "Date of your risk assessment for young workers": str(w.window_start - dt.timedelta(days=40)),
+        },
     )
     page.get_by_label("I confirm these details are correct").check()
     page.get_by_role("button", name="Send to the school").click()

@@ -15,7 +15,7 @@ from placements.models import Match, MatchStatus
 from schools.models import Cohort, ConsentStatus, Pupil, School
 from tests import factories as f
 from tests.matching.conftest import Worker, matching_worker  # noqa: F401  (a fixture)
-from tests.web.conftest import NEW_PASSWORD, check_accessibility, log_in, visit
+from tests.web.conftest import NEW_PASSWORD, check_accessibility, log_in, submit, visit
 from tests.web.test_activation_browser import emailed_link, set_password, sign_out
 from tests.web.test_adviser_browser import _start_run
 from tests.web.world import AT_HOME, WebWorld, user
@@ -167,12 +167,9 @@ def test_the_youth_worker_records_the_young_persons_own_consent(page: Any, web_w
     page.get_by_role("link", name="Record consent").click()
     expect(page.locator("main")).not_to_contain_text("Parent's or carer's name")
     page.get_by_label("Given").check()
-    page.get_by_role("button", name="Save consent").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Select how the answer came")
-    check_accessibility(page)
+    submit(page, "Save consent", error="Select how the answer came")
     page.get_by_label("Phone call").check()
-    page.get_by_role("button", name="Save consent").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("1 placement confirmed")
+    submit(page, "Save consent", saved="1 placement confirmed")
     match.refresh_from_db()
     assert match.status == S.CONFIRMED
     assert young.consent_records.get().given_by == "young_person"
@@ -208,12 +205,9 @@ def test_youth_worker_list_searches_and_edits_flags(page: Any, web_world: WebWor
     visit(page, f"/youth/people/{leaver.pk}/edit/")
     page.get_by_label("Care-experienced").uncheck()
     page.get_by_label("Young carer").check()
-    page.get_by_role("button", name="Save details").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("A care leaver is care-experienced")
-    check_accessibility(page)
+    submit(page, "Save details", error="A care leaver is care-experienced")
     page.get_by_label("Care-experienced").check()
-    page.get_by_role("button", name="Save details").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("details saved")
+    submit(page, "Save details", saved="details saved")
     leaver.refresh_from_db()
     assert leaver.young_carer and leaver.care_experienced
 

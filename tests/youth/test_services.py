@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from mobility.accounts.models import User
 from mobility.geography.travel import Traveller, journeys
 from placements.lifecycle.applications import application_eligibility_problems
 from placements.lifecycle.exceptions import ConsentRequired
@@ -136,17 +137,17 @@ def test_youth_worker_cannot_set_a_year_group() -> None:
     assert "year_group" in caught.value.message_dict
 
 
+def _a_parent_says_yes(pupil: Pupil, actor: User, method: str) -> None:
+    pupil_consent_record(
+        pupil=pupil, status=ConsentStatus.GIVEN, method=method, parent_carer_name="A Parent", actor=actor
+    )
+
+
 def test_own_consent_never_names_a_parent() -> None:
     pupil = f.YoungPersonFactory.create()
     worker = f.YouthWorkerFactory.create(school=pupil.school)
     with pytest.raises(ValidationError) as caught:
-        pupil_consent_record(
-            pupil=pupil,
-            status=ConsentStatus.GIVEN,
-            method="phone",
-            parent_carer_name="A Parent",
-            actor=worker.user,
-        )
+        _a_parent_says_yes(pupil, worker.user, "phone")
     assert "parent_carer_name" in caught.value.message_dict
     pupil_consent_record(pupil=pupil, status=ConsentStatus.REFUSED, method="phone", actor=worker.user)
     assert ConsentRecord.objects.get(pupil=pupil).given_by == ConsentGiver.YOUNG_PERSON
@@ -155,13 +156,7 @@ def test_own_consent_never_names_a_parent() -> None:
 def test_a_pupils_consent_is_still_a_parents() -> None:
     pupil = f.PupilFactory.create()
     staff = f.SchoolStaffFactory.create(school=pupil.school)
-    pupil_consent_record(
-        pupil=pupil,
-        status=ConsentStatus.GIVEN,
-        method="email",
-        parent_carer_name="A Parent",
-        actor=staff.user,
-    )
+    _a_parent_says_yes(pupil, staff.user, "email")
     assert ConsentRecord.objects.get(pupil=pupil).given_by == ConsentGiver.PARENT_CARER
 
 
