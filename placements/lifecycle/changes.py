@@ -19,7 +19,7 @@ from employers import services as employer_services
 from employers.models import Opportunity, Site
 from mobility.accounts.models import Role
 from mobility.outbox.services import outbox_enqueue
-from mobility.permissions import employer_id_of, role_of, school_ids_of
+from mobility.permissions import role_of, school_ids_of, scope_by_role
 from placements.models import Match, MatchStatus
 
 from .exceptions import ActionNotPermitted, TransitionNotAllowed
@@ -39,15 +39,9 @@ LIVE_HERE = (MatchStatus.OFFERED, MatchStatus.EMPLOYER_CONFIRMED, MatchStatus.AC
 def change_requests_for_user(*, user: User | AnonymousUser) -> QuerySet[ChangeRequest]:
     """Members their organisation's; advisers those touching their schools' pupils; admins all."""
     base = ChangeRequest.objects.select_related("opportunity__employer", "requested_by", "decided_by")
-    role = role_of(user)
-    if role == Role.ADMIN:
-        return base
-    if role == Role.EMPLOYER:
-        employer_id = employer_id_of(user)
-        return base.filter(opportunity__employer_id=employer_id) if employer_id else base.none()
-    if role == Role.ADVISER:
+    if role_of(user) == Role.ADVISER:
         return base.filter(opportunity__matches__pupil__school_id__in=school_ids_of(user)).distinct()
-    return base.none()
+    return scope_by_role(base, user, employer="opportunity__employer_id")
 
 
 def _as_json(name: str, value: Any) -> Any:
