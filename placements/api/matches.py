@@ -54,10 +54,25 @@ class MatchFilter(filters.FilterSet):
         fields = ["status", "school", "run", "opportunity"]
 
 
-def _event(
-    name: str, body_class: type[Serializer[Any]] | None, call: Callable[..., Any], summary: str
-) -> Any:
+# Each match event the API offers (an entry of the transition table): the body it takes and the
+# service it calls.
+EVENTS: dict[str, tuple[type[Serializer[Any]] | None, Callable[..., Any]]] = {
+    "approve": (NoteSerializer, services.match_approve),
+    "reject": (RejectSerializer, services.match_reject),
+    "offer": (None, services.match_offer),
+    "employer_confirm": (NoteSerializer, services.match_employer_confirm),
+    "employer_decline": (EmployerDeclineSerializer, services.match_employer_decline),
+    "accept": (None, services.match_accept),
+    "decline": (PupilDeclineSerializer, services.match_pupil_decline),
+    "confirm": (None, services.match_confirm),
+    "cancel": (CancelSerializer, services.match_cancel),
+    "feedback": (FeedbackSerializer, match_feedback_record),
+}
+
+
+def _event(name: str, summary: str) -> Any:
     """A match event: POST to /matches/{id}/<name>/, documented request and response."""
+    body_class, call = EVENTS[name]
 
     def event(self: MatchViewSet, request: Request, pk: str | None = None) -> Response:
         match = self.get_object()
@@ -123,52 +138,16 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
         "bulk_reject": ADVISING,
     }
 
-    # Each event is one entry of the transition table, answering the match as it now is.
-    approve = _event(
-        "approve", NoteSerializer, services.match_approve, "Adviser approves a proposed match (takes a seat)"
-    )
-    reject = _event(
-        "reject", RejectSerializer, services.match_reject, "Adviser rejects a match, with a reason and a note"
-    )
-    offer = _event(
-        "offer", None, services.match_offer, "Adviser offers an approved match to the employer and the pupil"
-    )
-    employer_confirm = _event(
-        "employer_confirm",
-        NoteSerializer,
-        services.match_employer_confirm,
-        "Employer confirms an offered placement",
-    )
-    employer_decline = _event(
-        "employer_decline",
-        EmployerDeclineSerializer,
-        services.match_employer_decline,
-        "Employer declines an offered placement",
-    )
-    accept = _event(
-        "accept", None, services.match_accept, "Pupil accepts (confirmed at once if consent is on file)"
-    )
-    decline = _event(
-        "decline", PupilDeclineSerializer, services.match_pupil_decline, "Pupil declines the offer"
-    )
-    confirm = _event(
-        "confirm",
-        None,
-        services.match_confirm,
-        "Confirm an accepted placement once parental consent is recorded",
-    )
-    cancel = _event(
-        "cancel",
-        CancelSerializer,
-        services.match_cancel,
-        "Cancel a live placement; the seat is re-offered by policy",
-    )
-    feedback = _event(
-        "feedback",
-        FeedbackSerializer,
-        match_feedback_record,
-        "Pupil or employer gives feedback (employer records attendance)",
-    )
+    approve = _event("approve", "Adviser approves a proposed match (takes a seat)")
+    reject = _event("reject", "Adviser rejects a match, with a reason and a note")
+    offer = _event("offer", "Adviser offers an approved match to the employer and the pupil")
+    employer_confirm = _event("employer_confirm", "Employer confirms an offered placement")
+    employer_decline = _event("employer_decline", "Employer declines an offered placement")
+    accept = _event("accept", "Pupil accepts (confirmed at once if consent is on file)")
+    decline = _event("decline", "Pupil declines the offer")
+    confirm = _event("confirm", "Confirm an accepted placement once parental consent is recorded")
+    cancel = _event("cancel", "Cancel a live placement; the seat is re-offered by policy")
+    feedback = _event("feedback", "Pupil or employer gives feedback (employer records attendance)")
 
     bulk_approve = _bulk_event(
         "approve", BulkSerializer, "Adviser approves many matches; each moves or fails on its own"
