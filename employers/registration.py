@@ -13,7 +13,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
@@ -25,7 +25,7 @@ from django.utils import timezone
 from employers.models import Employer, EmployerMember, Site
 from employers.services import site_check
 from mobility.accounts.models import Invitation, Role, User
-from mobility.accounts.services import colleague_invite, user_invite
+from mobility.accounts.services import Invitee, colleague_invite, user_invite
 from mobility.errors import Conflict, NotPermitted
 from mobility.outbox.services import outbox_enqueue
 from mobility.permissions import employer_id_of
@@ -116,25 +116,12 @@ def _tell_existing(user_id: int, now: dt.datetime) -> None:
     log.info("Sign-up with the address of user %s; told them instead", user_id)
 
 
-def member_invite(
-    *,
-    employer: Employer,
-    email: str,
-    first_name: str,
-    last_name: str,
-    job_title: str,
-    invited_by: User,
-    site_url: str | None = None,
-) -> EmployerMember:
+def member_invite(*, employer: Employer, job_title: str, **invitee: Unpack[Invitee]) -> EmployerMember:
     """A colleague's account in the same organisation, with an invitation to set a password."""
     return colleague_invite(
         role=Role.EMPLOYER,
         attach=lambda user: EmployerMember.objects.create(user=user, employer=employer, job_title=job_title),
-        email=email,
-        first_name=first_name,
-        last_name=last_name,
-        invited_by=invited_by,
-        site_url=site_url,
+        **invitee,
     )
 
 

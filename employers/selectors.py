@@ -14,7 +14,7 @@ from mobility.accounts.models import Role
 from mobility.geography.models import LocalAuthority
 from mobility.geography.travel import GridPoint, journey_minutes, reach_metres
 from mobility.pagination import matching_words
-from mobility.permissions import employer_id_of, role_of, school_ids_of
+from mobility.permissions import SCHOOL_ROLES, role_of, school_ids_of, scope_by_role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -60,11 +60,9 @@ def compliance_problems(*, employer: Employer, through: dt.date) -> list[str]:
 
 def employers_for_user(*, user: User | AnonymousUser) -> QuerySet[Employer]:
     """Admins, advisers and school staff see every organisation; members see their own."""
-    role = role_of(user)
-    if role in (Role.ADMIN, Role.ADVISER, Role.SCHOOL_STAFF, Role.YOUTH_WORKER):
+    if role_of(user) in SCHOOL_ROLES:
         return Employer.objects.all()
-    employer_id = employer_id_of(user)
-    return Employer.objects.filter(pk=employer_id) if employer_id else Employer.objects.none()
+    return scope_by_role(Employer.objects.all(), user, employer="pk")
 
 
 def employers_for_verification(*, user: User | AnonymousUser) -> QuerySet[Employer]:
@@ -106,23 +104,14 @@ def employers_awaiting_verification(
 
 
 def sites_for_user(*, user: User | AnonymousUser) -> QuerySet[Site]:
-    if role_of(user) == Role.ADMIN:
-        return Site.objects.all()
-    employer_id = employer_id_of(user)
-    return Site.objects.filter(employer_id=employer_id) if employer_id else Site.objects.none()
+    return scope_by_role(Site.objects.all(), user, employer="employer_id")
 
 
 def compliance_for_user(*, user: User | AnonymousUser) -> QuerySet[ComplianceRecord]:
     """Members see their own record; advisers and admins see all (they approve against them)."""
-    role = role_of(user)
-    if role in (Role.ADMIN, Role.ADVISER):
+    if role_of(user) == Role.ADVISER:
         return ComplianceRecord.objects.all()
-    employer_id = employer_id_of(user)
-    return (
-        ComplianceRecord.objects.filter(employer_id=employer_id)
-        if employer_id
-        else ComplianceRecord.objects.none()
-    )
+    return scope_by_role(ComplianceRecord.objects.all(), user, employer="employer_id")
 
 
 def opportunities_for_user(*, user: User | AnonymousUser) -> QuerySet[Opportunity]:
@@ -130,21 +119,15 @@ def opportunities_for_user(*, user: User | AnonymousUser) -> QuerySet[Opportunit
     verified employer); school staff and advisers also see any their pupils are matched to."""
     base = Opportunity.objects.select_related("employer", "site", "sector")
     role = role_of(user)
-    published = OPEN_TO_PUPILS
-    if role == Role.ADMIN:
-        return base
-    if role == Role.EMPLOYER:
-        employer_id = employer_id_of(user)
-        return base.filter(employer_id=employer_id) if employer_id else base.none()
     if role == Role.PUPIL:
-        return base.filter(published)
-    if role in (Role.SCHOOL_STAFF, Role.YOUTH_WORKER, Role.ADVISER):
+        return base.filter(OPEN_TO_PUPILS)
+    if role in SCHOOL_ROLES:
         # Through the reverse relation placements adds, so this app imports nothing of it.
         matched = Opportunity.objects.filter(
             pk=OuterRef("pk"), matches__pupil__school_id__in=school_ids_of(user)
         )
-        return base.filter(published | Q(Exists(matched)))
-    return base.none()
+        return base.filter(OPEN_TO_PUPILS | Q(Exists(matched)))
+    return scope_by_role(base, user, employer="employer_id")
 
 
 def _minutes(home: GridPoint, rows: list[Opportunity]) -> list[int]:

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from employers.models import ComplianceRecord, Employer, Opportunity, Site
-from mobility.errors import Conflict
+from mobility.errors import Conflict, required_text
 from mobility.geography.located import Located
 from mobility.geography.models import LocalAuthority, Sector
 from mobility.outbox.services import outbox_enqueue
@@ -255,12 +255,13 @@ def compliance_verify(
     *, record: ComplianceRecord, actor: User, note: str, now: dt.datetime | None = None
 ) -> ComplianceRecord:
     """An adviser has seen the evidence; from now the record counts for approval."""
-    if not note.strip():
-        raise ValidationError({"note": "Say what evidence you saw, e.g. the insurance certificate."})
+    note = required_text(
+        note, field="note", message="Say what evidence you saw, e.g. the insurance certificate."
+    )
     now = now or timezone.now()
     with transaction.atomic():
         record = ComplianceRecord.objects.select_for_update().get(pk=record.pk)
-        record.verified_by, record.verified_at, record.verification_note = actor, now, note.strip()
+        record.verified_by, record.verified_at, record.verification_note = actor, now, note
         record.checked_by, record.checked_on = actor, timezone.localdate(now)
         record.full_clean()
         record.save()

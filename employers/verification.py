@@ -12,13 +12,12 @@ import datetime as dt
 import logging
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from employers.models import Employer
 from employers.selectors import email_confirmed, employers_for_verification
-from mobility.errors import Conflict, NotPermitted
+from mobility.errors import Conflict, NotPermitted, required_text
 from mobility.outbox.services import outbox_enqueue
 
 if TYPE_CHECKING:
@@ -57,8 +56,7 @@ def employer_refuse(
 def _decide(
     *, employer: Employer, decision: str, actor: User, note: str, now: dt.datetime | None
 ) -> Employer:
-    if not note.strip():
-        raise ValidationError({"note": NOTE_NEEDED[decision]})
+    note = required_text(note, field="note", message=NOTE_NEEDED[decision])
     now = now or timezone.now()
     with transaction.atomic():
         scope = employers_for_verification(user=actor)
@@ -80,7 +78,7 @@ def _decide(
         locked.verification_status = decision
         locked.verification_decided_by = actor
         locked.verification_decided_at = now
-        locked.verification_note = note.strip()
+        locked.verification_note = note
         locked.full_clean(exclude=["contact"])
         locked.save(
             update_fields=[

@@ -5,7 +5,7 @@ The API's exception handler answers with ``http_status``; web views catch them a
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 
 class DomainError(Exception):
@@ -45,3 +45,10 @@ class Invalid(DomainError):
     def __init__(self, message: str, *, field: str | None = None, code: str | None = None) -> None:
         super().__init__(message, code=code)
         self.field = field
+
+
+def required_text(value: str, *, field: str, message: str) -> str:
+    """``value`` without surrounding white space; blank, a ``ValidationError`` on ``field``."""
+    if not value.strip():
+        raise ValidationError({field: message})
+    return value.strip()

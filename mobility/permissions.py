@@ -7,9 +7,10 @@ give DRF a role gate. Per-object questions live with the app that owns the objec
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Model, QuerySet
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -20,6 +21,10 @@ if TYPE_CHECKING:
     from mobility.accounts.models import User
     from mobility.geography.located import Located
     from mobility.geography.travel import GridPoint
+
+M = TypeVar("M", bound=Model)
+# Those who work with schools' pupils: their reach is their schools (a youth worker's service).
+SCHOOL_ROLES = frozenset({Role.SCHOOL_STAFF, Role.YOUTH_WORKER, Role.ADVISER})
 
 
 def role_of(user: User | AnonymousUser | None) -> str | None:
@@ -43,47 +48,40 @@ def is_admin(user: User | AnonymousUser | None) -> bool:
     return role_of(user) == Role.ADMIN
 
 
+def _record_of(user: User | AnonymousUser | None, role: str, relation: str) -> Any:
+    """The user's linked record (their pupil, membership, staff row...) when they hold ``role``."""
+    return getattr(user, relation, None) if role_of(user) == role else None
+
+
 def pupil_home_of(user: User | AnonymousUser | None) -> GridPoint | None:
     """A signed-in pupil's home grid point. The kernel knows a pupil only as a located record."""
-    if role_of(user) != Role.PUPIL:
-        return None
-    pupil: Located | None = getattr(user, "pupil", None)
+    pupil: Located | None = _record_of(user, Role.PUPIL, "pupil")
     return pupil.grid_point if pupil else None
 
 
 def pupil_id_of(user: User | AnonymousUser | None) -> int | None:
-    if role_of(user) != Role.PUPIL:
-        return None
-    pupil: Located | None = getattr(user, "pupil", None)
+    pupil: Located | None = _record_of(user, Role.PUPIL, "pupil")
     return pupil.pk if pupil else None
 
 
 def employer_id_of(user: User | AnonymousUser | None) -> int | None:
-    if role_of(user) != Role.EMPLOYER:
-        return None
-    member = getattr(user, "employer_member", None)
+    member = _record_of(user, Role.EMPLOYER, "employer_member")
     return member.employer_id if member else None
 
 
 def staff_school_id_of(user: User | AnonymousUser | None) -> int | None:
-    if role_of(user) != Role.SCHOOL_STAFF:
-        return None
-    staff = getattr(user, "school_staff", None)
+    staff = _record_of(user, Role.SCHOOL_STAFF, "school_staff")
     return staff.school_id if staff else None
 
 
 def youth_service_id_of(user: User | AnonymousUser | None) -> int | None:
     """A youth worker's service: a school-like organisation their staff record belongs to."""
-    if role_of(user) != Role.YOUTH_WORKER:
-        return None
-    staff = getattr(user, "school_staff", None)
+    staff = _record_of(user, Role.YOUTH_WORKER, "school_staff")
     return staff.school_id if staff else None
 
 
 def adviser_school_ids_of(user: User | AnonymousUser | None) -> list[int]:
-    if role_of(user) != Role.ADVISER:
-        return []
-    adviser = getattr(user, "careers_adviser", None)
+    adviser = _record_of(user, Role.ADVISER, "careers_adviser")
     if adviser is None:
         return []
     # Kept on the adviser row, which lives as long as the request's user: a page asks several times.
@@ -95,9 +93,7 @@ def adviser_school_ids_of(user: User | AnonymousUser | None) -> list[int]:
 
 def lead_region_id_of(user: User | AnonymousUser | None) -> int | None:
     """The one region a region lead reports on; None for everyone else."""
-    if role_of(user) != Role.REGION_LEAD:
-        return None
-    lead = getattr(user, "region_lead", None)
+    lead = _record_of(user, Role.REGION_LEAD, "region_lead")
     return lead.region_id if lead else None
 
 
@@ -105,6 +101,31 @@ def school_ids_of(user: User | AnonymousUser | None) -> list[int]:
     """Schools a member of school staff or an adviser works with; a youth worker's service."""
     staff_school = staff_school_id_of(user) or youth_service_id_of(user)
     return [staff_school] if staff_school else adviser_school_ids_of(user)
+
+
+def scope_by_role(
+    base: QuerySet[M],
+    user: User | AnonymousUser | None,
+    *,
+    own: str | None = None,
+    employer: str | None = None,
+    schools: str | None = None,
+) -> QuerySet[M]:
+    """``base`` narrowed to what the user reaches, each path a lookup from a row: admins all rows;
+    a pupil those whose ``own`` is their user; an employer member those whose ``employer`` is their
+    organisation's id; ``SCHOOL_ROLES`` those whose ``schools`` is one of their schools' ids. Anyone
+    else, or a role whose path is not given, nothing."""
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return base
+    if role == Role.PUPIL and own is not None:
+        return base.filter(**{own: user})
+    employer_id = employer_id_of(user)
+    if employer is not None and employer_id is not None:
+        return base.filter(**{employer: employer_id})
+    if role in SCHOOL_ROLES and schools is not None:
+        return base.filter(**{f"{schools}__in": school_ids_of(user)})
+    return base.none()
 
 
 class ActionRoles(BasePermission):

@@ -10,7 +10,7 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from mobility.accounts.models import Invitation, Role, User
-from mobility.permissions import role_of, school_ids_of
+from mobility.permissions import role_of, school_ids_of, scope_by_role
 from schools.models import ConsentRecord, ConsentStatus, Pupil, School, SchoolStaff, WorkExperienceWindow
 from schools.permissions import pupil_of
 
@@ -21,15 +21,9 @@ if TYPE_CHECKING:
 def pupils_for_user(*, user: User | AnonymousUser) -> QuerySet[Pupil]:
     """A pupil sees themself; school staff their school; advisers their schools; admins all.
     Employers see matched pupils only through a match, never here."""
-    base = Pupil.objects.select_related("user", "school")
-    role = role_of(user)
-    if role == Role.ADMIN:
-        return base
-    if role == Role.PUPIL:
-        return base.filter(user=user) if isinstance(user, User) else base.none()
-    if role in (Role.SCHOOL_STAFF, Role.YOUTH_WORKER, Role.ADVISER):
-        return base.filter(school_id__in=school_ids_of(user))
-    return base.none()
+    return scope_by_role(
+        Pupil.objects.select_related("user", "school"), user, own="user", schools="school_id"
+    )
 
 
 def schools_for_user(*, user: User | AnonymousUser) -> QuerySet[School]:

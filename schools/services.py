@@ -10,7 +10,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, Unpack, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from mobility.accounts.models import Role, User
 from mobility.accounts.services import (
+    Invitee,
     IssuedInvitation,
     colleague_invite,
     invitation_send,
@@ -304,27 +305,14 @@ def _import_update(row: Row) -> Pupil | None:
     return pupil
 
 
-def staff_invite(
-    *,
-    school: School,
-    email: str,
-    first_name: str,
-    last_name: str,
-    job_title: str,
-    invited_by: User,
-    site_url: str | None = None,
-) -> SchoolStaff:
+def staff_invite(*, school: School, job_title: str, **invitee: Unpack[Invitee]) -> SchoolStaff:
     """A colleague's account at the same school, with an invitation to set a password."""
     return colleague_invite(
         role=Role.SCHOOL_STAFF,
         attach=lambda user: SchoolStaff.objects.create(
             user=user, school=school, job_title=job_title or "Careers leader"
         ),
-        email=email,
-        first_name=first_name,
-        last_name=last_name,
-        invited_by=invited_by,
-        site_url=site_url,
+        **invitee,
     )
 
 

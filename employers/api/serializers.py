@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from employers.models import ComplianceRecord, Employer, Opportunity, Site
 from employers.services import OPPORTUNITY_FIELDS
+from mobility.api.base import ChoicesFromContext
 from mobility.geography.models import Sector
 
 
@@ -50,7 +51,7 @@ class SiteSummarySerializer(serializers.ModelSerializer[Site]):
         read_only_fields = fields
 
 
-class OpportunitySerializer(serializers.ModelSerializer[Opportunity]):
+class OpportunitySerializer(ChoicesFromContext, serializers.ModelSerializer[Opportunity]):
     """An opportunity. ``status`` changes only through publish/close; ``seats_taken`` only
     through the lifecycle. ``travel_minutes`` is the pupil's own estimated journey."""
 
@@ -78,13 +79,7 @@ class OpportunitySerializer(serializers.ModelSerializer[Opportunity]):
         ]
         read_only_fields = ["employer", "seats_taken", "status", "created_at", "updated_at"]
 
-    def get_fields(self) -> dict[str, Any]:
-        # Relation fields, whose choices are narrowed to what the user may pick.
-        fields: dict[str, Any] = super().get_fields()
-        sites = self.context.get("sites")
-        if sites is not None:
-            fields["site"].queryset = sites
-        return fields
+    choices_from = {"site": "sites"}
 
     def get_travel_minutes(self, opportunity: Opportunity) -> int | None:
         minutes: dict[int, int] = self.context.get("travel_minutes", {})

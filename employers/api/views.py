@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -26,7 +27,7 @@ from employers.selectors import (
     sites_for_user,
 )
 from mobility.accounts.models import Role
-from mobility.api.base import IdFilter, IntegerFilter, ScopedViewSet, instance_of
+from mobility.api.base import IdFilter, IntegerFilter, ScopedViewSet, instance_of, validated
 from mobility.errors import Conflict
 from mobility.permissions import acting_user, employer_id_of, pupil_home_of
 
@@ -88,26 +89,18 @@ class EmployerViewSet(
     @action(detail=True, methods=["post"])
     def verify(self, request: Request, pk: str | None = None) -> Response:
         """Pupils may now see the organisation's published opportunities."""
-        note = self._note(request)
-        employer = verification.employer_verify(
-            employer=self.get_object(), actor=acting_user(request), note=note
-        )
-        return Response(self.get_serializer(employer).data)
+        return self._decide(request, verification.employer_verify, note_as="note")
 
     @extend_schema(request=VerificationDecisionSerializer, responses={200: EmployerSerializer})
     @action(detail=True, methods=["post"])
     def refuse(self, request: Request, pk: str | None = None) -> Response:
         """Its opportunities stay hidden from pupils; the contact is emailed the reason."""
-        note = self._note(request)
-        employer = verification.employer_refuse(
-            employer=self.get_object(), actor=acting_user(request), reason=note
-        )
-        return Response(self.get_serializer(employer).data)
+        return self._decide(request, verification.employer_refuse, note_as="reason")
 
-    def _note(self, request: Request) -> str:
-        body = VerificationDecisionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        return str(body.validated_data["note"])
+    def _decide(self, request: Request, decide: Callable[..., Employer], note_as: str) -> Response:
+        note = str(validated(VerificationDecisionSerializer, request)["note"])
+        employer = decide(employer=self.get_object(), actor=acting_user(request), **{note_as: note})
+        return Response(self.get_serializer(employer).data)
 
 
 class _OwnEmployerViewSet(ScopedViewSet):
@@ -208,11 +201,8 @@ class OpportunityViewSet(_OwnEmployerModelViewSet):
     def scoped_queryset(self) -> QuerySet[Opportunity]:
         return opportunities_for_user(user=self.request.user).order_by("starts_on", "title", "pk")
 
-    def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
-        if not getattr(self, "swagger_fake_view", False):
-            context["sites"] = sites_for_user(user=self.request.user)
-        return context
+    def relation_choices(self) -> dict[str, QuerySet[Any]]:
+        return {"sites": sites_for_user(user=self.request.user)}
 
     def get_serializer(self, *args: Any, **kwargs: Any) -> BaseSerializer[Opportunity]:
         home = pupil_home_of(self.request.user)
@@ -278,11 +268,8 @@ class ComplianceViewSet(
     @action(detail=True, methods=["post"])
     def verify(self, request: Request, pk: str | None = None) -> Response:
         """An adviser has seen the evidence: the record now counts for approval."""
-        body = VerifySerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        record = services.compliance_verify(
-            record=self.get_object(), actor=acting_user(request), note=body.validated_data["note"]
-        )
+        note = validated(VerifySerializer, request)["note"]
+        record = services.compliance_verify(record=self.get_object(), actor=acting_user(request), note=note)
         return Response(ComplianceSerializer(record, context=self.get_serializer_context()).data)
 
     def perform_create(self, serializer: BaseSerializer[ComplianceRecord]) -> None:

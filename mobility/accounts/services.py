@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
-from typing import TypeVar
+from typing import NotRequired, TypedDict, TypeVar, Unpack
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -34,6 +34,16 @@ T = TypeVar("T")
 # No 0/O, 1/I/L: a pupil copies the code from paper.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
+
+
+class Invitee(TypedDict):
+    """A colleague being invited, and who invites them: what each app's invite passes through."""
+
+    email: str
+    first_name: str
+    last_name: str
+    invited_by: User
+    site_url: NotRequired[str | None]
 
 
 class InvitationRefused(Invalid):
@@ -137,28 +147,11 @@ def user_invite(
     return user
 
 
-def colleague_invite(
-    *,
-    role: str,
-    attach: Callable[[User], T],
-    email: str,
-    first_name: str,
-    last_name: str,
-    invited_by: User,
-    site_url: str | None = None,
-) -> T:
+def colleague_invite(*, role: str, attach: Callable[[User], T], **invitee: Unpack[Invitee]) -> T:
     """A colleague's account in ``role``, invited to set a password, and ``attach`` linking it to
     the inviter's school or organisation: all or nothing."""
     with transaction.atomic():
-        user = user_invite(
-            email=email,
-            first_name=first_name,
-            last_name=last_name,
-            role=role,
-            invited_by=invited_by,
-            site_url=site_url,
-        )
-        return attach(user)
+        return attach(user_invite(role=role, **invitee))
 
 
 def invitation_by_token(*, token: str, now: dt.datetime | None = None) -> Invitation:

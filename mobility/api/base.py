@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from django import forms
 from django.core.paginator import Paginator as DjangoPaginator
@@ -13,7 +13,8 @@ from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import pagination, permissions, viewsets
-from rest_framework.serializers import BaseSerializer
+from rest_framework.request import Request
+from rest_framework.serializers import BaseSerializer, Serializer
 
 from mobility.pagination import IdPaginator
 from mobility.permissions import ActionRoles, role_of
@@ -26,6 +27,28 @@ def instance_of(serializer: BaseSerializer[_M]) -> _M:
     if serializer.instance is None:
         raise TypeError("An update serializer needs the object it updates.")
     return serializer.instance
+
+
+def validated(body_class: type[Serializer[Any]], request: Request) -> dict[str, Any]:
+    """The request's body as ``body_class`` reads it; a 400 saying what is wrong otherwise."""
+    body = body_class(data=request.data)
+    body.is_valid(raise_exception=True)
+    return dict(body.validated_data)
+
+
+# Relation fields whose choices are narrowed to what the user may pick: with
+# ``choices_from = {"site": "sites"}``, ``site`` picks from the context's ``sites``, which the view
+# gives (``ScopedViewSet.relation_choices``). No docstring: the schema would show it for subclasses.
+class ChoicesFromContext(Serializer[Any]):
+    choices_from: ClassVar[Mapping[str, str]] = {}
+
+    def get_fields(self) -> dict[str, Any]:
+        fields: dict[str, Any] = super().get_fields()
+        for name, key in self.choices_from.items():
+            choices = self.context.get(key)
+            if choices is not None:
+                fields[name].queryset = choices
+        return fields
 
 
 class IntegerFilter(filters.NumberFilter):
@@ -71,6 +94,16 @@ class ScopedViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return self.model._default_manager.none()
         return self.scoped_queryset()
+
+    def relation_choices(self) -> dict[str, QuerySet[Any]]:
+        """What the serializer's relation fields may pick from, by context key (``ChoicesFromContext``)."""
+        return {}
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            context.update(self.relation_choices())
+        return context
 
     @property
     def role(self) -> str | None:

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from celery import shared_task
 from django.conf import settings
 
 from . import services
+
+
+def sending_task(name: str) -> Callable[[Callable[..., Any]], Any]:
+    """A task that sends mail or notifications, retried with backoff while the server is out of reach."""
+    return shared_task(name=name, autoretry_for=(OSError,), retry_backoff=True)
 
 
 @shared_task(name="outbox.relay", ignore_result=True)

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from mobility.accounts.models import Role
-from mobility.api.base import IdFilter, ScopedViewSet
+from mobility.api.base import IdFilter, ScopedViewSet, validated
 from placements.lifecycle.applications import application_reorder, application_submit, application_withdraw
 from placements.lifecycle.selectors import applications_for_user
 from placements.models import Application
@@ -67,9 +67,6 @@ class ApplicationViewSet(
     @action(detail=False, methods=["post"])
     def reorder(self, request: Request) -> Response:
         """Re-rank all your active applications, first choice first."""
-        body = ReorderSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        ranked = application_reorder(
-            pupil=self._pupil(), application_ids=body.validated_data["application_ids"], now=timezone.now()
-        )
+        ids = validated(ReorderSerializer, request)["application_ids"]
+        ranked = application_reorder(pupil=self._pupil(), application_ids=ids, now=timezone.now())
         return Response(self.get_serializer(ranked, many=True).data, status=status.HTTP_200_OK)

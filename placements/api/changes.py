@@ -16,7 +16,7 @@ from rest_framework.serializers import BaseSerializer
 from employers.models import Opportunity, Site
 from employers.selectors import opportunities_for_user, sites_for_user
 from mobility.accounts.models import Role
-from mobility.api.base import ScopedViewSet
+from mobility.api.base import ScopedViewSet, validated
 from mobility.permissions import acting_user
 from placements.lifecycle import changes
 from placements.lifecycle.models import ChangeRequest
@@ -94,9 +94,11 @@ class ChangeRequestViewSet(
         )
 
     def _decide(self, request: Request, approve: bool) -> Response:
-        body = DecisionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        note, actor, pk = body.validated_data["note"], acting_user(request), self.get_object().pk
+        note, actor, pk = (
+            validated(DecisionSerializer, request)["note"],
+            acting_user(request),
+            self.get_object().pk,
+        )
         if approve:
             decided = changes.change_request_approve(request_id=pk, actor=actor, note=note)
         else:

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
 from mobility.accounts.models import Role
-from mobility.api.base import IdFilter, ScopedViewSet
+from mobility.api.base import IdFilter, ScopedViewSet, validated
 from mobility.audit.services import pupil_record_view_record
 from mobility.permissions import acting_user, role_of
 from placements.lifecycle import services
@@ -60,14 +60,52 @@ class MatchFilter(filters.FilterSet):
         return queryset.filter(pupil__school_id=value)
 
 
-def _act(body_class: type[Serializer[Any]] | None, summary: str, path: str) -> Callable[..., Any]:
-    """A match event: POST to /matches/{id}/<path>/, documented request and response."""
+# Each match event the API offers (an entry of the transition table): the body it takes and the
+# service it calls.
+EVENTS: dict[str, tuple[type[Serializer[Any]] | None, Callable[..., Any]]] = {
+    "approve": (NoteSerializer, services.match_approve),
+    "reject": (RejectSerializer, services.match_reject),
+    "offer": (None, services.match_offer),
+    "employer_confirm": (NoteSerializer, services.match_employer_confirm),
+    "employer_decline": (EmployerDeclineSerializer, services.match_employer_decline),
+    "accept": (None, services.match_accept),
+    "decline": (PupilDeclineSerializer, services.match_pupil_decline),
+    "confirm": (None, services.match_confirm),
+    "cancel": (CancelSerializer, services.match_cancel),
+    "feedback": (FeedbackSerializer, match_feedback_record),
+}
 
-    def wrap(method: Callable[..., Any]) -> Any:
-        routed = action(detail=True, methods=["post"], url_path=path)(method)
-        return extend_schema(summary=summary, request=body_class, responses={200: MatchSerializer})(routed)
 
-    return wrap
+def _event(name: str, summary: str) -> Any:
+    """A match event: POST to /matches/{id}/<name>/, documented request and response."""
+    body_class, call = EVENTS[name]
+
+    def event(self: MatchViewSet, request: Request, pk: str | None = None) -> Response:
+        match = self.get_object()
+        values = validated(body_class, request) if body_class is not None else {}
+        call(match_id=match.pk, actor=request.user, **values)
+        return Response(self.get_serializer(self.get_queryset().get(pk=match.pk)).data)
+
+    event.__name__ = name  # DRF routes an action by its function's name
+    routed = action(detail=True, methods=["post"], url_path=name.replace("_", "-"))(event)
+    return extend_schema(summary=summary, request=body_class, responses={200: MatchSerializer})(routed)
+
+
+def _bulk_event(event: str, body_class: type[Serializer[Any]], summary: str) -> Any:
+    """Many matches at once: POST to /matches/bulk-<event>/; each moves or fails on its own."""
+
+    def bulk(self: MatchViewSet, request: Request) -> Response:
+        values = validated(body_class, request)
+        outcomes = services.matches_bulk_decide(
+            actor=acting_user(request), event=event, match_ids=values.pop("ids"), **values
+        )
+        return Response(BulkOutcomeSerializer(outcomes, many=True).data)
+
+    bulk.__name__ = f"bulk_{event}"
+    routed = action(detail=False, methods=["post"], url_path=f"bulk-{event}", **ANSWER_PER_ID)(bulk)
+    return extend_schema(
+        summary=summary, request=body_class, responses={200: BulkOutcomeSerializer(many=True)}
+    )(routed)
 
 
 class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -106,93 +144,26 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
         "bulk_reject": ADVISING,
     }
 
-    def _event(
-        self, request: Request, body_class: type[Serializer[Any]] | None, call: Callable[..., Any]
-    ) -> Response:
-        match = self.get_object()
-        values: dict[str, Any] = {}
-        if body_class is not None:
-            body = body_class(data=request.data)
-            body.is_valid(raise_exception=True)
-            values = dict(body.validated_data)
-        call(match_id=match.pk, actor=request.user, **values)
-        return Response(self.get_serializer(self.get_queryset().get(pk=match.pk)).data)
+    approve = _event("approve", "Adviser approves a proposed match (takes a seat)")
+    reject = _event("reject", "Adviser rejects a match, with a reason and a note")
+    offer = _event("offer", "Adviser offers an approved match to the employer and the pupil")
+    employer_confirm = _event("employer_confirm", "Employer confirms an offered placement")
+    employer_decline = _event("employer_decline", "Employer declines an offered placement")
+    accept = _event("accept", "Pupil accepts (confirmed at once if consent is on file)")
+    decline = _event("decline", "Pupil declines the offer")
+    confirm = _event("confirm", "Confirm an accepted placement once parental consent is recorded")
+    cancel = _event("cancel", "Cancel a live placement; the seat is re-offered by policy")
+    feedback = _event("feedback", "Pupil or employer gives feedback (employer records attendance)")
 
-    @_act(NoteSerializer, "Adviser approves a proposed match (takes a seat)", "approve")
-    def approve(self, request: Request, pk: str | None = None) -> Response:
-        return self._event(request, NoteSerializer, services.match_approve)
-
-    @_act(RejectSerializer, "Adviser rejects a match, with a reason and a note", "reject")
-    def reject(self, request: Request, pk: str | None = None) -> Response:
-        return self._event(request, RejectSerializer, services.match_reject)
-
-    @_act(None, "Adviser offers an approved match to the employer and the pupil", "offer")
-    def offer(self, request: Request, pk: str | None = None) -> Response:
-        return self._event(request, None, services.match_offer)
-
-    @_act(NoteSerializer, "Employer confirms an offered placement", "employer-confirm")
-    def employer_confirm(self, request: Request, pk: str | None = None) -> Response:
-        return self._event(request, NoteSerializer, services.match_employer_confirm)
-
-    @_act(EmployerDeclineSerializer, "Employer declines an offered placement", "employer-decline")
-    def employer_decline(self, request: Request, pk: str | None = None) -> Response:
-        return self._event(request, EmployerDeclineSerializer, services.match_employer_decline)
-
-    @_act(None, "Pupil accepts (confirmed at once if consent is on file)", "accept")
-    def accept(self, request: Request, pk: str | None = None) -> Response:
-        return self._event(request, None, services.match_accept)
-
-    @_act(PupilDeclineSerializer, "Pupil declines the offer", "decline")
-    def decline(self, request: Request, pk: str | None = None) -> Response:
-        return self._event(request, PupilDeclineSerializer, services.match_pupil_decline)
-
-    @_act(None, "Confirm an accepted placement once parental consent is recorded", "confirm")
-    def confirm(self, request: Request, pk: str | None = None) -> Response:
-        return self._event(request, None, services.match_confirm)
-
-    @_act(CancelSerializer, "Cancel a live placement; the seat is re-offered by policy", "cancel")
-    def cancel(self, request: Request, pk: str | None = None) -> Response:
-        return self._event(request, CancelSerializer, services.match_cancel)
-
-    @_act(FeedbackSerializer, "Pupil or employer gives feedback (employer records attendance)", "feedback")
-    def feedback(self, request: Request, pk: str | None = None) -> Response:
-        return self._event(request, FeedbackSerializer, match_feedback_record)
-
-    def _bulk(self, request: Request, event: str, body_class: type[Serializer[Any]]) -> Response:
-        body = body_class(data=request.data)
-        body.is_valid(raise_exception=True)
-        values = dict(body.validated_data)
-        outcomes = services.matches_bulk_decide(
-            actor=acting_user(request), event=event, match_ids=values.pop("ids"), **values
-        )
-        return Response(BulkOutcomeSerializer(outcomes, many=True).data)
-
-    @extend_schema(
-        summary="Adviser approves many matches; each moves or fails on its own",
-        request=BulkSerializer,
-        responses={200: BulkOutcomeSerializer(many=True)},
+    bulk_approve = _bulk_event(
+        "approve", BulkSerializer, "Adviser approves many matches; each moves or fails on its own"
     )
-    @action(detail=False, methods=["post"], url_path="bulk-approve", **ANSWER_PER_ID)
-    def bulk_approve(self, request: Request) -> Response:
-        return self._bulk(request, "approve", BulkSerializer)
-
-    @extend_schema(
-        summary="Adviser offers many approved matches; each moves or fails on its own",
-        request=BulkSerializer,
-        responses={200: BulkOutcomeSerializer(many=True)},
+    bulk_offer = _bulk_event(
+        "offer", BulkSerializer, "Adviser offers many approved matches; each moves or fails on its own"
     )
-    @action(detail=False, methods=["post"], url_path="bulk-offer", **ANSWER_PER_ID)
-    def bulk_offer(self, request: Request) -> Response:
-        return self._bulk(request, "offer", BulkSerializer)
-
-    @extend_schema(
-        summary="Adviser rejects many matches with one reason and note",
-        request=BulkRejectSerializer,
-        responses={200: BulkOutcomeSerializer(many=True)},
+    bulk_reject = _bulk_event(
+        "reject", BulkRejectSerializer, "Adviser rejects many matches with one reason and note"
     )
-    @action(detail=False, methods=["post"], url_path="bulk-reject", **ANSWER_PER_ID)
-    def bulk_reject(self, request: Request) -> Response:
-        return self._bulk(request, "reject", BulkRejectSerializer)
 
     @extend_schema(
         summary="Status history (who, when, from, to, why)",

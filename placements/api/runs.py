@@ -30,11 +30,8 @@ class MatchRunViewSet(
     def scoped_queryset(self) -> QuerySet[MatchRun]:
         return runs_for_user(user=self.request.user).select_related("region").order_by("-created_at", "-pk")
 
-    def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
-        if not getattr(self, "swagger_fake_view", False):
-            context["regions"] = regions_for_user(user=self.request.user)
-        return context
+    def relation_choices(self) -> dict[str, QuerySet[Any]]:
+        return {"regions": regions_for_user(user=self.request.user)}
 
     def perform_create(self, serializer: BaseSerializer[MatchRun]) -> None:
         data = serializer.validated_data

@@ -16,6 +16,7 @@ from rest_framework import serializers
 
 from employers.models import OPEN_TO_PUPILS, Opportunity
 from mobility.accounts.models import Role
+from mobility.api.base import ChoicesFromContext
 from mobility.geography.models import Region
 from mobility.permissions import role_of
 from placements.lifecycle.selectors import offer_lapses_at
@@ -237,7 +238,7 @@ class StatusChangeSerializer(serializers.ModelSerializer[MatchStatusChange]):
         read_only_fields = fields
 
 
-class MatchRunSerializer(serializers.ModelSerializer[MatchRun]):
+class MatchRunSerializer(ChoicesFromContext, serializers.ModelSerializer[MatchRun]):
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.none())
     seed = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
 
@@ -257,6 +258,8 @@ class MatchRunSerializer(serializers.ModelSerializer[MatchRun]):
         fields = ["id", "region", "policy", "what_if", "seed", *read_only_fields]
         validators: list[Any] = []  # one live run per region: the service answers with a 409
 
+    choices_from = {"region": "regions"}
+
     def to_representation(self, instance: MatchRun) -> dict[str, Any]:
         data = super().to_representation(instance)
         request = self.context.get("request")
@@ -264,11 +267,3 @@ class MatchRunSerializer(serializers.ModelSerializer[MatchRun]):
         if request is not None and role_of(request.user) != Role.ADMIN:
             data["statistics"] = public_statistics(run=instance, reveal=False)
         return data
-
-    def get_fields(self) -> dict[str, Any]:
-        # Relation fields, whose choices are narrowed to what the user may pick.
-        fields: dict[str, Any] = super().get_fields()
-        regions = self.context.get("regions")
-        if regions is not None:
-            fields["region"].queryset = regions
-        return fields

@@ -18,8 +18,9 @@ from django.utils import timezone
 from employers import services as employer_services
 from employers.models import Opportunity, Site
 from mobility.accounts.models import Role
+from mobility.errors import required_text
 from mobility.outbox.services import outbox_enqueue
-from mobility.permissions import employer_id_of, role_of, school_ids_of
+from mobility.permissions import role_of, school_ids_of, scope_by_role
 from placements.models import Match, MatchStatus
 
 from .exceptions import ActionNotPermitted, TransitionNotAllowed
@@ -39,15 +40,9 @@ LIVE_HERE = (MatchStatus.OFFERED, MatchStatus.EMPLOYER_CONFIRMED, MatchStatus.AC
 def change_requests_for_user(*, user: User | AnonymousUser) -> QuerySet[ChangeRequest]:
     """Members their organisation's; advisers those touching their schools' pupils; admins all."""
     base = ChangeRequest.objects.select_related("opportunity__employer", "requested_by", "decided_by")
-    role = role_of(user)
-    if role == Role.ADMIN:
-        return base
-    if role == Role.EMPLOYER:
-        employer_id = employer_id_of(user)
-        return base.filter(opportunity__employer_id=employer_id) if employer_id else base.none()
-    if role == Role.ADVISER:
+    if role_of(user) == Role.ADVISER:
         return base.filter(opportunity__matches__pupil__school_id__in=school_ids_of(user)).distinct()
-    return base.none()
+    return scope_by_role(base, user, employer="opportunity__employer_id")
 
 
 def _as_json(name: str, value: Any) -> Any:
@@ -70,8 +65,7 @@ def change_request_create(
     *, opportunity: Opportunity, actor: User, data: dict[str, Any], reason: str
 ) -> ChangeRequest:
     """Record an employer's request; the values are checked now as they would be on approval."""
-    if not reason.strip():
-        raise ValidationError({"reason": "Say why the placement needs to change."})
+    reason = required_text(reason, field="reason", message="Say why the placement needs to change.")
     wanted = {k: v for k, v in data.items() if k in employer_services.LOCKED_FIELDS}
     if (
         "site" in wanted
@@ -96,7 +90,7 @@ def change_request_create(
             opportunity=opportunity,
             proposed=changed,
             previous={name: _as_json(name, before[name]) for name in changed},
-            reason=reason.strip(),
+            reason=reason,
             requested_by=actor,
         )
         request.full_clean()
@@ -167,13 +161,14 @@ def change_request_refuse(
     *, request_id: int, actor: User, note: str, now: dt.datetime | None = None
 ) -> ChangeRequest:
     _check_adviser(actor)
-    if not note.strip():
-        raise ValidationError({"note": "Say why the change is refused; the employer will read it."})
+    note = required_text(
+        note, field="note", message="Say why the change is refused; the employer will read it."
+    )
     with transaction.atomic():
         request = _lock_pending(request_id)
         request.status = ChangeRequest.Status.REFUSED
         request.decided_by, request.decided_at = actor, now or timezone.now()
-        request.decision_note = note.strip()
+        request.decision_note = note
         request.full_clean()
         request.save()
     return request

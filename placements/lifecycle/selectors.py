@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from mobility.accounts.models import Role, User
 from mobility.geography.models import Region
-from mobility.permissions import employer_id_of, role_of, school_ids_of
+from mobility.permissions import SCHOOL_ROLES, role_of, school_ids_of, scope_by_role
 from placements.models import Application, Match, MatchRun, MatchStatus
 
 from .offer_clock import offer_clock
@@ -25,14 +25,7 @@ NOT_YET_OFFERED = (MatchStatus.PROPOSED, MatchStatus.REJECTED, MatchStatus.APPRO
 
 def applications_for_user(*, user: User | AnonymousUser) -> QuerySet[Application]:
     base = Application.objects.select_related("opportunity__employer", "pupil__user", "pupil__school")
-    role = role_of(user)
-    if role == Role.ADMIN:
-        return base
-    if role == Role.PUPIL:
-        return base.filter(pupil__user=user) if isinstance(user, User) else base.none()
-    if role in (Role.SCHOOL_STAFF, Role.YOUTH_WORKER, Role.ADVISER):
-        return base.filter(pupil__school_id__in=school_ids_of(user))
-    return base.none()
+    return scope_by_role(base, user, own="pupil__user", schools="pupil__school_id")
 
 
 def matches_for_user(*, user: User | AnonymousUser) -> QuerySet[Match]:
@@ -41,21 +34,11 @@ def matches_for_user(*, user: User | AnonymousUser) -> QuerySet[Match]:
     base = Match.objects.select_related(
         "pupil__user", "pupil__school", "opportunity__employer", "opportunity__site", "run"
     )
-    role = role_of(user)
-    if role == Role.ADMIN:
-        return base
-    if role == Role.PUPIL:
-        if not isinstance(user, User):
-            return base.none()
-        return base.filter(pupil__user=user).exclude(status__in=NOT_YET_OFFERED)
-    if role == Role.EMPLOYER:
-        employer_id = employer_id_of(user)
-        if employer_id is None:
-            return base.none()
-        return base.filter(opportunity__employer_id=employer_id).exclude(status__in=NOT_YET_OFFERED)
-    if role in (Role.SCHOOL_STAFF, Role.YOUTH_WORKER, Role.ADVISER):
-        return base.filter(pupil__school_id__in=school_ids_of(user))
-    return base.none()
+    if role_of(user) in (Role.PUPIL, Role.EMPLOYER):
+        base = base.exclude(status__in=NOT_YET_OFFERED)
+    return scope_by_role(
+        base, user, own="pupil__user", employer="opportunity__employer_id", schools="pupil__school_id"
+    )
 
 
 def runs_for_user(*, user: User | AnonymousUser) -> QuerySet[MatchRun]:
@@ -63,7 +46,7 @@ def runs_for_user(*, user: User | AnonymousUser) -> QuerySet[MatchRun]:
     role = role_of(user)
     if role == Role.ADMIN:
         return MatchRun.objects.all()
-    if role in (Role.ADVISER, Role.SCHOOL_STAFF, Role.YOUTH_WORKER):
+    if role in SCHOOL_ROLES:
         return MatchRun.objects.filter(
             region__local_authorities__schools__id__in=school_ids_of(user)
         ).distinct()

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from mobility.outbox.tasks import sending_task
+
 from . import notifications, refill, services
 
 
-@shared_task(
-    name="placements.lifecycle.tasks.notify_status_change", autoretry_for=(OSError,), retry_backoff=True
-)
+@sending_task("placements.lifecycle.tasks.notify_status_change")
 def notify_status_change(change_id: int) -> int:
     return notifications.notification_send_for_change(change_id=change_id)
 
 
-@shared_task(
-    name="placements.lifecycle.tasks.notify_placement_change", autoretry_for=(OSError,), retry_backoff=True
-)
+@sending_task("placements.lifecycle.tasks.notify_placement_change")
 def notify_placement_change(request_id: int) -> int:
     return notifications.notification_send_for_change_request(request_id=request_id)
 

@@ -7,6 +7,8 @@ Pairs the current feed does not cover stay with the estimate.
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -59,25 +61,10 @@ def timetable_minutes_build(
         destinations, where = np.unique(site[mine], return_inverse=True)
         opportunity_col[mine] = used + where.ravel()
         used += len(destinations)
-        day = days[0]
-        block = journey_matrix(
-            loaded=loaded,
-            origins=origins,
-            destinations=destinations,
-            day=day,
-            rules=rules,
-            step_free=False,
-        )
+        journeys = partial(journey_matrix, loaded=loaded, destinations=destinations, day=days[0], rules=rules)
+        block = journeys(origins=origins, step_free=False)
         if len(step_free_origins):
-            step_free = journey_matrix(
-                loaded=loaded,
-                origins=step_free_origins,
-                destinations=destinations,
-                day=day,
-                rules=rules,
-                step_free=True,
-            )
-            block = np.vstack([block, step_free])
+            block = np.vstack([block, journeys(origins=step_free_origins, step_free=True)])
         blocks.append(block)
     rows = len(origins) + len(step_free_origins)
     minutes = np.hstack(blocks) if blocks else np.zeros((rows, 0), dtype=np.uint8)

@@ -23,7 +23,7 @@ from employers import services as employers
 from employers.models import ComplianceRecord, Employer, Opportunity
 from mobility.accounts import tokens
 from mobility.accounts.models import Role
-from mobility.errors import Invalid, NotPermitted
+from mobility.errors import Invalid, NotPermitted, required_text
 from mobility.outbox.services import outbox_enqueue
 from mobility.permissions import pupil_id_of, role_of, staff_school_id_of
 from placements.lifecycle.follow_up import notification_record
@@ -304,13 +304,12 @@ def proposal_refuse(
     *, proposal_id: int, actor: User, reason: str, checks: dict[str, Any], now: dt.datetime | None = None
 ) -> Proposal:
     """The school does not approve the workplace; ``reason`` is shown to the pupil."""
-    if not reason.strip():
-        raise ValidationError({"refusal_reason": "Say why, in words the pupil can read"})
+    reason = required_text(reason, field="refusal_reason", message="Say why, in words the pupil can read")
     now = now or timezone.now()
     with transaction.atomic():
         proposal = _lock_for_vetting(proposal_id, actor)
         _record_check(proposal, actor, now, checks)
-        proposal.status, proposal.refusal_reason = ProposalStatus.REFUSED, reason.strip()
+        proposal.status, proposal.refusal_reason = ProposalStatus.REFUSED, reason
         proposal.full_clean(exclude=["pupil"])
         proposal.save()
         _notify(notifications.OUTCOME_TASK, notifications.outcome_key(proposal.pk), proposal)

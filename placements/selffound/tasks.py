@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-from celery import shared_task
+from mobility.outbox.tasks import sending_task
 
 from . import notifications, services
 
 
-@shared_task(
-    name="placements.selffound.tasks.employer_link_send", autoretry_for=(OSError,), retry_backoff=True
-)
+@sending_task("placements.selffound.tasks.employer_link_send")
 def employer_link_send(proposal_id: int) -> bool:
     return services.employer_link_send(proposal_id=proposal_id)
 
 
-@shared_task(
-    name="placements.selffound.tasks.ready_to_check_send", autoretry_for=(OSError,), retry_backoff=True
-)
+@sending_task("placements.selffound.tasks.ready_to_check_send")
 def ready_to_check_send(proposal_id: int) -> int:
     return notifications.ready_to_check_send(proposal_id=proposal_id)
 
 
-@shared_task(name="placements.selffound.tasks.outcome_send", autoretry_for=(OSError,), retry_backoff=True)
+@sending_task("placements.selffound.tasks.outcome_send")
 def outcome_send(proposal_id: int) -> int:
     return notifications.outcome_send(proposal_id=proposal_id)

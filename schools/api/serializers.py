@@ -5,6 +5,7 @@ from typing import Any
 from rest_framework import serializers
 
 from mobility.accounts.models import Role
+from mobility.api.base import ChoicesFromContext
 from mobility.geography.models import LocalAuthority, Sector
 from schools.models import (
     DISADVANTAGE_FLAGS,
@@ -27,19 +28,17 @@ class SchoolSerializer(serializers.ModelSerializer[School]):
         read_only_fields = fields
 
 
-class WindowSerializer(serializers.ModelSerializer[WorkExperienceWindow]):
+class WindowSerializer(ChoicesFromContext, serializers.ModelSerializer[WorkExperienceWindow]):
     """``school`` is chosen on creation only, from the schools the user works at."""
 
     class Meta:
         model = WorkExperienceWindow
         fields = ["id", "school", "year_group", "starts_on", "ends_on", "application_deadline"]
 
+    choices_from = {"school": "schools"}
+
     def get_fields(self) -> dict[str, Any]:
-        # Relation fields, whose choices are narrowed to what the user may pick.
         fields: dict[str, Any] = super().get_fields()
-        schools = self.context.get("schools")
-        if schools is not None:
-            fields["school"].queryset = schools
         if self.instance is not None:
             fields["school"].read_only = True
         return fields
@@ -108,7 +107,7 @@ class PupilSerializer(serializers.ModelSerializer[Pupil]):
         return fields
 
 
-class PupilCreateSerializer(serializers.Serializer[Any]):
+class PupilCreateSerializer(ChoicesFromContext):
     """A new pupil at one of the caller's schools; the service checks age and duplicates."""
 
     school = serializers.PrimaryKeyRelatedField(queryset=School.objects.none())
@@ -123,12 +122,7 @@ class PupilCreateSerializer(serializers.Serializer[Any]):
     )
     access_needs = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
-    def get_fields(self) -> dict[str, Any]:
-        fields: dict[str, Any] = super().get_fields()
-        schools = self.context.get("schools")
-        if schools is not None:
-            fields["school"].queryset = schools
-        return fields
+    choices_from = {"school": "schools"}
 
 
 class ConsentSerializer(serializers.Serializer[Any]):

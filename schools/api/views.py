@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from mobility.accounts.models import Role
-from mobility.api.base import IdFilter, ScopedViewSet, instance_of
+from mobility.api.base import IdFilter, ScopedViewSet, instance_of, validated
 from mobility.audit.services import pupil_record_view_record
 from mobility.permissions import acting_user
 from schools import services
@@ -69,11 +69,8 @@ class WindowViewSet(
     def scoped_queryset(self) -> QuerySet[WorkExperienceWindow]:
         return windows_for_user(user=self.request.user)
 
-    def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
-        if not getattr(self, "swagger_fake_view", False):
-            context["schools"] = schools_for_user(user=self.request.user)
-        return context
+    def relation_choices(self) -> dict[str, QuerySet[Any]]:
+        return {"schools": schools_for_user(user=self.request.user)}
 
     def perform_create(self, serializer: BaseSerializer[WorkExperienceWindow]) -> None:
         data = dict(serializer.validated_data)
@@ -120,11 +117,11 @@ class PupilViewSet(
     def scoped_queryset(self) -> QuerySet[Pupil]:
         return pupils_for_user(user=self.request.user).prefetch_related("sector_interests")
 
+    def relation_choices(self) -> dict[str, QuerySet[Any]]:
+        return {"schools": schools_for_user(user=self.request.user)} if self.action == "create" else {}
+
     def get_serializer_context(self) -> dict[str, Any]:
-        context = {**super().get_serializer_context(), "role": self.role}
-        if self.action == "create":
-            context["schools"] = schools_for_user(user=self.request.user)
-        return context
+        return {**super().get_serializer_context(), "role": self.role}
 
     def get_serializer_class(self) -> type[BaseSerializer[Any]]:
         return PupilCreateSerializer if self.action == "create" else PupilSerializer
@@ -165,15 +162,8 @@ class PupilViewSet(
         """Record a parent's or carer's consent: given confirms an accepted placement,
         refused cancels live ones."""
         pupil = self.get_object()
-        body = ConsentSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        changed = services.pupil_consent_record(
-            pupil=pupil,
-            status=body.validated_data["status"],
-            method=body.validated_data["method"],
-            parent_carer_name=body.validated_data["parent_carer_name"],
-            actor=acting_user(request),
-        )
+        answer = validated(ConsentSerializer, request)  # status, method, parent_carer_name
+        changed = services.pupil_consent_record(pupil=pupil, actor=acting_user(request), **answer)
         pupil.refresh_from_db()
         result = {
             "pupil": PupilSerializer(pupil, context=self.get_serializer_context()).data,
