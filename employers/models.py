@@ -4,13 +4,14 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
 from mobility.accounts.fields import optional_user
 from mobility.audit.tracking import audited
+from mobility.fields import bounded_text
 from mobility.geography.located import Located
 
 # Free-text limits: a page of description, a paragraph of notes.
@@ -42,10 +43,8 @@ class Employer(models.Model):
     )
     verification_decided_by = optional_user()
     verification_decided_at = models.DateTimeField(null=True, blank=True)
-    verification_note = models.TextField(
-        blank=True,
-        validators=[MaxLengthValidator(1000)],
-        help_text="What the adviser checked, or why the organisation was refused.",
+    verification_note = bounded_text(
+        1000, help_text="What the adviser checked, or why the organisation was refused."
     )
 
     class Meta:
@@ -125,7 +124,7 @@ class Opportunity(models.Model):
         help_text="Where pupils go; a virtual placement needs none.",
     )
     title = models.CharField(max_length=200)
-    description = models.TextField(validators=[MaxLengthValidator(DESCRIPTION_MAX)])
+    description = bounded_text(DESCRIPTION_MAX, blank=False)
     sector = models.ForeignKey("geography.Sector", on_delete=models.PROTECT, related_name="opportunities")
     capacity = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(50)])
     seats_taken = models.PositiveSmallIntegerField(
@@ -138,11 +137,7 @@ class Opportunity(models.Model):
         default=14, validators=[MinValueValidator(13), MaxValueValidator(19)]
     )
     mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.IN_PERSON)
-    accessibility = models.TextField(
-        blank=True,
-        validators=[MaxLengthValidator(NOTE_MAX)],
-        help_text="What the workplace offers beyond step-free access.",
-    )
+    accessibility = bounded_text(NOTE_MAX, help_text="What the workplace offers beyond step-free access.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     reserved = models.BooleanField(
         default=False,
@@ -214,20 +209,14 @@ class ComplianceRecord(models.Model):
     )
     supervisor_name = models.CharField(max_length=120, blank=True)
     supervisor_role = models.CharField(max_length=120, blank=True)
-    safeguarding_checks = models.TextField(
-        blank=True,
-        validators=[MaxLengthValidator(NOTE_MAX)],
-        help_text="What was checked, e.g. DBS for named supervisor.",
-    )
+    safeguarding_checks = bounded_text(NOTE_MAX, help_text="What was checked, e.g. DBS for named supervisor.")
     checked_on = models.DateField(null=True, blank=True)
     checked_by = optional_user()
     # Only an adviser's verification makes the record count for approval; any employer edit clears it.
     verified_by = optional_user()
     verified_at = models.DateTimeField(null=True, blank=True)
-    verification_note = models.TextField(
-        blank=True,
-        validators=[MaxLengthValidator(1000)],
-        help_text="The evidence the adviser saw, e.g. the insurance certificate.",
+    verification_note = bounded_text(
+        1000, help_text="The evidence the adviser saw, e.g. the insurance certificate."
     )
 
     class Meta:

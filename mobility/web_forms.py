@@ -55,15 +55,6 @@ class GovukModelForm(GovukMixin, forms.ModelForm):  # type: ignore[type-arg]
     pass
 
 
-class ColleagueForm(GovukForm):
-    """A colleague to invite: they set their own password through the emailed link."""
-
-    first_name = forms.CharField(label="First name", max_length=150)
-    last_name = forms.CharField(label="Last name", max_length=150)
-    email = forms.EmailField(label="Email address", max_length=254)
-    job_title = forms.CharField(label="Job title (optional)", max_length=120, required=False)
-
-
 class DateField(forms.DateField):
     """A native date picker: keyboard operable, and the value format (YYYY-MM-DD) is unambiguous."""
 
@@ -134,6 +125,21 @@ def text_input(
     )
 
 
+def email_input(
+    label: str = "Email address", *, missing: str = "Enter an email address", help_text: str = ""
+) -> forms.EmailField:
+    """An email address, with the GOV.UK wording for a missing or malformed one."""
+    return forms.EmailField(
+        label=label,
+        max_length=254,
+        help_text=help_text,
+        error_messages={
+            "required": missing,
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+        },
+    )
+
+
 def text_area(
     label: str, *, missing: str | None = None, max_length: int = 1000, rows: int = 3, help_text: str = ""
 ) -> forms.CharField:
@@ -191,3 +197,12 @@ def check_day_order(form: forms.BaseForm, data: dict[str, Any], first: str, last
     start, end = data.get(first), data.get(last)
     if start and end and end < start:
         form.add_error(last, LAST_DAY_BEFORE_FIRST)
+
+
+class ColleagueForm(GovukForm):
+    """A colleague to invite: they set their own password through the emailed link."""
+
+    first_name = text_input("First name", max_length=150, missing="Enter a first name")
+    last_name = text_input("Last name", max_length=150, missing="Enter a last name")
+    email = email_input()
+    job_title = text_input("Job title (optional)", max_length=120)

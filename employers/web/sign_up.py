@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from employers.registration import SignUp, employer_register
 from mobility.geography.models import Sector
 from mobility.security.throttles import web_throttle
-from mobility.web_forms import GovukForm, add_service_error, text_input
+from mobility.web_forms import GovukForm, add_service_error, email_input, text_input
 
 phone_number = RegexValidator(r"^\+?[0-9][0-9 ()-]{6,24}$", "Enter a phone number, like 0151 496 0000")
 
@@ -29,14 +29,10 @@ class SignUpForm(GovukForm):
     first_name = text_input("Your first name", max_length=150, missing="Enter your first name")
     last_name = text_input("Your last name", max_length=150, missing="Enter your last name")
     job_title = text_input("Your job title (optional)", max_length=120)
-    email = forms.EmailField(
-        label="Your work email address",
-        max_length=254,
+    email = email_input(
+        "Your work email address",
+        missing="Enter your email address",
         help_text="We send a link here to set your password. It is also where we tell you the outcome.",
-        error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address in the correct format, like name@example.com",
-        },
     )
     phone = text_input(
         "Phone number",

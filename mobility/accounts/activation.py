@@ -16,7 +16,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from mobility.accounts import services
 from mobility.accounts.models import Invitation
 from mobility.security.lockout import record_failure, refusal_if_locked
-from mobility.web_forms import GovukForm, GovukMixin
+from mobility.web_forms import GovukForm, GovukMixin, email_input
 
 SESSION_KEY = "activation_invitation"
 
@@ -26,7 +26,7 @@ class PasswordForm(GovukMixin, SetPasswordForm):  # type: ignore[type-arg]
 
 
 class ActivationCodeForm(GovukForm):
-    email = forms.EmailField(label="Email address", max_length=254)
+    email = email_input(missing="Enter your email address")
     code = forms.CharField(
         label="Activation code", max_length=20, help_text="8 letters and numbers, for example ABCD-2345"
     )

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from mobility.accounts import twofactor
 from mobility.accounts.models import Role, User
 from mobility.permissions import role_of
-from mobility.web_forms import GovukForm, add_service_error
+from mobility.web_forms import GovukForm, add_service_error, email_input
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
@@ -63,7 +63,7 @@ def role_required(*roles: str) -> Callable[[View], View]:
 
 
 class LoginForm(GovukForm):
-    email = forms.EmailField(label="Email address", max_length=254)
+    email = email_input(missing="Enter your email address")
     password = forms.CharField(label="Password", strip=False, widget=forms.PasswordInput)
 
     def __init__(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from mobility.accounts.fields import optional_user
+from mobility.fields import bounded_text
 
 
 class NotificationSent(models.Model):
@@ -76,13 +77,13 @@ class ChangeRequest(models.Model):
     )
     proposed = models.JSONField(help_text="The new values, by field name.")
     previous = models.JSONField(default=dict, blank=True, help_text="The values they replace.")
-    reason = models.TextField(validators=[MaxLengthValidator(1000)])
+    reason = bounded_text(1000, blank=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     requested_by = optional_user()
     requested_at = models.DateTimeField(auto_now_add=True)
     decided_by = optional_user()
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(blank=True, validators=[MaxLengthValidator(1000)])
+    decision_note = bounded_text(1000)
 
     class Meta:
         ordering = ["-requested_at"]

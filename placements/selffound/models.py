@@ -3,13 +3,14 @@ through an emailed link, vetted by the school, then placed in the normal lifecyc
 
 from __future__ import annotations
 
-from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from mobility.accounts.fields import optional_user
 from mobility.accounts.tokens import SingleUseToken
 from mobility.audit.tracking import audited
+from mobility.fields import bounded_text
 from mobility.geography.located import Located
 
 TEXT_MAX = 2000
@@ -43,9 +44,7 @@ class Proposal(Located):
     address = models.CharField(max_length=250)
     starts_on = models.DateField()
     ends_on = models.DateField()
-    pupil_plans = models.TextField(
-        "what you will do", validators=[MaxLengthValidator(TEXT_MAX)], help_text="In the pupil's words."
-    )
+    pupil_plans = bounded_text(TEXT_MAX, "what you will do", blank=False, help_text="In the pupil's words.")
     # What the employer adds through the link
     sector = models.ForeignKey(
         "geography.Sector", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -61,7 +60,7 @@ class Proposal(Located):
     )
     supervisor_name = models.CharField(max_length=120, blank=True)
     supervisor_role = models.CharField(max_length=120, blank=True)
-    duties = models.TextField(blank=True, validators=[MaxLengthValidator(TEXT_MAX)])
+    duties = bounded_text(TEXT_MAX)
     insurer = models.CharField(max_length=120, blank=True)
     insurance_policy_number = models.CharField(max_length=60, blank=True)
     insurance_expires_on = models.DateField(null=True, blank=True)
@@ -72,10 +71,8 @@ class Proposal(Located):
     safeguarding_checked = models.BooleanField(default=False)
     vetted_by = optional_user()
     vetted_at = models.DateTimeField(null=True, blank=True)
-    vetting_note = models.TextField(blank=True, validators=[MaxLengthValidator(TEXT_MAX)])
-    refusal_reason = models.TextField(
-        blank=True, validators=[MaxLengthValidator(TEXT_MAX)], help_text="Shown to the pupil."
-    )
+    vetting_note = bounded_text(TEXT_MAX)
+    refusal_reason = bounded_text(TEXT_MAX, help_text="Shown to the pupil.")
     # What approval made
     opportunity = models.OneToOneField(
         "employers.Opportunity", null=True, blank=True, on_delete=models.PROTECT, related_name="self_found"

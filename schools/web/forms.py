@@ -5,7 +5,15 @@ from typing import Any
 from django import forms
 
 from mobility import web_forms
-from mobility.web_forms import DateField, GovukForm, check_day_order, radios, text_area
+from mobility.web_forms import (
+    DateField,
+    GovukForm,
+    check_day_order,
+    email_input,
+    radios,
+    text_area,
+    text_input,
+)
 from schools.models import ConsentMethod, ConsentStatus, School
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -35,9 +43,9 @@ class ImportForm(GovukForm):
 class PupilAddForm(GovukForm):
     """One pupil added by hand; the rules (age for the year group, same person twice) are the service's."""
 
-    first_name = forms.CharField(label="First name", max_length=150)
-    last_name = forms.CharField(label="Last name", max_length=150)
-    email = forms.EmailField(label="Email address", max_length=254, help_text="The pupil signs in with it.")
+    first_name = text_input("First name", max_length=150, missing="Enter the pupil's first name")
+    last_name = text_input("Last name", max_length=150, missing="Enter the pupil's last name")
+    email = email_input(missing="Enter the pupil's email address", help_text="The pupil signs in with it.")
     date_of_birth = DateField(label="Date of birth", error_messages={"required": "Enter the date of birth"})
     year_group = forms.TypedChoiceField(
         coerce=int,

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from mobility.web_forms import DateField, GovukForm, check_day_order, radios, text_input
+from mobility.web_forms import DateField, GovukForm, check_day_order, email_input, radios, text_input
 from schools.models import YOUNG_PERSON_AGES, Cohort, ConsentMethod
 
 COHORTS = [(c.value, c.label) for c in Cohort if c in YOUNG_PERSON_AGES]
@@ -47,15 +47,7 @@ class FlagsFields(GovukForm):
 class RegisterForm(FlagsFields):
     first_name = text_input("First name", max_length=150, missing="Enter a first name")
     last_name = text_input("Last name", max_length=150, missing="Enter a last name")
-    email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        help_text="The young person's own: they get a link to set a password.",
-        error_messages={
-            "required": "Enter an email address",
-            "invalid": "Enter an email address like name@example.com",
-        },
-    )
+    email = email_input(help_text="The young person's own: they get a link to set a password.")
     date_of_birth = DateField(
         label="Date of birth",
         help_text="16 to 18 for young people not in education or work; care leavers up to 25.",

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from mobility.geography.models import Sector
-from mobility.web_forms import DateField, GovukForm, text_area
+from mobility.web_forms import DateField, GovukForm, email_input, text_area
 
 from ..models import TEXT_MAX
 
@@ -21,9 +21,9 @@ class ProposeForm(GovukForm):
     contact_name = _text(
         "Contact's name", 150, help_text="The person at the workplace who agreed to have you"
     )
-    contact_email = forms.EmailField(
-        label="Contact's email address",
-        max_length=254,
+    contact_email = email_input(
+        "Contact's email address",
+        missing="Enter the contact's email address",
         help_text="We email them a link to fill in the details",
     )
     contact_phone = _text("Contact's phone number", 30)
