@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from mobility.accounts.fields import optional_user
+from mobility.accounts.fields import account_of, optional_user
 from mobility.audit.tracking import audited
 from mobility.fields import bounded_text
 from mobility.geography.located import Located
@@ -75,9 +75,7 @@ class Employer(models.Model):
 
 @audited()
 class EmployerMember(models.Model):
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="employer_member"
-    )
+    user = account_of("employer_member")
     employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="members")
     job_title = models.CharField(max_length=120, blank=True)
 

@@ -8,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q
 
-from mobility.accounts.fields import optional_user
+from mobility.accounts.fields import account_of, optional_user
 from mobility.audit.tracking import audited
 from mobility.geography.located import Located
 
@@ -132,7 +132,7 @@ def default_max_travel_minutes() -> int:
 class Pupil(Located):
     """A pupil's profile. `postcode` is the home postcode; the grid point is derived from it."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pupil")
+    user = account_of("pupil")
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="pupils")
     cohort = models.CharField(max_length=14, choices=Cohort.choices, default=Cohort.SCHOOL_PUPIL)
     year_group = models.PositiveSmallIntegerField(validators=[MinValueValidator(7), MaxValueValidator(14)])
@@ -217,9 +217,7 @@ class Pupil(Located):
 
 
 class SchoolStaff(models.Model):
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="school_staff"
-    )
+    user = account_of("school_staff")
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="staff")
     job_title = models.CharField(max_length=120, default="Careers leader")
 
@@ -232,9 +230,7 @@ class SchoolStaff(models.Model):
 
 
 class CareersAdviser(models.Model):
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="careers_adviser"
-    )
+    user = account_of("careers_adviser")
     organisation = models.CharField(max_length=200, blank=True)
     schools = models.ManyToManyField(School, blank=True, related_name="advisers")
 

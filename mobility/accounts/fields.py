@@ -16,3 +16,9 @@ def optional_user(related_name: str = "+") -> models.ForeignKey[User | None, Use
     return models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name=related_name
     )
+
+
+def account_of(related_name: str) -> models.OneToOneField[User, User]:
+    """The account a role's record (pupil, staff member, adviser, member, lead) belongs to:
+    one record an account, deleted with the account."""
+    return models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name=related_name)

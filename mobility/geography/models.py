@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
+
+from mobility.accounts.fields import account_of
 
 
 class Region(models.Model):
@@ -65,9 +66,7 @@ class Sector(models.Model):
 class RegionLead(models.Model):
     """A region lead's membership: the one region whose reports they may read."""
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="region_lead"
-    )
+    user = account_of("region_lead")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="leads")
     organisation = models.CharField(max_length=200, blank=True)
 
