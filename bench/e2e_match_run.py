@@ -91,8 +91,9 @@ def main() -> None:
     from placements.matching.services import match_run_create
     from placements.models import MatchRun
 
+    if args.load:
+        manage("migrate", "--noinput", "--verbosity", "0")  # a fresh database has no tables yet
     if args.load and not Region.objects.filter(code=args.region).exists():
-        manage("migrate", "--noinput", "--verbosity", "0")
         manage("load_demo", "--size", "full")
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # fresh planner statistics, as autovacuum would give later
