@@ -263,6 +263,7 @@ def opportunity_table_build(*, region: Region, pupils: PupilTable, as_of: dt.dat
     seats_taken = np.zeros(len(ids), dtype=np.int32)
     held = list(
         Match.objects.filter(opportunity_id__in=_one_of(ids.tolist()), status__in=SEAT_HOLDING_STATUSES)
+        .order_by()  # the default ordering would join run, pupil, school and user for nothing
         .values("opportunity_id")
         .annotate(n=Count("id"))
         .values_list("opportunity_id", "n")
