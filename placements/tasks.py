@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 
@@ -30,6 +31,9 @@ def _engine_warm_up() -> None:
         warm_up()
     except Exception:  # an optimisation only: a run loads the code itself if this failed
         logging.getLogger(__name__).exception("Engine warm-up failed")
+    # What is loaded by now (Django, Celery, the compiled code) lives as long as the process:
+    # frozen, the collector's full passes no longer walk it (0.08 s of CPU in every other run).
+    gc.freeze()
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
