@@ -8,13 +8,16 @@ process's CPU seconds and the seconds spent waiting on PostgreSQL statements (th
 results are not statements: they count as "writing" wall time) for the snapshot, the engine,
 writing the results and the commit (whose work is mostly the deferred foreign-key checks of
 the inserted rows), then the slowest statements. ``--profile``: cProfile of the last run by CPU
-time. The first run of a process also loads the engine's compiled code; look at the later ones.
+time. The first run of a process also loads the engine's compiled code; look at the later ones
+(after it, what the process has loaded is frozen out of the garbage collector's way, as in a
+worker).
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import os
 import pstats
 import secrets
@@ -135,6 +138,8 @@ def main() -> None:
         if run.status != MatchRun.Status.SUCCEEDED:
             sys.exit(f"Run {run.pk} {run.status}: {run.error}")
         meters.append(meter)
+        if i == 0:
+            gc.freeze()  # as a worker process does once its warm-up is done
         cells = "  ".join(f"{p} {meter.wall[p]:.2f}/{meter.cpu[p]:.2f}/{meter.db[p]:.2f}" for p in PHASES)
         whole = f"{meter.wall['whole run']:.2f}/{meter.cpu['whole run']:.2f}"
         print(f"run {i + 1} (wall/CPU/database s): {cells}  whole run {whole}")
