@@ -174,9 +174,13 @@ LIVE_STATUSES = [s for s in SEAT_HOLDING_STATUSES if s != MatchStatus.COMPLETED]
 
 
 class Match(models.Model):
-    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="matches")
+    # No single-column indexes on run and opportunity: the unique (run, pupil) and the
+    # (opportunity, status) indexes serve those lookups, and a run inserts thousands of rows.
+    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="matches", db_index=False)
     pupil = models.ForeignKey("schools.Pupil", on_delete=models.CASCADE, related_name="matches")
-    opportunity = models.ForeignKey("employers.Opportunity", on_delete=models.PROTECT, related_name="matches")
+    opportunity = models.ForeignKey(
+        "employers.Opportunity", on_delete=models.PROTECT, related_name="matches", db_index=False
+    )
     status = models.CharField(max_length=20, choices=MatchStatus.choices, default=MatchStatus.PROPOSED)
     score = models.FloatField(default=0.0)
     rank = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Rank in the pupil's list.")
@@ -229,7 +233,8 @@ class MatchStatusChange(models.Model):
 class UnplacedPupil(models.Model):
     """A pupil a run could not place, with the reason in words an adviser can read to them."""
 
-    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="unplaced")
+    # The unique (run, pupil) index serves lookups by run.
+    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="unplaced", db_index=False)
     pupil = models.ForeignKey("schools.Pupil", on_delete=models.CASCADE, related_name="unplaced_in_runs")
     priority_tier = models.PositiveSmallIntegerField(default=0)
     reason = models.CharField(max_length=20, help_text="The engine's reason code.")

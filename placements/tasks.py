@@ -2,13 +2,38 @@
 
 from __future__ import annotations
 
+import gc
+import logging
+import threading
+
 from celery import shared_task
+from celery.signals import worker_process_init
 
 from placements.matching import services
 
 # The worker loads each app's tasks module; this makes the daily retention job known to it.
 from placements.privacy.tasks import retention_run  # noqa: F401
 from placements.reporting.services import open_data_publish_current
+
+
+@worker_process_init.connect
+def engine_warm_up(**_: object) -> None:
+    """Load the engine's compiled code as a worker process starts, so that its first match run
+    does not wait for it (1-2 s; a cold compile takes longer). In the background: Celery gives a
+    process only seconds to start, and tasks need not wait for the warm-up to be served."""
+    threading.Thread(target=_engine_warm_up, name="engine-warm-up", daemon=True).start()
+
+
+def _engine_warm_up() -> None:
+    from placements.engine.stable import warm_up
+
+    try:
+        warm_up()
+    except Exception:  # an optimisation only: a run loads the code itself if this failed
+        logging.getLogger(__name__).exception("Engine warm-up failed")
+    # What is loaded by now (Django, Celery, the compiled code) lives as long as the process:
+    # frozen, the collector's full passes no longer walk it (0.08 s of CPU in every other run).
+    gc.freeze()
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

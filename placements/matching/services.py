@@ -48,6 +48,9 @@ PROGRESS: dict[str, tuple[float, float]] = {
 }
 # Engine stages (reported when each one ends) -> the run stage that follows.
 ENGINE_NEXT_STAGE = {"candidates": Stage.SOLVING}
+# Progress within a stage is saved at most this often (the progress page polls once a second);
+# a change of stage is always saved.
+PROGRESS_SAVE_SECONDS = 0.5
 # Postgres advisory-lock namespace for "a worker is executing this run".
 _LOCK_NAMESPACE = 0x4D52  # "MR"
 RUN_TASK = "placements.tasks.match_run_execute"
@@ -190,7 +193,7 @@ class _Progress:
         self.timings: dict[str, Any] = {}
         self.stage: str = Stage.LOADING
         self.engine_base = 0.0  # engine progress when its solving began
-        self.began = self.stage_began = time.perf_counter()
+        self.began = self.stage_began = self.saved_at = time.perf_counter()
         self.cpu_began = time.process_time()
 
     def _close_stage(self) -> None:
@@ -210,6 +213,8 @@ class _Progress:
             self.engine_base = fraction
             self.enter(nxt)
             return
+        if time.perf_counter() - self.saved_at < PROGRESS_SAVE_SECONDS:
+            return
         lo, hi = PROGRESS[self.stage]
         share = (fraction - self.engine_base) / max(1.0 - self.engine_base, 1e-9)
         self._save(lo + (hi - lo) * min(max(share, 0.0), 1.0))
@@ -222,6 +227,7 @@ class _Progress:
         return self.timings
 
     def _save(self, progress: float) -> None:
+        self.saved_at = time.perf_counter()
         MatchRun.objects.filter(pk=self.run_id, attempts=self.attempt).update(
             stage=self.stage, progress=round(progress, 4), timings=dict(self.timings)
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import numpy as np
 import psycopg
 import pytest
 from django.core.exceptions import ValidationError
@@ -316,3 +317,12 @@ def test_stored_explanations_name_no_group_the_pupil_is_not_in():
         for flag in engine.FLAG_NAMES:
             if not data.pupils.flag(flag)[p]:
                 assert not mentions(text, flag), (pupil_id, text)
+
+
+@pytest.mark.parametrize("policy_name", ["stable", "max-coverage"])
+def test_stored_reasons_are_the_engine_words_for_each_pupil(policy_name):
+    result = engine.run_match(cohort(11, n_pupils=600, n_opps=30, policy_name=policy_name))
+    everyone = np.arange(len(result.pupil_id))
+    texts = results.reason_texts(result, everyone)
+    assert texts == [result.reason_text(i) for i in everyone.tolist()]
+    assert len(set(texts)) > 3  # several different reasons, each worked out once
