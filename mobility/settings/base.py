@@ -127,12 +127,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Argon2id first: older hashes are upgraded when their owner next signs in.
+# Argon2id for every new password; PBKDF2 (Django's default, used here before Argon2id) only to
+# check a hash made before the switch, which is then upgraded when its owner next signs in.
 PASSWORD_HASHERS = [
     "mobility.security.hashers.Argon2idPasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
-    "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 # OWASP's argon2id minimum (19 MiB, 2 passes, 1 lane): a class signing in at once stays quick on 2 cores.
 ARGON2_MEMORY_KIB = env.int("ARGON2_MEMORY_KIB", default=19456)
