@@ -64,9 +64,10 @@ from mobility.accounts import twofactor
 
 counts = json.loads(sys.argv[1])
 store = import_module(settings.SESSION_ENGINE).SessionStore
+# A run of the engine's (the demo's record of last year's placements has no result hash).
 run = MatchRun.objects.filter(
     status=MatchRun.Status.SUCCEEDED, policy=MatchRun.Policy.STABLE
-).order_by("-id").first()
+).exclude(result_hash="").order_by("-id").first()
 
 def sessions(role, n, extra):
     users = list(User.objects.filter(role=role, is_active=True).order_by("id")[:n])
@@ -137,7 +138,17 @@ def prepare(env: dict[str, str], users: int) -> dict[str, Any]:
             .strip()
             .splitlines()[-1]
         )
+    _analyze(env["DATABASE_URL"])
     return data
+
+
+def _analyze(url: str) -> None:
+    """Fresh planner statistics after the load and the run, as autovacuum keeps them in production
+    (a test server may run with it off)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("ANALYZE")
 
 
 class VirtualUser(threading.Thread):
