@@ -24,6 +24,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,9 +53,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from employers.models import Opportunity
     from mobility.accounts.models import Role, User
@@ -93,34 +92,44 @@ def main() -> None:
         pages = [page for page in pages if args.only in page[0]]
     print(f"{'page':<24} {'median ms':>10} {'best ms':>8} {'CPU ms':>7} {'queries':>8} {'SQL ms':>7}")
     for name, user, path in pages:
-        user.get(path)
-        walls, cpus = [], []
-        profiler = cProfile.Profile(time.process_time) if args.profile else None  # CPU, not waits
-        for _ in range(args.repeat):
-            began, cpu = time.perf_counter(), time.process_time()
-            if profiler:
-                profiler.enable()
-            response = user.get(path)
-            if profiler:
-                profiler.disable()
-            walls.append((time.perf_counter() - began) * 1000)
-            cpus.append((time.process_time() - cpu) * 1000)
-            assert response.status_code == 200, (path, response.status_code)
-        with CaptureQueriesContext(connection) as queries:
-            user.get(path)
-        captured = queries.captured_queries
-        sql_ms = sum(float(query["time"]) for query in captured) * 1000
-        print(
-            f"{name:<24} {statistics.median(walls):>10.1f} {min(walls):>8.1f} "
-            f"{statistics.median(cpus):>7.1f} {len(captured):>8} {sql_ms:>7.1f}"
-        )
-        if args.sql:
-            for query in captured:
-                print(f"    {float(query['time']) * 1000:7.2f} ms  {query['sql'][:300]}")
-        if profiler:
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
-            pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+        measure(name, user, path, args)
     print(f"load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])} on {os.cpu_count()} CPUs")
+
+
+def measure(name: str, user: Any, path: str, args: argparse.Namespace) -> None:
+    """One page: warm-up, ``--repeat`` timed requests, then one with its queries captured."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user.get(path)
+    walls, cpus = [], []
+    profiler = cProfile.Profile(time.process_time) if args.profile else None  # CPU, not waits
+    for _ in range(args.repeat):
+        began, cpu = time.perf_counter(), time.process_time()
+        if profiler:
+            profiler.enable()
+        response = user.get(path)
+        if profiler:
+            profiler.disable()
+        walls.append((time.perf_counter() - began) * 1000)
+        cpus.append((time.process_time() - cpu) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+    with CaptureQueriesContext(connection) as queries:
+        user.get(path)
+    captured = queries.captured_queries
+    sql_ms = sum(float(query["time"]) for query in captured) * 1000
+    print(
+        f"{name:<24} {statistics.median(walls):>10.1f} {min(walls):>8.1f} "
+        f"{statistics.median(cpus):>7.1f} {len(captured):>8} {sql_ms:>7.1f}"
+    )
+    if args.sql:
+        for query in captured:
+            print(f"    {float(query['time']) * 1000:7.2f} ms  {query['sql'][:300]}")
+    if profiler:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+        if os.environ.get("CALLERS"):
+            pstats.Stats(profiler).print_callers(os.environ["CALLERS"])
 
 
 if __name__ == "__main__":
