@@ -64,9 +64,10 @@ from mobility.accounts import twofactor
 
 counts = json.loads(sys.argv[1])
 store = import_module(settings.SESSION_ENGINE).SessionStore
+# A run of the engine's (the demo's record of last year's placements has no result hash).
 run = MatchRun.objects.filter(
     status=MatchRun.Status.SUCCEEDED, policy=MatchRun.Policy.STABLE
-).order_by("-id").first()
+).exclude(result_hash="").order_by("-id").first()
 
 def sessions(role, n, extra):
     users = list(User.objects.filter(role=role, is_active=True).order_by("id")[:n])
@@ -137,7 +138,17 @@ def prepare(env: dict[str, str], users: int) -> dict[str, Any]:
             .strip()
             .splitlines()[-1]
         )
+    _analyze(env["DATABASE_URL"])
     return data
+
+
+def _analyze(url: str) -> None:
+    """Fresh planner statistics after the load and the run, as autovacuum keeps them in production
+    (a test server may run with it off)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("ANALYZE")
 
 
 class VirtualUser(threading.Thread):
@@ -233,16 +244,44 @@ def start_server(env: dict[str, str], port: int, log: Path, workers: int | None)
 
 def workers_cpu(master: int) -> dict[int, float]:
     """CPU seconds used so far by each of gunicorn's worker processes."""
-    tick = os.sysconf("SC_CLK_TCK")
     found = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == master:  # fields[1] is the parent's pid
-            found[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / tick
+        fields = _stat(stat)
+        if fields and int(fields[1]) == master:  # fields[1] is the parent's pid
+            found[int(stat.parent.name)] = _cpu(fields)
     return found
+
+
+def database_cpu(url: str) -> dict[int, float]:
+    """CPU seconds used so far by the PostgreSQL backends serving the benchmark's database (when
+    PostgreSQL runs on this machine; the web workers keep their connections, CONN_MAX_AGE)."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url, autocommit=True) as conn:
+        pids = [
+            pid
+            for (pid,) in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [name]
+            )
+        ]
+    found = {}
+    for pid in pids:
+        fields = _stat(Path(f"/proc/{pid}/stat"))
+        if fields:
+            found[pid] = _cpu(fields)
+    return found
+
+
+def _stat(path: Path) -> list[str] | None:
+    try:
+        return path.read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def _cpu(fields: list[str]) -> float:
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -358,18 +397,22 @@ def main() -> int:
         time.sleep(args.warmup)
         lines_before = len(log.read_text().splitlines()) if log.exists() else 0
         measured_from = time.monotonic()
-        cpu_before = workers_cpu(server.pid)
+        cpu_before, db_before = workers_cpu(server.pid), database_cpu(args.database_url)
+        clients_before = time.process_time()
         for user in users:
             user.join()
         measured_to = time.monotonic()
-        cpu_after = workers_cpu(server.pid)
+        clients_cpu = time.process_time() - clients_before
+        cpu_after, db_after = workers_cpu(server.pid), database_cpu(args.database_url)
         time.sleep(0.5)  # let gunicorn flush the last access-log lines
         ok = report(log, measured_from, measured_to, lines_before)
         served = len(log.read_text().splitlines()) - lines_before
         cpu = sum(cpu_after[pid] - cpu_before[pid] for pid in cpu_after if pid in cpu_before)
+        db_cpu = sum(db_after[pid] - db_before.get(pid, 0.0) for pid in db_after)
+        per = 1000 / max(served, 1)
         print(
-            f"web workers' CPU {cpu:.1f} s for {served} requests: {1000 * cpu / max(served, 1):.1f} ms "
-            f"per request (PostgreSQL's not included); load average "
+            f"CPU per request: web workers {cpu * per:.1f} ms, PostgreSQL backends {db_cpu * per:.1f} ms, "
+            f"the benchmark's own clients {clients_cpu * per:.1f} ms ({served} requests); load average "
             + " ".join(f"{x:.2f}" for x in os.getloadavg())
         )
         report_client(users, measured_from)

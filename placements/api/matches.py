@@ -117,7 +117,14 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
     filterset_class = MatchFilter
 
     def scoped_queryset(self) -> QuerySet[Match]:
-        return matches_for_user(user=self.request.user).prefetch_related("feedback").order_by("-pk")
+        # Not the run: the API gives its id only, and its row carries the run's figures (JSON).
+        return (
+            matches_for_user(user=self.request.user)
+            .select_related(None)
+            .select_related("pupil__user", "pupil__school", "opportunity__employer", "opportunity__site")
+            .prefetch_related("feedback")
+            .order_by("-pk")
+        )
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         match = self.get_object()

@@ -125,6 +125,11 @@ class MatchSerializer(serializers.ModelSerializer[Match]):
         read_only_fields = fields
 
     def _role(self) -> str | None:
+        return self._viewer_role
+
+    @cached_property
+    def _viewer_role(self) -> str | None:
+        """Once per serializer (one request), not three times per row."""
         request = self.context.get("request")
         return role_of(request.user) if request else None
 

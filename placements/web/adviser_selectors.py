@@ -24,6 +24,23 @@ def regions_for_user(*, user: Any) -> Any:
     return Region.objects.filter(local_authorities__schools__id__in=school_ids_of(user)).distinct()
 
 
+QUEUE_COLUMNS = (
+    "run_id",
+    "status",
+    "rank",
+    "is_suggestion",
+    "travel_minutes",
+    "explanation",
+    "priority_tier",
+    "pupil__year_group",
+    "pupil__user__first_name",
+    "pupil__user__last_name",
+    "pupil__school__name",
+    "opportunity__title",
+    "opportunity__employer__name",
+)
+
+
 def review_queue(*, user: Any, run: MatchRun, status: str | None = None, search: str = "") -> Any:
     """The run's matches for this adviser's schools that still need a decision; ``search`` finds
     words in the pupil's name, their school or the placement's title or employer."""
@@ -43,6 +60,8 @@ def review_queue(*, user: Any, run: MatchRun, status: str | None = None, search:
     return (
         qs.select_related(None)
         .select_related("pupil__user", "pupil__school", "opportunity__employer")
+        # The columns the queue shows: not the users' passwords, the placement's description...
+        .only(*QUEUE_COLUMNS)
         .order_by("priority_tier", "pupil__school__name", "pupil__user__last_name", "pk")
     )
 

@@ -180,3 +180,24 @@ def test_status_tag(status: str, colour: str) -> None:
         .render({"s": status, "l": "<b>"})
     )
     assert html == f'<strong class="govuk-tag govuk-tag--{colour}">&lt;b&gt;</strong>'
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["adviser:approve", "adviser:offer", "adviser:reject", "pupil:opportunity", "employer:match"],
+)
+def test_row_links_are_the_links_url_gives(name: str) -> None:
+    from django.template import engines
+    from django.urls import clear_script_prefix, reverse, set_script_prefix
+
+    row = engines["django"].from_string("{% load row_url %}{% row_url n pk %}|{% url n pk %}")
+    for pk in (1, 7, 918273645, 10**12):
+        ours, django_s = row.render({"n": name, "pk": pk}).split("|")
+        assert ours == django_s == reverse(name, args=[pk])
+    # Behind a proxy that mounts the site under a path, the prefix follows each request.
+    set_script_prefix("/mobility/")
+    try:
+        ours, django_s = row.render({"n": name, "pk": 5}).split("|")
+        assert ours == django_s and ours.startswith("/mobility/")
+    finally:
+        clear_script_prefix()

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from demo.accounts import two_factor_note
 from demo.loader import DEFAULT_SEED, SIZES, DemoAlreadyLoaded, build_demo, reset_demo
@@ -55,6 +55,11 @@ class Command(BaseCommand):
         )
         if timetable:
             self._import_demo_timetable()
+        # Planner statistics for the rows just loaded. Autovacuum would gather them within a minute
+        # or so, if it is on; until then PostgreSQL plans as if the tables were empty (the pupil
+        # search's join took 140 ms instead of 20 on the full demo).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         width = max(len(name) for name in summary.counts)
         for name, count in summary.counts.items():
             self.stdout.write(f"  {name:<{width}}  {count:>7,}")
