@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
+from django.db.models.manager import BaseManager
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -19,7 +20,7 @@ from mobility.accounts.models import Role
 from mobility.api.base import ChoicesFromContext
 from mobility.geography.models import Region
 from mobility.permissions import role_of
-from placements.lifecycle.selectors import offer_lapses_at
+from placements.lifecycle.selectors import offer_lapses_at, offers_lapse_at
 from placements.lifecycle.transitions import (
     TRANSITIONS,
     CancelReason,
@@ -93,6 +94,15 @@ class MatchOpportunitySerializer(serializers.ModelSerializer[Opportunity]):
         read_only_fields = fields
 
 
+class MatchListSerializer(serializers.ListSerializer[Match]):
+    """A page of matches: each offer's lapse time is worked out for the page at once."""
+
+    def to_representation(self, data: Any) -> list[Any]:
+        matches = list(data.all() if isinstance(data, BaseManager) else data)
+        self.context["offers_lapse_at"] = offers_lapse_at(matches)
+        return super().to_representation(matches)
+
+
 class MatchSerializer(serializers.ModelSerializer[Match]):
     pupil = serializers.SerializerMethodField()
     opportunity = MatchOpportunitySerializer(read_only=True)
@@ -123,6 +133,7 @@ class MatchSerializer(serializers.ModelSerializer[Match]):
             "feedback_given",
         ]
         read_only_fields = fields
+        list_serializer_class = MatchListSerializer
 
     def _role(self) -> str | None:
         return self._viewer_role
@@ -156,7 +167,8 @@ class MatchSerializer(serializers.ModelSerializer[Match]):
         serializers.DateTimeField(allow_null=True, help_text="When an unanswered offer lapses.")
     )
     def get_offer_lapses_at(self, match: Match) -> Any:
-        return offer_lapses_at(match)
+        known = self.context.get("offers_lapse_at", {})
+        return known[match.pk] if match.pk in known else offer_lapses_at(match)
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_actions(self, match: Match) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from mobility.geography.models import Region
 from mobility.permissions import SCHOOL_ROLES, role_of, school_ids_of, scope_by_role
 from placements.models import Application, Match, MatchRun, MatchStatus
 
-from .offer_clock import offer_clock
+from .offer_clock import offer_clocks
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -56,9 +57,16 @@ def runs_for_user(*, user: User | AnonymousUser) -> QuerySet[MatchRun]:
 def offer_lapses_at(match: Match) -> dt.datetime | None:
     """When an unanswered offer lapses: N days after it reached its current waiting status and the
     news of it went out (``offer_clock``). While the news is still waiting, this is provisional."""
-    if match.status not in OFFER_STATUSES:
-        return None
-    return offer_clock(match).starts_at + dt.timedelta(days=settings.MOBILITY["OFFER_LAPSE_DAYS"])
+    return offers_lapse_at([match])[match.pk]
+
+
+def offers_lapse_at(matches: Iterable[Match]) -> dict[int, dt.datetime | None]:
+    """``offer_lapses_at`` for a page of matches, in at most two queries."""
+    matches = list(matches)
+    waiting = [m for m in matches if m.status in OFFER_STATUSES]
+    clocks = offer_clocks(waiting) if waiting else {}
+    lapse = dt.timedelta(days=settings.MOBILITY["OFFER_LAPSE_DAYS"])
+    return {m.pk: clocks[m.pk].starts_at + lapse if m.pk in clocks else None for m in matches}
 
 
 def overdue_offer_ids(*, now: dt.datetime) -> list[int]:
