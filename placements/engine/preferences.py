@@ -14,13 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from types import ModuleType
 
 import numpy as np
 
 from ._types import F32, I8, I32, I64, Bools
-from .candidates import CHUNK_PAIRS, Interests, suggest
-from .eligibility import Reason, check_pairs, left_out
-from .inputs import MatchInput, OpportunityTable, PupilTable
+from .candidates import CHUNK_PAIRS, Interests, _read_only, one_pupil_instance, suggest
+from .eligibility import Reason, check_pairs, employer_reason, left_out
+from .inputs import MODE_VIRTUAL, MatchInput, OpportunityTable, PupilTable
+from .loops import compiled
 from .policy import Policy
 
 SOURCE_NONE = 0
@@ -121,12 +123,16 @@ def _pupil_chunks(ptr: I64, size: int) -> Iterator[tuple[int, int]]:
 def applications(data: MatchInput) -> Applications:
     """Each pupil's applications, truncated, without repeats, checked.
 
-    Worked through a few thousand pupils at a time, so temporaries stay in
+    In one compiled loop where numba is there (``_compiled_checks``); else
+    worked through a few thousand pupils at a time, so temporaries stay in
     cache; a first pass finds what is kept so the result is allocated once.
     """
     pupils, opp, policy = data.pupils, data.opportunities, data.policy
     ptr, ids = pupils.application_ptr, pupils.application_opportunity_id
     skip = (pupils.approved_opportunity_id >= 0) | (left_out(pupils) > 0)
+    fast = compiled("_compiled_checks")
+    if fast is not None and len(opp):
+        return _compiled_applications(fast, data, skip)
     chunks = list(_pupil_chunks(ptr, CHUNK_PAIRS))
     index = np.empty(len(ids), dtype=np.int32)
     keep = np.empty(len(ids), dtype=bool)
@@ -160,6 +166,47 @@ def applications(data: MatchInput) -> Applications:
         out_opp[at], out_rank[at] = o, rank
         reason[at], minutes[at] = check_pairs(pupils, opp, owner, o, policy.travel)
     return Applications(new_ptr, out_opp, out_rank, reason, minutes)
+
+
+def _compiled_applications(fast: ModuleType, data: MatchInput, skip: Bools) -> Applications:
+    pupils, opp, travel = data.pupils, data.opportunities, data.policy.travel
+    timetable = travel.timetable
+    rows, cols, minutes = (
+        (timetable.pupil_row, timetable.opportunity_col, timetable.minutes)
+        if timetable is not None
+        else (np.empty(0, np.int32), np.empty(0, np.int32), np.empty((0, 0), np.uint8))
+    )
+    r = _read_only
+    applicants = fast.Applicants(
+        r(pupils.application_ptr, np.int64), r(pupils.application_opportunity_id, np.int64), r(skip),
+        *(r(a) for a in (pupils.easting, pupils.northing, pupils.max_travel_minutes, pupils.birth_day)),
+        *(r(a) for a in (pupils.needs_step_free, pupils.window_ptr, pupils.window_start, pupils.window_end)),
+        r(rows, np.int32),
+    )  # fmt: skip
+    site = np.zeros((len(opp), fast.COLUMNS), dtype=np.int32)
+    site[:, fast.EAST], site[:, fast.NORTH] = opp.easting, opp.northing
+    site[:, fast.START], site[:, fast.END], site[:, fast.LATEST] = (
+        opp.start_day,
+        opp.end_day,
+        opp.latest_birth_day,
+    )
+    site[:, fast.EMPLOYER] = employer_reason(opp)
+    site[:, fast.FLAGS] = (opp.mode == MODE_VIRTUAL) * fast.VIRTUAL | opp.step_free * fast.STEP_FREE
+    table = opp.id_table()
+    offers = fast.Offers(
+        r(opp.opportunity_id, np.int64), r(table if table is not None else np.empty(0), np.int32),
+        r(site), r(cols, np.int32), r(minutes, np.uint8),
+    )  # fmt: skip
+    model = (travel.detour_factor, travel.walk_speed_km_h, travel.walk_max_km, travel.bus_speed_km_h)
+    model_f32 = np.array([*model, travel.bus_access_minutes + travel.bus_wait_minutes], dtype=np.float32)
+    return Applications(
+        *fast.applications(applicants, offers, int(data.policy.max_list_length), r(model_f32))
+    )
+
+
+def warm_up_applications() -> None:
+    """Load (or compile) the compiled application checks, on a one-pupil instance."""
+    applications(one_pupil_instance())
 
 
 def per_pupil(mask: Bools, ptr: I64) -> I64:

@@ -30,6 +30,8 @@ from numpy.typing import NDArray
 from ._types import I32, I64
 from .candidates import expand_ranges, warm_up_suggestions
 from .loops import compiled as compiled
+from .preferences import warm_up_applications
+from .report import warm_up_blocking_pairs
 
 
 def warm_up(coverage: bool = False) -> bool:
@@ -43,6 +45,8 @@ def warm_up(coverage: bool = False) -> bool:
     one = np.zeros(1, dtype=np.int64)
     fast.deferred_acceptance(np.array([0, 1]), one, 1, one + 1, 1, 1)
     warm_up_suggestions()
+    warm_up_applications()
+    warm_up_blocking_pairs()
     if coverage:
         from .coverage import max_coverage
 
