@@ -1,4 +1,5 @@
-"""Own applications compiled with numba: ``preferences.applications`` in one loop.
+"""Own applications and lists compiled with numba: ``preferences.applications`` in one
+loop, and ``build_lists``' entries in one pass.
 
 The numpy version works through millions of applications in chunks, each
 check a pass over the chunk with its own temporaries. Here each application
@@ -25,6 +26,7 @@ DATES = int(Reason.DATES)
 TOO_YOUNG = int(Reason.TOO_YOUNG)
 NO_STEP_FREE = int(Reason.NO_STEP_FREE)
 ELIGIBLE = int(Reason.ELIGIBLE)
+OWN = 1  # preferences.SOURCE_OWN
 
 # Columns of ``Offers.site``: one row per opportunity, so a check reads one cache line
 # (eight columns: a row never straddles two).
@@ -175,3 +177,54 @@ def applications(a: Applicants, f: Offers, most: int, model: F32) -> Checked:
     )  # fmt: skip
     kept = _check_all(a, f, most, model, out)
     return Checked(out.ptr, out.opp[:kept], out.rank[:kept], out.reason[:kept], out.minutes[:kept])
+
+
+@_jit
+def eligible_counts(ptr: I64, reason: I8, include: Bools) -> I64:
+    """Eligible applications of each pupil in ``include`` (0 for the others)."""
+    count = np.zeros(len(ptr) - 1, dtype=np.int64)
+    for p in range(len(ptr) - 1):
+        if include[p]:
+            for e in range(ptr[p], ptr[p + 1]):
+                count[p] += reason[e] == ELIGIBLE
+    return count
+
+
+@_jit
+def _list_ptr(own: I64, p2: I64) -> I64:
+    """CSR pointer of lists holding ``own[p]`` own choices and pupil p's entries of ``p2``."""
+    ptr = np.zeros(len(own) + 1, dtype=np.int64)
+    for p in p2:
+        ptr[p + 1] += 1
+    for p in range(len(own)):
+        ptr[p + 1] += ptr[p] + own[p]
+    return ptr
+
+
+@_jit
+def lists(
+    apps: Checked, own: I64, p2: I64, o2: I64, m2: F32, shown: I64, suggested: int
+) -> tuple[I64, I32, F32, I32, I8]:
+    """``preferences.build_lists``' entries: each pupil's ``own[p]`` eligible applications
+    in rank order (source own), then its suggestions (``p2`` sorted by pupil, best first;
+    source ``suggested``, numbered after the ``shown[p]`` entries it has seen):
+    (pointer, opportunity, minutes, rank, source)."""
+    ptr = _list_ptr(own, p2)
+    total = ptr[-1]
+    opp, minutes = np.empty(total, np.int32), np.empty(total, np.float32)
+    rank, source = np.empty(total, np.int32), np.full(total, OWN, np.int8)
+    for p in range(len(own)):
+        at = ptr[p]
+        for e in range(apps.ptr[p], apps.ptr[p + 1] if own[p] else apps.ptr[p]):
+            if apps.reason[e] == ELIGIBLE:
+                opp[at], minutes[at], rank[at] = apps.opp[e], apps.minutes[e], apps.rank[e]
+                at += 1
+    k = 0  # suggestion k is the pupil's (k - first)-th
+    for j in range(len(p2)):
+        p = p2[j]
+        if j == 0 or p2[j - 1] != p:
+            k = 0
+        at = ptr[p] + own[p] + k
+        opp[at], minutes[at], rank[at], source[at] = o2[j], m2[j], shown[p] + k + 1, suggested
+        k += 1
+    return ptr, opp, minutes, rank, source

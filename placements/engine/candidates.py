@@ -497,15 +497,6 @@ def _read_only(a: NDArray[Any], dtype: Any = None) -> NDArray[Any]:
     return out
 
 
-def warm_up_suggestions() -> None:
-    """Load (or compile) the compiled suggestion loops, on a one-pupil instance."""
-    data = one_pupil_instance()
-    interests = Interests.build(data.pupils, data.opportunities)
-    one, none = np.zeros(1, np.int64), np.zeros(2, np.int64)
-    opps = data.opportunities
-    suggest(data.pupils, opps, data.policy, interests, one, one + 1, (none, one), np.ones(2, bool))
-
-
 def _value(
     policy: Policy,
     opp: OpportunityTable,

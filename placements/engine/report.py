@@ -50,13 +50,14 @@ def blocking_pairs(lists: Lists, matched_entry: I64, seats: I32, final_opp: I64,
     return int(np.count_nonzero((count[o] < seats[o]) | (worst[o] > k)))
 
 
-def warm_up_blocking_pairs() -> None:
-    """Load (or compile) the compiled blocking-pair count, on one pupil and one seat."""
+def warm_up_report() -> None:
+    """Load (or compile) the compiled blocking-pair count and explanation loop, on one pupil and seat."""
     fast = compiled("_compiled_report")
     if fast is not None:
-        nothing = np.full(1, -1, dtype=np.int64)
-        one_entry = (np.array([0, 1], np.int64), np.zeros(1, np.int32), np.zeros(1, np.int64))
+        nothing, zero = np.full(1, -1, dtype=np.int64), np.zeros(1, dtype=np.int64)
+        one_entry = (np.array([0, 1], np.int64), np.zeros(1, np.int32), zero)
         fast.blocking_pairs(*one_entry, nothing, np.ones(1, np.int32), nothing, nothing)
+        fast.filled_by(zero, zero, 1, zero, zero + 1, 9, 1)
 
 
 def _feed(h: Any, value: Any) -> None:

@@ -1,4 +1,4 @@
-"""The compiled application checks and blocking-pair count against their numpy versions."""
+"""The compiled application checks, blocking-pair count and explanations against their numpy versions."""
 
 from __future__ import annotations
 
@@ -8,14 +8,18 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from placements.engine.explain import _filled_by
 from placements.engine.inputs import MatchInput
 from placements.engine.loops import compiled
-from placements.engine.preferences import Lists, applications
+from placements.engine.policy import PolicyName
+from placements.engine.preferences import Lists, applications, build_lists, priorities
 from placements.engine.report import blocking_pairs
+from placements.engine.run import _solve
 
+from .instances import instances
 from .test_fast_paths import flow_problems, with_search_settings
 
 FAST = settings(max_examples=150)
@@ -77,3 +81,42 @@ def test_compiled_blocking_pairs_are_those_of_numpy(problem: tuple[np.ndarray, .
         lambda: blocking_pairs(lists, matched, seats, final_opp, final_key), "_compiled_report"
     )
     assert fast == plain
+
+
+@FAST
+@given(instances(max_pupils=25, max_opps=6), st.sampled_from(["stable", "max-coverage"]))
+def test_compiled_explanations_are_those_of_numpy(data: MatchInput, policy: PolicyName) -> None:
+    """Who holds the seats of a pupil's first choice, and how they compare, both ways."""
+    pupils, opps = data.pupils, data.opportunities
+    prio = priorities(pupils, data.policy, opps)
+    main = build_lists(data, prio, applications(data), opps.free_seats, 0, np.arange(len(pupils)))
+    match = _solve(policy, main, prio, opps.free_seats)
+    got = match >= 0
+    assume(len(main.opp) > 0)
+    final_opp = np.where(got, main.opp[np.maximum(match, 0)], -1).astype(np.int64)
+    final_key = np.where(got, main.key[np.maximum(match, 0)], -1).astype(np.int64)
+    who = np.flatnonzero((np.diff(main.ptr) > 0) & (match != main.ptr[:-1]))
+    o = main.opp[main.ptr[who]].astype(np.int64)
+    fast, plain = _both(
+        lambda: _filled_by(data, prio, main, who, o, final_opp, final_key), "_compiled_report"
+    )
+    for name, a, b in zip(("detail", "counts", "displaced"), fast, plain, strict=True):
+        np.testing.assert_array_equal(a, b, err_msg=name)
+
+
+@FAST
+@given(messy_lists(), st.booleans())
+def test_compiled_lists_are_those_of_numpy(data: MatchInput, own: bool) -> None:
+    """Main-round lists, or vacancy lists (no own choices, suggestions numbered after the main list)."""
+    pupils, opps, policy = data.pupils, data.opportunities, data.policy
+    prio = priorities(pupils, policy, opps)
+    apps = applications(data)
+    everyone = np.arange(len(pupils))
+    main = build_lists(data, prio, apps, opps.free_seats, policy.min_list_length, everyone)
+    earlier = () if own else (main,)
+    fast, plain = _both(
+        lambda: build_lists(data, prio, apps, opps.free_seats, 3, everyone[::2], earlier, own=own),
+        "_compiled_checks",
+    )
+    for name in ("ptr", "opp", "key", "rank", "source", "minutes"):
+        np.testing.assert_array_equal(getattr(fast, name), getattr(plain, name), err_msg=name)
