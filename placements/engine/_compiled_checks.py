@@ -16,7 +16,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._compiled import _inline, _jit, _loop
-from ._compiled_suggest import _estimate, _travel
+from ._compiled_suggest import _estimate, _in_windows, _travel
 from ._types import F32, I8, I16, I32, I64, U8, Bools
 from .eligibility import Reason
 
@@ -84,15 +84,6 @@ def _repeat(opp: I32, lo: int, hi: int, o: int) -> bool:
     """Is ``o`` (-1 for any unknown id) among the entries ``lo:hi`` kept so far?"""
     for at in range(lo, hi):  # noqa: SIM110 (numba compiles no generators)
         if opp[at] == o:
-            return True
-    return False
-
-
-@_inline
-def _in_windows(start: I32, end: I32, first: int, last: int) -> bool:
-    """Does [first, last] overlap any of the windows [start, end]?"""
-    for w in range(len(start)):  # noqa: SIM110 (numba compiles no generators)
-        if start[w] <= last and end[w] >= first:
             return True
     return False
 

@@ -21,11 +21,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._types import F32, F64, I8, I32, I64, U64, Bools
+from ._types import F32, F64, I8, I32, I64, U8, U64, Bools
 from .eligibility import Reason, check_pairs, dates_overlap
 from .inputs import MODE_VIRTUAL, MatchInput, OpportunityTable, PupilTable
 from .loops import compiled
-from .policy import Policy
+from .policy import Policy, TravelModel
 from .travel import estimate_travel_minutes, reach_metres
 
 # Pairs examined at once: small enough for every temporary to stay in cache.
@@ -449,22 +449,28 @@ class _Kernel:
         return np.ascontiguousarray(rows)
 
     def _scoring(self, fast: ModuleType) -> object:
-        policy, travel = self.policy, self.policy.travel
+        policy = self.policy
         f32 = np.float32
-        timetable = travel.timetable
-        rows, cols, minutes = (
-            (timetable.pupil_row, timetable.opportunity_col, timetable.minutes)
-            if timetable is not None
-            else (np.empty(0, np.int32), np.empty(0, np.int32), np.empty((0, 0), np.uint8))
-        )
-        model = (travel.detour_factor, travel.walk_speed_km_h, travel.walk_max_km, travel.bus_speed_km_h)
+        model, (rows, cols, minutes) = compiled_travel(policy.travel)
         return fast.Scoring(
-            np.array([*model, travel.bus_access_minutes + travel.bus_wait_minutes], dtype=np.float32),
+            model,
             np.array([policy.sector_weight, policy.growth_weight], dtype=np.float64),
             f32(policy.travel_scale_minutes),
             int(policy.suggestion_pool), _c(self.interests.opp_code, np.int32), _c(self.growth),
             _c(rows, np.int32), _c(cols, np.int32), _c(minutes, np.uint8),
         )  # fmt: skip
+
+
+def compiled_travel(travel: TravelModel) -> tuple[F32, tuple[I32, I32, U8]]:
+    """The travel model as the compiled loops take it: (detour, walking speed, longest walk,
+    bus speed, bus minutes added) in float32, and the timetable's pupil rows, opportunity
+    columns and minutes (empty without a timetable)."""
+    model = (travel.detour_factor, travel.walk_speed_km_h, travel.walk_max_km, travel.bus_speed_km_h)
+    in_f32 = np.array([*model, travel.bus_access_minutes + travel.bus_wait_minutes], dtype=np.float32)
+    timetable = travel.timetable
+    if timetable is None:
+        return in_f32, (np.empty(0, np.int32), np.empty(0, np.int32), np.empty((0, 0), np.uint8))
+    return in_f32, (timetable.pupil_row, timetable.opportunity_col, timetable.minutes)
 
 
 def _c(a: NDArray[Any], dtype: Any = None) -> NDArray[Any]:

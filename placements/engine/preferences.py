@@ -19,7 +19,15 @@ from types import ModuleType
 import numpy as np
 
 from ._types import F32, I8, I32, I64, Bools
-from .candidates import CHUNK_PAIRS, Interests, _read_only, expand_ranges, one_pupil_instance, suggest
+from .candidates import (
+    CHUNK_PAIRS,
+    Interests,
+    _read_only,
+    compiled_travel,
+    expand_ranges,
+    one_pupil_instance,
+    suggest,
+)
 from .eligibility import Reason, check_pairs, employer_reason, left_out
 from .inputs import MODE_VIRTUAL, MatchInput, OpportunityTable, PupilTable
 from .loops import compiled
@@ -169,13 +177,8 @@ def applications(data: MatchInput) -> Applications:
 
 
 def _compiled_applications(fast: ModuleType, data: MatchInput, skip: Bools) -> Applications:
-    pupils, opp, travel = data.pupils, data.opportunities, data.policy.travel
-    timetable = travel.timetable
-    rows, cols, minutes = (
-        (timetable.pupil_row, timetable.opportunity_col, timetable.minutes)
-        if timetable is not None
-        else (np.empty(0, np.int32), np.empty(0, np.int32), np.empty((0, 0), np.uint8))
-    )
+    pupils, opp = data.pupils, data.opportunities
+    model, (rows, cols, minutes) = compiled_travel(data.policy.travel)
     r = _read_only
     applicants = fast.Applicants(
         r(pupils.application_ptr, np.int64), r(pupils.application_opportunity_id, np.int64), r(skip),
@@ -184,24 +187,19 @@ def _compiled_applications(fast: ModuleType, data: MatchInput, skip: Bools) -> A
         r(rows, np.int32),
     )  # fmt: skip
     site = np.zeros((len(opp), fast.COLUMNS), dtype=np.int32)
-    site[:, fast.EAST], site[:, fast.NORTH] = opp.easting, opp.northing
-    site[:, fast.START], site[:, fast.END], site[:, fast.LATEST] = (
-        opp.start_day,
-        opp.end_day,
-        opp.latest_birth_day,
-    )
-    site[:, fast.EMPLOYER] = employer_reason(opp)
-    site[:, fast.FLAGS] = (opp.mode == MODE_VIRTUAL) * fast.VIRTUAL | opp.step_free * fast.STEP_FREE
+    for column, values in (
+        (fast.EAST, opp.easting), (fast.NORTH, opp.northing), (fast.START, opp.start_day),
+        (fast.END, opp.end_day), (fast.LATEST, opp.latest_birth_day), (fast.EMPLOYER, employer_reason(opp)),
+        (fast.FLAGS, (opp.mode == MODE_VIRTUAL) * fast.VIRTUAL | opp.step_free * fast.STEP_FREE),
+    ):  # fmt: skip
+        site[:, column] = values
     table = opp.id_table()
     offers = fast.Offers(
         r(opp.opportunity_id, np.int64), r(table if table is not None else np.empty(0), np.int32),
         r(site), r(cols, np.int32), r(minutes, np.uint8),
     )  # fmt: skip
-    model = (travel.detour_factor, travel.walk_speed_km_h, travel.walk_max_km, travel.bus_speed_km_h)
-    model_f32 = np.array([*model, travel.bus_access_minutes + travel.bus_wait_minutes], dtype=np.float32)
-    return Applications(
-        *fast.applications(applicants, offers, int(data.policy.max_list_length), r(model_f32))
-    )
+    checked = fast.applications(applicants, offers, int(data.policy.max_list_length), r(model))
+    return Applications(*checked)
 
 
 def warm_up_lists() -> None:
