@@ -52,6 +52,14 @@ def _jit(fn: _F) -> _F:
     return cast("_F", njit(cache=True, nogil=True)(fn))
 
 
+def _loop(fn: _F) -> _F:
+    """Compile ``fn`` without reference counting: for a hot loop over arrays it is given,
+    allocating none. Each array its inlined helpers are handed would otherwise cost two
+    atomic operations per call."""
+    without_runtime: dict[str, Any] = {"_nrt": False}  # numba's option; its type stubs omit it
+    return cast("_F", njit(cache=True, nogil=True, **without_runtime)(fn))
+
+
 def _inline(fn: _F) -> _F:
     """Compile ``fn`` into its callers: a helper of a hot loop costs no call."""
     return cast("_F", njit(cache=True, nogil=True, inline="always")(fn))

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._compiled import _inline, _jit
+from ._compiled import _inline, _jit, _loop
 from ._types import F32, F64, I16, I32, I64, U8, U64, Bools
 
 # Timetable cell meaning "covered, but nothing arrives in time" (timetable.planner.NO_JOURNEY).
@@ -378,13 +378,30 @@ def suggest(g: Sites, v: Online, k: Seekers, s: Scoring, n_opp: int) -> tuple[I6
     slot = np.zeros(len(k.who) + 1, dtype=np.int64)  # pupil i's results go to slot[i]...
     for i in range(len(k.who)):
         slot[i + 1] = slot[i] + k.want[i]
-    out_o = np.empty(slot[-1], dtype=np.int64)
-    out_m = np.empty(slot[-1], dtype=np.float32)
+    out = Best(np.empty(0, np.float64), np.empty(slot[-1], np.int64), np.empty(slot[-1], np.float32))
     got = np.zeros(len(k.who), dtype=np.int64)
     seen = np.full(n_opp, -1, dtype=np.int64)  # seen[o] == i: o is excluded for pupil i
     most = max(k.want.max(), 1) if len(k.want) else 1
     b = Best(np.empty(most, np.float64), np.empty(most, np.int64), np.empty(most, np.float32))
-    for i in _home_order(g, k):
+    _search_all(g, v, k, s, _home_order(g, k), seen, b, slot, out, got)
+    return _in_pupil_order(k.who, slot, got, out.opp, out.minutes)
+
+
+@_loop
+def _search_all(
+    g: Sites,
+    v: Online,
+    k: Seekers,
+    s: Scoring,
+    order: I64,
+    seen: I64,
+    b: Best,
+    slot: I64,
+    out: Best,
+    got: I64,
+) -> None:
+    """Pupil by pupil in ``order``: their best into ``out`` from ``slot[i]``, how many in ``got[i]``."""
+    for i in order:
         p = k.who[i]
         for x in range(k.exclusion_ptr[p], k.exclusion_ptr[p + 1]):
             seen[k.excluded[x]] = i
@@ -392,10 +409,9 @@ def suggest(g: Sites, v: Online, k: Seekers, s: Scoring, n_opp: int) -> tuple[I6
         for w in range(k.window_ptr[p], k.window_ptr[p + 1]):
             size = _physical(g, k, s, i, w, seen, b, size)
             size = _virtual(v, k, s, i, w, seen, b, size)
-        out_o[slot[i] : slot[i] + size] = b.opp[:size]
-        out_m[slot[i] : slot[i] + size] = b.minutes[:size]
+        for j in range(size):  # a loop: slice assignment may allocate a copy
+            out.opp[slot[i] + j], out.minutes[slot[i] + j] = b.opp[j], b.minutes[j]
         got[i] = size
-    return _in_pupil_order(k.who, slot, got, out_o, out_m)
 
 
 @_jit

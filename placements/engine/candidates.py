@@ -21,11 +21,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._types import F32, F64, I8, I32, I64, U64, Bools
+from ._types import F32, F64, I8, I32, I64, U8, U64, Bools
 from .eligibility import Reason, check_pairs, dates_overlap
-from .inputs import MODE_VIRTUAL, OpportunityTable, PupilTable
+from .inputs import MODE_VIRTUAL, MatchInput, OpportunityTable, PupilTable
 from .loops import compiled
-from .policy import Policy
+from .policy import Policy, TravelModel
 from .travel import estimate_travel_minutes, reach_metres
 
 # Pairs examined at once: small enough for every temporary to stay in cache.
@@ -58,6 +58,7 @@ class Interests:
     opp_code: I32
     masks: U64  # (pupils, words)
     sectors: I32  # sector id of each code
+    interest_code: I64  # code of each of the pupils' interests (``interest_sector``), -1 if none
 
     @classmethod
     def build(cls, pupils: PupilTable, opportunities: OpportunityTable) -> Interests:
@@ -65,11 +66,11 @@ class Interests:
         words = max(1, -(-len(sectors) // 64))
         masks = np.zeros((len(pupils), words), dtype=np.uint64)
         owner = np.repeat(np.arange(len(pupils), dtype=np.int64), np.diff(pupils.interest_ptr))
-        c = pupil_codes(sectors, pupils.interest_sector)
-        hit = c >= 0
-        owner, c = owner[hit], c[hit].astype(np.uint64)
+        interest_code = pupil_codes(sectors, pupils.interest_sector)
+        hit = interest_code >= 0
+        owner, c = owner[hit], interest_code[hit].astype(np.uint64)
         np.bitwise_or.at(masks, (owner, c >> np.uint64(6)), np.uint64(1) << (c & np.uint64(63)))
-        return cls(code.reshape(-1).astype(np.int32), masks, sectors.astype(np.int32))
+        return cls(code.reshape(-1).astype(np.int32), masks, sectors.astype(np.int32), interest_code)
 
     def fit(self, p: I64, o: I64) -> Bools:
         """Is opportunity ``o``'s sector among pupil ``p``'s interests (pairwise)?"""
@@ -381,7 +382,7 @@ def suggest(
     physical = np.flatnonzero(open_mask & (opp.mode != MODE_VIRTUAL)).astype(np.int64)
     grid = Grid.build(opp, physical, policy.grid_cell_m)
     virtual = _Virtual.build(opp, interests, open_mask, policy.virtual_per_sector)
-    interest_code = pupil_codes(interests.sectors, pupils.interest_sector)
+    interest_code = interests.interest_code
     fast = compiled("_compiled_suggest")
     if fast is not None:
         kernel = _Kernel(grid, virtual, pupils, opp, policy, interests, interest_code)
@@ -448,17 +449,11 @@ class _Kernel:
         return np.ascontiguousarray(rows)
 
     def _scoring(self, fast: ModuleType) -> object:
-        policy, travel = self.policy, self.policy.travel
+        policy = self.policy
         f32 = np.float32
-        timetable = travel.timetable
-        rows, cols, minutes = (
-            (timetable.pupil_row, timetable.opportunity_col, timetable.minutes)
-            if timetable is not None
-            else (np.empty(0, np.int32), np.empty(0, np.int32), np.empty((0, 0), np.uint8))
-        )
-        model = (travel.detour_factor, travel.walk_speed_km_h, travel.walk_max_km, travel.bus_speed_km_h)
+        model, (rows, cols, minutes) = compiled_travel(policy.travel)
         return fast.Scoring(
-            np.array([*model, travel.bus_access_minutes + travel.bus_wait_minutes], dtype=np.float32),
+            model,
             np.array([policy.sector_weight, policy.growth_weight], dtype=np.float64),
             f32(policy.travel_scale_minutes),
             int(policy.suggestion_pool), _c(self.interests.opp_code, np.int32), _c(self.growth),
@@ -466,26 +461,46 @@ class _Kernel:
         )  # fmt: skip
 
 
+def compiled_travel(travel: TravelModel) -> tuple[F32, tuple[I32, I32, U8]]:
+    """The travel model as the compiled loops take it: (detour, walking speed, longest walk,
+    bus speed, bus minutes added) in float32, and the timetable's pupil rows, opportunity
+    columns and minutes (empty without a timetable)."""
+    model = (travel.detour_factor, travel.walk_speed_km_h, travel.walk_max_km, travel.bus_speed_km_h)
+    in_f32 = np.array([*model, travel.bus_access_minutes + travel.bus_wait_minutes], dtype=np.float32)
+    timetable = travel.timetable
+    if timetable is None:
+        return in_f32, (np.empty(0, np.int32), np.empty(0, np.int32), np.empty((0, 0), np.uint8))
+    return in_f32, (timetable.pupil_row, timetable.opportunity_col, timetable.minutes)
+
+
 def _c(a: NDArray[Any], dtype: Any = None) -> NDArray[Any]:
     """``a`` as a writable C-ordered array: one compiled signature whatever the input's flags."""
     return np.require(a, dtype=dtype, requirements=["C", "W"])
 
 
-def warm_up_suggestions() -> None:
-    """Load (or compile) the compiled suggestion loops, on a one-pupil instance."""
+def one_pupil_instance() -> MatchInput:
+    """One pupil applying to one of two opportunities (in person, virtual): to load compiled code."""
     from .rows import OpportunityRow, PupilRow, build_input
 
     day = date(2026, 6, 1)
-    pupil = PupilRow(1, "E1", 10, date(2011, 1, 1), 0, 0, 45, ((day, day),), sector_interests=(1,))
+    pupil = PupilRow(
+        1, "E1", 10, date(2011, 1, 1), 0, 0, 45, ((day, day),), sector_interests=(1,), applications=(1,)
+    )
     sites = [
         OpportunityRow(o, 1, day, day, 14, 0, 0, 1, "E1", day, day, mode=mode)
         for o, mode in ((1, "in_person"), (2, "virtual"))
     ]
-    data = build_input([pupil], sites)
-    interests = Interests.build(data.pupils, data.opportunities)
-    one, none = np.zeros(1, np.int64), np.zeros(2, np.int64)
-    opps = data.opportunities
-    suggest(data.pupils, opps, data.policy, interests, one, one + 1, (none, one), np.ones(2, bool))
+    return build_input([pupil], sites)
+
+
+def _read_only(a: NDArray[Any], dtype: Any = None) -> NDArray[Any]:
+    """``a`` as a read-only C-ordered array, copied only to change its type or order: one
+    compiled signature whatever the input's flags (the input tables' columns are read-only)."""
+    out = np.require(a, dtype=dtype, requirements=["C"])
+    if out.flags.writeable:
+        out = out.view()
+        out.flags.writeable = False
+    return out
 
 
 def _value(

@@ -94,6 +94,20 @@ def dates_overlap(pupils: PupilTable, p: I64, start: I32, end: I32) -> Bools:
     return hit
 
 
+def employer_reason(opportunities: OpportunityTable) -> I8:
+    """Per opportunity, the first employer-side check it fails (``check_pairs``
+    order: not published, insurance, risk assessment), 0 if none."""
+    opp = opportunities
+    reason = np.zeros(len(opp), dtype=np.int8)
+    for code, failed in (
+        (Reason.NO_RISK_ASSESSMENT, opp.risk_assessment_valid_until < opp.end_day),
+        (Reason.NO_INSURANCE, opp.insurance_valid_until < opp.end_day),
+        (Reason.NOT_PUBLISHED, ~opp.published),
+    ):  # earliest check wins: write it last
+        reason[failed] = code
+    return reason
+
+
 def check_pairs(
     pupils: PupilTable,
     opportunities: OpportunityTable,

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._types import I8, I64, Bools
-from .candidates import best_stage, expand_ranges
+from .candidates import _c, best_stage, expand_ranges
 from .eligibility import Reason, left_out
 from .inputs import MatchInput
+from .loops import compiled
 from .preferences import SECONDARY_BITS, Applications, Lists, Priorities
 from .result import (
     DETAIL_APPROVED,
@@ -110,6 +111,15 @@ def _filled_by(
     ``who[i]``, and how they compare: (detail bits, how many hold it with
     higher priority, their pupil ids grouped by pupil in key order)."""
     lb = prio.lottery_bits
+    fast = compiled("_compiled_report")
+    if fast is not None:
+        args = (_c(final_opp, np.int64), _c(final_key, np.int64), len(data.opportunities), _c(o, np.int64))
+        detail, counts, at = fast.filled_by(
+            *args, _c(main.key[main.ptr[who]], np.int64), SECONDARY_BITS + lb, lb
+        )
+        detail[data.opportunities.seats_taken[o] > 0] |= DETAIL_APPROVED
+        displaced: I64 = data.pupils.pupil_id[at]
+        return detail, counts, displaced
     holder = np.flatnonzero(final_opp >= 0)
     holder = holder[np.lexsort((final_key[holder], final_opp[holder]))]
     h_opp, h_key = final_opp[holder], final_key[holder]
@@ -136,7 +146,7 @@ def _filled_by(
     detail[worse] |= DETAIL_LOWER_PRIORITY
     detail[data.opportunities.seats_taken[o] > 0] |= DETAIL_APPROVED
     counts = np.bincount(row_b, minlength=len(who)).astype(np.int64)
-    displaced: I64 = data.pupils.pupil_id[holder[at_b]]  # already grouped by pupil, in key order
+    displaced = data.pupils.pupil_id[holder[at_b]]  # already grouped by pupil, in key order
     return detail, counts, displaced
 
 

@@ -14,13 +14,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from types import ModuleType
 
 import numpy as np
 
 from ._types import F32, I8, I32, I64, Bools
-from .candidates import CHUNK_PAIRS, Interests, suggest
-from .eligibility import Reason, check_pairs, left_out
-from .inputs import MatchInput, OpportunityTable, PupilTable
+from .candidates import (
+    CHUNK_PAIRS,
+    Interests,
+    _read_only,
+    compiled_travel,
+    expand_ranges,
+    one_pupil_instance,
+    suggest,
+)
+from .eligibility import Reason, check_pairs, employer_reason, left_out
+from .inputs import MODE_VIRTUAL, MatchInput, OpportunityTable, PupilTable
+from .loops import compiled
 from .policy import Policy
 
 SOURCE_NONE = 0
@@ -121,12 +131,16 @@ def _pupil_chunks(ptr: I64, size: int) -> Iterator[tuple[int, int]]:
 def applications(data: MatchInput) -> Applications:
     """Each pupil's applications, truncated, without repeats, checked.
 
-    Worked through a few thousand pupils at a time, so temporaries stay in
+    In one compiled loop where numba is there (``_compiled_checks``); else
+    worked through a few thousand pupils at a time, so temporaries stay in
     cache; a first pass finds what is kept so the result is allocated once.
     """
     pupils, opp, policy = data.pupils, data.opportunities, data.policy
     ptr, ids = pupils.application_ptr, pupils.application_opportunity_id
     skip = (pupils.approved_opportunity_id >= 0) | (left_out(pupils) > 0)
+    fast = compiled("_compiled_checks")
+    if fast is not None and len(opp):
+        return _compiled_applications(fast, data, skip)
     chunks = list(_pupil_chunks(ptr, CHUNK_PAIRS))
     index = np.empty(len(ids), dtype=np.int32)
     keep = np.empty(len(ids), dtype=bool)
@@ -162,6 +176,41 @@ def applications(data: MatchInput) -> Applications:
     return Applications(new_ptr, out_opp, out_rank, reason, minutes)
 
 
+def _compiled_applications(fast: ModuleType, data: MatchInput, skip: Bools) -> Applications:
+    pupils, opp = data.pupils, data.opportunities
+    model, (rows, cols, minutes) = compiled_travel(data.policy.travel)
+    r = _read_only
+    applicants = fast.Applicants(
+        r(pupils.application_ptr, np.int64), r(pupils.application_opportunity_id, np.int64), r(skip),
+        *(r(a) for a in (pupils.easting, pupils.northing, pupils.max_travel_minutes, pupils.birth_day)),
+        *(r(a) for a in (pupils.needs_step_free, pupils.window_ptr, pupils.window_start, pupils.window_end)),
+        r(rows, np.int32),
+    )  # fmt: skip
+    site = np.zeros((len(opp), fast.COLUMNS), dtype=np.int32)
+    for column, values in (
+        (fast.EAST, opp.easting), (fast.NORTH, opp.northing), (fast.START, opp.start_day),
+        (fast.END, opp.end_day), (fast.LATEST, opp.latest_birth_day), (fast.EMPLOYER, employer_reason(opp)),
+        (fast.FLAGS, (opp.mode == MODE_VIRTUAL) * fast.VIRTUAL | opp.step_free * fast.STEP_FREE),
+    ):  # fmt: skip
+        site[:, column] = values
+    table = opp.id_table()
+    offers = fast.Offers(
+        r(opp.opportunity_id, np.int64), r(table if table is not None else np.empty(0), np.int32),
+        r(site), r(cols, np.int32), r(minutes, np.uint8),
+    )  # fmt: skip
+    checked = fast.applications(applicants, offers, int(data.policy.max_list_length), r(model))
+    return Applications(*checked)
+
+
+def warm_up_lists() -> None:
+    """Load (or compile) the compiled loops building lists (applications, suggestions,
+    entries), on a one-pupil instance."""
+    data = one_pupil_instance()
+    prio = priorities(data.pupils, data.policy, data.opportunities)
+    opps, everyone = data.opportunities, np.zeros(1, dtype=np.int64)
+    build_lists(data, prio, applications(data), opps.free_seats, 5, everyone)
+
+
 def per_pupil(mask: Bools, ptr: I64) -> I64:
     """How many entries of each pupil's CSR range are set in ``mask``."""
     counts = np.zeros(len(ptr) - 1, dtype=np.int64)
@@ -187,15 +236,18 @@ def _exclusion(
     pairs need excluding: ineligible applications can never come up.
     """
     n = len(apps.ptr) - 1
-    needy = np.zeros(n, dtype=bool)
-    needy[needy_pupils] = True
-    known = np.flatnonzero(np.repeat(needy, np.diff(apps.ptr)) & (apps.reason == Reason.ELIGIBLE))
-    ex_p = [np.searchsorted(apps.ptr, known, "right") - 1]
-    ex_o = [apps.opp[known].astype(np.int64)]
-    for lists in exclude_lists:
-        hit = np.flatnonzero(np.repeat(needy, np.diff(lists.ptr)))
-        ex_p.append(np.searchsorted(lists.ptr, hit, "right") - 1)
-        ex_o.append(lists.opp[hit].astype(np.int64))
+    ex_p, ex_o = [], []
+    for ptr, opp, usable in (
+        (apps.ptr, apps.opp, apps.reason == Reason.ELIGIBLE),
+        *((lists.ptr, lists.opp, None) for lists in exclude_lists),
+    ):
+        # Only the needy pupils' entries, pupil by pupil.
+        owner, at = expand_ranges(ptr[needy_pupils], ptr[needy_pupils + 1] - ptr[needy_pupils])
+        if usable is not None:
+            keep = usable[at]
+            owner, at = owner[keep], at[keep]
+        ex_p.append(needy_pupils[owner])
+        ex_o.append(opp[at].astype(np.int64))
     ex_pp = np.concatenate([*ex_p, np.empty(0, np.int64)])
     ex_oo = np.concatenate([*ex_o, np.empty(0, np.int64)])
     ex_open = open_mask[ex_oo]
@@ -227,9 +279,9 @@ def build_lists(
     include = np.zeros(n, dtype=bool)
     include[who] = True
     lengths = np.diff(apps.ptr)
-    eligible = apps.reason == Reason.ELIGIBLE
-    mine = np.repeat(include & own, lengths) & eligible
-    count1 = per_pupil(mine, apps.ptr)
+    fast = compiled("_compiled_checks")
+    # Own choices listed: the eligible applications of ``who`` (none in the vacancy round).
+    count1 = _eligible_counts(fast, apps, include) if own else np.zeros(n, dtype=np.int64)
     wanted = np.maximum(extra - count1[who], 0)
     need = wanted > 0
     open_mask = opps.published & (seats > 0) & opps.documents_valid
@@ -240,6 +292,37 @@ def build_lists(
     shown = lengths.astype(np.int64)
     for lists in exclude_lists:
         shown += np.diff(lists.ptr)
+    from_source = SOURCE_SUGGESTED if own else SOURCE_VACANCY
+    if fast is not None:
+        r = _read_only
+        apps_ro = fast.Checked(*(r(a) for a in (apps.ptr, apps.opp, apps.rank, apps.reason, apps.minutes)))
+        found = (r(p2, np.int64), r(o2, np.int64), r(m2, np.float32))
+        ptr, o, minutes, rank, source = fast.lists(apps_ro, r(count1), *found, r(shown), from_source)
+    else:
+        ptr, o, minutes, rank, source = _entries(apps, include, count1, (p2, o2, m2), shown, from_source)
+    return Lists(ptr, o, _list_keys(policy, prio, ptr, o, minutes), rank, source, minutes)
+
+
+def _eligible_counts(fast: ModuleType | None, apps: Applications, include: Bools) -> I64:
+    """Eligible applications of each pupil in ``include`` (0 for the others)."""
+    if fast is not None:
+        counts: I64 = fast.eligible_counts(_read_only(apps.ptr), _read_only(apps.reason), _read_only(include))
+        return counts
+    return per_pupil(np.repeat(include, np.diff(apps.ptr)) & (apps.reason == Reason.ELIGIBLE), apps.ptr)
+
+
+def _entries(
+    apps: Applications,
+    include: Bools,
+    count1: I64,
+    found: tuple[I64, I64, F32],
+    shown: I64,
+    from_source: int,
+) -> tuple[I64, I32, F32, I32, I8]:
+    """The lists' entries (pointer, opportunity, minutes, rank, source): each pupil's
+    ``count1`` eligible applications, then their suggestions ``found``, numbered from ``shown``."""
+    p2, o2, m2 = found
+    n = len(include)
     count2 = np.bincount(p2, minlength=n)
     first2 = np.searchsorted(p2, p2)
     r2 = shown[p2] + np.arange(len(p2)) - first2 + 1
@@ -248,21 +331,21 @@ def build_lists(
     ptr = np.concatenate([[0], np.cumsum(count1 + count2)]).astype(np.int64)
     at2 = ptr[p2] + count1[p2] + np.arange(len(p2)) - first2
     total = int(ptr[-1])
-    suggested = np.zeros(total, dtype=bool)
-    suggested[at2] = True
-    mine_at = np.flatnonzero(mine)
     o = np.empty(total, dtype=np.int32)
     minutes = np.empty(total, dtype=np.float32)
     rank = np.empty(total, dtype=np.int32)
     source = np.full(total, SOURCE_OWN, dtype=np.int8)
     o[at2], minutes[at2], rank[at2] = o2, m2, r2
-    source[at2] = SOURCE_SUGGESTED if own else SOURCE_VACANCY
-    own_at = ~suggested
+    source[at2] = from_source
+    own_at = np.ones(total, dtype=bool)
+    own_at[at2] = False
+    mine_at = np.flatnonzero(
+        np.repeat(include & (count1 > 0), np.diff(apps.ptr)) & (apps.reason == Reason.ELIGIBLE)
+    )
     o[own_at] = apps.opp[mine_at]
     minutes[own_at] = apps.minutes[mine_at]
     rank[own_at] = apps.rank[mine_at]
-    del own_at, mine_at, suggested
-    return Lists(ptr, o, _list_keys(policy, prio, ptr, o, minutes), rank, source, minutes)
+    return ptr, o, minutes, rank, source
 
 
 def _list_keys(policy: Policy, prio: Priorities, ptr: I64, o: I32, minutes: F32) -> I64:

@@ -10,7 +10,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._types import I32, I64
+from .candidates import _c
 from .inputs import MatchInput
+from .loops import compiled
 from .preferences import Lists
 
 
@@ -24,6 +26,14 @@ def blocking_pairs(lists: Lists, matched_entry: I64, seats: I32, final_opp: I64,
     """
     if len(lists.opp) == 0:
         return 0
+    fast = compiled("_compiled_report")
+    if fast is not None:
+        i64, i32 = np.int64, np.int32
+        found: int = fast.blocking_pairs(
+            _c(lists.ptr, i64), _c(lists.opp, i32), _c(lists.key, i64), _c(matched_entry, i64),
+            _c(seats, i32), _c(final_opp, i64), _c(final_key, i64),
+        )  # fmt: skip
+        return found
     n_opp = len(seats)
     held = final_opp >= 0
     count = np.bincount(final_opp[held], minlength=n_opp)
@@ -40,6 +50,16 @@ def blocking_pairs(lists: Lists, matched_entry: I64, seats: I32, final_opp: I64,
     return int(np.count_nonzero((count[o] < seats[o]) | (worst[o] > k)))
 
 
+def warm_up_report() -> None:
+    """Load (or compile) the compiled blocking-pair count and explanation loop, on one pupil and seat."""
+    fast = compiled("_compiled_report")
+    if fast is not None:
+        nothing, zero = np.full(1, -1, dtype=np.int64), np.zeros(1, dtype=np.int64)
+        one_entry = (np.array([0, 1], np.int64), np.zeros(1, np.int32), zero)
+        fast.blocking_pairs(*one_entry, nothing, np.ones(1, np.int32), nothing, nothing)
+        fast.filled_by(zero, zero, 1, zero, zero + 1, 9, 1)
+
+
 def _feed(h: Any, value: Any) -> None:
     if isinstance(value, np.ndarray):
         h.update(f"{value.dtype.str}{value.shape}".encode())
@@ -50,7 +70,7 @@ def _feed(h: Any, value: Any) -> None:
                     h.update(b"\0")
                 h.update("\0".join(value[s : s + (1 << 16)].tolist()).encode())
         else:
-            h.update(np.ascontiguousarray(value).tobytes())
+            h.update(np.ascontiguousarray(value).data)  # the bytes, without a copy
     else:
         h.update(repr(value).encode())
 

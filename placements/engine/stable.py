@@ -28,8 +28,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._types import I32, I64
-from .candidates import expand_ranges, warm_up_suggestions
+from .candidates import expand_ranges
 from .loops import compiled as compiled
+from .preferences import warm_up_lists
+from .report import warm_up_report
 
 
 def warm_up(coverage: bool = False) -> bool:
@@ -42,7 +44,8 @@ def warm_up(coverage: bool = False) -> bool:
         return False
     one = np.zeros(1, dtype=np.int64)
     fast.deferred_acceptance(np.array([0, 1]), one, 1, one + 1, 1, 1)
-    warm_up_suggestions()
+    warm_up_lists()
+    warm_up_report()
     if coverage:
         from .coverage import max_coverage
 
