@@ -237,8 +237,7 @@ class SchoolStaffFactory(factory.django.DjangoModelFactory[SchoolStaff]):
         model = SchoolStaff
 
     user = factory.SubFactory(UserFactory, role=Role.SCHOOL_STAFF)
-    school = factory.SubFactory(SchoolFactory)
-    job_title = "Careers leader"
+    school = factory.SubFactory(SchoolFactory)  # job title: the model's default, "Careers leader"
 
 
 class YouthWorkerFactory(SchoolStaffFactory):
