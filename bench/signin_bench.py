@@ -239,7 +239,7 @@ def main() -> None:
     failed = [p for p in pupils if p.outcome != "ok"]
     times = sorted(p.seconds for p in pupils)
     workers = env.get("WEB_CONCURRENCY") or f"{(os.cpu_count() or 1) * 2 + 1} (2 per core + 1)"
-    threads_each = env.get("WEB_THREADS") or "4"
+    threads_each = env.get("WEB_THREADS") or "2"
     print(f"gunicorn workers: {workers}, threads each: {threads_each}; load average before: {load:.2f}")
     print("sign-in times (s): " + " ".join(f"{t:.2f}" for t in times))
     print(f"first {times[0]:.2f} s, median {statistics.median(times):.2f} s")

@@ -1,7 +1,9 @@
 """gunicorn settings for the production shape: `gunicorn -c python:mobility.gunicorn mobility.wsgi`.
 
 Threads let a worker answer other requests while one waits on PostgreSQL; processes (two per
-core, plus one) use every core. WEB_CONCURRENCY and WEB_THREADS override both.
+core, plus one) use every core. Two threads each: with 50 users at once on 2 cores, 4 threads
+let so many requests share the CPU (and one process's GIL) that each took 2-3 times as long
+(bench/web_load.py). WEB_CONCURRENCY and WEB_THREADS override both.
 """
 
 import logging
@@ -16,7 +18,7 @@ os.environ.setdefault("CONN_MAX_AGE", "60")
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
 worker_class = "gthread"
-threads = int(os.environ.get("WEB_THREADS") or 4)
+threads = int(os.environ.get("WEB_THREADS") or 2)
 # Restart workers now and then so a slow leak cannot grow without bound; jitter avoids all at once.
 max_requests = 2000
 max_requests_jitter = 200
