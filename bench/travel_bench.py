@@ -67,13 +67,15 @@ def main() -> None:
     pupils = pupil_table_build(region=region, as_of=as_of)
     opportunities = opportunity_table_build(region=region, pupils=pupils, as_of=as_of)
     # Compile or load the planner's loops once, outside the figures (a one-off per process).
-    from placements.engine.timetable import plan_to
+    from placements.engine.timetable import Origins, plan_from
     from placements.transit.selectors import journey_rules, timetable_current
 
     loaded = timetable_current()
     assert loaded is not None
     start = time.perf_counter()
-    plan_to(loaded.timetable, [335000], [390000], 335500, 391000, as_of.toordinal(), journey_rules())
+    rules = journey_rules()
+    origins = Origins.build(loaded.timetable, [335000], [390000], rules)
+    plan_from(loaded.timetable, origins, 335500, 391000, as_of.toordinal(), rules)
     print(f"loading the compiled planner: {time.perf_counter() - start:.2f} s")
 
     start = time.perf_counter()

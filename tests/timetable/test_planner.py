@@ -7,7 +7,15 @@ from datetime import date
 import numpy as np
 import pytest
 
-from placements.engine.timetable import Journey, JourneyRules, NoJourney, Timetable, plan_journey, plan_to
+from placements.engine.timetable import (
+    Journey,
+    JourneyRules,
+    NoJourney,
+    Origins,
+    Timetable,
+    plan_from,
+    plan_journey,
+)
 from placements.engine.timetable.planner import clock
 
 from .feedkit import BASE_E, BASE_N, hhmm
@@ -128,7 +136,8 @@ def test_many_origins_agree_with_single_questions(handmade: Timetable) -> None:
     origins = [HOME, (100.0, 50.0), (1500.0, 0.0), (60_000.0, 0.0), (9000.0, 0.0)]
     e = np.array([BASE_E + o[0] for o in origins])
     n = np.array([BASE_N + o[1] for o in origins])
-    many = plan_to(handmade, e, n, *_at(WORK), _day(MONDAY), JourneyRules())
+    rules = JourneyRules()
+    many = plan_from(handmade, Origins.build(handmade, e, n, rules), *_at(WORK), _day(MONDAY), rules)
     for i, origin in enumerate(origins):
         single = plan_journey(handmade, _at(origin), _at(WORK), _day(MONDAY))
         if isinstance(single, NoJourney):

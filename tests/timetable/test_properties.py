@@ -15,7 +15,15 @@ from pathlib import Path
 from hypothesis import HealthCheck, assume, event, example, given, settings
 from hypothesis import strategies as st
 
-from placements.engine.timetable import Journey, JourneyRules, NoJourney, plan_journey, plan_to, read_feed
+from placements.engine.timetable import (
+    Journey,
+    JourneyRules,
+    NoJourney,
+    Origins,
+    plan_from,
+    plan_journey,
+    read_feed,
+)
 
 from .feedkit import BASE_E, BASE_N, Feed, hhmm
 
@@ -222,5 +230,5 @@ def test_planner_matches_brute_force(world: World, step_free: bool, max_changes:
         assert (found.depart, rides) == expected
         _check_journey(found, rules)
     event(f"vehicles: {'none' if expected is None else expected[1]}")
-    many = plan_to(tt, [at[0]], [at[1]], to[0], to[1], DAY, rules, step_free)
+    many = plan_from(tt, Origins.build(tt, [at[0]], [at[1]], rules), to[0], to[1], DAY, rules, step_free)
     assert int(many.depart[0]) == (-1 if expected is None else expected[0])

@@ -2,7 +2,7 @@
 
 Pure like the rest of the engine: no Django. ``read_feed`` validates a feed
 and builds a ``Timetable``; ``Timetable.save``/``load`` keep it as one
-``.npz``; ``plan_journey`` and ``plan_to`` answer "when must I leave to be
+``.npz``; ``plan_journey`` and ``plan_from`` (many origins at once) answer "when must I leave to be
 there by 08:50".
 """
 
@@ -16,9 +16,10 @@ from .planner import (
     Leg,
     ManyJourneys,
     NoJourney,
+    Origins,
     covers,
+    plan_from,
     plan_journey,
-    plan_to,
     runs_on,
 )
 
@@ -30,13 +31,14 @@ __all__ = [
     "Leg",
     "ManyJourneys",
     "NoJourney",
+    "Origins",
     "Timetable",
     "TimetableFormatError",
     "TimetableMinutes",
     "covers",
     "grid_to_wgs84",
+    "plan_from",
     "plan_journey",
-    "plan_to",
     "read_feed",
     "runs_on",
     "wgs84_to_grid",

@@ -5,7 +5,7 @@ A backwards connection scan in rounds (one per vehicle, so at most
 trips of the day before that run past midnight. Walking to and from stops is
 the straight line on the National Grid x a detour factor at walking speed.
 ``plan_journey`` answers one door-to-door question with its legs;
-``plan_to`` answers many origins to one destination at once (the engine's
+``plan_from`` answers many origins (``Origins``) to one destination at once (the engine's
 candidate pairs).
 """
 
@@ -341,20 +341,6 @@ def plan_from(
         changes=np.where(none, -1, changes).astype(np.int32),
         on_foot=on_foot,
     )
-
-
-def plan_to(
-    tt: Timetable,
-    origin_e: Any,
-    origin_n: Any,
-    dest_e: float,
-    dest_n: float,
-    day: int,
-    rules: JourneyRules,
-    step_free: bool = False,
-) -> ManyJourneys:
-    """Best journey from each origin to one destination (no legs)."""
-    return plan_from(tt, Origins.build(tt, origin_e, origin_n, rules), dest_e, dest_n, day, rules, step_free)
 
 
 NO_JOURNEY = 255  # in a minutes matrix: nothing arrives in time (or it takes 255 minutes or more)
