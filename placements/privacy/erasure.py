@@ -30,6 +30,13 @@ ERASED_DOMAIN = "erased.invalid"
 ERASED_NAME = "Erased"
 # A refused proposal must keep a reason (a check constraint); this replaces the words.
 ERASED_REASON = "Erased."
+ERASED_PROPOSAL_FIELDS = {
+    "pupil_plans": "",
+    "vetting_note": "",
+    "contact_name": "Erased",
+    "contact_email": "",
+    "contact_phone": "",
+}
 # Grid points are coarsened to this many metres: a district, not a street.
 COARSE_GRID_METRES = 1000
 AUDIT_SNAPSHOTS = (
@@ -107,12 +114,13 @@ def pupil_erase(*, pupil: Pupil, actor: object | None = None, reason: str = "req
 
 def _erase_proposals(pupil: Pupil) -> None:
     """An open proposal is withdrawn (its employer link stops working); the free text the pupil
-    wrote, and the school wrote about the pupil, is cleared from every proposal."""
+    wrote, and the school wrote about the pupil, is cleared from every proposal, and so are the
+    employer contact's details: kept only to reach them about this pupil's placement."""
     proposals = Proposal.objects.filter(pupil=pupil)
     now = timezone.now()
     EmployerLink.objects.filter(proposal__in=proposals, used_at=None, revoked_at=None).update(revoked_at=now)
     proposals.filter(status__in=OPEN_STATUSES).update(status=ProposalStatus.WITHDRAWN)
-    proposals.update(pupil_plans="", vetting_note="")
+    proposals.update(**ERASED_PROPOSAL_FIELDS)
     proposals.exclude(refusal_reason="").update(refusal_reason=ERASED_REASON)
 
 
@@ -142,5 +150,5 @@ def _scrub_audit_snapshots(pupil: Pupil) -> None:
             parent_carer_name=""
         )
         proposals = apps.get_model("selffound", "ProposalEvent").objects.filter(pupil_id=pupil.pk)
-        proposals.update(pupil_plans="", vetting_note="")
+        proposals.update(**ERASED_PROPOSAL_FIELDS)
         proposals.exclude(refusal_reason="").update(refusal_reason=ERASED_REASON)

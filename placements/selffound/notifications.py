@@ -77,6 +77,8 @@ def outcome_send(*, proposal_id: int) -> int:
     proposal = Proposal.objects.select_related("pupil__school").filter(pk=proposal_id).first()
     if proposal is None or proposal.status not in (ProposalStatus.APPROVED, ProposalStatus.REFUSED):
         return 0
+    if not proposal.contact_email:
+        return 0  # the pupil's record was erased before the message went
     school = proposal.pupil.school.name
     if proposal.status == ProposalStatus.APPROVED:
         subject = f"{school} has checked the work experience placement at {proposal.employer_name}"

@@ -14,7 +14,7 @@ from django.utils import timezone
 from mobility.accounts.models import User
 from mobility.audit.models import PupilRecordView
 from placements.models import Match
-from placements.selffound import services
+from placements.selffound import notifications, services
 from placements.selffound.models import EmployerLink, Proposal, ProposalStatus
 from schools.models import WorkExperienceWindow
 from tests import factories as f
@@ -83,6 +83,8 @@ def test_erasure_clears_proposal_text_and_withdraws_the_open_one(found: Found) -
     assert refused.status == ProposalStatus.REFUSED
     for proposal in (refused, open_one):
         assert proposal.pupil_plans == "" and proposal.vetting_note == ""
+        assert (proposal.contact_name, proposal.contact_email, proposal.contact_phone) == ("Erased", "", "")
+    assert notifications.outcome_send(proposal_id=refused.pk) == 0  # nobody left to tell
     assert refused.refusal_reason == "Erased."
     with pytest.raises(services.LinkRefused, match="withdrawn"):
         services.employer_link_open(token=token)
@@ -90,6 +92,7 @@ def test_erasure_clears_proposal_text_and_withdraws_the_open_one(found: Found) -
     events = apps.get_model("selffound", "ProposalEvent").objects.filter(pupil_id=found.pupil.pk)
     assert events.exists()
     assert not events.exclude(pupil_plans="").exists()
+    assert not events.exclude(contact_email="").exists() and not events.exclude(contact_phone="").exists()
     assert not events.filter(refusal_reason=REASON).exists() and not events.filter(vetting_note=NOTE).exists()
     assert Proposal.objects.filter(pupil=found.pupil).count() == 2  # kept, anonymous
 
