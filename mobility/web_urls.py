@@ -117,6 +117,8 @@ youth: Patterns = [
     path("people/<int:pk>/", youth_views.person, name="person"),
     path("people/<int:pk>/record/", youth_views.person_record, name="person_record"),
     path("people/<int:pk>/record.json", youth_views.person_record_download, name="person_record_json"),
+    path("found/", self_found.awaiting, name="found_awaiting"),
+    path("found/<int:pk>/", self_found.vet, name="found"),
 ]
 
 changes: Patterns = [

@@ -30,6 +30,13 @@ def school_shown_to_employer(pupil: Pupil) -> str:
     return PARTNER_LABEL if pupil.school.is_youth_service else pupil.school.name
 
 
+def who_for_employer(pupil: Pupil) -> str:
+    """How a message to an employer describes the pupil, as ``school_shown_to_employer`` allows."""
+    if pupil.school.is_youth_service:
+        return "a young person working with a Mobility partner"
+    return f"a Year {pupil.year_group} pupil at {pupil.school.name}"
+
+
 def employer_matches(*, user: User | AnonymousUser) -> QuerySet[Match]:
     """Matches to the user's organisation's opportunities, with the pupil and school joined."""
     return (

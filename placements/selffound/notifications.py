@@ -17,6 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from placements.lifecycle.models import NotificationSent
+from placements.selectors import school_shown_to_employer
 from schools.models import SchoolStaff
 
 from .models import Proposal, ProposalStatus
@@ -53,7 +54,7 @@ def _send_once(key: str, recipient: str, subject: str, body: str) -> bool:
 
 def ready_to_check_send(*, proposal_id: int) -> int:
     """Tell the pupil's school staff the employer has answered; returns how many were told."""
-    proposal = Proposal.objects.select_related("pupil__user").filter(pk=proposal_id).first()
+    proposal = Proposal.objects.select_related("pupil__user", "pupil__school").filter(pk=proposal_id).first()
     if proposal is None or proposal.status != ProposalStatus.AWAITING_VETTING:
         return 0  # withdrawn (or already checked) before the message went
     recipients = sorted(
@@ -61,7 +62,8 @@ def ready_to_check_send(*, proposal_id: int) -> int:
         .exclude(user__email="")
         .values_list("user__email", flat=True)
     )
-    link = settings.SITE_URL.rstrip("/") + reverse("school:found", kwargs={"pk": proposal.pk})
+    pages = "youth" if proposal.pupil.school.is_youth_service else "school"
+    link = settings.SITE_URL.rstrip("/") + reverse(f"{pages}:found", kwargs={"pk": proposal.pk})
     subject = "A placement a pupil found is ready for your checks"
     body = (
         f"{proposal.employer_name} has sent its placement details, insurance and risk assessment "
@@ -79,7 +81,7 @@ def outcome_send(*, proposal_id: int) -> int:
         return 0
     if not proposal.contact_email:
         return 0  # the pupil's record was erased before the message went
-    school = proposal.pupil.school.name
+    school = school_shown_to_employer(proposal.pupil)
     if proposal.status == ProposalStatus.APPROVED:
         subject = f"{school} has checked the work experience placement at {proposal.employer_name}"
         body = (

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 from employers.models import Employer
-from mobility.permissions import pupil_id_of, staff_school_id_of
+from mobility.permissions import pupil_id_of, staff_school_id_of, youth_service_id_of
 
 from .models import Proposal, ProposalStatus
 
@@ -18,12 +18,13 @@ if TYPE_CHECKING:
 
 
 def proposals_for_user(*, user: User | AnonymousUser) -> QuerySet[Proposal]:
-    """A pupil sees their own; school staff their school's pupils'; nobody else any."""
+    """A pupil sees their own; school staff their school's pupils'; youth workers their service's
+    young people's; nobody else any."""
     base = Proposal.objects.select_related("pupil__user")
     pupil_id = pupil_id_of(user)
     if pupil_id is not None:
         return base.filter(pupil_id=pupil_id)
-    school_id = staff_school_id_of(user)
+    school_id = staff_school_id_of(user) or youth_service_id_of(user)
     if school_id is not None:
         return base.filter(pupil__school_id=school_id)
     return base.none()

@@ -22,14 +22,14 @@ from django.utils import timezone
 from employers import services as employers
 from employers.models import ComplianceRecord, Employer, Opportunity
 from mobility.accounts import tokens
-from mobility.accounts.models import Role
 from mobility.errors import Invalid, NotPermitted, required_text
 from mobility.outbox.services import outbox_enqueue
-from mobility.permissions import pupil_id_of, role_of, staff_school_id_of
+from mobility.permissions import pupil_id_of, staff_school_id_of, youth_service_id_of
 from placements.lifecycle.follow_up import notification_record
 from placements.lifecycle.models import NotificationSent
 from placements.lifecycle.refill import side_run_create
 from placements.models import LIVE_STATUSES, Match, MatchStatus, MatchStatusChange
+from placements.selectors import who_for_employer
 from schools.models import Pupil
 from schools.selectors import windows_overlapping
 
@@ -179,10 +179,10 @@ def employer_link_send(*, proposal_id: int, now: dt.datetime | None = None) -> b
         pupil = proposal.pupil
         body = (
             f"Hello {proposal.contact_name},\n\n"
-            f"{pupil.user.first_name}, a Year {pupil.year_group} pupil at {pupil.school.name}, would like to "
+            f"{pupil.user.first_name}, {who_for_employer(pupil)}, would like to "
             f"do work experience with {proposal.employer_name} from {proposal.starts_on:%-d %B} to "
             f"{proposal.ends_on:%-d %B %Y}.\n\n"
-            "Please tell the school about the placement and your insurance and risk assessment here "
+            "Please tell us about the placement and your insurance and risk assessment here "
             f"(no account needed; the link works once, for {days} days):\n{link}\n\n"
             "If you did not expect this email, you can ignore it.\n"
         )
@@ -284,8 +284,8 @@ def _lock_for_vetting(proposal_id: int, actor: User) -> Proposal:
         .select_related("pupil__user", "pupil__school__local_authority")
         .get(pk=proposal_id)
     )
-    if role_of(actor) != Role.SCHOOL_STAFF or staff_school_id_of(actor) != proposal.pupil.school_id:
-        raise NotPermitted("Only the pupil's school can check this placement.")
+    if proposal.pupil.school_id not in (staff_school_id_of(actor), youth_service_id_of(actor)):
+        raise NotPermitted("Only the pupil's school or youth service can check this placement.")
     if proposal.status != ProposalStatus.AWAITING_VETTING:
         raise ValidationError(
             f"This placement is {proposal.get_status_display().lower()}, not waiting for checks."

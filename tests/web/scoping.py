@@ -57,6 +57,7 @@ class Side:
     pending: Employer  # signed itself up, with a site in this side's region
     colleague: EmployerMember  # a second member of the side's employer
     young: Pupil  # a young person outside school, registered by the side's youth service
+    young_found: Proposal  # a placement the young person found, waiting for the service's check
 
 
 @dataclass
@@ -297,6 +298,14 @@ PAGES: list[Page] = [
     Page("youth:edit", BOTH, YOUTH, "young", body=_young_flags, effect=_is("young", send=True)),
     Page("youth:window", BOTH, YOUTH, "young", body=_later_week, effect=_second_window),
     Page("youth:consent", BOTH, YOUTH, "young", body=REQUESTED, effect=_is("young", **HAS_REQUESTED)),
+    Page(
+        "youth:found",
+        BOTH,
+        YOUTH,
+        "young_found",
+        body=REFUSAL,
+        effect=_is("young_found", status=ProposalStatus.REFUSED),
+    ),
     # The pupil's pages
     # Pupils browse every published placement: the one out of their reach is a draft.
     Page("pupil:opportunity", GET, PUPIL, "opportunity", other_obj="draft"),

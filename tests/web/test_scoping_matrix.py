@@ -65,6 +65,7 @@ def build_side(region_code: str, la_code: str, site_postcode: str) -> tuple[Side
         pending=pending,
         colleague=f.EmployerMemberFactory.create(employer=employer),
         young=young,
+        young_found=f.ProposalFactory.create(pupil=young),
     )
     users = {
         "pupil": pupil.user,

@@ -4,6 +4,8 @@ can say why they are outside school."""
 from __future__ import annotations
 
 import pytest
+from django.core import mail
+from django.test import Client
 
 from placements.models import MatchStatus
 from placements.selectors import PARTNER_LABEL
@@ -49,3 +51,34 @@ def test_employer_sees_a_partner_label_instead_of_the_youth_service_name() -> No
     worker = signed_in(f.YouthWorkerFactory.create(school=service).user)
     own = worker.get(f"/api/v1/matches/{young_match.pk}/").json()["pupil"]
     assert own["school"] == service.name
+
+
+def test_a_placement_a_young_person_found_is_checked_by_their_service_never_named_to_the_employer() -> None:
+    from placements.selffound import notifications, services
+    from tests.selffound.conftest import CHECKS, PROPOSED, employer_part
+
+    service = f.YouthServiceFactory.create(name="Wirral Leaving Care Team")
+    young = f.YoungPersonFactory.create(school=service, user__first_name="Sam")
+    f.OwnWindowFactory.create(pupil=young)
+    worker = f.YouthWorkerFactory.create(school=service).user
+    proposal = services.proposal_submit(pupil=young, data=PROPOSED)
+    assert services.employer_link_send(proposal_id=proposal.pk) is True
+    (invitation,) = mail.outbox
+    assert "Sam, a young person working with a Mobility partner" in invitation.body
+    token = invitation.body.split("/placement-details/")[1].split("/")[0]
+
+    page = Client().get(f"/placement-details/{token}/").content.decode()
+    assert PARTNER_LABEL in page and service.name not in page
+
+    link = services.employer_link_open(token=token)
+    services.proposal_employer_complete(link=link, data=employer_part(f.SectorFactory.create()))
+    # Their youth worker checks it, told where by email, on the youth pages.
+    assert notifications.ready_to_check_send(proposal_id=proposal.pk) == 1
+    assert f"/youth/found/{proposal.pk}/" in mail.outbox[-1].body and mail.outbox[-1].to == [worker.email]
+    assert "Corner Bakery" in signed_in(worker).get("/youth/found/").content.decode()
+    services.proposal_approve(proposal_id=proposal.pk, actor=worker, checks=CHECKS)
+    assert notifications.outcome_send(proposal_id=proposal.pk) == 1
+    for message in mail.outbox:
+        if message.to == [PROPOSED["contact_email"]]:
+            assert service.name not in f"{message.subject} {message.body}"
+    assert PARTNER_LABEL in mail.outbox[-1].subject

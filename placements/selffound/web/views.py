@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,14 +18,35 @@ from mobility.accounts.web import AuthedRequest, role_required
 from mobility.errors import DomainError
 from mobility.pagination import page_of
 from mobility.web_forms import add_service_error, attempt, submit_form
+from placements.selectors import school_shown_to_employer
 from schools.permissions import pupil_of
 
 from .. import selectors, services
-from ..models import ProposalStatus
+from ..models import Proposal, ProposalStatus
 from .forms import EmployerDetailsForm, ProposeForm, VetForm
 
 pupil_only = role_required(Role.PUPIL)
-staff_only = role_required(Role.SCHOOL_STAFF)
+
+
+def checkers_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """School staff check their pupils' placements under /school/; youth workers their service's
+    young people's on the same pages under /youth/. Each role only under its own."""
+    by_pages = {pages: role_required(role)(view) for pages, role in CHECKERS.items()}
+
+    @wraps(view)
+    def checked(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return by_pages[_pages(request)](request, *args, **kwargs)
+
+    return checked
+
+
+CHECKERS = {"school": Role.SCHOOL_STAFF, "youth": Role.YOUTH_WORKER}
+
+
+def _pages(request: AuthedRequest) -> str:
+    """The URL namespace the checker works in: school or youth."""
+    match = request.resolver_match
+    return match.namespace if match else "school"
 
 
 @pupil_only
@@ -55,6 +80,10 @@ def withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("pupil:found")
 
 
+def _for_employer(proposal: Proposal) -> dict[str, Any]:
+    return {"proposal": proposal, "school": school_shown_to_employer(proposal.pupil)}
+
+
 def _refused(request: HttpRequest, error: services.LinkRefused) -> HttpResponse:
     status = 404 if error.reason == "unknown" else 410
     return render(request, "selffound/link_refused.html", {"error": error}, status=status)
@@ -76,17 +105,17 @@ def employer_details(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            return render(request, "selffound/employer_done.html", {"proposal": link.proposal})
-    return render(request, "selffound/employer_details.html", {"form": form, "proposal": link.proposal})
+            return render(request, "selffound/employer_done.html", _for_employer(link.proposal))
+    return render(request, "selffound/employer_details.html", {"form": form, **_for_employer(link.proposal)})
 
 
-@staff_only
+@checkers_only
 def awaiting(request: AuthedRequest) -> HttpResponse:
     page = page_of(selectors.proposals_awaiting_vetting(user=request.user), request.GET.get("page"))
-    return render(request, "selffound/awaiting.html", {"page": page})
+    return render(request, "selffound/awaiting.html", {"page": page, "pages": _pages(request)})
 
 
-@staff_only
+@checkers_only
 def vet(request: AuthedRequest, pk: int) -> HttpResponse:
     proposal = get_object_or_404(
         selectors.proposals_for_user(user=request.user).select_related("sector"), pk=pk
@@ -117,5 +146,6 @@ def vet(request: AuthedRequest, pk: int) -> HttpResponse:
                 else "approved: an adviser now approves the placement"
             )
             messages.success(request, f"{proposal.employer_name} {word}.")
-            return redirect("school:found_awaiting")
-    return render(request, "selffound/vet.html", {"proposal": proposal, "form": form, "waiting": waiting})
+            return redirect(f"{_pages(request)}:found_awaiting")
+    context = {"proposal": proposal, "form": form, "waiting": waiting, "pages": _pages(request)}
+    return render(request, "selffound/vet.html", context)
