@@ -72,6 +72,8 @@ def test_a_placement_a_young_person_found_is_checked_by_their_service_never_name
 
     link = services.employer_link_open(token=token)
     services.proposal_employer_complete(link=link, data=employer_part(f.SectorFactory.create()))
+    own_page = signed_in(young.user).get("/pupil/found/").content.decode()
+    assert "Your youth worker is checking" in own_page and "Your school" not in own_page
     # Their youth worker checks it, told where by email, on the youth pages.
     assert notifications.ready_to_check_send(proposal_id=proposal.pk) == 1
     assert f"/youth/found/{proposal.pk}/" in mail.outbox[-1].body and mail.outbox[-1].to == [worker.email]

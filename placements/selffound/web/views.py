@@ -63,8 +63,13 @@ def propose(request: AuthedRequest) -> HttpResponse:
         done="Thank you. We have emailed the employer a link to fill in the details.",
     ):
         return redirect("pupil:found")
+    # A young person outside school is checked by their youth worker and gives their own consent.
+    young = pupil.school.is_youth_service
+    context = {"form": form, "latest": latest, "Status": ProposalStatus, "young": young}
     return render(
-        request, "selffound/propose.html", {"form": form, "latest": latest, "Status": ProposalStatus}
+        request,
+        "selffound/propose.html",
+        {**context, "checker": "Your youth worker" if young else "Your school"},
     )
 
 
