@@ -250,7 +250,7 @@ OPS: list[Op] = [
         access_needs="Step-free entrance",
         max_travel_minutes=40,
     ),
-    _consent("pupil", "pupil", STAFF, "given", parental_consent_recorded_at__isnull=False),
+    _consent("pupil", "pupil", STAFF, "requested", parental_consent="requested"),
     # The young person outside school: their youth worker's, not the school's or its adviser's.
     Op("young person retrieve", "GET pupils/{id}/", ALL, YOUTH_SCOPE, obj="young"),
     _patch(

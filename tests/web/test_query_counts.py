@@ -8,9 +8,12 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from mobility.accounts.models import User
-from placements.models import Match, MatchRun, MatchStatus
+from mobility.outbox.models import OutboxMessage
+from placements.lifecycle.follow_up import notification_key
+from placements.models import Match, MatchRun, MatchStatus, MatchStatusChange
 from tests.twofactor import verified_login
 from tests.web.world import WebWorld, build_world
 
@@ -36,7 +39,7 @@ class Growing:
             opportunity = world.add_opportunity(f"Placement {i}", metres_east=500 + 50 * i)
             pupil = world.add_pupil(f"Pupil{i}")
             for run, status in ((self.review, MatchStatus.PROPOSED), (self.offers, MatchStatus.OFFERED)):
-                Match.objects.create(
+                match = Match.objects.create(
                     run=run,
                     pupil=pupil,
                     opportunity=opportunity,
@@ -46,6 +49,14 @@ class Growing:
                     priority_tier=i % 3,
                     explanation="Your first choice.",
                 )
+            # The offer as the lifecycle leaves it: a status change and its sent notification,
+            # both of which its lapse time reads.
+            change = MatchStatusChange.objects.create(
+                match=match, from_status=MatchStatus.APPROVED, to_status=MatchStatus.OFFERED
+            )
+            OutboxMessage.objects.create(
+                task_name="notify", dedup_key=notification_key(change_id=change.pk), sent_at=timezone.now()
+            )
 
 
 def pages(g: Growing) -> dict[str, tuple[User, str]]:

@@ -61,6 +61,13 @@ def test_a_placement_a_young_person_found_is_checked_by_their_service_never_name
     young = f.YoungPersonFactory.create(school=service, user__first_name="Sam")
     f.OwnWindowFactory.create(pupil=young)
     worker = f.YouthWorkerFactory.create(school=service).user
+    # Before proposing: who checks it, and whether a parent must agree.
+    consent = "with your parent's or carer's consent"
+    before = signed_in(young.user).get("/pupil/found/").content.decode()
+    assert "Your youth worker then checks" in before and consent not in before
+    at_school = signed_in(f.PupilFactory.create().user).get("/pupil/found/").content.decode()
+    assert "Your school then checks" in at_school and consent in at_school
+
     proposal = services.proposal_submit(pupil=young, data=PROPOSED)
     assert services.employer_link_send(proposal_id=proposal.pk) is True
     (invitation,) = mail.outbox
