@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from employers.models import Employer, EmployerMember, Site
+from employers.models import Employer, EmployerMember, Opportunity, Site
 from employers.services import site_check
 from mobility.accounts.models import Invitation, Role, User
 from mobility.accounts.services import Invitee, colleague_invite, user_invite
@@ -162,9 +162,13 @@ def abandoned_sign_ups(*, now: dt.datetime) -> QuerySet[Employer]:
     kept_invitation = Invitation.objects.filter(
         user__employer_member__employer=OuterRef("pk"), expires_at__gte=cutoff
     )
+    # A school may have matched a placement a pupil found to the organisation meanwhile: its
+    # opportunities then hold that placement, and the organisation stays.
+    has_opportunity = Opportunity.objects.filter(employer=OuterRef("pk"))
     return Employer.objects.filter(
         ~Exists(confirmed_member),
         ~Exists(kept_invitation),
+        ~Exists(has_opportunity),
         verification_status=Employer.Verification.PENDING,
         created_at__lt=cutoff,
         contact__isnull=False,  # made in the admin site, not signed up

@@ -53,7 +53,7 @@ class MatchedPupil:
     match: Match
     name: str
     school: str
-    year_group: int
+    year_group: int | None  # none for a young person outside school: with their age it could say why
     access_needs: str
     needs_step_free_access: bool
 
@@ -67,7 +67,7 @@ def matched_pupil(match: Match) -> MatchedPupil:
         match=match,
         name=name,
         school=school_shown_to_employer(pupil),
-        year_group=pupil.year_group,
+        year_group=None if pupil.school.is_youth_service else pupil.year_group,
         access_needs=pupil.access_needs if shared else "",
         needs_step_free_access=pupil.needs_step_free_access if shared else False,
     )

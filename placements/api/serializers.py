@@ -156,6 +156,8 @@ class MatchSerializer(serializers.ModelSerializer[Match]):
             data.pop("id")
         if role == Role.EMPLOYER:
             data["school"] = school_shown_to_employer(match.pupil)
+            if match.pupil.school.is_youth_service:
+                data.pop("year_group")
         if role == Role.EMPLOYER and match.status not in NAMED_STATUSES:
             data.pop("last_name")
         if role == Role.EMPLOYER and not (match.status in SHARED_STATUSES and match.pupil.share_access_needs):

@@ -22,6 +22,7 @@ from placements.lifecycle.models import NotificationSent, PlacementFeedback
 from placements.lifecycle.notifications import event_key
 from placements.models import LIVE_STATUSES, Match, MatchStatusChange
 from placements.selffound.models import OPEN_STATUSES, EmployerLink, Proposal, ProposalStatus
+from placements.selffound.notifications import link_key, outcome_key
 from schools.models import ConsentRecord, Pupil
 
 from .found import found_event_keys
@@ -122,6 +123,10 @@ def _erase_proposals(pupil: Pupil) -> None:
     proposals.filter(status__in=OPEN_STATUSES).update(status=ProposalStatus.WITHDRAWN)
     proposals.update(**ERASED_PROPOSAL_FIELDS)
     proposals.exclude(refusal_reason="").update(refusal_reason=ERASED_REASON)
+    # The records of emails to the employer's contact name their address.
+    ids = list(proposals.values_list("pk", flat=True))
+    to_contact = [key(pk) for pk in ids for key in (link_key, outcome_key)]
+    NotificationSent.objects.filter(event_key__in=to_contact).delete()
 
 
 def _scrub_audit_snapshots(pupil: Pupil) -> None:

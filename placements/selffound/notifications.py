@@ -82,6 +82,9 @@ def outcome_send(*, proposal_id: int) -> int:
     if not proposal.contact_email:
         return 0  # the pupil's record was erased before the message went
     school = school_shown_to_employer(proposal.pupil)
+    young = proposal.pupil.school.is_youth_service
+    agrees = "the young person confirms it" if young else "the pupil's parent or carer gives consent"
+    contact = "us" if young else "the school"
     if proposal.status == ProposalStatus.APPROVED:
         subject = f"{school} has checked the work experience placement at {proposal.employer_name}"
         body = (
@@ -89,8 +92,8 @@ def outcome_send(*, proposal_id: int) -> int:
             f"Thank you for the placement details. {school} has checked them and approved the "
             f"placement from {proposal.starts_on:%-d %B} to {proposal.ends_on:%-d %B %Y}.\n\n"
             "What happens next: before it starts, a careers adviser verifies your insurance and risk "
-            "assessment and approves the placement, and the pupil's parent or carer gives consent. "
-            "You do not need to do anything now; if you have questions, please contact the school.\n"
+            f"assessment and approves the placement, and {agrees}. "
+            f"You do not need to do anything now; if you have questions, please contact {contact}.\n"
         )
     else:
         subject = f"The work experience placement at {proposal.employer_name} will not go ahead"
@@ -98,6 +101,6 @@ def outcome_send(*, proposal_id: int) -> int:
             f"Hello {proposal.contact_name},\n\n"
             f"Thank you for the placement details. {school} has decided not to go ahead with this "
             "placement, so there is nothing more for you to do.\n\n"
-            "If you have questions, please contact the school.\n"
+            f"If you have questions, please contact {contact}.\n"
         )
     return int(_send_once(outcome_key(proposal.pk), proposal.contact_email, subject, body))

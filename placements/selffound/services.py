@@ -413,7 +413,9 @@ def _propose(proposal: Proposal, opportunity: Opportunity, actor: User, now: dt.
         pupil=proposal.pupil,
         opportunity=opportunity,
         rank=1,
-        explanation="You found this placement yourself and your school has checked it.",
+        explanation="You found this placement yourself and "
+        + ("your youth worker" if proposal.pupil.school.is_youth_service else "your school")
+        + " has checked it.",
     )
     change = MatchStatusChange.objects.create(
         match=match, to_status=MatchStatus.PROPOSED, changed_by=actor, reason="self_found"

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from mobility.accounts.models import User
 from mobility.audit.models import PupilRecordView
+from placements.lifecycle.models import NotificationSent
 from placements.models import Match
 from placements.selffound import notifications, services
 from placements.selffound.models import EmployerLink, Proposal, ProposalStatus
@@ -73,6 +74,7 @@ def test_the_school_reads_the_proposals_on_the_record_page(found: Found) -> None
 def test_erasure_clears_proposal_text_and_withdraws_the_open_one(found: Found) -> None:
     refused = _refused(found)
     open_one = found.propose(pupil_plans="Try the kitchen this time.")
+    assert services.employer_link_send(proposal_id=open_one.pk)  # its record names the contact
     token = services.employer_link_issue(proposal=open_one)
 
     call_command("pupil_erase", "--pupil", str(found.pupil.pk), stdout=StringIO())
@@ -85,6 +87,7 @@ def test_erasure_clears_proposal_text_and_withdraws_the_open_one(found: Found) -
         assert proposal.pupil_plans == "" and proposal.vetting_note == ""
         assert (proposal.contact_name, proposal.contact_email, proposal.contact_phone) == ("Erased", "", "")
     assert notifications.outcome_send(proposal_id=refused.pk) == 0  # nobody left to tell
+    assert not NotificationSent.objects.filter(recipient="pat@bakery.example").exists()
     assert refused.refusal_reason == "Erased."
     with pytest.raises(services.LinkRefused, match="withdrawn"):
         services.employer_link_open(token=token)

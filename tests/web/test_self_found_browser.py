@@ -71,7 +71,7 @@ def test_a_self_found_placement_from_proposal_to_confirmation(page: Any, web_wor
         },
     )
     page.get_by_label("I confirm these details are correct").check()
-    page.get_by_role("button", name="Send to the school").click()
+    page.get_by_role("button", name="Send the details").click()
     expect(page.get_by_role("heading", name="Details sent")).to_be_visible()
     assert page.goto(path).status == 410  # used once
 

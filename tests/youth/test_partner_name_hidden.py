@@ -34,12 +34,13 @@ def test_employer_sees_a_partner_label_instead_of_the_youth_service_name() -> No
     ]
     for page in pages:
         assert "Sam" in page
-        assert service.name not in page
+        assert service.name not in page and f"Year {young.year_group}" not in page
         assert PARTNER_LABEL in page
     assert world.school.name in employer.get(f"/employer/pupils/{pupil_match.pk}/").content.decode()
 
     api = {m["id"]: m["pupil"] for m in employer.get("/api/v1/matches/").json()["results"]}
-    assert api[young_match.pk]["school"] == PARTNER_LABEL
+    assert api[young_match.pk]["school"] == PARTNER_LABEL and "year_group" not in api[young_match.pk]
+    assert api[pupil_match.pk]["year_group"] == world.pupil.year_group
     assert api[pupil_match.pk]["school"] == world.school.name
 
     # Nor can it group its pupils by school to find those from one service.
@@ -76,6 +77,7 @@ def test_a_placement_a_young_person_found_is_checked_by_their_service_never_name
 
     page = Client().get(f"/placement-details/{token}/").content.decode()
     assert PARTNER_LABEL in page and service.name not in page
+    assert f"Year {young.year_group}" not in page  # with their age, it could say why
 
     link = services.employer_link_open(token=token)
     services.proposal_employer_complete(link=link, data=employer_part(f.SectorFactory.create()))
@@ -91,3 +93,4 @@ def test_a_placement_a_young_person_found_is_checked_by_their_service_never_name
         if message.to == [PROPOSED["contact_email"]]:
             assert service.name not in f"{message.subject} {message.body}"
     assert PARTNER_LABEL in mail.outbox[-1].subject
+    assert "the young person confirms it" in mail.outbox[-1].body and "parent" not in mail.outbox[-1].body

@@ -86,7 +86,8 @@ def withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _for_employer(proposal: Proposal) -> dict[str, Any]:
-    return {"proposal": proposal, "school": school_shown_to_employer(proposal.pupil)}
+    young = proposal.pupil.school.is_youth_service
+    return {"proposal": proposal, "school": school_shown_to_employer(proposal.pupil), "young": young}
 
 
 def _refused(request: HttpRequest, error: services.LinkRefused) -> HttpResponse:
