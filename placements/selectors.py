@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
@@ -48,28 +48,39 @@ def employer_matches(*, user: User | AnonymousUser) -> QuerySet[Match]:
 
 @dataclass(frozen=True)
 class MatchedPupil:
-    """The only pupil details an employer sees. Never date of birth, postcode or disadvantage flags."""
+    """The only pupil details an employer sees, on its pages and through the API. Never date of
+    birth, postcode or disadvantage flags; ``None`` is what the employer may not see yet."""
 
     match: Match
-    name: str
+    first_name: str
+    last_name: str | None
     school: str
     year_group: int | None  # none for a young person outside school: with their age it could say why
-    access_needs: str
-    needs_step_free_access: bool
+    access_needs: str | None
+    needs_step_free_access: bool | None
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}" if self.last_name else self.first_name
+
+    def shown(self) -> dict[str, Any]:
+        """The API's fields: those the employer may see."""
+        fields = ("first_name", "last_name", "school", "year_group", "access_needs", "needs_step_free_access")
+        return {name: getattr(self, name) for name in fields if getattr(self, name) is not None}
 
 
 def matched_pupil(match: Match) -> MatchedPupil:
     """Before the pupil accepts: first name, year group and school (or partner) only."""
     pupil, user = match.pupil, match.pupil.user
-    name = user.get_full_name() if match.status in NAMED_STATUSES else user.first_name
     shared = match.status in SHARED_STATUSES and pupil.share_access_needs
     return MatchedPupil(
         match=match,
-        name=name,
+        first_name=user.first_name,
+        last_name=user.last_name if match.status in NAMED_STATUSES else None,
         school=school_shown_to_employer(pupil),
         year_group=None if pupil.school.is_youth_service else pupil.year_group,
-        access_needs=pupil.access_needs if shared else "",
-        needs_step_free_access=pupil.needs_step_free_access if shared else False,
+        access_needs=pupil.access_needs if shared else None,
+        needs_step_free_access=pupil.needs_step_free_access if shared else None,
     )
 
 

@@ -30,7 +30,7 @@ from placements.lifecycle.transitions import (
 )
 from placements.matching.figures import public_statistics
 from placements.models import Application, Match, MatchRun, MatchStatusChange
-from placements.selectors import NAMED_STATUSES, SHARED_STATUSES, school_shown_to_employer
+from placements.selectors import matched_pupil
 
 
 class ApplicationSerializer(serializers.ModelSerializer[Application]):
@@ -150,19 +150,12 @@ class MatchSerializer(serializers.ModelSerializer[Match]):
 
     @extend_schema_field(MatchPupilSerializer)
     def get_pupil(self, match: Match) -> dict[str, Any]:
-        data = dict(self._pupil_serializer.to_representation(match.pupil))
         role = self._role()
-        if role in (Role.EMPLOYER, Role.PUPIL):
+        if role == Role.EMPLOYER:  # the one rule the employer's pages use too
+            return matched_pupil(match).shown()
+        data = dict(self._pupil_serializer.to_representation(match.pupil))
+        if role == Role.PUPIL:
             data.pop("id")
-        if role == Role.EMPLOYER:
-            data["school"] = school_shown_to_employer(match.pupil)
-            if match.pupil.school.is_youth_service:
-                data.pop("year_group")
-        if role == Role.EMPLOYER and match.status not in NAMED_STATUSES:
-            data.pop("last_name")
-        if role == Role.EMPLOYER and not (match.status in SHARED_STATUSES and match.pupil.share_access_needs):
-            data.pop("access_needs")
-            data.pop("needs_step_free_access")
         return data
 
     @extend_schema_field(
