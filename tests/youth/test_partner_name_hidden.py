@@ -9,8 +9,10 @@ from django.test import Client
 
 from placements.models import MatchStatus
 from placements.selectors import PARTNER_LABEL
+from placements.selffound import notifications, services
 from tests import factories as f
 from tests.clients import signed_in
+from tests.selffound.conftest import CHECKS, PROPOSED, employer_part
 from tests.web.world import WebWorld, build_world
 
 pytestmark = pytest.mark.django_db
@@ -55,9 +57,6 @@ def test_employer_sees_a_partner_label_instead_of_the_youth_service_name() -> No
 
 
 def test_a_placement_a_young_person_found_is_checked_by_their_service_never_named_to_the_employer() -> None:
-    from placements.selffound import notifications, services
-    from tests.selffound.conftest import CHECKS, PROPOSED, employer_part
-
     service = f.YouthServiceFactory.create(name="Wirral Leaving Care Team")
     young = f.YoungPersonFactory.create(school=service, user__first_name="Sam")
     f.OwnWindowFactory.create(pupil=young)
